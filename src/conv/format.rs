@@ -1,0 +1,91 @@
+//! How numbers are written for people: integers without decimals, other
+//! values to four significant digits. Full precision lives in `data-value`
+//! and in tooltips; this is only what fits in a cell.
+
+use super::error::Dims;
+
+/// Short form of `v` for a matrix cell or an equation.
+pub fn short(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    if v == 0.0 {
+        // Avoid "-0": a learner reads it as a mistake.
+        return "0".to_string();
+    }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return format!("{v:.0}");
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    if (-3..6).contains(&magnitude) {
+        let decimals = (3 - magnitude).max(0) as usize;
+        let text = format!("{v:.decimals$}");
+        let text = if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            &text
+        };
+        if text == "-0" {
+            "0".to_string()
+        } else {
+            text.to_string()
+        }
+    } else {
+        format!("{v:.3e}")
+    }
+}
+
+/// Full precision: the shortest text that reads back as the same `f64`.
+pub fn full(v: f64) -> String {
+    if v == 0.0 {
+        "0".to_string()
+    } else {
+        v.to_string()
+    }
+}
+
+/// `short(v)`, in parentheses when negative, for use as a factor: `(-2)`.
+pub fn factor(v: f64) -> String {
+    let s = short(v);
+    if s.starts_with('-') {
+        format!("({s})")
+    } else {
+        s
+    }
+}
+
+/// An index label such as `x[0,1]`, `w[1,0,2,1]` or (1D) `y[3]`: the
+/// channel indices (omitted when `channels` is `None`), then the row (2D
+/// only), then the column.
+pub fn label(name: &str, dims: Dims, channels: Option<&[usize]>, pos: [usize; 2]) -> String {
+    let mut parts: Vec<String> = channels
+        .unwrap_or(&[])
+        .iter()
+        .map(usize::to_string)
+        .collect();
+    if dims == Dims::Two {
+        parts.push(pos[0].to_string());
+    }
+    parts.push(pos[1].to_string());
+    format!("{name}[{}]", parts.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_forms() {
+        assert_eq!(short(2.0), "2");
+        assert_eq!(short(-5.0), "-5");
+        assert_eq!(short(-0.0), "0");
+        assert_eq!(short(1.0 / 3.0), "0.3333");
+        assert_eq!(short(12.3456), "12.35");
+        assert_eq!(short(-0.5), "-0.5");
+        assert_eq!(short(1234.5678), "1235");
+        assert_eq!(short(1e-7), "1.000e-7");
+        assert_eq!(factor(-2.0), "(-2)");
+        assert_eq!(full(0.1), "0.1");
+        assert_eq!(full(-3.0), "-3");
+    }
+}

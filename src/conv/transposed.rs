@@ -1,0 +1,452 @@
+//! Transposed convolution (`F.conv_transpose1d/2d`) as a scatter of scaled
+//! kernel copies, with its overlap sums and two equivalent forms.
+//!
+//! Shapes: input `(C, H, W)`, weight `(C, F/groups, KH, KW)`, bias `(F,)`,
+//! output `(F, OH, OW)` with `OH = (H-1)s - 2p + d(KH-1) + output_padding + 1`.
+//! Input cell `(c, i, j)` scales the kernel and adds it at canvas positions
+//! `(i*s + ki*d, j*s + kj*d)`; the output is the canvas cropped by `p` on each
+//! side, with `output_padding` extra rows/columns kept at the bottom/right.
+
+use ndarray::{Array1, Array2, Array3, Array4};
+
+use super::direct::{check_bias, conv2d};
+use super::error::ConvError;
+use super::format;
+use super::params::{ConvParams, TransposeGeometry, TransposeParams};
+
+/// One scaled kernel cell placed on the canvas.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    /// Output channel `f`.
+    pub f: usize,
+    /// Weight cell `[c, f - group_start, ki, kj]`.
+    pub weight_index: [usize; 4],
+    /// Uncropped position `[i*s + ki*d, j*s + kj*d]`.
+    pub canvas_pos: [usize; 2],
+    /// Output cell `[oi, oj]` it lands in, `None` when padding crops it.
+    pub out_pos: Option<[usize; 2]>,
+    pub w: f64,
+    /// `x * w`.
+    pub product: f64,
+}
+
+/// One input cell scattering its scaled kernel copy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScatterStep {
+    /// `[c, i, j]`.
+    pub in_index: [usize; 3],
+    pub x: f64,
+    /// For each output channel of the group, each kernel cell, in row-major order.
+    pub placements: Vec<Placement>,
+}
+
+/// One term of an output cell's overlap sum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    /// The scatter step (input cell) it comes from.
+    pub step: usize,
+    pub in_index: [usize; 3],
+    pub weight_index: [usize; 4],
+    pub x: f64,
+    pub w: f64,
+}
+
+/// Every number of the scatter view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransposedTrace {
+    pub geometry: TransposeGeometry,
+    /// `(F, CH, CW)`: the sum of all placed copies, before cropping and bias.
+    pub canvas: Array3<f64>,
+    /// `(F, OH, OW)`: the result.
+    pub output: Array3<f64>,
+    pub bias: Option<Array1<f64>>,
+    /// One step per input cell, in the order of [`TransposeGeometry::step_of`].
+    pub steps: Vec<ScatterStep>,
+    /// Overlap list of each output cell, indexed by `(f*OH + oi)*OW + oj`.
+    pub contributions: Vec<Vec<Contribution>>,
+}
+
+impl TransposedTrace {
+    fn flat(&self, out_index: [usize; 3]) -> Option<usize> {
+        let [f, oi, oj] = out_index;
+        let [oh, ow] = self.geometry.output;
+        (f < self.geometry.out_channels && oi < oh && oj < ow).then_some((f * oh + oi) * ow + oj)
+    }
+
+    /// The overlap list of output cell `[f, oi, oj]` (empty when out of range).
+    pub fn contributions_of(&self, out_index: [usize; 3]) -> &[Contribution] {
+        self.flat(out_index).map_or(&[], |k| &self.contributions[k])
+    }
+
+    /// `y[2,3] = x[0,1]*w[2,1] + x[1,1]*w[0,1] = 3*2 + (-1)*1 = 5`.
+    ///
+    /// Channel indices are written only when there is more than one channel.
+    pub fn overlap_equation(&self, out_index: [usize; 3]) -> String {
+        let g = &self.geometry;
+        let dims = g.params.dims;
+        let show_channels = g.in_channels > 1 || g.out_channels > 1;
+        let [f, oi, oj] = out_index;
+        let ch = |c: &[usize]| {
+            if show_channels {
+                Some(c.to_vec())
+            } else {
+                None
+            }
+        };
+        let y = format::label("y", dims, ch(&[f]).as_deref(), [oi, oj]);
+        let list = self.contributions_of(out_index);
+        let bias = self.bias.as_ref().map(|b| b[f]);
+        let mut symbols: Vec<String> = list
+            .iter()
+            .map(|t| {
+                let [c, i, j] = t.in_index;
+                let [_, fl, ki, kj] = t.weight_index;
+                format!(
+                    "{}*{}",
+                    format::label("x", dims, ch(&[c]).as_deref(), [i, j]),
+                    format::label("w", dims, ch(&[c, fl]).as_deref(), [ki, kj])
+                )
+            })
+            .collect();
+        let mut numbers: Vec<String> = list
+            .iter()
+            .map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.w)))
+            .collect();
+        if let Some(b) = bias {
+            symbols.push(if show_channels {
+                format!("b[{f}]")
+            } else {
+                "b".to_string()
+            });
+            numbers.push(format::factor(b));
+        }
+        let value = self.output[[f, oi, oj]];
+        if symbols.is_empty() {
+            return format!("{y} = 0 (no kernel copy reaches this cell)");
+        }
+        format!(
+            "{y} = {} = {} = {}",
+            symbols.join(" + "),
+            numbers.join(" + "),
+            format::short(value)
+        )
+    }
+
+    /// The canvas after scatter steps `0..=step`: `(F, CH, CW)`, the placed
+    /// copies so far, so overlaps accumulate visibly as the player advances.
+    pub fn canvas_after(&self, step: usize) -> Array3<f64> {
+        let [ch, cw] = self.geometry.canvas;
+        let mut canvas = Array3::zeros((self.geometry.out_channels, ch, cw));
+        for s in self.steps.iter().take(step.saturating_add(1)) {
+            for p in &s.placements {
+                canvas[[p.f, p.canvas_pos[0], p.canvas_pos[1]]] += p.product;
+            }
+        }
+        canvas
+    }
+}
+
+fn prepare(
+    input: &Array3<f64>,
+    weight: &Array4<f64>,
+    bias: Option<&Array1<f64>>,
+    params: &TransposeParams,
+) -> Result<TransposeGeometry, ConvError> {
+    let (c, h, w) = input.dim();
+    let (wc, fg, kh, kw) = weight.dim();
+    let g = params.geometry([c, h, w], [wc, fg, kh, kw])?;
+    check_bias(bias, g.out_channels)?;
+    Ok(g)
+}
+
+/// `F.conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)`.
+///
+/// input `(C, H, W)`, weight `(C, F/groups, KH, KW)`, bias `(F,)` -> `(F, OH, OW)`.
+pub fn conv_transpose2d(
+    input: &Array3<f64>,
+    weight: &Array4<f64>,
+    bias: Option<&Array1<f64>>,
+    params: &TransposeParams,
+) -> Result<Array3<f64>, ConvError> {
+    Ok(conv_transpose2d_trace(input, weight, bias, params)?.output)
+}
+
+/// Like [`conv_transpose2d`], with every scatter step and overlap list.
+pub fn conv_transpose2d_trace(
+    input: &Array3<f64>,
+    weight: &Array4<f64>,
+    bias: Option<&Array1<f64>>,
+    params: &TransposeParams,
+) -> Result<TransposedTrace, ConvError> {
+    let g = prepare(input, weight, bias, params)?;
+    let [oh, ow] = g.output;
+    let [ch, cw] = g.canvas;
+    let mut canvas = Array3::zeros((g.out_channels, ch, cw));
+    let mut contributions = vec![Vec::new(); g.out_channels * oh * ow];
+    let mut steps = Vec::with_capacity(g.steps());
+    for c in 0..g.in_channels {
+        let group = c / g.in_per_group;
+        for i in 0..g.input[0] {
+            for j in 0..g.input[1] {
+                let step = steps.len();
+                let x = input[[c, i, j]];
+                let mut placements =
+                    Vec::with_capacity(g.out_per_group * g.kernel[0] * g.kernel[1]);
+                for fl in 0..g.out_per_group {
+                    let f = group * g.out_per_group + fl;
+                    for ki in 0..g.kernel[0] {
+                        for kj in 0..g.kernel[1] {
+                            let canvas_pos = g.canvas_pos([i, j], [ki, kj]);
+                            let out_pos = g.crop(canvas_pos);
+                            let w = weight[[c, fl, ki, kj]];
+                            let weight_index = [c, fl, ki, kj];
+                            canvas[[f, canvas_pos[0], canvas_pos[1]]] += x * w;
+                            if let Some([oi, oj]) = out_pos {
+                                contributions[(f * oh + oi) * ow + oj].push(Contribution {
+                                    step,
+                                    in_index: [c, i, j],
+                                    weight_index,
+                                    x,
+                                    w,
+                                });
+                            }
+                            placements.push(Placement {
+                                f,
+                                weight_index,
+                                canvas_pos,
+                                out_pos,
+                                w,
+                                product: x * w,
+                            });
+                        }
+                    }
+                }
+                steps.push(ScatterStep {
+                    in_index: [c, i, j],
+                    x,
+                    placements,
+                });
+            }
+        }
+    }
+    // Crop by padding (output_padding cells beyond the full canvas stay 0 + bias).
+    let [ph, pw] = params.padding;
+    let output = Array3::from_shape_fn((g.out_channels, oh, ow), |(f, oi, oj)| {
+        canvas[[f, oi + ph, oj + pw]] + bias.map_or(0.0, |b| b[f])
+    });
+    Ok(TransposedTrace {
+        geometry: g,
+        canvas,
+        output,
+        bias: bias.cloned(),
+        steps,
+        contributions,
+    })
+}
+
+/// The transposed convolution as a direct convolution (the conv_arithmetic
+/// picture): stride-1 convolution with dilation `d` over the input with `s-1`
+/// zeros inserted between cells and `d(k-1) - p` zeros around it (cells are
+/// cropped instead where that is negative, and `output_padding` adds zeros at
+/// the bottom/right), with the kernel rotated 180 degrees and its channel axes swapped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZeroInsertedConv {
+    /// `(C, OH + d(KH-1), OW + d(KW-1))`.
+    pub input: Array3<f64>,
+    /// `(ZH, ZW)`: the input cell `[i, j]` each position holds, `None` for an inserted or padded zero.
+    pub sources: Array2<Option<[usize; 2]>>,
+    /// `(F, C/groups, KH, KW)`: `kernel[f, cl, a, b] = weight[g*C/groups + cl, f - g*F/groups, KH-1-a, KW-1-b]`.
+    pub kernel: Array4<f64>,
+    /// Stride 1, padding 0, the transposed convolution's dilation and groups.
+    pub params: ConvParams,
+    /// `(F, OH, OW)`: equal to the transposed convolution's output.
+    pub output: Array3<f64>,
+}
+
+/// Builds [`ZeroInsertedConv`] for a transposed convolution.
+pub fn zero_inserted_conv(
+    input: &Array3<f64>,
+    weight: &Array4<f64>,
+    bias: Option<&Array1<f64>>,
+    params: &TransposeParams,
+) -> Result<ZeroInsertedConv, ConvError> {
+    let g = prepare(input, weight, bias, params)?;
+    let mut size = [0; 2];
+    let mut edge = [0isize; 2];
+    for axis in 0..2 {
+        let reach = g.span[axis] - 1;
+        size[axis] = g.output[axis] + reach;
+        // Signed zero border: d(k-1) - p (sizes are small, validated above).
+        edge[axis] = reach as isize - params.padding[axis] as isize;
+    }
+    // Position t of the zero-inserted, padded grid holds input cell u/s when
+    // u = t - edge is a multiple of s inside the input.
+    let source_1d = |t: usize, axis: usize| -> Option<usize> {
+        let u = t as isize - edge[axis];
+        let s = params.stride[axis] as isize;
+        (u >= 0 && u % s == 0 && ((u / s) as usize) < g.input[axis]).then(|| (u / s) as usize)
+    };
+    let sources = Array2::from_shape_fn((size[0], size[1]), |(t0, t1)| {
+        Some([source_1d(t0, 0)?, source_1d(t1, 1)?])
+    });
+    let zero_inserted = Array3::from_shape_fn((g.in_channels, size[0], size[1]), |(c, t0, t1)| {
+        sources[[t0, t1]].map_or(0.0, |[i, j]| input[[c, i, j]])
+    });
+    let [kh, kw] = g.kernel;
+    let kernel =
+        Array4::from_shape_fn((g.out_channels, g.in_per_group, kh, kw), |(f, cl, a, b)| {
+            let group = f / g.out_per_group;
+            weight[[
+                group * g.in_per_group + cl,
+                f % g.out_per_group,
+                kh - 1 - a,
+                kw - 1 - b,
+            ]]
+        });
+    let conv_params = ConvParams {
+        dims: params.dims,
+        stride: [1, 1],
+        padding: [0, 0],
+        dilation: params.dilation,
+        groups: params.groups,
+        ..Default::default()
+    };
+    let output = conv2d(&zero_inserted, &kernel, bias, &conv_params)?;
+    Ok(ZeroInsertedConv {
+        input: zero_inserted,
+        sources,
+        kernel,
+        params: conv_params,
+        output,
+    })
+}
+
+/// Largest matrix the matrix form builds: `rows * columns`.
+pub const MATRIX_FORM_LIMIT: usize = 4096;
+
+/// The transposed convolution as `C^T x`: `C` is the matrix of the matching
+/// direct convolution (same weight, stride, dilation, groups) written over the
+/// uncropped canvas, so `C^T x` is the canvas and cropping it gives the output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatrixForm {
+    /// `(C*H*W, F*CH*CW)`: row `(c, i, j)` holds the kernel copies that input cell
+    /// places, i.e. the window of the direct convolution's output `(c, i, j)`.
+    pub matrix: Array2<f64>,
+    /// `(C*H*W,)`: the input flattened row-major.
+    pub input: Array1<f64>,
+    /// `(F*CH*CW,)`: `matrix^T . input`, the canvas flattened row-major.
+    pub canvas: Array1<f64>,
+}
+
+/// Builds [`MatrixForm`], or [`ConvError::TooLarge`] past [`MATRIX_FORM_LIMIT`].
+pub fn matrix_form(
+    input: &Array3<f64>,
+    weight: &Array4<f64>,
+    params: &TransposeParams,
+) -> Result<MatrixForm, ConvError> {
+    let g = prepare(input, weight, None, params)?;
+    let [ch, cw] = g.canvas;
+    let rows = g.in_channels * g.input[0] * g.input[1];
+    let cols = g.out_channels * ch * cw;
+    let count = rows.saturating_mul(cols);
+    if count > MATRIX_FORM_LIMIT {
+        return Err(ConvError::TooLarge {
+            what: "the matrix form",
+            count,
+            limit: MATRIX_FORM_LIMIT,
+        });
+    }
+    let mut matrix = Array2::zeros((rows, cols));
+    for c in 0..g.in_channels {
+        let group = c / g.in_per_group;
+        for i in 0..g.input[0] {
+            for j in 0..g.input[1] {
+                let row = (c * g.input[0] + i) * g.input[1] + j;
+                for fl in 0..g.out_per_group {
+                    let f = group * g.out_per_group + fl;
+                    for ki in 0..g.kernel[0] {
+                        for kj in 0..g.kernel[1] {
+                            let [y, x] = g.canvas_pos([i, j], [ki, kj]);
+                            matrix[[row, (f * ch + y) * cw + x]] = weight[[c, fl, ki, kj]];
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let input_flat = Array1::from_iter(input.iter().copied());
+    // canvas: (F*CH*CW,) = C^T (F*CH*CW, C*H*W) . x (C*H*W,)
+    let canvas = matrix.t().dot(&input_flat);
+    Ok(MatrixForm {
+        matrix,
+        input: input_flat,
+        canvas,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conv::error::Dims;
+    use ndarray::array;
+
+    fn one_d(values: &[f64]) -> Array3<f64> {
+        Array3::from_shape_vec((1, 1, values.len()), values.to_vec()).unwrap_or_default()
+    }
+
+    #[test]
+    fn seed_1d_stride_2_overlap() -> Result<(), ConvError> {
+        // seeds/001, "One-dimensional Example": [a, b] with [x, y, z], stride 2
+        // gives [ax, ay, az + bx, by, bz]. With a=2, b=3, x=5, y=7, z=11:
+        // F.conv_transpose1d(torch.tensor([[2., 3.]]), torch.tensor([[[5., 7., 11.]]]), stride=2)
+        // -> [[10., 14., 37., 21., 33.]]
+        let x = one_d(&[2., 3.]);
+        let w = Array4::from_shape_vec((1, 1, 1, 3), vec![5., 7., 11.]).unwrap_or_default();
+        let params = TransposeParams {
+            dims: Dims::One,
+            stride: [1, 2],
+            ..Default::default()
+        };
+        let t = conv_transpose2d_trace(&x, &w, None, &params)?;
+        assert_eq!(t.output, one_d(&[10., 14., 37., 21., 33.]));
+        assert_eq!(
+            t.overlap_equation([0, 0, 2]),
+            "y[2] = x[0]*w[2] + x[1]*w[0] = 2*11 + 3*5 = 37"
+        );
+        let m = matrix_form(&x, &w, &params)?;
+        #[rustfmt::skip]
+        let c = array![[5., 7., 11., 0., 0.],
+                       [0., 0., 5., 7., 11.]];
+        assert_eq!(m.matrix, c);
+        assert_eq!(m.canvas.to_vec(), vec![10., 14., 37., 21., 33.]);
+        let z = zero_inserted_conv(&x, &w, None, &params)?;
+        // [0, 0, 2, 0, 3, 0, 0] with the kernel [11, 7, 5].
+        assert_eq!(z.input, one_d(&[0., 0., 2., 0., 3., 0., 0.]));
+        assert_eq!(
+            z.kernel.iter().copied().collect::<Vec<_>>(),
+            vec![11., 7., 5.]
+        );
+        assert_eq!(z.output, t.output);
+        Ok(())
+    }
+
+    #[test]
+    fn padding_crops_and_output_padding_extends() -> Result<(), ConvError> {
+        // F.conv_transpose1d(torch.tensor([[1., 2.]]), torch.ones(1, 1, 3), stride=2, padding=1, output_padding=1)
+        // full canvas [1, 1, 3, 2, 2] cropped by 1 -> [1, 3, 2] and one extra cell -> [1, 3, 2, 2]
+        let x = one_d(&[1., 2.]);
+        let w = Array4::from_elem((1, 1, 1, 3), 1.0);
+        let params = TransposeParams {
+            dims: Dims::One,
+            stride: [1, 2],
+            padding: [0, 1],
+            output_padding: [0, 1],
+            ..Default::default()
+        };
+        let t = conv_transpose2d_trace(&x, &w, None, &params)?;
+        assert_eq!(t.output, one_d(&[1., 3., 2., 2.]));
+        assert_eq!(t.canvas_after(0), one_d(&[1., 1., 1., 0., 0.]));
+        assert_eq!(zero_inserted_conv(&x, &w, None, &params)?.output, t.output);
+        Ok(())
+    }
+}

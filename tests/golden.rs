@@ -1,0 +1,246 @@
+//! Golden values from PyTorch: `tests/golden/pytorch_cases.json`, written by
+//! `python tests/golden/gen_pytorch.py` (torch 2.15.0, float64). Each case
+//! carries the exact `call` that produced it. The case's parameters are fed
+//! through the configuration parser, so the document format is tested too.
+#![cfg(not(target_arch = "wasm32"))]
+
+use convscope::conv::{
+    Config, conv_transpose2d_trace, conv2d_backward, conv2d_trace, im2col, matrix_form,
+    zero_inserted_conv,
+};
+use ndarray::{Array3, ArrayD, IxDyn};
+use serde_json::{Value, json};
+
+fn cases() -> Value {
+    let text = include_str!("golden/pytorch_cases.json");
+    serde_json::from_str(text).expect("golden file is JSON")
+}
+
+/// Nested JSON numbers to an array of the given rank.
+fn array(v: &Value) -> ArrayD<f64> {
+    fn shape(v: &Value, out: &mut Vec<usize>) {
+        if let Value::Array(items) = v {
+            out.push(items.len());
+            if let Some(first) = items.first() {
+                shape(first, out);
+            }
+        }
+    }
+    fn flat(v: &Value, out: &mut Vec<f64>) {
+        match v {
+            Value::Array(items) => items.iter().for_each(|i| flat(i, out)),
+            other => out.push(other.as_f64().expect("number")),
+        }
+    }
+    let mut s = Vec::new();
+    shape(v, &mut s);
+    let mut values = Vec::new();
+    flat(v, &mut values);
+    ArrayD::from_shape_vec(IxDyn(&s), values).expect("rectangular")
+}
+
+/// A configuration document for the case (only the keys the document knows).
+fn document(case: &Value) -> String {
+    let mut doc = serde_json::Map::new();
+    for key in [
+        "op",
+        "input",
+        "weight",
+        "bias",
+        "stride",
+        "padding",
+        "dilation",
+        "groups",
+        "padding_mode",
+        "flip",
+    ] {
+        if !case[key].is_null() {
+            doc.insert(key.into(), case[key].clone());
+        }
+    }
+    if case["op"]
+        .as_str()
+        .is_some_and(|op| op.starts_with("conv_transpose"))
+    {
+        doc.insert("output_padding".into(), case["output_padding"].clone());
+    } else if !case["grad_output"].is_null() {
+        doc.insert("grad_output".into(), case["grad_output"].clone());
+    }
+    Value::Object(doc).to_string()
+}
+
+/// Compares a stored (2D-form) tensor with PyTorch's (1D form drops the height axis).
+fn assert_same(name: &str, what: &str, got: &ArrayD<f64>, expected: &Value, one_d: bool) {
+    let expected = array(expected);
+    let got = if one_d {
+        let axis = ndarray::Axis(got.ndim() - 2);
+        got.index_axis(axis, 0).to_owned()
+    } else {
+        got.clone()
+    };
+    assert_eq!(got.shape(), expected.shape(), "{name}: {what} shape");
+    for (g, e) in got.iter().zip(expected.iter()) {
+        assert!(
+            (g - e).abs() < 1e-9 * (1.0 + e.abs()),
+            "{name}: {what} {got} != {expected}"
+        );
+    }
+}
+
+#[test]
+fn every_pytorch_case_matches() {
+    let cases = cases();
+    let list = cases["cases"].as_array().expect("cases");
+    assert!(
+        list.len() >= 60,
+        "expected the full golden set, got {}",
+        list.len()
+    );
+    for case in list {
+        let name = case["name"].as_str().expect("name");
+        let op = case["op"].as_str().expect("op");
+        let one_d = op.ends_with("1d");
+        let config = Config::parse(&document(case)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        if op.starts_with("conv_transpose") {
+            let p = config.transpose_params();
+            let trace =
+                conv_transpose2d_trace(&config.input, &config.weight, config.bias.as_ref(), &p)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_same(
+                name,
+                "output",
+                &trace.output.into_dyn(),
+                &case["output"],
+                one_d,
+            );
+            let z = zero_inserted_conv(&config.input, &config.weight, config.bias.as_ref(), &p)
+                .expect("valid");
+            assert_same(
+                name,
+                "zero-inserted output",
+                &z.output.into_dyn(),
+                &case["output"],
+                one_d,
+            );
+            if case["bias"].is_null()
+                && let Ok(m) = matrix_form(&config.input, &config.weight, &p)
+            {
+                // Cropping the canvas C^T x by the padding gives the output.
+                let g = trace.geometry;
+                let canvas = Array3::from_shape_vec(
+                    (g.out_channels, g.canvas[0], g.canvas[1]),
+                    m.canvas.to_vec(),
+                )
+                .expect("canvas shape");
+                let cropped = Array3::from_shape_fn(g.output_shape(), |(f, i, j)| {
+                    canvas[[f, i + p.padding[0], j + p.padding[1]]]
+                });
+                assert_same(
+                    name,
+                    "matrix form",
+                    &cropped.into_dyn(),
+                    &case["output"],
+                    one_d,
+                );
+            }
+        } else {
+            let p = config.conv_params();
+            let trace = conv2d_trace(&config.input, &config.weight, config.bias.as_ref(), &p)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_same(
+                name,
+                "output",
+                &trace.output.into_dyn(),
+                &case["output"],
+                one_d,
+            );
+            let m = im2col(&config.input, &config.weight, config.bias.as_ref(), &p).expect("valid");
+            assert_same(
+                name,
+                "im2col output",
+                &m.output.into_dyn(),
+                &case["output"],
+                one_d,
+            );
+            let dy = config
+                .grad_output
+                .clone()
+                .expect("golden conv cases carry grad_output");
+            let grads =
+                conv2d_backward(&config.input, &config.weight, config.bias.as_ref(), &dy, &p)
+                    .expect("valid");
+            assert_same(
+                name,
+                "grad_input",
+                &grads.grad_input.into_dyn(),
+                &case["grad_input"],
+                one_d,
+            );
+            assert_same(
+                name,
+                "grad_weight",
+                &grads.grad_weight.into_dyn(),
+                &case["grad_weight"],
+                one_d,
+            );
+            if !case["grad_bias"].is_null() {
+                let gb = grads.grad_bias.into_dyn();
+                let expected = array(&case["grad_bias"]);
+                assert_eq!(gb, expected, "{name}: grad_bias");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_combination_pytorch_rejects_is_rejected() {
+    let cases = cases();
+    for case in cases["invalid"].as_array().expect("invalid") {
+        let name = case["name"].as_str().expect("name");
+        // Negative numbers do not fit the document's unsigned sizes: a parse error.
+        let zeros = |shape: &Value| -> Value {
+            let dims: Vec<usize> = shape
+                .as_array()
+                .expect("shape")
+                .iter()
+                .map(|d| d.as_u64().expect("dim") as usize)
+                .collect();
+            fn nest(dims: &[usize]) -> Value {
+                match dims.split_first() {
+                    None => json!(1),
+                    Some((n, rest)) => Value::Array((0..*n).map(|_| nest(rest)).collect()),
+                }
+            }
+            nest(&dims)
+        };
+        let mut doc = serde_json::Map::new();
+        doc.insert("op".into(), case["op"].clone());
+        doc.insert("input".into(), zeros(&case["input_shape"]));
+        doc.insert("weight".into(), zeros(&case["weight_shape"]));
+        for key in [
+            "stride",
+            "padding",
+            "dilation",
+            "groups",
+            "padding_mode",
+            "flip",
+        ] {
+            if !case[key].is_null() {
+                doc.insert(key.into(), case[key].clone());
+            }
+        }
+        if case["op"]
+            .as_str()
+            .is_some_and(|op| op.starts_with("conv_transpose"))
+        {
+            doc.insert("output_padding".into(), case["output_padding"].clone());
+        }
+        let text = Value::Object(doc).to_string();
+        let result = Config::parse(&text);
+        assert!(
+            result.is_err(),
+            "{name}: PyTorch says {:?}, we accepted {text}",
+            case["torch_error"]
+        );
+    }
+}
