@@ -1,3 +1,3 @@
 fn main() {
-    println!("placeholder");
+    yew::Renderer::<convscope::app::App>::new().render();
 }

@@ -5,8 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use convscope::conv::{
-    Config, conv_transpose2d_trace, conv2d_backward, conv2d_trace, im2col, matrix_form,
-    zero_inserted_conv,
+    Config, conv_transpose2d_trace, conv2d_backward, conv2d_trace, im2col, matrix_form, zero_inserted_conv,
 };
 use ndarray::{Array3, ArrayD, IxDyn};
 use serde_json::{Value, json};
@@ -42,26 +41,12 @@ fn array(v: &Value) -> ArrayD<f64> {
 /// A configuration document for the case (only the keys the document knows).
 fn document(case: &Value) -> String {
     let mut doc = serde_json::Map::new();
-    for key in [
-        "op",
-        "input",
-        "weight",
-        "bias",
-        "stride",
-        "padding",
-        "dilation",
-        "groups",
-        "padding_mode",
-        "flip",
-    ] {
+    for key in ["op", "input", "weight", "bias", "stride", "padding", "dilation", "groups", "padding_mode", "flip"] {
         if !case[key].is_null() {
             doc.insert(key.into(), case[key].clone());
         }
     }
-    if case["op"]
-        .as_str()
-        .is_some_and(|op| op.starts_with("conv_transpose"))
-    {
+    if case["op"].as_str().is_some_and(|op| op.starts_with("conv_transpose")) {
         doc.insert("output_padding".into(), case["output_padding"].clone());
     } else if !case["grad_output"].is_null() {
         doc.insert("grad_output".into(), case["grad_output"].clone());
@@ -80,10 +65,7 @@ fn assert_same(name: &str, what: &str, got: &ArrayD<f64>, expected: &Value, one_
     };
     assert_eq!(got.shape(), expected.shape(), "{name}: {what} shape");
     for (g, e) in got.iter().zip(expected.iter()) {
-        assert!(
-            (g - e).abs() < 1e-9 * (1.0 + e.abs()),
-            "{name}: {what} {got} != {expected}"
-        );
+        assert!((g - e).abs() < 1e-9 * (1.0 + e.abs()), "{name}: {what} {got} != {expected}");
     }
 }
 
@@ -91,11 +73,7 @@ fn assert_same(name: &str, what: &str, got: &ArrayD<f64>, expected: &Value, one_
 fn every_pytorch_case_matches() {
     let cases = cases();
     let list = cases["cases"].as_array().expect("cases");
-    assert!(
-        list.len() >= 60,
-        "expected the full golden set, got {}",
-        list.len()
-    );
+    assert!(list.len() >= 60, "expected the full golden set, got {}", list.len());
     for case in list {
         let name = case["name"].as_str().expect("name");
         let op = case["op"].as_str().expect("op");
@@ -103,86 +81,34 @@ fn every_pytorch_case_matches() {
         let config = Config::parse(&document(case)).unwrap_or_else(|e| panic!("{name}: {e}"));
         if op.starts_with("conv_transpose") {
             let p = config.transpose_params();
-            let trace =
-                conv_transpose2d_trace(&config.input, &config.weight, config.bias.as_ref(), &p)
-                    .unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_same(
-                name,
-                "output",
-                &trace.output.into_dyn(),
-                &case["output"],
-                one_d,
-            );
-            let z = zero_inserted_conv(&config.input, &config.weight, config.bias.as_ref(), &p)
-                .expect("valid");
-            assert_same(
-                name,
-                "zero-inserted output",
-                &z.output.into_dyn(),
-                &case["output"],
-                one_d,
-            );
+            let trace = conv_transpose2d_trace(&config.input, &config.weight, config.bias.as_ref(), &p)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_same(name, "output", &trace.output.into_dyn(), &case["output"], one_d);
+            let z = zero_inserted_conv(&config.input, &config.weight, config.bias.as_ref(), &p).expect("valid");
+            assert_same(name, "zero-inserted output", &z.output.into_dyn(), &case["output"], one_d);
             if case["bias"].is_null()
                 && let Ok(m) = matrix_form(&config.input, &config.weight, &p)
             {
                 // Cropping the canvas C^T x by the padding gives the output.
                 let g = trace.geometry;
-                let canvas = Array3::from_shape_vec(
-                    (g.out_channels, g.canvas[0], g.canvas[1]),
-                    m.canvas.to_vec(),
-                )
-                .expect("canvas shape");
+                let canvas = Array3::from_shape_vec((g.out_channels, g.canvas[0], g.canvas[1]), m.canvas.to_vec())
+                    .expect("canvas shape");
                 let cropped = Array3::from_shape_fn(g.output_shape(), |(f, i, j)| {
                     canvas[[f, i + p.padding[0], j + p.padding[1]]]
                 });
-                assert_same(
-                    name,
-                    "matrix form",
-                    &cropped.into_dyn(),
-                    &case["output"],
-                    one_d,
-                );
+                assert_same(name, "matrix form", &cropped.into_dyn(), &case["output"], one_d);
             }
         } else {
             let p = config.conv_params();
             let trace = conv2d_trace(&config.input, &config.weight, config.bias.as_ref(), &p)
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_same(
-                name,
-                "output",
-                &trace.output.into_dyn(),
-                &case["output"],
-                one_d,
-            );
+            assert_same(name, "output", &trace.output.into_dyn(), &case["output"], one_d);
             let m = im2col(&config.input, &config.weight, config.bias.as_ref(), &p).expect("valid");
-            assert_same(
-                name,
-                "im2col output",
-                &m.output.into_dyn(),
-                &case["output"],
-                one_d,
-            );
-            let dy = config
-                .grad_output
-                .clone()
-                .expect("golden conv cases carry grad_output");
-            let grads =
-                conv2d_backward(&config.input, &config.weight, config.bias.as_ref(), &dy, &p)
-                    .expect("valid");
-            assert_same(
-                name,
-                "grad_input",
-                &grads.grad_input.into_dyn(),
-                &case["grad_input"],
-                one_d,
-            );
-            assert_same(
-                name,
-                "grad_weight",
-                &grads.grad_weight.into_dyn(),
-                &case["grad_weight"],
-                one_d,
-            );
+            assert_same(name, "im2col output", &m.output.into_dyn(), &case["output"], one_d);
+            let dy = config.grad_output.clone().expect("golden conv cases carry grad_output");
+            let grads = conv2d_backward(&config.input, &config.weight, config.bias.as_ref(), &dy, &p).expect("valid");
+            assert_same(name, "grad_input", &grads.grad_input.into_dyn(), &case["grad_input"], one_d);
+            assert_same(name, "grad_weight", &grads.grad_weight.into_dyn(), &case["grad_weight"], one_d);
             if !case["grad_bias"].is_null() {
                 let gb = grads.grad_bias.into_dyn();
                 let expected = array(&case["grad_bias"]);
@@ -199,12 +125,8 @@ fn every_combination_pytorch_rejects_is_rejected() {
         let name = case["name"].as_str().expect("name");
         // Negative numbers do not fit the document's unsigned sizes: a parse error.
         let zeros = |shape: &Value| -> Value {
-            let dims: Vec<usize> = shape
-                .as_array()
-                .expect("shape")
-                .iter()
-                .map(|d| d.as_u64().expect("dim") as usize)
-                .collect();
+            let dims: Vec<usize> =
+                shape.as_array().expect("shape").iter().map(|d| d.as_u64().expect("dim") as usize).collect();
             fn nest(dims: &[usize]) -> Value {
                 match dims.split_first() {
                     None => json!(1),
@@ -217,30 +139,16 @@ fn every_combination_pytorch_rejects_is_rejected() {
         doc.insert("op".into(), case["op"].clone());
         doc.insert("input".into(), zeros(&case["input_shape"]));
         doc.insert("weight".into(), zeros(&case["weight_shape"]));
-        for key in [
-            "stride",
-            "padding",
-            "dilation",
-            "groups",
-            "padding_mode",
-            "flip",
-        ] {
+        for key in ["stride", "padding", "dilation", "groups", "padding_mode", "flip"] {
             if !case[key].is_null() {
                 doc.insert(key.into(), case[key].clone());
             }
         }
-        if case["op"]
-            .as_str()
-            .is_some_and(|op| op.starts_with("conv_transpose"))
-        {
+        if case["op"].as_str().is_some_and(|op| op.starts_with("conv_transpose")) {
             doc.insert("output_padding".into(), case["output_padding"].clone());
         }
         let text = Value::Object(doc).to_string();
         let result = Config::parse(&text);
-        assert!(
-            result.is_err(),
-            "{name}: PyTorch says {:?}, we accepted {text}",
-            case["torch_error"]
-        );
+        assert!(result.is_err(), "{name}: PyTorch says {:?}, we accepted {text}", case["torch_error"]);
     }
 }

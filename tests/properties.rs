@@ -7,8 +7,8 @@ mod common;
 
 use convscope::conv::params::{conv_output_size, transposed_output_size};
 use convscope::conv::{
-    ConvParams, Dims, PaddingMode, TransposeParams, conv_transpose2d, conv_transpose2d_trace,
-    conv2d, conv2d_backward, conv2d_trace, im2col, matrix_form, zero_inserted_conv,
+    ConvParams, Dims, PaddingMode, TransposeParams, conv_transpose2d, conv_transpose2d_trace, conv2d, conv2d_backward,
+    conv2d_trace, im2col, matrix_form, zero_inserted_conv,
 };
 use ndarray::{Array1, Array3, Array4};
 use proptest::prelude::*;
@@ -16,10 +16,7 @@ use proptest::prelude::*;
 const TOL: f64 = 1e-9;
 
 fn close<D: ndarray::Dimension>(a: &ndarray::Array<f64, D>, b: &ndarray::Array<f64, D>) -> bool {
-    a.shape() == b.shape()
-        && a.iter()
-            .zip(b.iter())
-            .all(|(x, y)| (x - y).abs() <= TOL * (1.0 + y.abs()))
+    a.shape() == b.shape() && a.iter().zip(b.iter()).all(|(x, y)| (x - y).abs() <= TOL * (1.0 + y.abs()))
 }
 
 fn ints(len: usize) -> impl Strategy<Value = Vec<f64>> {
@@ -44,10 +41,7 @@ fn mode() -> impl Strategy<Value = PaddingMode> {
     ]
 }
 
-fn conv_case(
-    modes: BoxedStrategy<PaddingMode>,
-    allow_flip: bool,
-) -> impl Strategy<Value = ConvCase> {
+fn conv_case(modes: BoxedStrategy<PaddingMode>, allow_flip: bool) -> impl Strategy<Value = ConvCase> {
     (
         1usize..=2,      // groups
         1usize..=2,      // channels per group
@@ -55,55 +49,29 @@ fn conv_case(
         prop::bool::ANY, // 1D?
         (1usize..=6, 1usize..=6),
         (1usize..=3, 1usize..=3),
-        (
-            1usize..=3,
-            1usize..=3,
-            0usize..=2,
-            0usize..=2,
-            1usize..=2,
-            1usize..=2,
-        ),
+        (1usize..=3, 1usize..=3, 0usize..=2, 0usize..=2, 1usize..=2, 1usize..=2),
         modes,
         prop::bool::ANY,
         prop::bool::ANY,
     )
-        .prop_flat_map(
-            move |(
-                g,
-                cg,
-                fg,
-                one_d,
-                (h, w),
-                (kh, kw),
-                (sh, sw, ph, pw, dh, dw),
-                mode,
-                flip,
-                bias,
-            )| {
-                let (h, kh, sh, ph, dh) = if one_d {
-                    (1, 1, 1, 0, 1)
-                } else {
-                    (h, kh, sh, ph, dh)
-                };
-                let (c, f) = (g * cg, g * fg);
-                (ints(c * h * w), ints(f * cg * kh * kw), ints(f)).prop_map(move |(xv, wv, bv)| {
-                    ConvCase {
-                        x: Array3::from_shape_vec((c, h, w), xv).expect("shape"),
-                        w: Array4::from_shape_vec((f, cg, kh, kw), wv).expect("shape"),
-                        b: bias.then(|| Array1::from_vec(bv.clone())),
-                        p: ConvParams {
-                            dims: if one_d { Dims::One } else { Dims::Two },
-                            stride: [sh, sw],
-                            padding: [ph, pw],
-                            dilation: [dh, dw],
-                            groups: g,
-                            padding_mode: mode,
-                            flip: flip && allow_flip,
-                        },
-                    }
-                })
-            },
-        )
+        .prop_flat_map(move |(g, cg, fg, one_d, (h, w), (kh, kw), (sh, sw, ph, pw, dh, dw), mode, flip, bias)| {
+            let (h, kh, sh, ph, dh) = if one_d { (1, 1, 1, 0, 1) } else { (h, kh, sh, ph, dh) };
+            let (c, f) = (g * cg, g * fg);
+            (ints(c * h * w), ints(f * cg * kh * kw), ints(f)).prop_map(move |(xv, wv, bv)| ConvCase {
+                x: Array3::from_shape_vec((c, h, w), xv).expect("shape"),
+                w: Array4::from_shape_vec((f, cg, kh, kw), wv).expect("shape"),
+                b: bias.then(|| Array1::from_vec(bv.clone())),
+                p: ConvParams {
+                    dims: if one_d { Dims::One } else { Dims::Two },
+                    stride: [sh, sw],
+                    padding: [ph, pw],
+                    dilation: [dh, dw],
+                    groups: g,
+                    padding_mode: mode,
+                    flip: flip && allow_flip,
+                },
+            })
+        })
 }
 
 fn reference(case: &ConvCase) -> Array3<f64> {

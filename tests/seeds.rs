@@ -13,18 +13,14 @@ fn parse(text: &str) -> Config {
 }
 
 fn forward(c: &Config) -> Array3<f64> {
-    conv2d_trace(&c.input, &c.weight, c.bias.as_ref(), &c.conv_params())
-        .expect("valid")
-        .output
+    conv2d_trace(&c.input, &c.weight, c.bias.as_ref(), &c.conv_params()).expect("valid").output
 }
 
 #[test]
 fn seed000_true_convolution_1d() {
     // seeds/000 In [53]: f = [1, 2, -1, 1, -3] zero-padded, g = [-1, 0, 1],
     // (f * g)(n) for n = 0..4 prints -2 2 1 2 1 (the kernel is reversed: flip).
-    let c = parse(
-        r#"{"op":"conv1d","input":[[1,2,-1,1,-3]],"weight":[[[-1,0,1]]],"padding":1,"flip":true}"#,
-    );
+    let c = parse(r#"{"op":"conv1d","input":[[1,2,-1,1,-3]],"weight":[[[-1,0,1]]],"padding":1,"flip":true}"#);
     assert_eq!(forward(&c), array![[[-2., 2., 1., 2., 1.]]]);
     // Cross-correlation (no flip) gives the negation for this antisymmetric kernel.
     let c = Config { flip: false, ..c };
@@ -47,9 +43,7 @@ fn seed000_dot_product_and_1d_im2col() {
 fn seed000_1d_two_channels() {
     // In [6]-[9]: X is 7x2 (positions x channels), W is 3x2. The seed's own
     // product cell fails with a NameError; the intended Xhat @ W is [-5, 1, 3, 1, 0].
-    let c = parse(
-        r#"{"op":"conv1d","input":[[0,1,2,-1,1,-3,0],[1,3,-2,2,0,1,-1]],"weight":[[[1,0,-1],[-1,0,1]]]}"#,
-    );
+    let c = parse(r#"{"op":"conv1d","input":[[0,1,2,-1,1,-3,0],[1,3,-2,2,0,1,-1]],"weight":[[[1,0,-1],[-1,0,1]]]}"#);
     assert_eq!(forward(&c), array![[[-5., 1., 3., 1., 0.]]]);
     let m = im2col(&c.input, &c.weight, None, &c.conv_params()).expect("valid");
     // The seed orders Xhat's columns (position, channel): [0 1 1 3 2 -2]; unfold
@@ -67,19 +61,10 @@ fn seed000_2d_single_channel() {
     assert_eq!(forward(&c), expected);
     let m = im2col(&c.input, &c.weight, None, &c.conv_params()).expect("valid");
     // In [14]: the first rows of Xhat.
-    assert_eq!(
-        m.patches.row(0).to_vec(),
-        vec![2., 1., -1., -1., 1., 0., -1., 0., -1.]
-    );
-    assert_eq!(
-        m.patches.row(8).to_vec(),
-        vec![-1., 0., -1., -1., 1., -1., -2., -3., -3.]
-    );
+    assert_eq!(m.patches.row(0).to_vec(), vec![2., 1., -1., -1., 1., 0., -1., 0., -1.]);
+    assert_eq!(m.patches.row(8).to_vec(), vec![-1., 0., -1., -1., 1., -1., -2., -3., -3.]);
     // In [13]: W flattened.
-    assert_eq!(
-        m.weights.column(0).to_vec(),
-        vec![-2., 2., 0., 2., 2., 2., -3., -1., -1.]
-    );
+    assert_eq!(m.weights.column(0).to_vec(), vec![-2., 2., 0., 2., 2., 2., -3., -1., -1.]);
 }
 
 fn seed_two_channel_input() -> &'static str {
@@ -97,19 +82,12 @@ fn seed000_2d_two_channels() {
     );
     let c = parse(&text);
     // In [22]: [[-2, -6, 1], [3, -6, 0], [14, 6, -9]].
-    assert_eq!(
-        forward(&c),
-        array![[[-2., -6., 1.], [3., -6., 0.], [14., 6., -9.]]]
-    );
+    assert_eq!(forward(&c), array![[[-2., -6., 1.], [3., -6., 0.], [14., 6., -9.]]]);
     // In [21]: Xhat's first row in the seed's (position, channel) order is
     // [1 -3 -3 0 -1 2 -2 -2 1 0 0 -3 -2 -1 1 -3 0 -2]; unfold's channel-major order regroups it.
     let m = im2col(&c.input, &c.weight, None, &c.conv_params()).expect("valid");
-    let seed_row = [
-        1., -3., -3., 0., -1., 2., -2., -2., 1., 0., 0., -3., -2., -1., 1., -3., 0., -2.,
-    ];
-    let regrouped: Vec<f64> = (0..2)
-        .flat_map(|ch| (0..9).map(move |k| seed_row[k * 2 + ch]))
-        .collect();
+    let seed_row = [1., -3., -3., 0., -1., 2., -2., -2., 1., 0., 0., -3., -2., -1., 1., -3., 0., -2.];
+    let regrouped: Vec<f64> = (0..2).flat_map(|ch| (0..9).map(move |k| seed_row[k * 2 + ch])).collect();
     assert_eq!(m.patches.row(0).to_vec(), regrouped);
 }
 
@@ -124,11 +102,7 @@ fn seed000_multiple_filters() {
     let weight: Vec<Vec<Vec<Vec<f64>>>> = (0..2)
         .map(|f| {
             (0..2)
-                .map(|c| {
-                    (0..3)
-                        .map(|i| (0..3).map(|j| w_seed[[(i * 3 + j) * 2 + c, f]]).collect())
-                        .collect()
-                })
+                .map(|c| (0..3).map(|i| (0..3).map(|j| w_seed[[(i * 3 + j) * 2 + c, f]]).collect()).collect())
                 .collect()
         })
         .collect();
@@ -150,29 +124,17 @@ fn seed001_nchw_forward_with_padding_and_bias() {
     // seeds/001: x (3, 32, 32), one 5x5x3 filter, pad 2, stride 1, a bias ->
     // output (1, 32, 32); H_out = 1 + (32 + 2*2 - 5)/1 = 32.
     let input: Vec<Vec<Vec<i32>>> = (0..3)
-        .map(|c| {
-            (0..32)
-                .map(|i| (0..32).map(|j| ((c * 7 + i * 3 + j * 5) % 7) - 3).collect())
-                .collect()
-        })
+        .map(|c| (0..32).map(|i| (0..32).map(|j| ((c * 7 + i * 3 + j * 5) % 7) - 3).collect()).collect())
         .collect();
-    let weight: Vec<Vec<Vec<Vec<i32>>>> = vec![
-        (0..3)
-            .map(|c| {
-                (0..5)
-                    .map(|i| (0..5).map(|j| ((c + i * 2 + j) % 5) - 2).collect())
-                    .collect()
-            })
-            .collect(),
-    ];
+    let weight: Vec<Vec<Vec<Vec<i32>>>> =
+        vec![(0..3).map(|c| (0..5).map(|i| (0..5).map(|j| ((c + i * 2 + j) % 5) - 2).collect()).collect()).collect()];
     let text = format!(
         r#"{{"input":{},"weight":{},"bias":[0.5],"padding":2}}"#,
         serde_json::to_string(&input).expect("json"),
         serde_json::to_string(&weight).expect("json")
     );
     let c = parse(&text);
-    let trace =
-        conv2d_trace(&c.input, &c.weight, c.bias.as_ref(), &c.conv_params()).expect("valid");
+    let trace = conv2d_trace(&c.input, &c.weight, c.bias.as_ref(), &c.conv_params()).expect("valid");
     assert_eq!(trace.output.dim(), (1, 32, 32));
     assert_eq!(trace.padded.values.dim(), (3, 36, 36));
     // The seed's loop: y[f, h, w] = sum(x_pad[:, h:h+5, w:w+5] * weight[f]) + b[f].
@@ -190,14 +152,7 @@ fn seed001_nchw_forward_with_padding_and_bias() {
     }
     // Backward with grad_y = ones: grad_b = sum(grad_y) = 32*32.
     let ones = Array3::from_elem((1, 32, 32), 1.0);
-    let grads = conv2d_backward(
-        &c.input,
-        &c.weight,
-        c.bias.as_ref(),
-        &ones,
-        &c.conv_params(),
-    )
-    .expect("valid");
+    let grads = conv2d_backward(&c.input, &c.weight, c.bias.as_ref(), &ones, &c.conv_params()).expect("valid");
     assert_eq!(grads.grad_bias[0], 1024.0);
 }
 
@@ -206,8 +161,7 @@ fn seed001_transposed_1d_stride_2() {
     // "[a, b] and [x, y, z], stride=2 -> [ax, ay, az + bx, by, bz]" with
     // a=2, b=3, x=5, y=7, z=11 (PyTorch: F.conv_transpose1d gives [10, 14, 37, 21, 33]).
     let c = parse(r#"{"op":"conv_transpose1d","input":[[2,3]],"weight":[[[5,7,11]]],"stride":2}"#);
-    let t =
-        conv_transpose2d_trace(&c.input, &c.weight, None, &c.transpose_params()).expect("valid");
+    let t = conv_transpose2d_trace(&c.input, &c.weight, None, &c.transpose_params()).expect("valid");
     assert_eq!(t.output, array![[[10., 14., 37., 21., 33.]]]);
 }
 
@@ -219,9 +173,7 @@ fn seed001_matrix_form_pad_1() {
     // ay + bz, not "ax + bz"; the transposed product's last rows are c'z + d'y
     // and d'z, not "d'z + d'y" and "d'y"). With x=1, y=10, z=100 and
     // a'..d' = 1, 2, 3, 4 the correct values are checked here.
-    let c = parse(
-        r#"{"op":"conv_transpose1d","input":[[1,2,3,4]],"weight":[[[1,10,100]]],"padding":1}"#,
-    );
+    let c = parse(r#"{"op":"conv_transpose1d","input":[[1,2,3,4]],"weight":[[[1,10,100]]],"padding":1}"#);
     let p = c.transpose_params();
     let m = matrix_form(&c.input, &c.weight, &p).expect("small");
     #[rustfmt::skip]
@@ -241,10 +193,8 @@ fn seed001_matrix_form_pad_1() {
 fn seed002_output_shape_formula() {
     // seeds/002 Eq 1 with stride 1: a 6x6 matrix and a 3x3 filter give 4x4.
     let input = vec![vec![0; 6]; 6];
-    let text = format!(
-        r#"{{"input":{},"weight":[[1,1,1],[1,1,1],[1,1,1]]}}"#,
-        serde_json::to_string(&input).expect("json")
-    );
+    let text =
+        format!(r#"{{"input":{},"weight":[[1,1,1],[1,1,1],[1,1,1]]}}"#, serde_json::to_string(&input).expect("json"));
     assert_eq!(parse(&text).output_shape().expect("valid"), [1, 4, 4]);
     // Per-axis stride (sx over rows, sy over columns): 6x6, 3x3, stride (2, 1) -> 2x4.
     let text = format!(

@@ -74,11 +74,7 @@ impl BackwardTrace {
     pub fn weight_terms_of(&self, index: [usize; 4]) -> &[WeightGradTerm] {
         let (f, cg, kh, kw) = self.grad_weight.dim();
         let [a, b, c, d] = index;
-        if a < f && b < cg && c < kh && d < kw {
-            &self.weight_terms[((a * cg + b) * kh + c) * kw + d]
-        } else {
-            &[]
-        }
+        if a < f && b < cg && c < kh && d < kw { &self.weight_terms[((a * cg + b) * kh + c) * kw + d] } else { &[] }
     }
 
     fn show_channels(&self) -> bool {
@@ -108,10 +104,8 @@ impl BackwardTrace {
                 )
             })
             .collect();
-        let numbers: Vec<String> = terms
-            .iter()
-            .map(|t| format!("{}*{}", format::factor(t.dy), format::factor(t.w)))
-            .collect();
+        let numbers: Vec<String> =
+            terms.iter().map(|t| format!("{}*{}", format::factor(t.dy), format::factor(t.w))).collect();
         format!(
             "{lhs} = {} = {} = {}",
             symbols.join(" + "),
@@ -138,10 +132,8 @@ impl BackwardTrace {
                 )
             })
             .collect();
-        let numbers: Vec<String> = terms
-            .iter()
-            .map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.dy)))
-            .collect();
+        let numbers: Vec<String> =
+            terms.iter().map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.dy))).collect();
         format!(
             "{lhs} = {} = {} = {}",
             symbols.join(" + "),
@@ -153,20 +145,12 @@ impl BackwardTrace {
     /// `db[f] = dy[f,0,0] + dy[f,0,1] + ... = ...`.
     pub fn bias_equation(&self, f: usize) -> String {
         let [filters, oh, ow] = self.forward.geometry.output_shape();
-        let lhs = if filters > 1 {
-            format!("db[{f}]")
-        } else {
-            "db".to_string()
-        };
+        let lhs = if filters > 1 { format!("db[{f}]") } else { "db".to_string() };
         let values: Vec<String> = (0..oh)
             .flat_map(|i| (0..ow).map(move |j| [i, j]))
             .map(|p| format::factor(self.grad_output[[f, p[0], p[1]]]))
             .collect();
-        format!(
-            "{lhs} = {} = {}",
-            values.join(" + "),
-            format::short(self.grad_bias[f])
-        )
+        format!("{lhs} = {} = {}", values.join(" + "), format::short(self.grad_bias[f]))
     }
 }
 
@@ -184,10 +168,7 @@ pub fn conv2d_backward(
     let expected = g.output_shape();
     let (gf, gh, gw) = grad_output.dim();
     if [gf, gh, gw] != expected {
-        return Err(ConvError::GradOutputShape {
-            expected: expected.to_vec(),
-            got: vec![gf, gh, gw],
-        });
+        return Err(ConvError::GradOutputShape { expected: expected.to_vec(), got: vec![gf, gh, gw] });
     }
     let [h, w] = g.input;
     let (wf, wc, kh, kw) = weight.dim();
@@ -245,10 +226,7 @@ mod tests {
         let w = array![[[[1.0]], [[2.0]], [[3.0]]]];
         let dy = Array3::from_elem((1, 2, 2), 1.0);
         let t = conv2d_backward(&x, &w, Some(&array![0.5]), &dy, &ConvParams::default())?;
-        assert_eq!(
-            t.grad_weight.iter().copied().collect::<Vec<_>>(),
-            vec![6.0, 22.0, 38.0]
-        );
+        assert_eq!(t.grad_weight.iter().copied().collect::<Vec<_>>(), vec![6.0, 22.0, 38.0]);
         assert_eq!(t.grad_bias.to_vec(), vec![4.0]);
         assert_eq!(t.grad_input[[2, 1, 1]], 3.0);
         assert_eq!(t.bias_equation(0), "db = 1 + 1 + 1 + 1 = 4");

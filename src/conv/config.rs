@@ -27,12 +27,7 @@ pub enum Op {
 }
 
 impl Op {
-    pub const ALL: [Op; 4] = [
-        Op::Conv1d,
-        Op::Conv2d,
-        Op::ConvTranspose1d,
-        Op::ConvTranspose2d,
-    ];
+    pub const ALL: [Op; 4] = [Op::Conv1d, Op::Conv2d, Op::ConvTranspose1d, Op::ConvTranspose2d];
 
     pub fn dims(self) -> Dims {
         match self {
@@ -80,14 +75,8 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
-        View::Forward,
-        View::Im2col,
-        View::Transposed,
-        View::Backprop,
-        View::Image,
-        View::Export,
-    ];
+    pub const ALL: [View; 6] =
+        [View::Forward, View::Im2col, View::Transposed, View::Backprop, View::Image, View::Export];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -141,11 +130,7 @@ impl std::error::Error for ConfigError {}
 
 impl ConfigError {
     fn at(field: Field, message: impl Into<String>) -> Self {
-        ConfigError {
-            path: field.key().to_string(),
-            message: message.into(),
-            field: Some(field),
-        }
+        ConfigError { path: field.key().to_string(), message: message.into(), field: Some(field) }
     }
 }
 
@@ -214,9 +199,7 @@ impl Nested {
                     out.push(*v);
                     Ok(())
                 }
-                Nested::Number(_) => {
-                    Err(format!("expected an array of length {} here", shape[depth]))
-                }
+                Nested::Number(_) => Err(format!("expected an array of length {} here", shape[depth])),
                 Nested::List(items) if depth < shape.len() && items.len() == shape[depth] => {
                     for (k, item) in items.iter().enumerate() {
                         let len = path.len();
@@ -243,8 +226,7 @@ impl Nested {
             message,
             field: Some(field),
         })?;
-        ArrayD::from_shape_vec(IxDyn(&shape), values)
-            .map_err(|e| ConfigError::at(field, e.to_string()))
+        ArrayD::from_shape_vec(IxDyn(&shape), values).map_err(|e| ConfigError::at(field, e.to_string()))
     }
 }
 
@@ -350,20 +332,8 @@ impl Default for Config {
     }
 }
 
-fn per_axis(
-    value: Option<PerAxisValue>,
-    default: usize,
-    dims: Dims,
-    field: Field,
-) -> Result<[usize; 2], ConfigError> {
-    let (inert, key) = (
-        if field == Field::Padding || field == Field::OutputPadding {
-            0
-        } else {
-            1
-        },
-        field.key(),
-    );
+fn per_axis(value: Option<PerAxisValue>, default: usize, dims: Dims, field: Field) -> Result<[usize; 2], ConfigError> {
+    let (inert, key) = (if field == Field::Padding || field == Field::OutputPadding { 0 } else { 1 }, field.key());
     let hw = match (value, dims) {
         (None, Dims::One) => [inert, default],
         (None, Dims::Two) => [default, default],
@@ -375,18 +345,12 @@ fn per_axis(
             let axes = if dims == Dims::One { 1 } else { 2 };
             return Err(ConfigError::at(
                 field,
-                format!(
-                    "{key} needs {axes} value(s), one per spatial axis, got {}",
-                    v.len()
-                ),
+                format!("{key} needs {axes} value(s), one per spatial axis, got {}", v.len()),
             ));
         }
     };
     if hw.iter().any(|&v| v > limits::HYPER) {
-        return Err(ConfigError::at(
-            field,
-            format!("{key} is capped at {} in this app", limits::HYPER),
-        ));
+        return Err(ConfigError::at(field, format!("{key} is capped at {} in this app", limits::HYPER)));
     }
     Ok(hw)
 }
@@ -406,17 +370,12 @@ impl Config {
             });
         }
         let mut de = serde_json::Deserializer::from_str(text);
-        let raw: RawDocument =
-            serde_path_to_error::deserialize(&mut de).map_err(|e| ConfigError {
-                path: e.path().to_string(),
-                message: e.inner().to_string(),
-                field: None,
-            })?;
-        de.end().map_err(|e| ConfigError {
-            path: String::new(),
-            message: e.to_string(),
+        let raw: RawDocument = serde_path_to_error::deserialize(&mut de).map_err(|e| ConfigError {
+            path: e.path().to_string(),
+            message: e.inner().to_string(),
             field: None,
         })?;
+        de.end().map_err(|e| ConfigError { path: String::new(), message: e.to_string(), field: None })?;
         let config = Config::from_raw(raw)?;
         config.validate()?;
         Ok(config)
@@ -425,28 +384,16 @@ impl Config {
     fn from_raw(raw: RawDocument) -> Result<Config, ConfigError> {
         let dims = raw.op.dims();
         let input = tensor(&raw.input, "input", Field::Input, dims, TensorKind::Input)?;
-        let weight = tensor(
-            &raw.weight,
-            "weight",
-            Field::Weight,
-            dims,
-            TensorKind::Weight,
-        )?;
-        let weight = weight
-            .into_dimensionality()
-            .map_err(|e| ConfigError::at(Field::Weight, e.to_string()))?;
-        let input = input
-            .into_dimensionality()
-            .map_err(|e| ConfigError::at(Field::Input, e.to_string()))?;
+        let weight = tensor(&raw.weight, "weight", Field::Weight, dims, TensorKind::Weight)?;
+        let weight = weight.into_dimensionality().map_err(|e| ConfigError::at(Field::Weight, e.to_string()))?;
+        let input = input.into_dimensionality().map_err(|e| ConfigError::at(Field::Input, e.to_string()))?;
         let bias = match &raw.bias {
             None => None,
             Some(b) => {
                 let b = b.to_array("bias", Field::Bias)?;
                 let b = match b.ndim() {
                     0 => Array1::from_elem(1, b[IxDyn(&[])]),
-                    1 => b
-                        .into_dimensionality()
-                        .map_err(|e| ConfigError::at(Field::Bias, e.to_string()))?,
+                    1 => b.into_dimensionality().map_err(|e| ConfigError::at(Field::Bias, e.to_string()))?,
                     n => {
                         return Err(ConfigError::at(
                             Field::Bias,
@@ -461,20 +408,13 @@ impl Config {
             None => None,
             Some(g) => {
                 let g = tensor(g, "grad_output", Field::GradOutput, dims, TensorKind::Input)?;
-                Some(
-                    g.into_dimensionality()
-                        .map_err(|e| ConfigError::at(Field::GradOutput, e.to_string()))?,
-                )
+                Some(g.into_dimensionality().map_err(|e| ConfigError::at(Field::GradOutput, e.to_string()))?)
             }
         };
         if raw.op.is_transposed() && raw.padding_mode != PaddingMode::Zeros {
             return Err(ConfigError::at(
                 Field::PaddingMode,
-                format!(
-                    "{} supports only padding_mode \"zeros\", got \"{}\"",
-                    raw.op.name(),
-                    raw.padding_mode.name()
-                ),
+                format!("{} supports only padding_mode \"zeros\", got \"{}\"", raw.op.name(), raw.padding_mode.name()),
             ));
         }
         if raw.op.is_transposed() && raw.flip {
@@ -484,12 +424,7 @@ impl Config {
                 field: None,
             });
         }
-        if !raw.op.is_transposed()
-            && raw
-                .output_padding
-                .as_ref()
-                .is_some_and(|v| !matches!(v, PerAxisValue::All(0)))
-        {
+        if !raw.op.is_transposed() && raw.output_padding.as_ref().is_some_and(|v| !matches!(v, PerAxisValue::All(0))) {
             let nonzero = match &raw.output_padding {
                 Some(PerAxisValue::Axes(v)) => v.iter().any(|&x| x != 0),
                 _ => true,
@@ -503,10 +438,7 @@ impl Config {
         }
         let groups = raw.groups.unwrap_or(1);
         if groups > limits::CHANNELS {
-            return Err(ConfigError::at(
-                Field::Groups,
-                format!("groups is capped at {}", limits::CHANNELS),
-            ));
+            return Err(ConfigError::at(Field::Groups, format!("groups is capped at {}", limits::CHANNELS)));
         }
         Ok(Config {
             op: raw.op,
@@ -560,15 +492,9 @@ impl Config {
         let (c, h, w) = self.input.dim();
         let (a, b, kh, kw) = self.weight.dim();
         if self.op.is_transposed() {
-            Ok(self
-                .transpose_params()
-                .geometry([c, h, w], [a, b, kh, kw])?
-                .output_shape())
+            Ok(self.transpose_params().geometry([c, h, w], [a, b, kh, kw])?.output_shape())
         } else {
-            Ok(self
-                .conv_params()
-                .geometry([c, h, w], [a, b, kh, kw])?
-                .output_shape())
+            Ok(self.conv_params().geometry([c, h, w], [a, b, kh, kw])?.output_shape())
         }
     }
 
@@ -587,11 +513,7 @@ impl Config {
                 ),
             ));
         }
-        if a > limits::CHANNELS
-            || b > limits::CHANNELS
-            || kh > limits::KERNEL
-            || kw > limits::KERNEL
-        {
+        if a > limits::CHANNELS || b > limits::CHANNELS || kh > limits::KERNEL || kw > limits::KERNEL {
             return Err(ConfigError::at(
                 Field::Weight,
                 format!(
@@ -606,45 +528,23 @@ impl Config {
         if let Some(bias) = &self.bias
             && bias.len() != f
         {
-            return Err(ConvError::BiasLength {
-                bias: bias.len(),
-                out_channels: f,
-            }
-            .into());
+            return Err(ConvError::BiasLength { bias: bias.len(), out_channels: f }.into());
         }
-        let per_step = if self.op.is_transposed() {
-            a.div_ceil(self.groups.max(1))
-        } else {
-            b
-        } * kh
-            * kw;
-        let terms = f
-            .saturating_mul(oh)
-            .saturating_mul(ow)
-            .saturating_mul(per_step);
+        let per_step = if self.op.is_transposed() { a.div_ceil(self.groups.max(1)) } else { b } * kh * kw;
+        let terms = f.saturating_mul(oh).saturating_mul(ow).saturating_mul(per_step);
         if terms > limits::TRACE_TERMS {
             return Err(ConfigError::at(
                 Field::Input,
-                format!(
-                    "this problem has {terms} products to show, more than the limit of {}",
-                    limits::TRACE_TERMS
-                ),
+                format!("this problem has {terms} products to show, more than the limit of {}", limits::TRACE_TERMS),
             ));
         }
         if let Some(g) = &self.grad_output {
             let (gf, gh, gw) = g.dim();
             if self.op.is_transposed() {
-                return Err(ConfigError::at(
-                    Field::GradOutput,
-                    "grad_output applies to conv1d and conv2d only",
-                ));
+                return Err(ConfigError::at(Field::GradOutput, "grad_output applies to conv1d and conv2d only"));
             }
             if [gf, gh, gw] != [f, oh, ow] {
-                return Err(ConvError::GradOutputShape {
-                    expected: vec![f, oh, ow],
-                    got: vec![gf, gh, gw],
-                }
-                .into());
+                return Err(ConvError::GradOutputShape { expected: vec![f, oh, ow], got: vec![gf, gh, gw] }.into());
             }
         }
         Ok(())
@@ -673,14 +573,8 @@ impl Config {
         let dims = self.dims();
         let mut doc = serde_json::Map::new();
         doc.insert("op".into(), json!(self.op.name()));
-        doc.insert(
-            "input".into(),
-            tensor_value(&self.input.view().into_dyn(), dims),
-        );
-        doc.insert(
-            "weight".into(),
-            tensor_value(&self.weight.view().into_dyn(), dims),
-        );
+        doc.insert("input".into(), tensor_value(&self.input.view().into_dyn(), dims));
+        doc.insert("weight".into(), tensor_value(&self.weight.view().into_dyn(), dims));
         if let Some(b) = &self.bias {
             doc.insert("bias".into(), json!(b.to_vec()));
         }
@@ -691,11 +585,7 @@ impl Config {
                 Dims::Two => json!(hw),
             }
         };
-        let defaults = [
-            (self.stride, "stride", 1),
-            (self.padding, "padding", 0),
-            (self.dilation, "dilation", 1),
-        ];
+        let defaults = [(self.stride, "stride", 1), (self.padding, "padding", 0), (self.dilation, "dilation", 1)];
         for (hw, key, default) in defaults {
             if axes(hw) != json!(default) {
                 doc.insert(key.into(), axes(hw));
@@ -714,10 +604,7 @@ impl Config {
             doc.insert("flip".into(), json!(true));
         }
         if let Some(g) = &self.grad_output {
-            doc.insert(
-                "grad_output".into(),
-                tensor_value(&g.view().into_dyn(), dims),
-            );
+            doc.insert("grad_output".into(), tensor_value(&g.view().into_dyn(), dims));
         }
         if self.view != View::Forward {
             doc.insert("view".into(), json!(self.view.name()));
@@ -741,13 +628,7 @@ enum TensorKind {
 ///
 /// Accepted ranks: input (C,H,W) or (H,W) in 2D, (C,W) or (W) in 1D; weight
 /// (A,B,KH,KW) or (KH,KW) in 2D, (A,B,K) or (K) in 1D. Missing axes have size 1.
-fn tensor(
-    n: &Nested,
-    key: &str,
-    field: Field,
-    dims: Dims,
-    kind: TensorKind,
-) -> Result<ArrayD<f64>, ConfigError> {
+fn tensor(n: &Nested, key: &str, field: Field, dims: Dims, kind: TensorKind) -> Result<ArrayD<f64>, ConfigError> {
     let array = n.to_array(key, field)?;
     let shape = array.shape().to_vec();
     let (full, short, names) = match (kind, dims) {
@@ -765,10 +646,7 @@ fn tensor(
     } else {
         return Err(ConfigError::at(
             field,
-            format!(
-                "{key} must have shape {names}, got {} axes {shape:?}",
-                shape.len()
-            ),
+            format!("{key} must have shape {names}, got {} axes {shape:?}", shape.len()),
         ));
     };
     if dims == Dims::One {
@@ -776,9 +654,7 @@ fn tensor(
         let last = shape_2d.len() - 1;
         shape_2d.insert(last, 1);
     }
-    array
-        .into_shape_with_order(IxDyn(&shape_2d))
-        .map_err(|e| ConfigError::at(field, e.to_string()))
+    array.into_shape_with_order(IxDyn(&shape_2d)).map_err(|e| ConfigError::at(field, e.to_string()))
 }
 
 /// Writes a stored tensor back as nested lists, dropping the height axis in 1D.
@@ -803,11 +679,7 @@ fn tensor_value(array: &ndarray::ArrayViewD<f64>, dims: Dims) -> Value {
 
 /// Integers as JSON integers (`2`, not `2.0`): shorter links, as authors write them.
 fn number(v: f64) -> Value {
-    if v.fract() == 0.0 && v.abs() < 9e15 {
-        json!(v as i64)
-    } else {
-        json!(v)
-    }
+    if v.fract() == 0.0 && v.abs() < 9e15 { json!(v as i64) } else { json!(v) }
 }
 
 #[cfg(test)]
@@ -816,9 +688,7 @@ mod tests {
 
     #[test]
     fn minimal_document_takes_defaults() -> Result<(), ConfigError> {
-        let c = Config::parse(
-            r#"{"input": [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "weight": [[1, 0], [0, -1]]}"#,
-        )?;
+        let c = Config::parse(r#"{"input": [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "weight": [[1, 0], [0, -1]]}"#)?;
         assert_eq!(c.op, Op::Conv2d);
         assert_eq!(c.input.dim(), (1, 3, 3));
         assert_eq!(c.weight.dim(), (1, 1, 2, 2));
@@ -853,39 +723,28 @@ mod tests {
         let err = Config::parse(r#"{"input": [[1]], "weight": [[1]], "strides": 2}"#).unwrap_err();
         assert!(err.message.contains("unknown field `strides`"), "{err}");
 
-        let err =
-            Config::parse(r#"{"input": [[1, 2, 3]], "weight": [[1, 1]], "stride": [1, 2, 3]}"#)
-                .unwrap_err();
+        let err = Config::parse(r#"{"input": [[1, 2, 3]], "weight": [[1, 1]], "stride": [1, 2, 3]}"#).unwrap_err();
         assert_eq!(err.path, "stride");
-        assert_eq!(
-            err.message,
-            "stride needs 2 value(s), one per spatial axis, got 3"
-        );
+        assert_eq!(err.message, "stride needs 2 value(s), one per spatial axis, got 3");
 
-        let err = Config::parse(r#"{"input": [[1, 2], [3, 4]], "weight": [[1, 1, 1], [1, 1, 1], [1, 1, 1]], "dilation": 2}"#)
-            .unwrap_err();
+        let err =
+            Config::parse(r#"{"input": [[1, 2], [3, 4]], "weight": [[1, 1, 1], [1, 1, 1], [1, 1, 1]], "dilation": 2}"#)
+                .unwrap_err();
         assert_eq!(err.path, "weight");
         assert_eq!(
             err.to_string(),
             "at `weight`: kernel 3x3 with dilation 2 spans 5x5, larger than the padded input 2x2"
         );
 
-        let err =
-            Config::parse(r#"{"input": [[1]], "weight": [[1]], "op": "conv3d"}"#).unwrap_err();
+        let err = Config::parse(r#"{"input": [[1]], "weight": [[1]], "op": "conv3d"}"#).unwrap_err();
         assert_eq!(err.path, "op");
     }
 
     #[test]
     fn caps_refuse_huge_documents() {
-        let big = format!(
-            r#"{{"input": [{}], "weight": [[1]]}}"#,
-            vec!["1"; 300_000].join(",")
-        );
+        let big = format!(r#"{{"input": [{}], "weight": [[1]]}}"#, vec!["1"; 300_000].join(","));
         assert!(Config::parse(&big).is_err());
-        let wide = format!(
-            r#"{{"input": [[{}]], "weight": [[1]]}}"#,
-            vec!["1"; 65].join(",")
-        );
+        let wide = format!(r#"{{"input": [[{}]], "weight": [[1]]}}"#, vec!["1"; 65].join(","));
         let err = Config::parse(&wide).unwrap_err();
         assert_eq!(err.path, "input");
     }

@@ -14,10 +14,7 @@ use super::params::{ConvGeometry, ConvParams};
 /// Checks a bias against the number of output channels.
 pub(crate) fn check_bias(bias: Option<&Array1<f64>>, out_channels: usize) -> Result<(), ConvError> {
     match bias {
-        Some(b) if b.len() != out_channels => Err(ConvError::BiasLength {
-            bias: b.len(),
-            out_channels,
-        }),
+        Some(b) if b.len() != out_channels => Err(ConvError::BiasLength { bias: b.len(), out_channels }),
         _ => Ok(()),
     }
 }
@@ -79,11 +76,8 @@ pub struct ForwardStep {
 impl ForwardStep {
     /// The step's arithmetic with the real numbers: `2*(-2) + 1*2 + ... + b = y`.
     pub fn equation(&self) -> String {
-        let mut parts: Vec<String> = self
-            .terms
-            .iter()
-            .map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.w)))
-            .collect();
+        let mut parts: Vec<String> =
+            self.terms.iter().map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.w))).collect();
         if self.has_bias {
             parts.push(format::factor(self.bias));
         }
@@ -113,6 +107,16 @@ pub struct Feed {
 }
 
 impl ForwardTrace {
+    /// The term of `step` for channel `channel_in_group` of the filter's group
+    /// and window tap `[ti, tj]` (terms are stored channel, row, column).
+    pub fn term(&self, step: usize, channel_in_group: usize, tap: [usize; 2]) -> Option<&Term> {
+        let [kh, kw] = self.geometry.kernel;
+        if channel_in_group >= self.geometry.in_per_group || tap[0] >= kh || tap[1] >= kw {
+            return None;
+        }
+        self.steps.get(step)?.terms.get((channel_in_group * kh + tap[0]) * kw + tap[1])
+    }
+
     /// Every output cell input cell `[c, i, j]` contributes to.
     pub fn feeds(&self, in_index: [usize; 3]) -> Vec<Feed> {
         let [c, i, j] = in_index;
@@ -126,11 +130,7 @@ impl ForwardTrace {
                     .filter(|t| t.channel == c && t.source == Some([i, j]))
                     .map(|t| t.weight_index)
                     .collect();
-                (!weight_indices.is_empty()).then_some(Feed {
-                    step,
-                    out_index: s.out_index,
-                    weight_indices,
-                })
+                (!weight_indices.is_empty()).then_some(Feed { step, out_index: s.out_index, weight_indices })
             })
             .collect()
     }
@@ -163,10 +163,7 @@ fn for_each_term(
         let c = group_start + cl;
         for ti in 0..g.kernel[0] {
             for tj in 0..g.kernel[1] {
-                let padded_pos = [
-                    oi * p.stride[0] + ti * p.dilation[0],
-                    oj * p.stride[1] + tj * p.dilation[1],
-                ];
+                let padded_pos = [oi * p.stride[0] + ti * p.dilation[0], oj * p.stride[1] + tj * p.dilation[1]];
                 let [ki, kj] = g.weight_tap([ti, tj]);
                 visit(Term {
                     channel: c,
@@ -231,8 +228,7 @@ pub fn conv2d_trace(
     let mut output = Array3::zeros((f_count, oh, ow));
     let mut steps = Vec::with_capacity(g.steps());
     // Row-major over (f, oi, oj): the order of `ConvGeometry::step_of`.
-    let out_indices =
-        (0..f_count).flat_map(|f| (0..oh).flat_map(move |oi| (0..ow).map(move |oj| [f, oi, oj])));
+    let out_indices = (0..f_count).flat_map(|f| (0..oh).flat_map(move |oi| (0..ow).map(move |oj| [f, oi, oj])));
     for out_index in out_indices {
         let [f, oi, oj] = out_index;
         let mut terms = Vec::with_capacity(g.terms_per_step());
@@ -259,12 +255,7 @@ pub fn conv2d_trace(
             result,
         });
     }
-    Ok(ForwardTrace {
-        geometry: g,
-        padded,
-        output,
-        steps,
-    })
+    Ok(ForwardTrace { geometry: g, padded, output, steps })
 }
 
 #[cfg(test)]
@@ -297,10 +288,7 @@ mod tests {
             trace.steps[0].equation(),
             "2*(-2) + 1*2 + (-1)*0 + (-1)*2 + 1*2 + 0*2 + (-1)*(-3) + 0*(-1) + (-1)*(-1) = 2"
         );
-        assert_eq!(
-            conv2d(&x, &w, None, &ConvParams::default()).unwrap(),
-            expected
-        );
+        assert_eq!(conv2d(&x, &w, None, &ConvParams::default()).unwrap(), expected);
     }
 
     #[test]
@@ -314,11 +302,7 @@ mod tests {
         // The corner cell lies only in the first window, under kernel cell (0, 0).
         assert_eq!(
             trace.feeds([0, 0, 0]),
-            vec![Feed {
-                step: 0,
-                out_index: [0, 0, 0],
-                weight_indices: vec![[0, 0, 0, 0]]
-            }]
+            vec![Feed { step: 0, out_index: [0, 0, 0], weight_indices: vec![[0, 0, 0, 0]] }]
         );
     }
 
@@ -327,9 +311,6 @@ mod tests {
         let (x, w) = seed_2d();
         let bias = array![1.0, 2.0];
         let err = conv2d(&x, &w, Some(&bias), &ConvParams::default()).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "bias has 2 value(s) but there are 1 output channel(s)"
-        );
+        assert_eq!(err.to_string(), "bias has 2 value(s) but there are 1 output channel(s)");
     }
 }

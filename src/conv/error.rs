@@ -94,11 +94,7 @@ pub fn axis_name(axis: usize) -> &'static str {
 pub enum ConvError {
     /// A stride or dilation of zero on some axis.
     #[error("{name} must be at least 1, got 0 on the {axis} axis")]
-    ZeroParameter {
-        name: &'static str,
-        field: Field,
-        axis: &'static str,
-    },
+    ZeroParameter { name: &'static str, field: Field, axis: &'static str },
 
     /// `groups` is zero.
     #[error("groups must be at least 1, got 0")]
@@ -106,87 +102,45 @@ pub enum ConvError {
 
     /// A tensor with an axis of length zero.
     #[error("{name} has an empty axis: shape {shape:?}")]
-    EmptyTensor {
-        name: &'static str,
-        field: Field,
-        shape: Vec<usize>,
-    },
+    EmptyTensor { name: &'static str, field: Field, shape: Vec<usize> },
 
     /// A 1D problem whose tensors are not of height 1.
     #[error("{name} of a 1D operation must have height 1, got {height}")]
-    NotOneD {
-        name: &'static str,
-        field: Field,
-        height: usize,
-    },
+    NotOneD { name: &'static str, field: Field, height: usize },
 
     /// `groups` does not divide a channel count.
     #[error("groups {groups} must divide {what} {count}")]
-    GroupsDivide {
-        groups: usize,
-        what: &'static str,
-        count: usize,
-    },
+    GroupsDivide { groups: usize, what: &'static str, count: usize },
 
     /// The weight's per-group channel axis does not match the input.
     #[error(
         "weight has {weight_channels} input channel(s) per group, but the input's {in_channels} channel(s) in {groups} group(s) need {expected}"
     )]
-    WeightChannels {
-        weight_channels: usize,
-        in_channels: usize,
-        groups: usize,
-        expected: usize,
-    },
+    WeightChannels { weight_channels: usize, in_channels: usize, groups: usize, expected: usize },
 
     /// The dilated kernel does not fit into the padded input.
-    #[error(
-        "kernel {kernel} with dilation {dilation} spans {span}, larger than the padded input {padded}"
-    )]
-    KernelTooLarge {
-        kernel: Extent,
-        dilation: PerAxis,
-        span: Extent,
-        padded: Extent,
-    },
+    #[error("kernel {kernel} with dilation {dilation} spans {span}, larger than the padded input {padded}")]
+    KernelTooLarge { kernel: Extent, dilation: PerAxis, span: Extent, padded: Extent },
 
     /// Reflect padding needs more input than the padding it mirrors.
     #[error("reflect padding {padding} needs input size > {padding}, but the {axis} is {size}")]
-    ReflectPadding {
-        padding: usize,
-        size: usize,
-        axis: &'static str,
-    },
+    ReflectPadding { padding: usize, size: usize, axis: &'static str },
 
     /// Circular padding may wrap around at most once.
     #[error("circular padding {padding} needs input size >= {padding}, but the {axis} is {size}")]
-    CircularPadding {
-        padding: usize,
-        size: usize,
-        axis: &'static str,
-    },
+    CircularPadding { padding: usize, size: usize, axis: &'static str },
 
     /// PyTorch's rule for `output_padding`.
     #[error(
         "output_padding {output_padding} must be smaller than stride {stride} or dilation {dilation} (on the {axis} axis)"
     )]
-    OutputPadding {
-        output_padding: usize,
-        stride: usize,
-        dilation: usize,
-        axis: &'static str,
-    },
+    OutputPadding { output_padding: usize, stride: usize, dilation: usize, axis: &'static str },
 
     /// Transposed convolution whose padding crops away the whole result.
     #[error(
         "padding {padding} crops the full transposed output {full} (plus output_padding {output_padding}) to nothing on the {axis} axis"
     )]
-    TransposedEmpty {
-        padding: usize,
-        full: usize,
-        output_padding: usize,
-        axis: &'static str,
-    },
+    TransposedEmpty { padding: usize, full: usize, output_padding: usize, axis: &'static str },
 
     /// Bias length differs from the number of output channels.
     #[error("bias has {bias} value(s) but there are {out_channels} output channel(s)")]
@@ -194,10 +148,7 @@ pub enum ConvError {
 
     /// The upstream gradient does not have the output's shape.
     #[error("grad_output has shape {got:?}, but the output has shape {expected:?}")]
-    GradOutputShape {
-        expected: Vec<usize>,
-        got: Vec<usize>,
-    },
+    GradOutputShape { expected: Vec<usize>, got: Vec<usize> },
 
     /// A size computation left `usize`.
     #[error("{what} overflows")]
@@ -205,11 +156,7 @@ pub enum ConvError {
 
     /// A size cap that keeps the page responsive.
     #[error("{what} has {count} elements, more than the limit of {limit}")]
-    TooLarge {
-        what: &'static str,
-        count: usize,
-        limit: usize,
-    },
+    TooLarge { what: &'static str, count: usize, limit: usize },
 }
 
 impl ConvError {
@@ -238,42 +185,17 @@ mod tests {
     #[test]
     fn messages_carry_the_numbers() {
         let err = ConvError::KernelTooLarge {
-            kernel: Extent {
-                dims: Dims::Two,
-                hw: [3, 3],
-            },
-            dilation: PerAxis {
-                dims: Dims::Two,
-                hw: [2, 2],
-            },
-            span: Extent {
-                dims: Dims::Two,
-                hw: [5, 5],
-            },
-            padded: Extent {
-                dims: Dims::Two,
-                hw: [4, 4],
-            },
+            kernel: Extent { dims: Dims::Two, hw: [3, 3] },
+            dilation: PerAxis { dims: Dims::Two, hw: [2, 2] },
+            span: Extent { dims: Dims::Two, hw: [5, 5] },
+            padded: Extent { dims: Dims::Two, hw: [4, 4] },
         };
-        assert_eq!(
-            err.to_string(),
-            "kernel 3x3 with dilation 2 spans 5x5, larger than the padded input 4x4"
-        );
-        let err = ConvError::GroupsDivide {
-            groups: 2,
-            what: "in_channels",
-            count: 3,
-        };
+        assert_eq!(err.to_string(), "kernel 3x3 with dilation 2 spans 5x5, larger than the padded input 4x4");
+        let err = ConvError::GroupsDivide { groups: 2, what: "in_channels", count: 3 };
         assert_eq!(err.to_string(), "groups 2 must divide in_channels 3");
-        let per_axis = PerAxis {
-            dims: Dims::Two,
-            hw: [2, 1],
-        };
+        let per_axis = PerAxis { dims: Dims::Two, hw: [2, 1] };
         assert_eq!(per_axis.to_string(), "(2, 1)");
-        let one_d = Extent {
-            dims: Dims::One,
-            hw: [1, 7],
-        };
+        let one_d = Extent { dims: Dims::One, hw: [1, 7] };
         assert_eq!(one_d.to_string(), "7");
     }
 }

@@ -20,16 +20,8 @@ pub fn short(v: f64) -> String {
     if (-3..6).contains(&magnitude) {
         let decimals = (3 - magnitude).max(0) as usize;
         let text = format!("{v:.decimals$}");
-        let text = if text.contains('.') {
-            text.trim_end_matches('0').trim_end_matches('.')
-        } else {
-            &text
-        };
-        if text == "-0" {
-            "0".to_string()
-        } else {
-            text.to_string()
-        }
+        let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+        if text == "-0" { "0".to_string() } else { text.to_string() }
     } else {
         format!("{v:.3e}")
     }
@@ -37,32 +29,20 @@ pub fn short(v: f64) -> String {
 
 /// Full precision: the shortest text that reads back as the same `f64`.
 pub fn full(v: f64) -> String {
-    if v == 0.0 {
-        "0".to_string()
-    } else {
-        v.to_string()
-    }
+    if v == 0.0 { "0".to_string() } else { v.to_string() }
 }
 
 /// `short(v)`, in parentheses when negative, for use as a factor: `(-2)`.
 pub fn factor(v: f64) -> String {
     let s = short(v);
-    if s.starts_with('-') {
-        format!("({s})")
-    } else {
-        s
-    }
+    if s.starts_with('-') { format!("({s})") } else { s }
 }
 
 /// An index label such as `x[0,1]`, `w[1,0,2,1]` or (1D) `y[3]`: the
 /// channel indices (omitted when `channels` is `None`), then the row (2D
 /// only), then the column.
 pub fn label(name: &str, dims: Dims, channels: Option<&[usize]>, pos: [usize; 2]) -> String {
-    let mut parts: Vec<String> = channels
-        .unwrap_or(&[])
-        .iter()
-        .map(usize::to_string)
-        .collect();
+    let mut parts: Vec<String> = channels.unwrap_or(&[]).iter().map(usize::to_string).collect();
     if dims == Dims::Two {
         parts.push(pos[0].to_string());
     }

@@ -63,11 +63,7 @@ impl Im2col {
         let mut parts: Vec<String> = self
             .group_columns(group)
             .map(|col| {
-                format!(
-                    "{}*{}",
-                    format::factor(self.patches[[row, col]]),
-                    format::factor(self.weights[[col, f]])
-                )
+                format!("{}*{}", format::factor(self.patches[[row, col]]), format::factor(self.weights[[col, f]]))
             })
             .collect();
         if let Some(b) = &self.bias {
@@ -101,11 +97,8 @@ pub fn im2col(
     let patches = Array2::from_shape_fn((oh * ow, cols), |(row, col)| {
         let (ch, [ti, tj]) = (col / (kh * kw), [(col / kw) % kh, col % kw]);
         let (oi, oj) = (row / ow, row % ow);
-        padded.values[[
-            ch,
-            oi * params.stride[0] + ti * params.dilation[0],
-            oj * params.stride[1] + tj * params.dilation[1],
-        ]]
+        padded.values
+            [[ch, oi * params.stride[0] + ti * params.dilation[0], oj * params.stride[1] + tj * params.dilation[1]]]
     });
 
     // weights: (C*KH*KW, F); row (c, ti, tj) of column f holds the kernel cell
@@ -122,19 +115,16 @@ pub fn im2col(
     });
 
     // product: (OH*OW, C*KH*KW) . (C*KH*KW, F) = (OH*OW, F)
-    let product = patches.dot(&weights);
+    // (A plain loop, not ndarray's `dot`: it keeps the matrix-multiply kernels
+    // out of the wasm, and the sizes here are small.)
+    let product = Array2::from_shape_fn((oh * ow, f), |(row, filter)| {
+        (0..cols).map(|k| patches[[row, k]] * weights[[k, filter]]).sum::<f64>()
+    });
     // output: (F, OH, OW) <- product^T reshaped, plus bias per filter.
     let output = Array3::from_shape_fn((f, oh, ow), |(filter, oi, oj)| {
         product[[oi * ow + oj, filter]] + bias.map_or(0.0, |b| b[filter])
     });
-    Ok(Im2col {
-        geometry: g,
-        patches,
-        weights,
-        product,
-        output,
-        bias: bias.cloned(),
-    })
+    Ok(Im2col { geometry: g, patches, weights, product, output, bias: bias.cloned() })
 }
 
 #[cfg(test)]
@@ -164,20 +154,11 @@ mod tests {
     fn groups_make_a_block_diagonal_weight_matrix() -> Result<(), ConvError> {
         let x = Array3::from_shape_fn((2, 3, 3), |(c, i, j)| (c * 9 + i * 3 + j) as f64);
         let w = Array4::from_elem((2, 1, 2, 2), 1.0);
-        let params = ConvParams {
-            groups: 2,
-            ..Default::default()
-        };
+        let params = ConvParams { groups: 2, ..Default::default() };
         let m = im2col(&x, &w, None, &params)?;
         assert_eq!(m.weights.dim(), (8, 2));
-        assert_eq!(
-            m.weights.column(0).to_vec(),
-            vec![1., 1., 1., 1., 0., 0., 0., 0.]
-        );
-        assert_eq!(
-            m.weights.column(1).to_vec(),
-            vec![0., 0., 0., 0., 1., 1., 1., 1.]
-        );
+        assert_eq!(m.weights.column(0).to_vec(), vec![1., 1., 1., 1., 0., 0., 0., 0.]);
+        assert_eq!(m.weights.column(1).to_vec(), vec![0., 0., 0., 0., 1., 1., 1., 1.]);
         assert_eq!(m.group_columns(1), 4..8);
         assert_eq!(m.column_parts(m.column_of(1, [1, 0])), (1, [1, 0]));
         Ok(())

@@ -31,6 +31,6 @@ pub use im2col::{Im2col, im2col};
 pub use padding::PaddedInput;
 pub use params::{ConvGeometry, ConvParams, PaddingMode, TransposeGeometry, TransposeParams};
 pub use transposed::{
-    MatrixForm, TransposedTrace, ZeroInsertedConv, conv_transpose2d, conv_transpose2d_trace,
-    matrix_form, zero_inserted_conv,
+    MatrixForm, TransposedTrace, ZeroInsertedConv, conv_transpose2d, conv_transpose2d_trace, matrix_form,
+    zero_inserted_conv,
 };

@@ -48,22 +48,13 @@ impl PaddedInput {
     pub fn new(input: &Array3<f64>, padding: [usize; 2], mode: PaddingMode) -> PaddedInput {
         let (c, h, w) = input.dim();
         let (ph, pw) = (h + 2 * padding[0], w + 2 * padding[1]);
-        let rows: Vec<Option<usize>> = (0..ph)
-            .map(|p| source_index(p, h, padding[0], mode))
-            .collect();
-        let cols: Vec<Option<usize>> = (0..pw)
-            .map(|p| source_index(p, w, padding[1], mode))
-            .collect();
+        let rows: Vec<Option<usize>> = (0..ph).map(|p| source_index(p, h, padding[0], mode)).collect();
+        let cols: Vec<Option<usize>> = (0..pw).map(|p| source_index(p, w, padding[1], mode)).collect();
         let values = Array3::from_shape_fn((c, ph, pw), |(ch, i, j)| match (rows[i], cols[j]) {
             (Some(si), Some(sj)) => input[[ch, si, sj]],
             _ => 0.0,
         });
-        PaddedInput {
-            values,
-            padding,
-            mode,
-            input: [h, w],
-        }
+        PaddedInput { values, padding, mode, input: [h, w] }
     }
 
     /// The input cell `[i, j]` that padded position `pos` holds a copy of, or
@@ -98,22 +89,10 @@ mod tests {
         // replicate -> [1, 1, 1, 2, 3, 3, 3]
         // circular  -> [2, 3, 1, 2, 3, 1, 2]
         let s = Some;
-        assert_eq!(
-            padded_row(PaddingMode::Reflect),
-            vec![s(2), s(1), s(0), s(1), s(2), s(1), s(0)]
-        );
-        assert_eq!(
-            padded_row(PaddingMode::Replicate),
-            vec![s(0), s(0), s(0), s(1), s(2), s(2), s(2)]
-        );
-        assert_eq!(
-            padded_row(PaddingMode::Circular),
-            vec![s(1), s(2), s(0), s(1), s(2), s(0), s(1)]
-        );
-        assert_eq!(
-            padded_row(PaddingMode::Zeros),
-            vec![None, None, s(0), s(1), s(2), None, None]
-        );
+        assert_eq!(padded_row(PaddingMode::Reflect), vec![s(2), s(1), s(0), s(1), s(2), s(1), s(0)]);
+        assert_eq!(padded_row(PaddingMode::Replicate), vec![s(0), s(0), s(0), s(1), s(2), s(2), s(2)]);
+        assert_eq!(padded_row(PaddingMode::Circular), vec![s(1), s(2), s(0), s(1), s(2), s(0), s(1)]);
+        assert_eq!(padded_row(PaddingMode::Zeros), vec![None, None, s(0), s(1), s(2), None, None]);
     }
 
     #[test]

@@ -27,12 +27,8 @@ pub enum PaddingMode {
 }
 
 impl PaddingMode {
-    pub const ALL: [PaddingMode; 4] = [
-        PaddingMode::Zeros,
-        PaddingMode::Reflect,
-        PaddingMode::Replicate,
-        PaddingMode::Circular,
-    ];
+    pub const ALL: [PaddingMode; 4] =
+        [PaddingMode::Zeros, PaddingMode::Reflect, PaddingMode::Replicate, PaddingMode::Circular];
 
     /// The name PyTorch and the configuration document use.
     pub fn name(self) -> &'static str {
@@ -134,11 +130,7 @@ pub struct ConvGeometry {
 fn check_positive(values: [usize; 2], name: &'static str, field: Field) -> Result<(), ConvError> {
     for (axis, &v) in values.iter().enumerate() {
         if v == 0 {
-            return Err(ConvError::ZeroParameter {
-                name,
-                field,
-                axis: axis_name(axis),
-            });
+            return Err(ConvError::ZeroParameter { name, field, axis: axis_name(axis) });
         }
     }
     Ok(())
@@ -146,11 +138,7 @@ fn check_positive(values: [usize; 2], name: &'static str, field: Field) -> Resul
 
 fn check_nonempty(shape: &[usize], name: &'static str, field: Field) -> Result<(), ConvError> {
     if shape.contains(&0) {
-        return Err(ConvError::EmptyTensor {
-            name,
-            field,
-            shape: shape.to_vec(),
-        });
+        return Err(ConvError::EmptyTensor { name, field, shape: shape.to_vec() });
     }
     Ok(())
 }
@@ -159,35 +147,18 @@ fn check_groups(groups: usize, in_channels: usize, out_channels: usize) -> Resul
     if groups == 0 {
         return Err(ConvError::ZeroGroups);
     }
-    if in_channels % groups != 0 {
-        return Err(ConvError::GroupsDivide {
-            groups,
-            what: "in_channels",
-            count: in_channels,
-        });
+    if !in_channels.is_multiple_of(groups) {
+        return Err(ConvError::GroupsDivide { groups, what: "in_channels", count: in_channels });
     }
-    if out_channels % groups != 0 {
-        return Err(ConvError::GroupsDivide {
-            groups,
-            what: "out_channels",
-            count: out_channels,
-        });
+    if !out_channels.is_multiple_of(groups) {
+        return Err(ConvError::GroupsDivide { groups, what: "out_channels", count: out_channels });
     }
     Ok(())
 }
 
-fn check_one_d(
-    dims: Dims,
-    height: usize,
-    name: &'static str,
-    field: Field,
-) -> Result<(), ConvError> {
+fn check_one_d(dims: Dims, height: usize, name: &'static str, field: Field) -> Result<(), ConvError> {
     if dims == Dims::One && height != 1 {
-        return Err(ConvError::NotOneD {
-            name,
-            field,
-            height,
-        });
+        return Err(ConvError::NotOneD { name, field, height });
     }
     Ok(())
 }
@@ -198,19 +169,11 @@ pub fn dilated_span(kernel: usize, dilation: usize) -> Result<usize, ConvError> 
         .checked_sub(1)
         .and_then(|k| k.checked_mul(dilation))
         .and_then(|k| k.checked_add(1))
-        .ok_or(ConvError::Overflow {
-            what: "kernel span",
-        })
+        .ok_or(ConvError::Overflow { what: "kernel span" })
 }
 
 /// `floor((n + 2p - d(k-1) - 1)/s) + 1`, or `None` when the kernel does not fit.
-pub fn conv_output_size(
-    n: usize,
-    kernel: usize,
-    stride: usize,
-    padding: usize,
-    dilation: usize,
-) -> Option<usize> {
+pub fn conv_output_size(n: usize, kernel: usize, stride: usize, padding: usize, dilation: usize) -> Option<usize> {
     let padded = padding.checked_mul(2)?.checked_add(n)?;
     let span = dilated_span(kernel, dilation).ok()?;
     Some(padded.checked_sub(span)?.checked_div(stride)? + 1)
@@ -225,24 +188,15 @@ pub fn transposed_output_size(
     dilation: usize,
     output_padding: usize,
 ) -> Option<usize> {
-    let full = n
-        .checked_sub(1)?
-        .checked_mul(stride)?
-        .checked_add(dilated_span(kernel, dilation).ok()?)?;
-    let out = full
-        .checked_add(output_padding)?
-        .checked_sub(padding.checked_mul(2)?)?;
+    let full = n.checked_sub(1)?.checked_mul(stride)?.checked_add(dilated_span(kernel, dilation).ok()?)?;
+    let out = full.checked_add(output_padding)?.checked_sub(padding.checked_mul(2)?)?;
     (out > 0).then_some(out)
 }
 
 impl ConvParams {
     /// Validates the parameters against an input of shape `(C, H, W)` and a
     /// weight of shape `(F, C/groups, KH, KW)`, and computes every size.
-    pub fn geometry(
-        &self,
-        input: [usize; 3],
-        weight: [usize; 4],
-    ) -> Result<ConvGeometry, ConvError> {
+    pub fn geometry(&self, input: [usize; 3], weight: [usize; 4]) -> Result<ConvGeometry, ConvError> {
         let dims = self.dims;
         check_positive(self.stride, "stride", Field::Stride)?;
         check_positive(self.dilation, "dilation", Field::Dilation)?;
@@ -270,26 +224,16 @@ impl ConvParams {
             let k = [kh, kw][axis];
             let p = self.padding[axis];
             span[axis] = dilated_span(k, self.dilation[axis])?;
-            padded[axis] =
-                p.checked_mul(2)
-                    .and_then(|p2| p2.checked_add(n))
-                    .ok_or(ConvError::Overflow {
-                        what: "padded input size",
-                    })?;
+            padded[axis] = p
+                .checked_mul(2)
+                .and_then(|p2| p2.checked_add(n))
+                .ok_or(ConvError::Overflow { what: "padded input size" })?;
             match self.padding_mode {
                 PaddingMode::Reflect if p >= n => {
-                    return Err(ConvError::ReflectPadding {
-                        padding: p,
-                        size: n,
-                        axis: axis_name(axis),
-                    });
+                    return Err(ConvError::ReflectPadding { padding: p, size: n, axis: axis_name(axis) });
                 }
                 PaddingMode::Circular if p > n => {
-                    return Err(ConvError::CircularPadding {
-                        padding: p,
-                        size: n,
-                        axis: axis_name(axis),
-                    });
+                    return Err(ConvError::CircularPadding { padding: p, size: n, axis: axis_name(axis) });
                 }
                 _ => {}
             }
@@ -298,10 +242,7 @@ impl ConvParams {
             let Some(room) = padded[axis].checked_sub(span[axis]) else {
                 return Err(ConvError::KernelTooLarge {
                     kernel: Extent { dims, hw: [kh, kw] },
-                    dilation: PerAxis {
-                        dims,
-                        hw: self.dilation,
-                    },
+                    dilation: PerAxis { dims, hw: self.dilation },
                     span: Extent { dims, hw: span },
                     padded: Extent { dims, hw: padded },
                 });
@@ -346,11 +287,7 @@ impl ConvGeometry {
     pub fn out_index_of(&self, step: usize) -> Option<[usize; 3]> {
         (step < self.steps()).then(|| {
             let per_map = self.output[0] * self.output[1];
-            [
-                step / per_map,
-                (step % per_map) / self.output[1],
-                step % self.output[1],
-            ]
+            [step / per_map, (step % per_map) / self.output[1], step % self.output[1]]
         })
     }
 
@@ -363,11 +300,7 @@ impl ConvGeometry {
     /// `(ti, tj)`: the same cell for cross-correlation, rotated by 180 degrees
     /// when `flip` is set.
     pub fn weight_tap(&self, tap: [usize; 2]) -> [usize; 2] {
-        if self.params.flip {
-            [self.kernel[0] - 1 - tap[0], self.kernel[1] - 1 - tap[1]]
-        } else {
-            tap
-        }
+        if self.params.flip { [self.kernel[0] - 1 - tap[0], self.kernel[1] - 1 - tap[1]] } else { tap }
     }
 
     /// Terms of one output cell's sum: `C/groups * KH * KW`.
@@ -401,11 +334,7 @@ pub struct TransposeGeometry {
 
 impl TransposeParams {
     /// Validates against an input `(C, H, W)` and a weight `(C, F/groups, KH, KW)`.
-    pub fn geometry(
-        &self,
-        input: [usize; 3],
-        weight: [usize; 4],
-    ) -> Result<TransposeGeometry, ConvError> {
+    pub fn geometry(&self, input: [usize; 3], weight: [usize; 4]) -> Result<TransposeGeometry, ConvError> {
         let dims = self.dims;
         check_positive(self.stride, "stride", Field::Stride)?;
         check_positive(self.dilation, "dilation", Field::Dilation)?;
@@ -418,12 +347,8 @@ impl TransposeParams {
         if self.groups == 0 {
             return Err(ConvError::ZeroGroups);
         }
-        if in_channels % self.groups != 0 {
-            return Err(ConvError::GroupsDivide {
-                groups: self.groups,
-                what: "in_channels",
-                count: in_channels,
-            });
+        if !in_channels.is_multiple_of(self.groups) {
+            return Err(ConvError::GroupsDivide { groups: self.groups, what: "in_channels", count: in_channels });
         }
         if weight_in != in_channels {
             return Err(ConvError::WeightChannels {
@@ -433,22 +358,14 @@ impl TransposeParams {
                 expected: in_channels,
             });
         }
-        let out_channels = out_per_group
-            .checked_mul(self.groups)
-            .ok_or(ConvError::Overflow {
-                what: "output channels",
-            })?;
+        let out_channels =
+            out_per_group.checked_mul(self.groups).ok_or(ConvError::Overflow { what: "output channels" })?;
         let mut span = [0; 2];
         let mut full = [0; 2];
         let mut canvas = [0; 2];
         let mut output = [0; 2];
         for axis in 0..2 {
-            let (s, d, p, op) = (
-                self.stride[axis],
-                self.dilation[axis],
-                self.padding[axis],
-                self.output_padding[axis],
-            );
+            let (s, d, p, op) = (self.stride[axis], self.dilation[axis], self.padding[axis], self.output_padding[axis]);
             if op >= s && op >= d {
                 return Err(ConvError::OutputPadding {
                     output_padding: op,
@@ -462,12 +379,8 @@ impl TransposeParams {
             full[axis] = (n - 1)
                 .checked_mul(s)
                 .and_then(|v| v.checked_add(span[axis]))
-                .ok_or(ConvError::Overflow {
-                    what: "transposed output size",
-                })?;
-            let kept = full[axis]
-                .checked_add(op)
-                .and_then(|v| v.checked_sub(p.saturating_mul(2)));
+                .ok_or(ConvError::Overflow { what: "transposed output size" })?;
+            let kept = full[axis].checked_add(op).and_then(|v| v.checked_sub(p.saturating_mul(2)));
             match kept {
                 Some(out) if out > 0 => output[axis] = out,
                 _ => {
@@ -482,11 +395,7 @@ impl TransposeParams {
             canvas[axis] = full[axis] + op.saturating_sub(p);
         }
         if dims == Dims::One && (self.padding[0] != 0 || self.output_padding[0] != 0) {
-            return Err(ConvError::NotOneD {
-                name: "padding",
-                field: Field::Padding,
-                height: self.padding[0],
-            });
+            return Err(ConvError::NotOneD { name: "padding", field: Field::Padding, height: self.padding[0] });
         }
         Ok(TransposeGeometry {
             params: *self,
@@ -519,11 +428,7 @@ impl TransposeGeometry {
     pub fn in_index_of(&self, step: usize) -> Option<[usize; 3]> {
         (step < self.steps()).then(|| {
             let per_map = self.input[0] * self.input[1];
-            [
-                step / per_map,
-                (step % per_map) / self.input[1],
-                step % self.input[1],
-            ]
+            [step / per_map, (step % per_map) / self.input[1], step % self.input[1]]
         })
     }
 
@@ -538,20 +443,13 @@ impl TransposeGeometry {
     /// `(i*s + ki*d, j*s + kj*d)`.
     pub fn canvas_pos(&self, in_pos: [usize; 2], tap: [usize; 2]) -> [usize; 2] {
         let p = &self.params;
-        [
-            in_pos[0] * p.stride[0] + tap[0] * p.dilation[0],
-            in_pos[1] * p.stride[1] + tap[1] * p.dilation[1],
-        ]
+        [in_pos[0] * p.stride[0] + tap[0] * p.dilation[0], in_pos[1] * p.stride[1] + tap[1] * p.dilation[1]]
     }
 
     /// The output cell `(oi, oj)` at canvas position `pos`, or `None` when padding crops it.
     pub fn crop(&self, pos: [usize; 2]) -> Option<[usize; 2]> {
-        let oi = pos[0]
-            .checked_sub(self.params.padding[0])
-            .filter(|&v| v < self.output[0])?;
-        let oj = pos[1]
-            .checked_sub(self.params.padding[1])
-            .filter(|&v| v < self.output[1])?;
+        let oi = pos[0].checked_sub(self.params.padding[0]).filter(|&v| v < self.output[0])?;
+        let oj = pos[1].checked_sub(self.params.padding[1]).filter(|&v| v < self.output[1])?;
         Some([oi, oj])
     }
 
@@ -577,9 +475,7 @@ mod tests {
     #[test]
     fn seed_2d_geometry() {
         // seeds/000: 5x5 input, 3x3 kernel, stride 1, no padding -> 3x3.
-        let g = ConvParams::default()
-            .geometry([1, 5, 5], [1, 1, 3, 3])
-            .unwrap();
+        let g = ConvParams::default().geometry([1, 5, 5], [1, 1, 3, 3]).unwrap();
         assert_eq!(g.output, [3, 3]);
         assert_eq!(g.step_of([0, 1, 2]), Some(5));
         assert_eq!(g.out_index_of(5), Some([0, 1, 2]));
@@ -588,82 +484,45 @@ mod tests {
     #[test]
     fn seed_nchw_geometry() {
         // seeds/001: 32x32x3 input, one 5x5x3 filter, padding 2, stride 1 -> 32x32.
-        let params = ConvParams {
-            padding: [2, 2],
-            ..Default::default()
-        };
+        let params = ConvParams { padding: [2, 2], ..Default::default() };
         let g = params.geometry([3, 32, 32], [1, 3, 5, 5]).unwrap();
         assert_eq!(g.output_shape(), [1, 32, 32]);
     }
 
     #[test]
     fn kernel_too_large_names_the_numbers() {
-        let params = ConvParams {
-            dilation: [2, 2],
-            ..Default::default()
-        };
+        let params = ConvParams { dilation: [2, 2], ..Default::default() };
         let err = params.geometry([1, 4, 4], [1, 1, 3, 3]).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "kernel 3x3 with dilation 2 spans 5x5, larger than the padded input 4x4"
-        );
+        assert_eq!(err.to_string(), "kernel 3x3 with dilation 2 spans 5x5, larger than the padded input 4x4");
         assert_eq!(err.field(), Field::Weight);
     }
 
     #[test]
     fn rule_messages() {
-        let params = ConvParams {
-            groups: 2,
-            ..Default::default()
-        };
+        let params = ConvParams { groups: 2, ..Default::default() };
         assert_eq!(
-            params
-                .geometry([3, 4, 4], [2, 1, 3, 3])
-                .unwrap_err()
-                .to_string(),
+            params.geometry([3, 4, 4], [2, 1, 3, 3]).unwrap_err().to_string(),
             "groups 2 must divide in_channels 3"
         );
-        let params = ConvParams {
-            padding: [3, 3],
-            padding_mode: PaddingMode::Reflect,
-            ..Default::default()
-        };
+        let params = ConvParams { padding: [3, 3], padding_mode: PaddingMode::Reflect, ..Default::default() };
         assert_eq!(
-            params
-                .geometry([1, 3, 3], [1, 1, 3, 3])
-                .unwrap_err()
-                .to_string(),
+            params.geometry([1, 3, 3], [1, 1, 3, 3]).unwrap_err().to_string(),
             "reflect padding 3 needs input size > 3, but the height is 3"
         );
-        let params = TransposeParams {
-            output_padding: [2, 2],
-            ..Default::default()
-        };
+        let params = TransposeParams { output_padding: [2, 2], ..Default::default() };
         assert_eq!(
-            params
-                .geometry([1, 3, 3], [1, 1, 3, 3])
-                .unwrap_err()
-                .to_string(),
+            params.geometry([1, 3, 3], [1, 1, 3, 3]).unwrap_err().to_string(),
             "output_padding 2 must be smaller than stride 1 or dilation 1 (on the height axis)"
         );
     }
 
     #[test]
     fn huge_numbers_are_errors_not_panics() {
-        let params = ConvParams {
-            padding: [usize::MAX, 0],
-            ..Default::default()
-        };
+        let params = ConvParams { padding: [usize::MAX, 0], ..Default::default() };
         assert!(params.geometry([1, 3, 3], [1, 1, 3, 3]).is_err());
-        let params = ConvParams {
-            dilation: [usize::MAX, 1],
-            ..Default::default()
-        };
+        let params = ConvParams { dilation: [usize::MAX, 1], ..Default::default() };
         assert!(params.geometry([1, 3, 3], [1, 1, 3, 3]).is_err());
-        let params = TransposeParams {
-            stride: [usize::MAX, 1],
-            ..Default::default()
-        };
+        let params = TransposeParams { stride: [usize::MAX, 1], ..Default::default() };
         assert!(params.geometry([1, 3, 3], [1, 1, 3, 3]).is_err());
         assert_eq!(conv_output_size(3, 5, 1, 0, 1), None);
         assert_eq!(transposed_output_size(1, 1, 1, 1, 1, 0), None);
@@ -673,21 +532,11 @@ mod tests {
     fn transposed_seed_sizes() {
         // seeds/001: 2x2 input, 3x3 kernel, stride 2, pad 1 -> (2-1)*2 - 2 + 3 = 3
         // (the seed claims 4x4; PyTorch needs output_padding=1 for that).
-        let params = TransposeParams {
-            stride: [2, 2],
-            padding: [1, 1],
-            ..Default::default()
-        };
+        let params = TransposeParams { stride: [2, 2], padding: [1, 1], ..Default::default() };
         let g = params.geometry([1, 2, 2], [1, 1, 3, 3]).unwrap();
         assert_eq!(g.output, [3, 3]);
-        let params = TransposeParams {
-            output_padding: [1, 1],
-            ..params
-        };
-        assert_eq!(
-            params.geometry([1, 2, 2], [1, 1, 3, 3]).unwrap().output,
-            [4, 4]
-        );
+        let params = TransposeParams { output_padding: [1, 1], ..params };
+        assert_eq!(params.geometry([1, 2, 2], [1, 1, 3, 3]).unwrap().output, [4, 4]);
         assert_eq!(transposed_output_size(2, 3, 2, 1, 1, 1), Some(4));
     }
 }

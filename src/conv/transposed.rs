@@ -87,11 +87,7 @@ impl TransposedTrace {
         let show_channels = g.in_channels > 1 || g.out_channels > 1;
         let [f, oi, oj] = out_index;
         let ch = |c: &[usize]| {
-            if show_channels {
-                Some(c.to_vec())
-            } else {
-                None
-            }
+            if show_channels { Some(c.to_vec()) } else { None }
         };
         let y = format::label("y", dims, ch(&[f]).as_deref(), [oi, oj]);
         let list = self.contributions_of(out_index);
@@ -108,28 +104,17 @@ impl TransposedTrace {
                 )
             })
             .collect();
-        let mut numbers: Vec<String> = list
-            .iter()
-            .map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.w)))
-            .collect();
+        let mut numbers: Vec<String> =
+            list.iter().map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.w))).collect();
         if let Some(b) = bias {
-            symbols.push(if show_channels {
-                format!("b[{f}]")
-            } else {
-                "b".to_string()
-            });
+            symbols.push(if show_channels { format!("b[{f}]") } else { "b".to_string() });
             numbers.push(format::factor(b));
         }
         let value = self.output[[f, oi, oj]];
         if symbols.is_empty() {
             return format!("{y} = 0 (no kernel copy reaches this cell)");
         }
-        format!(
-            "{y} = {} = {} = {}",
-            symbols.join(" + "),
-            numbers.join(" + "),
-            format::short(value)
-        )
+        format!("{y} = {} = {} = {}", symbols.join(" + "), numbers.join(" + "), format::short(value))
     }
 
     /// The canvas after scatter steps `0..=step`: `(F, CH, CW)`, the placed
@@ -190,8 +175,7 @@ pub fn conv_transpose2d_trace(
             for j in 0..g.input[1] {
                 let step = steps.len();
                 let x = input[[c, i, j]];
-                let mut placements =
-                    Vec::with_capacity(g.out_per_group * g.kernel[0] * g.kernel[1]);
+                let mut placements = Vec::with_capacity(g.out_per_group * g.kernel[0] * g.kernel[1]);
                 for fl in 0..g.out_per_group {
                     let f = group * g.out_per_group + fl;
                     for ki in 0..g.kernel[0] {
@@ -210,22 +194,11 @@ pub fn conv_transpose2d_trace(
                                     w,
                                 });
                             }
-                            placements.push(Placement {
-                                f,
-                                weight_index,
-                                canvas_pos,
-                                out_pos,
-                                w,
-                                product: x * w,
-                            });
+                            placements.push(Placement { f, weight_index, canvas_pos, out_pos, w, product: x * w });
                         }
                     }
                 }
-                steps.push(ScatterStep {
-                    in_index: [c, i, j],
-                    x,
-                    placements,
-                });
+                steps.push(ScatterStep { in_index: [c, i, j], x, placements });
             }
         }
     }
@@ -234,14 +207,7 @@ pub fn conv_transpose2d_trace(
     let output = Array3::from_shape_fn((g.out_channels, oh, ow), |(f, oi, oj)| {
         canvas[[f, oi + ph, oj + pw]] + bias.map_or(0.0, |b| b[f])
     });
-    Ok(TransposedTrace {
-        geometry: g,
-        canvas,
-        output,
-        bias: bias.cloned(),
-        steps,
-        contributions,
-    })
+    Ok(TransposedTrace { geometry: g, canvas, output, bias: bias.cloned(), steps, contributions })
 }
 
 /// The transposed convolution as a direct convolution (the conv_arithmetic
@@ -286,23 +252,15 @@ pub fn zero_inserted_conv(
         let s = params.stride[axis] as isize;
         (u >= 0 && u % s == 0 && ((u / s) as usize) < g.input[axis]).then(|| (u / s) as usize)
     };
-    let sources = Array2::from_shape_fn((size[0], size[1]), |(t0, t1)| {
-        Some([source_1d(t0, 0)?, source_1d(t1, 1)?])
-    });
+    let sources = Array2::from_shape_fn((size[0], size[1]), |(t0, t1)| Some([source_1d(t0, 0)?, source_1d(t1, 1)?]));
     let zero_inserted = Array3::from_shape_fn((g.in_channels, size[0], size[1]), |(c, t0, t1)| {
         sources[[t0, t1]].map_or(0.0, |[i, j]| input[[c, i, j]])
     });
     let [kh, kw] = g.kernel;
-    let kernel =
-        Array4::from_shape_fn((g.out_channels, g.in_per_group, kh, kw), |(f, cl, a, b)| {
-            let group = f / g.out_per_group;
-            weight[[
-                group * g.in_per_group + cl,
-                f % g.out_per_group,
-                kh - 1 - a,
-                kw - 1 - b,
-            ]]
-        });
+    let kernel = Array4::from_shape_fn((g.out_channels, g.in_per_group, kh, kw), |(f, cl, a, b)| {
+        let group = f / g.out_per_group;
+        weight[[group * g.in_per_group + cl, f % g.out_per_group, kh - 1 - a, kw - 1 - b]]
+    });
     let conv_params = ConvParams {
         dims: params.dims,
         stride: [1, 1],
@@ -312,13 +270,7 @@ pub fn zero_inserted_conv(
         ..Default::default()
     };
     let output = conv2d(&zero_inserted, &kernel, bias, &conv_params)?;
-    Ok(ZeroInsertedConv {
-        input: zero_inserted,
-        sources,
-        kernel,
-        params: conv_params,
-        output,
-    })
+    Ok(ZeroInsertedConv { input: zero_inserted, sources, kernel, params: conv_params, output })
 }
 
 /// Largest matrix the matrix form builds: `rows * columns`.
@@ -350,11 +302,7 @@ pub fn matrix_form(
     let cols = g.out_channels * ch * cw;
     let count = rows.saturating_mul(cols);
     if count > MATRIX_FORM_LIMIT {
-        return Err(ConvError::TooLarge {
-            what: "the matrix form",
-            count,
-            limit: MATRIX_FORM_LIMIT,
-        });
+        return Err(ConvError::TooLarge { what: "the matrix form", count, limit: MATRIX_FORM_LIMIT });
     }
     let mut matrix = Array2::zeros((rows, cols));
     for c in 0..g.in_channels {
@@ -376,12 +324,9 @@ pub fn matrix_form(
     }
     let input_flat = Array1::from_iter(input.iter().copied());
     // canvas: (F*CH*CW,) = C^T (F*CH*CW, C*H*W) . x (C*H*W,)
-    let canvas = matrix.t().dot(&input_flat);
-    Ok(MatrixForm {
-        matrix,
-        input: input_flat,
-        canvas,
-    })
+    let canvas =
+        Array1::from_shape_fn(cols, |col| (0..rows).map(|row| matrix[[row, col]] * input_flat[row]).sum::<f64>());
+    Ok(MatrixForm { matrix, input: input_flat, canvas })
 }
 
 #[cfg(test)]
@@ -402,17 +347,10 @@ mod tests {
         // -> [[10., 14., 37., 21., 33.]]
         let x = one_d(&[2., 3.]);
         let w = Array4::from_shape_vec((1, 1, 1, 3), vec![5., 7., 11.]).unwrap_or_default();
-        let params = TransposeParams {
-            dims: Dims::One,
-            stride: [1, 2],
-            ..Default::default()
-        };
+        let params = TransposeParams { dims: Dims::One, stride: [1, 2], ..Default::default() };
         let t = conv_transpose2d_trace(&x, &w, None, &params)?;
         assert_eq!(t.output, one_d(&[10., 14., 37., 21., 33.]));
-        assert_eq!(
-            t.overlap_equation([0, 0, 2]),
-            "y[2] = x[0]*w[2] + x[1]*w[0] = 2*11 + 3*5 = 37"
-        );
+        assert_eq!(t.overlap_equation([0, 0, 2]), "y[2] = x[0]*w[2] + x[1]*w[0] = 2*11 + 3*5 = 37");
         let m = matrix_form(&x, &w, &params)?;
         #[rustfmt::skip]
         let c = array![[5., 7., 11., 0., 0.],
@@ -422,10 +360,7 @@ mod tests {
         let z = zero_inserted_conv(&x, &w, None, &params)?;
         // [0, 0, 2, 0, 3, 0, 0] with the kernel [11, 7, 5].
         assert_eq!(z.input, one_d(&[0., 0., 2., 0., 3., 0., 0.]));
-        assert_eq!(
-            z.kernel.iter().copied().collect::<Vec<_>>(),
-            vec![11., 7., 5.]
-        );
+        assert_eq!(z.kernel.iter().copied().collect::<Vec<_>>(), vec![11., 7., 5.]);
         assert_eq!(z.output, t.output);
         Ok(())
     }

@@ -51,20 +51,12 @@ pub fn conv2d(x: &Array3<f64>, w: &Array4<f64>, b: Option<&Array1<f64>>, p: &Con
                     let c = (f / fg) * cg + cl;
                     for ki in 0..kh {
                         for kj in 0..kw {
-                            let pi = (oi * p.stride[0] + ki * p.dilation[0]) as isize
-                                - p.padding[0] as isize;
-                            let pj = (oj * p.stride[1] + kj * p.dilation[1]) as isize
-                                - p.padding[1] as isize;
-                            let (Some(si), Some(sj)) =
-                                (source(pi, h, p.mode), source(pj, wd, p.mode))
-                            else {
+                            let pi = (oi * p.stride[0] + ki * p.dilation[0]) as isize - p.padding[0] as isize;
+                            let pj = (oj * p.stride[1] + kj * p.dilation[1]) as isize - p.padding[1] as isize;
+                            let (Some(si), Some(sj)) = (source(pi, h, p.mode), source(pj, wd, p.mode)) else {
                                 continue;
                             };
-                            let (wi, wj) = if p.flip {
-                                (kh - 1 - ki, kw - 1 - kj)
-                            } else {
-                                (ki, kj)
-                            };
+                            let (wi, wj) = if p.flip { (kh - 1 - ki, kw - 1 - kj) } else { (ki, kj) };
                             acc += x[[c, si, sj]] * w[[f, cl, wi, wj]];
                         }
                     }
@@ -85,18 +77,11 @@ pub struct Transpose {
 }
 
 /// Scatter-add: y[f, i*s + ki*d - p, ...] += x[c, i, j] * w[c, f', ki, kj].
-pub fn conv_transpose2d(
-    x: &Array3<f64>,
-    w: &Array4<f64>,
-    b: Option<&Array1<f64>>,
-    p: &Transpose,
-) -> Array3<f64> {
+pub fn conv_transpose2d(x: &Array3<f64>, w: &Array4<f64>, b: Option<&Array1<f64>>, p: &Transpose) -> Array3<f64> {
     let (c_in, h, wd) = x.dim();
     let (_, fg, kh, kw) = w.dim();
-    let oh = (h - 1) * p.stride[0] + p.dilation[0] * (kh - 1) + p.output_padding[0] + 1
-        - 2 * p.padding[0];
-    let ow = (wd - 1) * p.stride[1] + p.dilation[1] * (kw - 1) + p.output_padding[1] + 1
-        - 2 * p.padding[1];
+    let oh = (h - 1) * p.stride[0] + p.dilation[0] * (kh - 1) + p.output_padding[0] + 1 - 2 * p.padding[0];
+    let ow = (wd - 1) * p.stride[1] + p.dilation[1] * (kw - 1) + p.output_padding[1] + 1 - 2 * p.padding[1];
     let cg = c_in / p.groups;
     let mut y = Array3::zeros((fg * p.groups, oh, ow));
     for f in 0..fg * p.groups {
@@ -113,13 +98,10 @@ pub fn conv_transpose2d(
                     let f = (c / cg) * fg + fl;
                     for ki in 0..kh {
                         for kj in 0..kw {
-                            let oi = (i * p.stride[0] + ki * p.dilation[0]) as isize
-                                - p.padding[0] as isize;
-                            let oj = (j * p.stride[1] + kj * p.dilation[1]) as isize
-                                - p.padding[1] as isize;
+                            let oi = (i * p.stride[0] + ki * p.dilation[0]) as isize - p.padding[0] as isize;
+                            let oj = (j * p.stride[1] + kj * p.dilation[1]) as isize - p.padding[1] as isize;
                             if (0..oh as isize).contains(&oi) && (0..ow as isize).contains(&oj) {
-                                y[[f, oi as usize, oj as usize]] +=
-                                    x[[c, i, j]] * w[[c, fl, ki, kj]];
+                                y[[f, oi as usize, oj as usize]] += x[[c, i, j]] * w[[c, fl, ki, kj]];
                             }
                         }
                     }

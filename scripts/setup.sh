@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what ConvScope needs, and only what is missing, so a second run
+# installs nothing. `scripts/setup.sh serve` installs the build tools;
+# `scripts/setup.sh test` also installs Chromium and ChromeDriver.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+want=${1:-serve}
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo "$@"
+  else return 1
+  fi
+}
+
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || die "apt-get not found: install $* by hand, then run this again"
+  step "installing $* (apt)"
+  as_root apt-get update -qq || die "cannot run apt-get as root: run 'sudo apt-get install $*' by hand, then this again"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null \
+    || die "apt-get install $* failed: install them by hand, then run this again"
+}
+
+command -v cargo >/dev/null 2>&1 || die "cargo not found: install Rust 1.95 (rustup), then run this again"
+command -v rustup >/dev/null 2>&1 || die "rustup not found: it is needed to add the wasm32 target"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
+  step "installing Trunk $TRUNK_VERSION (takes a few minutes)"
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+# The CLI must equal the wasm-bindgen crate in Cargo.lock (pinned with = in Cargo.toml).
+wbg=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/[" ]|version=/, ""); print; exit }' Cargo.lock)
+[ -n "$wbg" ] || die "could not read the wasm-bindgen version from Cargo.lock"
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
+  step "installing wasm-bindgen-cli $wbg"
+  # Without --locked: its lock file wants a crate release the registry lacks.
+  cargo install wasm-bindgen-cli --version "$wbg"
+fi
+
+if ! command -v npm >/dev/null 2>&1; then
+  apt_install nodejs npm
+fi
+
+# node_modules: binaryen (wasm-opt for Trunk) and playwright-core (e2e tests).
+stamp=node_modules/.convscope-lock
+if ! [ -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  step "installing node packages (npm ci)"
+  npm ci --no-audit --no-fund
+  cp package-lock.json "$stamp"
+fi
+
+if [ "$want" = test ]; then
+  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
+    apt_install chromium chromium-driver
+  fi
+fi

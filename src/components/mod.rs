@@ -1,0 +1,13 @@
+//! Yew components: each one file, each with one `Properties + PartialEq`
+//! props struct. They display what the core computed and report events as
+//! `Callback<Action>`; none re-implements arithmetic.
+
+pub mod backprop_view;
+pub mod editor;
+pub mod editors;
+pub mod im2col_view;
+pub mod matrix;
+pub mod params;
+pub mod player;
+pub mod transposed_view;
+pub mod window_view;

@@ -1,0 +1,185 @@
+//! How tensors are laid out as editable 2D grids, and how grid cells map to
+//! tensor indices. Pure: the editors and the reducer share it.
+//!
+//! Stored layouts (2D form; 1D problems have height 1): input `(C, H, W)`,
+//! weight `(A, B, KH, KW)` (conv `(F, C/g, ..)`, transposed `(C, F/g, ..)`),
+//! bias `(F,)`, grad_output `(F, OH, OW)`. In 1D each grid shows channels as
+//! rows (DESIGN: a 1D signal is one row), so a 1D input is one `C x W` grid.
+
+use ndarray::{ArrayD, IxDyn};
+
+use crate::conv::{Config, Dims};
+
+/// An editable tensor of the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tensor {
+    Input,
+    Weight,
+    Bias,
+    GradOutput,
+}
+
+impl Tensor {
+    /// `data-matrix` name and document key.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tensor::Input => "input",
+            Tensor::Weight => "weight",
+            Tensor::Bias => "bias",
+            Tensor::GradOutput => "grad_output",
+        }
+    }
+
+    /// The stored axis that 1D problems keep at size 1 (dropped from `data-index`).
+    pub fn height_axis(self) -> Option<usize> {
+        match self {
+            Tensor::Input | Tensor::GradOutput => Some(1),
+            Tensor::Weight => Some(2),
+            Tensor::Bias => None,
+        }
+    }
+}
+
+/// `data-index` of a stored index: the tensor's own axis order, with the
+/// height axis dropped in 1D (`c,j` for a 1D input cell).
+pub fn display_index(tensor: Tensor, dims: Dims, index: &[usize]) -> String {
+    let skip = if dims == Dims::One { tensor.height_axis() } else { None };
+    index
+        .iter()
+        .enumerate()
+        .filter(|(axis, _)| Some(*axis) != skip)
+        .map(|(_, v)| v.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// One 2D slice of a tensor as the editor shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grid {
+    pub tensor: Tensor,
+    /// A stored index whose `row_axis` and `col_axis` entries vary.
+    pub base: Vec<usize>,
+    /// Stored axis along the grid's rows (`None`: a single row, e.g. bias).
+    pub row_axis: Option<usize>,
+    pub col_axis: usize,
+    pub rows: usize,
+    pub cols: usize,
+    /// Caption, e.g. "channel 0" or "filter 1, channel 0".
+    pub title: String,
+}
+
+impl Grid {
+    /// Stored index of grid cell `(r, c)`.
+    pub fn index(&self, r: usize, c: usize) -> Vec<usize> {
+        let mut idx = self.base.clone();
+        if let Some(axis) = self.row_axis {
+            idx[axis] = r;
+        }
+        idx[self.col_axis] = c;
+        idx
+    }
+}
+
+/// The tensor's current values (2D form) as a dynamic array, if present.
+pub fn values(config: &Config, tensor: Tensor) -> Option<ArrayD<f64>> {
+    match tensor {
+        Tensor::Input => Some(config.input.clone().into_dyn()),
+        Tensor::Weight => Some(config.weight.clone().into_dyn()),
+        Tensor::Bias => config.bias.clone().map(|b| b.into_dyn()),
+        Tensor::GradOutput => config.grad_output_or_ones().ok().map(|g| g.into_dyn()),
+    }
+}
+
+/// The editor grids of a tensor, in display order.
+pub fn grids(config: &Config, tensor: Tensor) -> Vec<Grid> {
+    let Some(v) = values(config, tensor) else {
+        return Vec::new();
+    };
+    let shape = v.shape().to_vec();
+    let one_d = config.dims() == Dims::One;
+    let transposed = config.op.is_transposed();
+    let mut out = Vec::new();
+    let mut push = |base: Vec<usize>, row_axis: Option<usize>, col_axis: usize, title: String| {
+        let rows = row_axis.map_or(1, |a| shape[a]);
+        out.push(Grid { tensor, base, row_axis, col_axis, rows, cols: shape[col_axis], title });
+    };
+    match (tensor, one_d) {
+        (Tensor::Bias, _) => push(vec![0], None, 0, "bias".into()),
+        (Tensor::Input, true) => push(vec![0, 0, 0], Some(0), 2, "channels x width".into()),
+        (Tensor::Input, false) => {
+            for c in 0..shape[0] {
+                push(vec![c, 0, 0], Some(1), 2, format!("channel {c}"));
+            }
+        }
+        (Tensor::GradOutput, true) => push(vec![0, 0, 0], Some(0), 2, "channels x width".into()),
+        (Tensor::GradOutput, false) => {
+            for f in 0..shape[0] {
+                push(vec![f, 0, 0], Some(1), 2, format!("channel {f}"));
+            }
+        }
+        (Tensor::Weight, true) => {
+            for a in 0..shape[0] {
+                let title = if transposed { format!("input channel {a}") } else { format!("filter {a}") };
+                push(vec![a, 0, 0, 0], Some(1), 3, title);
+            }
+        }
+        (Tensor::Weight, false) => {
+            for a in 0..shape[0] {
+                for b in 0..shape[1] {
+                    let title = if transposed {
+                        format!("in {a} \u{2192} out {b}")
+                    } else {
+                        format!("filter {a}, channel {b}")
+                    };
+                    push(vec![a, b, 0, 0], Some(2), 3, title);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A copy of `array` resized along `axis` to `len`, keeping the overlap and
+/// filling new cells with `fill`.
+pub fn resized(array: &ArrayD<f64>, axis: usize, len: usize, fill: f64) -> ArrayD<f64> {
+    let mut shape = array.shape().to_vec();
+    shape[axis] = len;
+    ArrayD::from_shape_fn(IxDyn(&shape), |idx| array.get(idx).copied().unwrap_or(fill))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_d_indices_drop_the_height_axis() {
+        assert_eq!(display_index(Tensor::Input, Dims::One, &[1, 0, 4]), "1,4");
+        assert_eq!(display_index(Tensor::Weight, Dims::One, &[0, 1, 0, 2]), "0,1,2");
+        assert_eq!(display_index(Tensor::Input, Dims::Two, &[0, 2, 3]), "0,2,3");
+        assert_eq!(display_index(Tensor::Bias, Dims::One, &[3]), "3");
+    }
+
+    #[test]
+    fn grids_cover_every_cell_once() {
+        let config = Config::default();
+        let g = grids(&config, Tensor::Weight);
+        assert_eq!(g.len(), 1);
+        assert_eq!((g[0].rows, g[0].cols), (3, 3));
+        assert_eq!(g[0].index(2, 1), vec![0, 0, 2, 1]);
+        let text = r#"{"op":"conv1d","input":[[1,2,3],[4,5,6]],"weight":[[[1,0],[0,1]]]}"#;
+        let c = Config::parse(text).expect("valid");
+        let g = grids(&c, Tensor::Input);
+        assert_eq!(g.len(), 1);
+        assert_eq!((g[0].rows, g[0].cols), (2, 3));
+        assert_eq!(g[0].index(1, 2), vec![1, 0, 2]);
+    }
+
+    #[test]
+    fn resizing_keeps_the_overlap() {
+        let a = ArrayD::from_shape_vec(IxDyn(&[2, 2]), vec![1., 2., 3., 4.]).expect("shape");
+        let b = resized(&a, 1, 3, 0.0);
+        assert_eq!(b.as_slice(), Some(&[1., 2., 0., 3., 4., 0.][..]));
+        let c = resized(&a, 0, 1, 0.0);
+        assert_eq!(c.as_slice(), Some(&[1., 2.][..]));
+    }
+}

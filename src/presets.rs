@@ -1,0 +1,175 @@
+//! Named examples: every example of the seed tutorials, the transposed
+//! convolution examples, and the classic image kernels. Each is a
+//! configuration document, so a preset is exactly what a link could hold.
+
+use serde_json::{Value, json};
+
+use crate::conv::{Config, ConfigError};
+
+/// A named example.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Preset {
+    /// Stable id (used in the preset menu's values and in tests).
+    pub id: &'static str,
+    /// What the menu shows.
+    pub label: &'static str,
+    /// Menu group.
+    pub group: &'static str,
+}
+
+pub const PRESETS: &[Preset] = &[
+    Preset { id: "seed-2d", label: "2D, one channel (5x5 * 3x3)", group: "Seed examples" },
+    Preset { id: "seed-1d-true-conv", label: "1D true convolution [1,2,-1,1,-3] * [-1,0,1]", group: "Seed examples" },
+    Preset { id: "seed-1d-im2col", label: "1D im2col, one channel (7 * 3)", group: "Seed examples" },
+    Preset { id: "seed-1d-channels", label: "1D, two channels", group: "Seed examples" },
+    Preset { id: "seed-2d-channels", label: "2D, two channels", group: "Seed examples" },
+    Preset { id: "seed-2d-filters", label: "2D, two channels, two filters", group: "Seed examples" },
+    Preset { id: "seed-nchw", label: "3x32x32 input, one 5x5x3 filter, padding 2, bias", group: "Seed examples" },
+    Preset {
+        id: "seed-transpose-1d",
+        label: "Transposed 1D: [a, b] with [x, y, z], stride 2",
+        group: "Transposed convolution",
+    },
+    Preset {
+        id: "seed-transpose-2d",
+        label: "Transposed 2D: 2x2 to 4x4, stride 2, padding 1",
+        group: "Transposed convolution",
+    },
+    Preset {
+        id: "seed-matrix-form",
+        label: "Transposed 1D as a matrix: [a,b,c,d], padding 1",
+        group: "Transposed convolution",
+    },
+    Preset { id: "kernel-identity", label: "Identity", group: "Classic kernels" },
+    Preset { id: "kernel-box-blur", label: "Box blur", group: "Classic kernels" },
+    Preset { id: "kernel-gaussian", label: "Gaussian blur", group: "Classic kernels" },
+    Preset { id: "kernel-sharpen", label: "Sharpen", group: "Classic kernels" },
+    Preset { id: "kernel-sobel-x", label: "Sobel x (vertical edges)", group: "Classic kernels" },
+    Preset { id: "kernel-sobel-y", label: "Sobel y (horizontal edges)", group: "Classic kernels" },
+    Preset { id: "kernel-laplacian", label: "Laplacian", group: "Classic kernels" },
+    Preset { id: "kernel-emboss", label: "Emboss", group: "Classic kernels" },
+];
+
+/// A 3x3 classic kernel by preset id.
+pub fn classic_kernel(id: &str) -> Option<[[f64; 3]; 3]> {
+    let b = 1.0 / 9.0;
+    Some(match id {
+        "kernel-identity" => [[0., 0., 0.], [0., 1., 0.], [0., 0., 0.]],
+        "kernel-box-blur" => [[b, b, b], [b, b, b], [b, b, b]],
+        "kernel-gaussian" => [[0.0625, 0.125, 0.0625], [0.125, 0.25, 0.125], [0.0625, 0.125, 0.0625]],
+        "kernel-sharpen" => [[0., -1., 0.], [-1., 5., -1.], [0., -1., 0.]],
+        "kernel-sobel-x" => [[-1., 0., 1.], [-2., 0., 2.], [-1., 0., 1.]],
+        "kernel-sobel-y" => [[-1., -2., -1.], [0., 0., 0.], [1., 2., 1.]],
+        "kernel-laplacian" => [[0., 1., 0.], [1., -4., 1.], [0., 1., 0.]],
+        "kernel-emboss" => [[-2., -1., 0.], [-1., 1., 1.], [0., 1., 2.]],
+        _ => return None,
+    })
+}
+
+/// The two-channel 5x5 input of seeds/000 In [18], as (C, H, W).
+fn seed_two_channels() -> Value {
+    json!([
+        [[1, -3, -1, -2, -2], [-2, 1, 0, -1, 0], [-2, 1, 0, -3, -2], [-2, 2, -2, -3, 2], [2, -2, 0, -3, 1]],
+        [[-3, 0, 2, -2, -2], [-2, 0, -3, -1, 0], [-1, -3, -2, 1, -3], [1, 1, -2, 2, -1], [0, 2, -2, 1, -2]]
+    ])
+}
+
+/// The preset's document, or `None` for an unknown id.
+pub fn document(id: &str) -> Option<Value> {
+    if let Some(k) = classic_kernel(id) {
+        // A 7x7 picture: a bright square on a dark background, so blurs,
+        // edges and sharpening each show their character. Padding 1 keeps the size.
+        let image: Vec<Vec<i32>> = (0..7)
+            .map(|i| (0..7).map(|j| if (2..5).contains(&i) && (2..6).contains(&j) { 9 } else { 1 }).collect())
+            .collect();
+        return Some(json!({ "op": "conv2d", "input": [image], "weight": [[k]], "padding": 1 }));
+    }
+    Some(match id {
+        "seed-2d" => Config::default().to_value(),
+        "seed-1d-true-conv" => {
+            json!({ "op": "conv1d", "input": [[1, 2, -1, 1, -3]], "weight": [[[-1, 0, 1]]], "padding": 1, "flip": true })
+        }
+        "seed-1d-im2col" => {
+            json!({ "op": "conv1d", "input": [[0, 1, 2, -1, 1, -3, 0]], "weight": [[[1, 0, -1]]] })
+        }
+        "seed-1d-channels" => json!({
+            "op": "conv1d",
+            "input": [[0, 1, 2, -1, 1, -3, 0], [1, 3, -2, 2, 0, 1, -1]],
+            "weight": [[[1, 0, -1], [-1, 0, 1]]]
+        }),
+        "seed-2d-channels" => json!({
+            "op": "conv2d",
+            "input": seed_two_channels(),
+            "weight": [[[[-3, -1, -1], [1, 1, 0], [-2, 0, 1]], [[1, -3, 0], [2, 1, -1], [2, 0, 0]]]]
+        }),
+        "seed-2d-filters" => json!({
+            "op": "conv2d",
+            "input": seed_two_channels(),
+            // seeds/000 In [23]: W (18, 2) with rows in (ki, kj, c) order, as (F, C, KH, KW).
+            "weight": [
+                [[[-1, 0, -1], [2, -3, 2], [-3, -1, -2]], [[-3, 2, -1], [-1, 1, -2], [-3, -2, 2]]],
+                [[[-1, 2, 2], [1, -1, -1], [2, -2, -2]], [[1, 1, -2], [0, 0, -2], [-2, -3, -2]]]
+            ]
+        }),
+        "seed-nchw" => {
+            // seeds/001: x (3, 32, 32), weight (1, 3, 5, 5), padding 2, a bias.
+            // The seed draws random normals; small integers keep the sums readable.
+            let x: Vec<Vec<Vec<i32>>> = (0..3)
+                .map(|c| (0..32).map(|i| (0..32).map(|j| ((c * 7 + i * 3 + j * 5) % 7) - 3).collect()).collect())
+                .collect();
+            let w: Vec<Vec<Vec<i32>>> =
+                (0..3).map(|c| (0..5).map(|i| (0..5).map(|j| ((c + i * 2 + j) % 5) - 2).collect()).collect()).collect();
+            json!({ "op": "conv2d", "input": x, "weight": [w], "bias": [1], "padding": 2 })
+        }
+        "seed-transpose-1d" => {
+            json!({ "op": "conv_transpose1d", "input": [[2, 3]], "weight": [[[5, 7, 11]]], "stride": 2, "view": "transposed" })
+        }
+        "seed-transpose-2d" => json!({
+            "op": "conv_transpose2d",
+            "input": [[[1, 2], [3, 4]]],
+            "weight": [[[[1, 0, -1], [2, 1, 0], [0, 1, 1]]]],
+            "stride": 2, "padding": 1, "output_padding": 1, "view": "transposed"
+        }),
+        "seed-matrix-form" => json!({
+            "op": "conv_transpose1d", "input": [[1, 2, 3, 4]], "weight": [[[1, 10, 100]]], "padding": 1, "view": "transposed"
+        }),
+        _ => return None,
+    })
+}
+
+/// The preset as a validated configuration.
+pub fn config(id: &str) -> Option<Result<Config, ConfigError>> {
+    document(id).map(|doc| Config::parse(&doc.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conv::conv2d;
+    use ndarray::array;
+
+    #[test]
+    fn every_preset_is_a_valid_document() {
+        for p in PRESETS {
+            let config = config(p.id).unwrap_or_else(|| panic!("{} has no document", p.id));
+            let config = config.unwrap_or_else(|e| panic!("{}: {e}", p.id));
+            assert!(config.output_shape().is_ok(), "{}", p.id);
+        }
+    }
+
+    #[test]
+    fn seed_presets_give_the_seed_numbers() {
+        let run = |id: &str| {
+            let c = config(id).and_then(Result::ok).expect("valid");
+            conv2d(&c.input, &c.weight, c.bias.as_ref(), &c.conv_params()).expect("valid")
+        };
+        assert_eq!(run("seed-1d-true-conv"), array![[[-2., 2., 1., 2., 1.]]]);
+        assert_eq!(run("seed-1d-im2col"), array![[[-2., 2., 1., 2., 1.]]]);
+        // seeds/000 In [24], transposed for display.
+        #[rustfmt::skip]
+        let filters = array![[[ 18., 28.,  5.], [  5., -3., 26.], [-21., 15., 29.]],
+                             [[ -4., 25., 15.], [  4., 12.,  3.], [ 12., -9.,  5.]]];
+        assert_eq!(run("seed-2d-filters"), filters);
+        assert_eq!(run("seed-2d-channels"), array![[[-2., -6., 1.], [3., -6., 0.], [14., 6., -9.]]]);
+    }
+}
