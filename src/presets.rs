@@ -77,12 +77,15 @@ fn seed_two_channels() -> Value {
 /// The preset's document, or `None` for an unknown id.
 pub fn document(id: &str) -> Option<Value> {
     if let Some(k) = classic_kernel(id) {
-        // A 7x7 picture: a bright square on a dark background, so blurs,
-        // edges and sharpening each show their character. Padding 1 keeps the size.
+        // A 7x7 picture: a bright 3x3 square on a dark background, so blurs,
+        // edges and sharpening each show their character. Replicate padding 1
+        // keeps the size without inventing dark edges at the border.
         let image: Vec<Vec<i32>> = (0..7)
-            .map(|i| (0..7).map(|j| if (2..5).contains(&i) && (2..6).contains(&j) { 9 } else { 1 }).collect())
+            .map(|i| (0..7).map(|j| if (2..5).contains(&i) && (2..5).contains(&j) { 9 } else { 1 }).collect())
             .collect();
-        return Some(json!({ "op": "conv2d", "input": [image], "weight": [[k]], "padding": 1 }));
+        return Some(json!({
+            "op": "conv2d", "input": [image], "weight": [[k]], "padding": 1, "padding_mode": "replicate"
+        }));
     }
     Some(match id {
         "seed-2d" => Config::default().to_value(),

@@ -1,0 +1,110 @@
+//! Browser unit tests (wasm-bindgen-test in headless Chromium): the whole app
+//! mounted into a fresh element, driven with real DOM events, and read back
+//! through the `data-*` contract. Run with
+//! `cargo test --target wasm32-unknown-unknown --test browser` (scripts/test.sh).
+#![cfg(target_arch = "wasm32")]
+
+use convscope::app::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, Event, EventInit, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}
+
+/// Mounts the app into a new element and waits for it to render.
+async fn mount() -> Element {
+    let root = document().create_element("div").expect("div");
+    document().body().expect("body").append_child(&root).expect("append");
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+/// `data-value`s of a matrix, in document order, with their `data-index`.
+fn cells(root: &Element, name: &str) -> Vec<(String, f64)> {
+    let list = root.query_selector_all(&format!("[data-matrix='{name}']")).expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .map(|e| {
+            let index = e.get_attribute("data-index").unwrap_or_default();
+            let value = e.get_attribute("data-value").and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+            (index, value)
+        })
+        .collect()
+}
+
+fn current(root: &Element) -> String {
+    root.query_selector("[data-matrix='output'][aria-current='true']")
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("data-index"))
+        .unwrap_or_default()
+}
+
+fn type_into(root: &Element, selector: &str, text: &str) {
+    let input: HtmlInputElement =
+        root.query_selector(selector).ok().flatten().and_then(|e| e.dyn_into().ok()).expect("an input cell");
+    input.set_value(text);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let event = Event::new_with_event_init_dict("input", &init).expect("event");
+    input.dispatch_event(&event).expect("dispatch");
+}
+
+fn press(key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    document().dispatch_event(&event).expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+async fn first_screen_is_the_seed_example() {
+    let root = mount().await;
+    // seeds/000 In [17]: [[2, -5, 2], [12, 2, -5], [-2, 8, 12]].
+    let output: Vec<f64> = cells(&root, "output").into_iter().map(|(_, v)| v).collect();
+    assert_eq!(output, vec![2., -5., 2., 12., 2., -5., -2., 8., 12.]);
+    assert_eq!(cells(&root, "input").len(), 25);
+    assert_eq!(cells(&root, "weight")[0], ("0,0,0,0".to_string(), -2.0));
+    assert_eq!(current(&root), "0,0,0");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_entry_is_marked_and_changes_nothing() {
+    let root = mount().await;
+    let before = cells(&root, "output");
+    type_into(&root, "input[data-matrix='input'][data-index='0,0,0']", "1..2");
+    yew::scheduler::flush().await;
+    let cell = root.query_selector("input[data-matrix='input'][data-index='0,0,0']").ok().flatten().expect("cell");
+    assert_eq!(cell.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(root.text_content().unwrap_or_default().contains("“1..2” is not a number"));
+    assert_eq!(cells(&root, "output"), before, "the last good result stays");
+
+    // A number fixes it: x[0,0,0] 2 -> 4 adds 2 * w[0,0,0,0] = 2 * (-2) to y[0,0].
+    type_into(&root, "input[data-matrix='input'][data-index='0,0,0']", "4");
+    yew::scheduler::flush().await;
+    assert_eq!(cells(&root, "output")[0], ("0,0,0".to_string(), -2.0));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_steps_the_window() {
+    let root = mount().await;
+    press("ArrowRight");
+    yew::scheduler::flush().await;
+    assert_eq!(current(&root), "0,0,1");
+    press("End");
+    yew::scheduler::flush().await;
+    assert_eq!(current(&root), "0,2,2");
+    press("Home");
+    yew::scheduler::flush().await;
+    assert_eq!(current(&root), "0,0,0");
+    root.remove();
+}
