@@ -36,7 +36,7 @@ if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
 fi
 
 # The CLI must equal the wasm-bindgen crate in Cargo.lock (pinned with = in Cargo.toml).
-wbg=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/[" ]|version=/, ""); print; exit }' Cargo.lock)
+wbg=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; sub(/^version = /, ""); gsub(/"/, ""); print; exit }' Cargo.lock)
 [ -n "$wbg" ] || die "could not read the wasm-bindgen version from Cargo.lock"
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
   step "installing wasm-bindgen-cli $wbg"

@@ -176,7 +176,10 @@ pub fn Params(props: &ParamsProps) -> Html {
                     <option value="conv" selected={!transposed}>{ "convolution" }</option>
                     <option value="transposed" selected={transposed}>{ "transposed convolution" }</option>
                 </select>
-                <select onchange={on_dims} aria-label="Dimensions">
+            </div>
+            <div class="param">
+                <label class="param-name" for="op-dims">{ "dimensions" }</label>
+                <select id="op-dims" onchange={on_dims} aria-label="Dimensions">
                     <option value="1" selected={dims == Dims::One}>{ "1D" }</option>
                     <option value="2" selected={dims == Dims::Two}>{ "2D" }</option>
                 </select>
