@@ -76,6 +76,6 @@ mod tests {
         assert_eq!(d.backward.map(|b| b.grad_bias.len()), Some(1));
         let bad = Config { dilation: [3, 3], ..Config::default() };
         let d = Derived::compute(&bad, View::Forward);
-        assert_eq!(d.error.map(|e| e.path), Some("weight".to_string()));
+        assert_eq!(d.error.map(|e| e.path), Some("dilation".to_string()));
     }
 }

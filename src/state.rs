@@ -270,6 +270,16 @@ impl State {
         if self.config.op.is_transposed() {
             self.config.grad_output = None;
         }
+        // Cells picked before a resize may no longer exist.
+        if let Ok([f, oh, ow]) = self.config.output_shape()
+            && self.selected.is_some_and(|[a, b, c]| a >= f || b >= oh || c >= ow)
+        {
+            self.selected = None;
+        }
+        let (c, h, w) = self.config.input.dim();
+        if self.probe.is_some_and(|[a, b, d]| a >= c || b >= h || d >= w) {
+            self.probe = None;
+        }
         let config = &self.config;
         self.drafts
             .retain(|(tensor, index), _| grid::values(config, *tensor).is_some_and(|v| v.get(IxDyn(index)).is_some()));

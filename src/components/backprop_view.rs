@@ -1,11 +1,16 @@
-//! Backprop view (issue #5): placeholder until the gradient views land.
+//! Backpropagation: the three gradients of the convolution, each steppable
+//! cell by cell. For the current gradient cell the view marks the dY cells
+//! and the inputs or weights that meet in its sum, and writes the sum out.
+//! Everything shown is read from the core's [`BackwardTrace`].
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::conv::BackwardTrace;
-use crate::state::{Action, GradFocus};
+use super::matrix::mark;
+use super::transposed_view::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch};
+use crate::conv::{BackwardTrace, Dims, format};
+use crate::state::{Action, GradFocus, Move};
 
 #[derive(Properties, PartialEq)]
 pub struct BackpropViewProps {
@@ -15,8 +20,198 @@ pub struct BackpropViewProps {
     pub dispatch: Callback<Action>,
 }
 
+/// The gradient cell the player is on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Current {
+    Input([usize; 3]),
+    Weight([usize; 4]),
+    Bias(usize),
+}
+
+/// Callback for clicks on a gradient: focus that gradient and step to the cell.
+fn jump(
+    dispatch: &Callback<Action>,
+    focus: GradFocus,
+    now: GradFocus,
+    step_of: impl Fn(&[usize]) -> Option<usize> + 'static,
+) -> Callback<GridCell> {
+    let d = dispatch.clone();
+    Callback::from(move |(lead, pos): GridCell| {
+        let index: Vec<usize> = lead.iter().copied().chain(pos).collect();
+        if let Some(s) = step_of(&index) {
+            if focus != now {
+                d.emit(Action::SetGradFocus(focus));
+            }
+            d.emit(Action::Step(Move::To(s)));
+        }
+    })
+}
+
 #[component]
 pub fn BackpropView(props: &BackpropViewProps) -> Html {
-    let _ = props;
-    html! { <p>{ "Backprop view" }</p> }
+    let t = &props.trace;
+    let g = &t.forward.geometry;
+    let dims = g.params.dims;
+    let padded = &t.forward.padded;
+    let show_channels = g.in_channels > 1 || g.out_channels > 1;
+    let current = match props.focus {
+        GradFocus::Input => t.input_cell(props.step).map(Current::Input),
+        GradFocus::Weight => t.weight_cell(props.step).map(Current::Weight),
+        GradFocus::Bias => (props.step < g.out_channels).then_some(Current::Bias(props.step)),
+    };
+    let Some(current) = current else {
+        return html! { <p>{ "No steps." }</p> };
+    };
+
+    // What meets in the current cell's sum.
+    let mut dy_used: Vec<[usize; 3]> = Vec::new();
+    let mut weights_used: Vec<[usize; 4]> = Vec::new();
+    let mut inputs_used: Vec<(usize, [usize; 2])> = Vec::new();
+    let (equation, title) = match current {
+        Current::Input([c, i, j]) => {
+            for term in t.input_terms_of([c, i, j]) {
+                dy_used.push(term.out_index);
+                weights_used.push(term.weight_index);
+            }
+            let x = format::label("x", dims, show_channels.then_some(&[c][..]), [i, j]);
+            (
+                t.input_equation([c, i, j]),
+                format!("dL/d{x}: every window that read {x} sends back dY there times the weight {x} met (outlined)"),
+            )
+        }
+        Current::Weight(index) => {
+            for term in t.weight_terms_of(index) {
+                dy_used.push(term.out_index);
+                inputs_used.push((term.channel, term.padded_pos));
+            }
+            weights_used.push(index);
+            let [f, cl, ki, kj] = index;
+            let w = format::label("w", dims, show_channels.then_some(&[f, cl][..]), [ki, kj]);
+            (
+                t.weight_equation(index),
+                format!("dL/d{w}: at every window position, the padded input under this tap times dY there"),
+            )
+        }
+        Current::Bias(f) => {
+            let [_, oh, ow] = g.output_shape();
+            dy_used.extend((0..oh).flat_map(|i| (0..ow).map(move |j| [f, i, j])));
+            (
+                t.bias_equation(f),
+                format!("dL/db[{f}]: the bias is added to every output cell of filter {f}, so dY there adds up"),
+            )
+        }
+    };
+
+    // Forward context: the padded input and the weight, with what meets marked.
+    let input_cell = |lead: &[usize], pos: [usize; 2]| {
+        let c = lead[0];
+        let mut marks = if padded.is_padding(pos) { mark::PAD } else { 0 };
+        if inputs_used.contains(&(c, pos)) {
+            marks |= mark::SOURCE;
+        }
+        if let Current::Input([cc, i, j]) = current
+            && cc == c
+            && padded.source(pos) == Some([i, j])
+        {
+            marks |= mark::SELECTED;
+        }
+        marked(padded.values[[c, pos[0], pos[1]]], marks)
+    };
+    let weight_cell = |lead: &[usize], [a, b]: [usize; 2]| {
+        let index = [lead[0], lead[1], a, b];
+        let marks = if weights_used.contains(&index) {
+            if current == Current::Weight(index) { mark::SELECTED } else { mark::SOURCE }
+        } else {
+            0
+        };
+        marked(t.weight[index], marks)
+    };
+    let dy_cell = |lead: &[usize], [a, b]: [usize; 2]| {
+        let index = [lead[0], a, b];
+        marked(t.grad_output[index], if dy_used.contains(&index) { mark::SOURCE } else { 0 })
+    };
+    let (wf, wc, kh, kw) = t.weight.dim();
+    let (_, ph, pw) = padded.values.dim();
+    let x_grids = Grids::new("backprop_input", dims, "padded input x", [ph, pw], &input_cell)
+        .per(&["channel"], leads_1(g.in_channels))
+        .render();
+    let w_grids = Grids::new("backprop_weight", dims, "weight W", [kh, kw], &weight_cell)
+        .per(&["filter", "channel"], leads_2(wf, wc))
+        .render();
+    let dy_grids = Grids::new("dy", dims, "dY (upstream gradient)", g.output, &dy_cell)
+        .per(&["filter"], leads_1(g.out_channels))
+        .render();
+
+    // The three gradients; a click on a cell focuses its gradient and steps there.
+    let is_current = |cell: Current| if cell == current { mark::CURRENT } else { 0 };
+    let grad_input_cell = |lead: &[usize], [a, b]: [usize; 2]| {
+        marked(t.grad_input[[lead[0], a, b]], is_current(Current::Input([lead[0], a, b])))
+    };
+    let grad_weight_cell = |lead: &[usize], [a, b]: [usize; 2]| {
+        let index = [lead[0], lead[1], a, b];
+        marked(t.grad_weight[index], is_current(Current::Weight(index)))
+    };
+    let grad_bias_cell = |_: &[usize], [_, f]: [usize; 2]| marked(t.grad_bias[f], is_current(Current::Bias(f)));
+    let trace = t.clone();
+    let on_input =
+        jump(&props.dispatch, GradFocus::Input, props.focus, move |ix| trace.input_step(ix.try_into().ok()?));
+    let trace = t.clone();
+    let on_weight =
+        jump(&props.dispatch, GradFocus::Weight, props.focus, move |ix| trace.weight_step(ix.try_into().ok()?));
+    // grad_bias is drawn as a 1D vector: its cells arrive as [0, f].
+    let on_bias = jump(&props.dispatch, GradFocus::Bias, props.focus, |ix| ix.last().copied());
+    let grad_input = Grids::new("grad_input", dims, "dX = grad_input", g.input, &grad_input_cell)
+        .per(&["channel"], leads_1(g.in_channels))
+        .on_click(on_input)
+        .render();
+    let grad_weight = Grids::new("grad_weight", dims, "dW = grad_weight", [kh, kw], &grad_weight_cell)
+        .per(&["filter", "channel"], leads_2(wf, wc))
+        .on_click(on_weight)
+        .render();
+    let grad_bias = Grids::new("grad_bias", Dims::One, "db = grad_bias", [1, g.out_channels], &grad_bias_cell)
+        .on_click(on_bias)
+        .render();
+
+    let focuses = [
+        (GradFocus::Input, "dX (grad_input)"),
+        (GradFocus::Weight, "dW (grad_weight)"),
+        (GradFocus::Bias, "db (grad_bias)"),
+    ];
+    let relation = match props.focus {
+        GradFocus::Input => {
+            "dX is the transposed convolution of dY with W: every dY cell scatters a scaled copy of the kernel back onto the input."
+        }
+        GradFocus::Weight => {
+            "dW is the correlation of the padded input with dY: slide dY over the padded input like a kernel."
+        }
+        GradFocus::Bias => "db sums dY over each filter's positions.",
+    };
+    html! {
+        <section class="view backprop-view" aria-label="Backpropagation">
+            { switch("Gradient", &focuses, props.focus, props.dispatch.reform(Action::SetGradFocus)) }
+            <p class="backprop-note">{
+                "The backward pass of a convolution is a convolution: dX is the transposed convolution of dY with W, \
+                 dW is the correlation of the (padded) input with dY, db sums dY. Edit dY in the editors column."
+            }</p>
+            <h3>{ "Forward pass and upstream gradient" }</h3>
+            <div class="matrices">
+                { for [x_grids, w_grids, dy_grids].into_iter().map(stack) }
+            </div>
+            <h3>{ "Gradients (click a cell to step to it)" }</h3>
+            <div class="matrices">
+                { for [grad_input, grad_weight, grad_bias].into_iter().map(stack) }
+            </div>
+            { legend(&[
+                ("current", "current gradient cell"),
+                ("source", "terms of its sum"),
+                ("selected", "the same cell in the forward pass"),
+                ("pad", "padding"),
+            ]) }
+            <div class="equation" aria-live="polite">
+                <p class="eq-title">{ title }</p>
+                <p class="eq">{ equation }</p>
+                <p class="hint">{ relation }</p>
+            </div>
+        </section>
+    }
 }

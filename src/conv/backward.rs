@@ -45,6 +45,8 @@ pub struct WeightGradTerm {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackwardTrace {
     pub forward: ForwardTrace,
+    /// `(F, C/groups, KH, KW)`: the forward weight, as given.
+    pub weight: Array4<f64>,
     /// `(F, OH, OW)`.
     pub grad_output: Array3<f64>,
     /// `(C, H, W)`.
@@ -59,7 +61,50 @@ pub struct BackwardTrace {
     pub weight_terms: Vec<Vec<WeightGradTerm>>,
 }
 
+/// Position `step` of a row-major walk over an array of `shape`, `None` past the end.
+fn unravel<const N: usize>(step: usize, shape: [usize; N]) -> Option<[usize; N]> {
+    if step >= shape.iter().product() {
+        return None;
+    }
+    let mut rest = step;
+    let mut index = [0; N];
+    for axis in (0..N).rev() {
+        index[axis] = rest % shape[axis];
+        rest /= shape[axis];
+    }
+    Some(index)
+}
+
+/// The row-major position of `index` in an array of `shape` (inverse of [`unravel`]).
+fn ravel<const N: usize>(index: [usize; N], shape: [usize; N]) -> Option<usize> {
+    index.iter().zip(shape).try_fold(0, |flat, (&i, n)| (i < n).then_some(flat * n + i))
+}
+
 impl BackwardTrace {
+    /// The `grad_input` cell `[c, i, j]` of player step `step` (row-major over `(C, H, W)`).
+    pub fn input_cell(&self, step: usize) -> Option<[usize; 3]> {
+        let (c, h, w) = self.grad_input.dim();
+        unravel(step, [c, h, w])
+    }
+
+    /// The player step of `grad_input[c, i, j]`.
+    pub fn input_step(&self, index: [usize; 3]) -> Option<usize> {
+        let (c, h, w) = self.grad_input.dim();
+        ravel(index, [c, h, w])
+    }
+
+    /// The `grad_weight` cell `[f, cl, ki, kj]` of player step `step` (row-major over `(F, C/groups, KH, KW)`).
+    pub fn weight_cell(&self, step: usize) -> Option<[usize; 4]> {
+        let (f, c, kh, kw) = self.grad_weight.dim();
+        unravel(step, [f, c, kh, kw])
+    }
+
+    /// The player step of `grad_weight[f, cl, ki, kj]`.
+    pub fn weight_step(&self, index: [usize; 4]) -> Option<usize> {
+        let (f, c, kh, kw) = self.grad_weight.dim();
+        ravel(index, [f, c, kh, kw])
+    }
+
     /// Terms of `grad_input[c, i, j]`.
     pub fn input_terms_of(&self, [c, i, j]: [usize; 3]) -> &[InputGradTerm] {
         let [h, w] = self.forward.geometry.input;
@@ -110,7 +155,7 @@ impl BackwardTrace {
             "{lhs} = {} = {} = {}",
             symbols.join(" + "),
             numbers.join(" + "),
-            format::short(self.grad_input[in_index])
+            format::short(self.grad_input.get(in_index).copied().unwrap_or(0.0))
         )
     }
 
@@ -138,7 +183,7 @@ impl BackwardTrace {
             "{lhs} = {} = {} = {}",
             symbols.join(" + "),
             numbers.join(" + "),
-            format::short(self.grad_weight[index])
+            format::short(self.grad_weight.get(index).copied().unwrap_or(0.0))
         )
     }
 
@@ -148,9 +193,9 @@ impl BackwardTrace {
         let lhs = if filters > 1 { format!("db[{f}]") } else { "db".to_string() };
         let values: Vec<String> = (0..oh)
             .flat_map(|i| (0..ow).map(move |j| [i, j]))
-            .map(|p| format::factor(self.grad_output[[f, p[0], p[1]]]))
+            .filter_map(|p| self.grad_output.get([f, p[0], p[1]]).map(|v| format::factor(*v)))
             .collect();
-        format!("{lhs} = {} = {}", values.join(" + "), format::short(self.grad_bias[f]))
+        format!("{lhs} = {} = {}", values.join(" + "), format::short(self.grad_bias.get(f).copied().unwrap_or(0.0)))
     }
 }
 
@@ -204,6 +249,7 @@ pub fn conv2d_backward(
     }
     Ok(BackwardTrace {
         forward,
+        weight: weight.clone(),
         grad_output: grad_output.clone(),
         grad_input,
         grad_weight,
@@ -230,6 +276,34 @@ mod tests {
         assert_eq!(t.grad_bias.to_vec(), vec![4.0]);
         assert_eq!(t.grad_input[[2, 1, 1]], 3.0);
         assert_eq!(t.bias_equation(0), "db = 1 + 1 + 1 + 1 = 4");
+        assert_eq!(t.weight, w);
+        // Out-of-range cells are no panic, just nothing to say.
+        assert_eq!(t.weight_terms_of([5, 0, 0, 0]), &[]);
+        assert!(t.input_equation([9, 9, 9]).ends_with("= 0 (no window covers this cell)"));
+        assert_eq!(t.bias_equation(7), "db =  = 0");
+        Ok(())
+    }
+
+    #[test]
+    fn player_steps_walk_the_gradients_row_major() -> Result<(), ConvError> {
+        // grad_input (2, 2, 3), grad_weight (1, 2, 2, 2).
+        let x = Array3::from_elem((2, 2, 3), 1.0);
+        let w = Array4::from_elem((1, 2, 2, 2), 1.0);
+        let t = conv2d_backward(&x, &w, None, &Array3::from_elem((1, 1, 2), 1.0), &ConvParams::default())?;
+        assert_eq!(t.input_cell(0), Some([0, 0, 0]));
+        assert_eq!(t.input_cell(4), Some([0, 1, 1]));
+        assert_eq!(t.input_cell(11), Some([1, 1, 2]));
+        assert_eq!(t.input_cell(12), None);
+        assert_eq!(t.weight_cell(5), Some([0, 1, 0, 1]));
+        assert_eq!(t.weight_cell(8), None);
+        for step in 0..12 {
+            assert_eq!(t.input_cell(step).and_then(|c| t.input_step(c)), Some(step));
+        }
+        for step in 0..8 {
+            assert_eq!(t.weight_cell(step).and_then(|c| t.weight_step(c)), Some(step));
+        }
+        assert_eq!(t.input_step([0, 2, 0]), None);
+        assert_eq!(t.weight_step([1, 0, 0, 0]), None);
         Ok(())
     }
 }

@@ -231,11 +231,36 @@ impl Nested {
 }
 
 /// An integer for every axis, or one per axis.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+///
+/// Deserialized by hand rather than `#[serde(untagged)]`: the messages name
+/// what was expected, and the wasm carries no buffering machinery for it.
+#[derive(Debug, Clone, PartialEq)]
 enum PerAxisValue {
     All(usize),
     Axes(Vec<usize>),
+}
+
+impl<'de> Deserialize<'de> for PerAxisValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PerAxisVisitor;
+        impl<'de> Visitor<'de> for PerAxisVisitor {
+            type Value = PerAxisValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a non-negative integer or a list of them, one per spatial axis")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<PerAxisValue, E> {
+                usize::try_from(v).map(PerAxisValue::All).map_err(|_| E::custom("the number is too large"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PerAxisValue, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<usize>()? {
+                    items.push(item);
+                }
+                Ok(PerAxisValue::Axes(items))
+            }
+        }
+        deserializer.deserialize_any(PerAxisVisitor)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -563,20 +588,27 @@ impl Config {
 
     /// The document as JSON, in the shape a course author would write:
     /// 1D tensors without their height axis, per-axis values as one integer
-    /// when the axes agree, defaults left out.
+    /// when the axes agree, defaults left out, keys in the README's order.
     pub fn to_json(&self) -> String {
-        self.to_value().to_string()
+        let fields: Vec<String> = self.entries().into_iter().map(|(k, v)| format!("{}:{v}", json!(k))).collect();
+        format!("{{{}}}", fields.join(","))
     }
 
     /// [`Self::to_json`] as a `serde_json::Value`.
     pub fn to_value(&self) -> Value {
+        Value::Object(self.entries().into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    }
+
+    /// The document's keys and values, in order.
+    fn entries(&self) -> Vec<(&'static str, Value)> {
         let dims = self.dims();
-        let mut doc = serde_json::Map::new();
-        doc.insert("op".into(), json!(self.op.name()));
-        doc.insert("input".into(), tensor_value(&self.input.view().into_dyn(), dims));
-        doc.insert("weight".into(), tensor_value(&self.weight.view().into_dyn(), dims));
+        let mut doc = vec![
+            ("op", json!(self.op.name())),
+            ("input", tensor_value(&self.input.view().into_dyn(), dims)),
+            ("weight", tensor_value(&self.weight.view().into_dyn(), dims)),
+        ];
         if let Some(b) = &self.bias {
-            doc.insert("bias".into(), json!(b.to_vec()));
+            doc.push(("bias", json!(b.to_vec())));
         }
         let axes = |hw: [usize; 2]| -> Value {
             match dims {
@@ -588,31 +620,31 @@ impl Config {
         let defaults = [(self.stride, "stride", 1), (self.padding, "padding", 0), (self.dilation, "dilation", 1)];
         for (hw, key, default) in defaults {
             if axes(hw) != json!(default) {
-                doc.insert(key.into(), axes(hw));
+                doc.push((key, axes(hw)));
             }
         }
         if self.op.is_transposed() && axes(self.output_padding) != json!(0) {
-            doc.insert("output_padding".into(), axes(self.output_padding));
+            doc.push(("output_padding", axes(self.output_padding)));
         }
         if self.groups != 1 {
-            doc.insert("groups".into(), json!(self.groups));
+            doc.push(("groups", json!(self.groups)));
         }
         if self.padding_mode != PaddingMode::Zeros {
-            doc.insert("padding_mode".into(), json!(self.padding_mode.name()));
+            doc.push(("padding_mode", json!(self.padding_mode.name())));
         }
         if self.flip {
-            doc.insert("flip".into(), json!(true));
+            doc.push(("flip", json!(true)));
         }
         if let Some(g) = &self.grad_output {
-            doc.insert("grad_output".into(), tensor_value(&g.view().into_dyn(), dims));
+            doc.push(("grad_output", tensor_value(&g.view().into_dyn(), dims)));
         }
         if self.view != View::Forward {
-            doc.insert("view".into(), json!(self.view.name()));
+            doc.push(("view", json!(self.view.name())));
         }
         if self.step != 0 {
-            doc.insert("step".into(), json!(self.step));
+            doc.push(("step", json!(self.step)));
         }
-        Value::Object(doc)
+        doc
     }
 }
 
@@ -730,10 +762,10 @@ mod tests {
         let err =
             Config::parse(r#"{"input": [[1, 2], [3, 4]], "weight": [[1, 1, 1], [1, 1, 1], [1, 1, 1]], "dilation": 2}"#)
                 .unwrap_err();
-        assert_eq!(err.path, "weight");
+        assert_eq!(err.path, "dilation");
         assert_eq!(
             err.to_string(),
-            "at `weight`: kernel 3x3 with dilation 2 spans 5x5, larger than the padded input 2x2"
+            "at `dilation`: kernel 3x3 with dilation 2 spans 5x5, larger than the padded input 2x2"
         );
 
         let err = Config::parse(r#"{"input": [[1]], "weight": [[1]], "op": "conv3d"}"#).unwrap_err();

@@ -167,7 +167,10 @@ impl ConvError {
             | ConvError::EmptyTensor { field, .. }
             | ConvError::NotOneD { field, .. } => *field,
             ConvError::ZeroGroups | ConvError::GroupsDivide { .. } => Field::Groups,
-            ConvError::WeightChannels { .. } | ConvError::KernelTooLarge { .. } => Field::Weight,
+            ConvError::WeightChannels { .. } => Field::Weight,
+            // A dilated kernel that does not fit: the dilation is the likelier culprit.
+            ConvError::KernelTooLarge { dilation, .. } if dilation.hw.iter().any(|&d| d > 1) => Field::Dilation,
+            ConvError::KernelTooLarge { .. } => Field::Weight,
             ConvError::ReflectPadding { .. } | ConvError::CircularPadding { .. } => Field::Padding,
             ConvError::TransposedEmpty { .. } => Field::Padding,
             ConvError::OutputPadding { .. } => Field::OutputPadding,

@@ -59,6 +59,10 @@ impl Im2col {
     /// Row `row` of the patch matrix times column `f` of the weights, written
     /// out over filter `f`'s group: `x1*w1 + x2*w2 + ... (+ b) = y`.
     pub fn row_equation(&self, row: usize, f: usize) -> String {
+        let [oh, ow] = self.geometry.output;
+        if row >= oh * ow || f >= self.geometry.out_channels {
+            return String::new();
+        }
         let group = self.geometry.group_of_filter(f);
         let mut parts: Vec<String> = self
             .group_columns(group)
@@ -69,9 +73,7 @@ impl Im2col {
         if let Some(b) = &self.bias {
             parts.push(format::factor(b[f]));
         }
-        let [oh, ow] = self.geometry.output;
         let value = self.output[[f, row / ow, row % ow]];
-        debug_assert!(row < oh * ow);
         format!("{} = {}", parts.join(" + "), format::short(value))
     }
 }
@@ -147,6 +149,7 @@ mod tests {
                                      [ 1., -3.,  0.]]);
         assert_eq!(m.product.column(0).to_vec(), vec![-2., 2., 1., 2., 1.]);
         assert_eq!(m.row_equation(0, 0), "0*1 + 1*0 + 2*(-1) = -2");
+        assert_eq!(m.row_equation(5, 0), "", "out of range: nothing, no panic");
         Ok(())
     }
 

@@ -494,7 +494,7 @@ mod tests {
         let params = ConvParams { dilation: [2, 2], ..Default::default() };
         let err = params.geometry([1, 4, 4], [1, 1, 3, 3]).unwrap_err();
         assert_eq!(err.to_string(), "kernel 3x3 with dilation 2 spans 5x5, larger than the padded input 4x4");
-        assert_eq!(err.field(), Field::Weight);
+        assert_eq!(err.field(), Field::Dilation);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use ndarray::{Array1, Array2, Array3, Array4};
 
 use super::direct::{check_bias, conv2d};
-use super::error::ConvError;
+use super::error::{ConvError, Dims};
 use super::format;
 use super::params::{ConvParams, TransposeGeometry, TransposeParams};
 
@@ -91,7 +91,8 @@ impl TransposedTrace {
         };
         let y = format::label("y", dims, ch(&[f]).as_deref(), [oi, oj]);
         let list = self.contributions_of(out_index);
-        let bias = self.bias.as_ref().map(|b| b[f]);
+        let Some(&value) = self.output.get(out_index) else { return String::new() };
+        let bias = self.bias.as_ref().and_then(|b| b.get(f).copied());
         let mut symbols: Vec<String> = list
             .iter()
             .map(|t| {
@@ -110,7 +111,6 @@ impl TransposedTrace {
             symbols.push(if show_channels { format!("b[{f}]") } else { "b".to_string() });
             numbers.push(format::factor(b));
         }
-        let value = self.output[[f, oi, oj]];
         if symbols.is_empty() {
             return format!("{y} = 0 (no kernel copy reaches this cell)");
         }
@@ -128,6 +128,74 @@ impl TransposedTrace {
             }
         }
         canvas
+    }
+}
+
+/// What a canvas position becomes in the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CanvasRole {
+    /// Kept as output cell `[oi, oj]`.
+    Kept([usize; 2]),
+    /// Kept as output cell `[oi, oj]` because of `output_padding`: one of the
+    /// last `output_padding` rows or columns of the output (beyond the full
+    /// result no kernel copy reaches it, and it holds only the bias).
+    Extra([usize; 2]),
+    /// Cropped away by padding.
+    Cropped,
+}
+
+impl TransposedTrace {
+    /// Whether canvas position `pos` is kept, kept as an `output_padding` cell, or cropped.
+    pub fn canvas_role(&self, pos: [usize; 2]) -> CanvasRole {
+        let g = &self.geometry;
+        match g.crop(pos) {
+            None => CanvasRole::Cropped,
+            Some(out) if (0..2).any(|a| out[a] >= g.output[a].saturating_sub(g.params.output_padding[a])) => {
+                CanvasRole::Extra(out)
+            }
+            Some(out) => CanvasRole::Kept(out),
+        }
+    }
+
+    /// The canvas position output cell `[oi, oj]` is cut from: `[oi + ph, oj + pw]`.
+    pub fn canvas_pos_of(&self, out_pos: [usize; 2]) -> [usize; 2] {
+        let [ph, pw] = self.geometry.params.padding;
+        [out_pos[0] + ph, out_pos[1] + pw]
+    }
+
+    /// Input value `x[c, i, j]`, read from its scatter step.
+    pub fn input_value(&self, in_index: [usize; 3]) -> Option<f64> {
+        Some(self.steps.get(self.geometry.step_of(in_index)?)?.x)
+    }
+
+    /// The first output cell `[f, oi, oj]` the copy of `step` lands in, `None`
+    /// when padding crops all of it.
+    pub fn first_output_of(&self, step: usize) -> Option<[usize; 3]> {
+        self.steps.get(step)?.placements.iter().find_map(|p| p.out_pos.map(|[oi, oj]| [p.f, oi, oj]))
+    }
+
+    /// The output size worked out per axis (1D: the width only):
+    /// `width: full (W-1)s + d(k-1) + 1 = (2-1)*2 + 1*(3-1) + 1 = 5, minus 2p = 2, plus output_padding 1 = 4`.
+    pub fn size_explanation(&self) -> Vec<String> {
+        let g = &self.geometry;
+        let p = &g.params;
+        let axes: &[(usize, &str, &str)] =
+            if p.dims == Dims::Two { &[(0, "height", "H"), (1, "width", "W")] } else { &[(1, "width", "W")] };
+        axes.iter()
+            .map(|&(a, name, n)| {
+                format!(
+                    "{name}: full ({n}-1)s + d(k-1) + 1 = ({}-1)*{} + {}*({}-1) + 1 = {}, minus 2p = {}, plus output_padding {} = {}",
+                    g.input[a],
+                    p.stride[a],
+                    p.dilation[a],
+                    g.kernel[a],
+                    g.full[a],
+                    2 * p.padding[a],
+                    p.output_padding[a],
+                    g.output[a]
+                )
+            })
+            .collect()
     }
 }
 
@@ -351,6 +419,7 @@ mod tests {
         let t = conv_transpose2d_trace(&x, &w, None, &params)?;
         assert_eq!(t.output, one_d(&[10., 14., 37., 21., 33.]));
         assert_eq!(t.overlap_equation([0, 0, 2]), "y[2] = x[0]*w[2] + x[1]*w[0] = 2*11 + 3*5 = 37");
+        assert_eq!(t.overlap_equation([0, 0, 9]), "", "out of range: nothing, no panic");
         let m = matrix_form(&x, &w, &params)?;
         #[rustfmt::skip]
         let c = array![[5., 7., 11., 0., 0.],
@@ -382,6 +451,38 @@ mod tests {
         assert_eq!(t.output, one_d(&[1., 3., 2., 2.]));
         assert_eq!(t.canvas_after(0), one_d(&[1., 1., 1., 0., 0.]));
         assert_eq!(zero_inserted_conv(&x, &w, None, &params)?.output, t.output);
+        // Canvas [1, 1, 3, 2, 2]: padding crops one cell on each side, and
+        // output_padding keeps the last one back (output [1, 3, 2, 2]).
+        let roles: Vec<CanvasRole> = (0..t.geometry.canvas[1]).map(|x| t.canvas_role([0, x])).collect();
+        assert_eq!(
+            roles,
+            vec![
+                CanvasRole::Cropped,
+                CanvasRole::Kept([0, 0]),
+                CanvasRole::Kept([0, 1]),
+                CanvasRole::Kept([0, 2]),
+                CanvasRole::Extra([0, 3]),
+            ]
+        );
+        assert_eq!(t.canvas_pos_of([0, 3]), [0, 4]);
+        // Without padding the output_padding cell lies beyond the full result:
+        // F.conv_transpose1d(torch.tensor([[1., 2.]]), torch.ones(1, 1, 3), stride=2, output_padding=1)
+        // -> [[1., 1., 3., 2., 2., 0.]]
+        let beyond = TransposeParams { padding: [0, 0], ..params };
+        let t2 = conv_transpose2d_trace(&x, &w, None, &beyond)?;
+        assert_eq!(t2.output, one_d(&[1., 1., 3., 2., 2., 0.]));
+        assert_eq!(t2.canvas_role([0, 4]), CanvasRole::Kept([0, 4]));
+        assert_eq!(t2.canvas_role([0, 5]), CanvasRole::Extra([0, 5]));
+        assert_eq!(t.input_value([0, 0, 1]), Some(2.0));
+        assert_eq!(t.input_value([0, 0, 2]), None);
+        // Step 0 places [1, 1, 1] at canvas 0..3; canvas 0 is cropped, so it first lands in y[0].
+        assert_eq!(t.first_output_of(0), Some([0, 0, 0]));
+        assert_eq!(
+            t.size_explanation(),
+            vec![
+                "width: full (W-1)s + d(k-1) + 1 = (2-1)*2 + 1*(3-1) + 1 = 5, minus 2p = 2, plus output_padding 1 = 4"
+            ]
+        );
         Ok(())
     }
 }

@@ -103,6 +103,8 @@ test('parameters: padding grows the output, an impossible dilation is explained'
   await alert.waitFor();
   assert.match(await alert.innerText(), /kernel 3x3 with dilation \(4, 1\) spans 9x3, larger than the padded input 7x7/);
   assert.equal(await page.locator('input[aria-label="weight[0,0,0,0]"]').count(), 1, 'editors stay');
+  // The control that caused it is marked.
+  assert.equal(await page.locator('input[aria-label="dilation height"]').getAttribute('aria-invalid'), 'true');
   await typeInto(page, 'input[aria-label="dilation height"]', '2');
   // floor((5 + 2 - 4 - 1)/1) + 1 = 3 rows, 5 columns
   assert.equal(Object.keys(await readMatrix(page, 'output')).length, 15);
