@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::components::backprop_view::BackpropView;
 use crate::components::editors::Editors;
 use crate::components::im2col_view::Im2colView;
-use crate::components::params::Params;
+use crate::components::params::{Params, Settings};
 use crate::components::player::Player;
 use crate::components::transposed_view::TransposedView;
 use crate::components::window_view::WindowView;
@@ -20,6 +20,9 @@ use crate::conv::{Config, View};
 use crate::derived::Derived;
 use crate::presets::PRESETS;
 use crate::state::{Action, GradFocus, Move, State};
+
+/// How long the state must stay unchanged before the address bar follows it.
+pub const URL_DELAY_MS: u32 = 150;
 
 /// Reads `#config=<encodeURIComponent(JSON)>` from the address, if present.
 pub fn config_from_hash(hash: &str) -> Option<Result<Config, crate::conv::ConfigError>> {
@@ -59,9 +62,11 @@ pub fn hash_of(config: &Config) -> String {
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(initial_state);
-    let dispatch = {
-        let state = state.clone();
-        Callback::from(move |a: Action| state.dispatch(a))
+    // One callback for the app's lifetime: components that get only it (and
+    // unchanged data) are not re-rendered.
+    let dispatch: Callback<Action> = {
+        let dispatcher = state.dispatcher();
+        (*use_memo((), move |_| Callback::from(move |a: Action| dispatcher.dispatch(a)))).clone()
     };
 
     // Player timer: one interval while playing, dropped on pause or speed change.
@@ -115,18 +120,23 @@ pub fn App() -> Html {
             move || drop(listener)
         });
     }
-    // The address bar follows the state; a new link pasted into it loads.
+    // The address bar follows the state; a new link pasted into it loads. The
+    // update waits until the state has been still for a moment, so playing or
+    // holding an arrow key does not rewrite a long URL on every step.
     {
-        let json = state.config.to_json();
         let config = state.config.clone();
-        use_effect_with(json, move |_| {
-            let hash = hash_of(&config);
-            if let Some(w) = web_sys::window()
-                && w.location().hash().ok().as_deref() != Some(hash.as_str())
-                && let Ok(history) = w.history()
-            {
-                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
-            }
+        use_effect_with(config, move |config| {
+            let config = config.clone();
+            let timeout = Timeout::new(URL_DELAY_MS, move || {
+                let hash = hash_of(&config);
+                if let Some(w) = web_sys::window()
+                    && w.location().hash().ok().as_deref() != Some(hash.as_str())
+                    && let Ok(history) = w.history()
+                {
+                    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+                }
+            });
+            move || drop(timeout)
         });
     }
     {
@@ -231,7 +241,7 @@ pub fn App() -> Html {
             <main class="layout">
                 <aside class="side">
                     <Editors state={state_rc} error_field={derived.error.as_ref().and_then(|e| e.field)} dispatch={dispatch.clone()} />
-                    <Params config={state.config.clone()} error={derived.error.clone()} dispatch={dispatch.clone()} />
+                    <Params settings={Settings::of(&state.config)} error={derived.error.clone()} dispatch={dispatch.clone()} />
                 </aside>
                 <section class="main">
                     <nav class="tabs" role="tablist" aria-label="Views">

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
+use super::matrix::event_cell;
 use crate::conv::{Dims, format};
 use crate::grid::{Grid, display_index};
 use crate::state::{Action, Draft};
@@ -51,6 +52,57 @@ fn focus_cell(from: &HtmlInputElement, r: usize, c: usize) -> bool {
     }
 }
 
+/// What one input cell shows.
+#[derive(Clone, PartialEq)]
+struct EditorCell {
+    /// `data-index` (the tensor's axis order, height dropped in 1D).
+    shown: String,
+    value: f64,
+    /// The text in the box: the draft while typing, else the short form.
+    text: String,
+    invalid: bool,
+    marked: bool,
+}
+
+#[derive(Properties, PartialEq)]
+struct EditorRowProps {
+    name: &'static str,
+    r: usize,
+    cells: Vec<EditorCell>,
+    error_id: AttrValue,
+}
+
+/// One row of inputs; re-rendered only when its cells change (events are
+/// handled by the table, so rows carry no callbacks).
+#[component]
+fn EditorRow(props: &EditorRowProps) -> Html {
+    let name = props.name;
+    html! {
+        <tr>
+        { for props.cells.iter().enumerate().map(|(c, cell)| html! {
+            <td class={classes!("cell", cell.marked.then_some("tap"), cell.invalid.then_some("invalid"))}>
+                <input
+                    type="text"
+                    inputmode="decimal"
+                    autocomplete="off"
+                    spellcheck="false"
+                    data-matrix={name}
+                    data-index={cell.shown.clone()}
+                    data-value={format::full(cell.value)}
+                    data-r={props.r.to_string()}
+                    data-c={c.to_string()}
+                    aria-label={format!("{name}[{}]", cell.shown)}
+                    aria-invalid={cell.invalid.then_some("true")}
+                    aria-describedby={cell.invalid.then(|| props.error_id.clone())}
+                    title={format::full(cell.value)}
+                    value={cell.text.clone()}
+                />
+            </td>
+        }) }
+        </tr>
+    }
+}
+
 #[component]
 pub fn Editor(props: &EditorProps) -> Html {
     let grid = &props.grid;
@@ -62,99 +114,101 @@ pub fn Editor(props: &EditorProps) -> Html {
         .filter(|(idx, _)| (0..grid.rows).any(|r| (0..grid.cols).any(|c| grid.index(r, c) == *idx)))
         .filter_map(|(idx, d)| d.error.clone().map(|e| (display_index(tensor, props.dims, idx), e)))
         .collect();
-    let error_id = format!("err-{name}-{}", grid.base.iter().map(usize::to_string).collect::<Vec<_>>().join("-"));
+    let error_id: AttrValue =
+        format!("err-{name}-{}", grid.base.iter().map(usize::to_string).collect::<Vec<_>>().join("-")).into();
+
+    // Table-level handlers: the cell is read from the event target's data-r/data-c.
+    let cell_of = |e: &Event| -> Option<(HtmlInputElement, usize, usize)> {
+        let (r, c) = event_cell(e)?;
+        Some((input_of(e)?, r, c))
+    };
+    let oninput = {
+        let (d, g) = (props.dispatch.clone(), grid.clone());
+        Callback::from(move |e: InputEvent| {
+            if let Some((el, r, c)) = cell_of(&e) {
+                d.emit(Action::Edit { tensor, index: g.index(r, c), text: el.value() });
+            }
+        })
+    };
+    let onfocusout = {
+        let (d, g) = (props.dispatch.clone(), grid.clone());
+        Callback::from(move |e: FocusEvent| {
+            if let Some((_, r, c)) = cell_of(&e) {
+                d.emit(Action::Commit { tensor, index: g.index(r, c) });
+            }
+        })
+    };
+    let onpaste = {
+        let (d, g) = (props.dispatch.clone(), grid.clone());
+        Callback::from(move |e: Event| {
+            let Some((_, r, c)) = cell_of(&e) else { return };
+            let Some(text) = e
+                .dyn_ref::<web_sys::ClipboardEvent>()
+                .and_then(|ce| ce.clipboard_data())
+                .and_then(|data| data.get_data("text").ok())
+            else {
+                return;
+            };
+            // One plain number pastes like typing; a block fills from this cell.
+            if text.trim().contains(|ch: char| ch.is_whitespace() || ch == ',' || ch == '[' || ch == ';') {
+                e.prevent_default();
+                d.emit(Action::Paste { grid: g.clone(), at: (r, c), text });
+            }
+        })
+    };
+    let (rows, cols) = (grid.rows, grid.cols);
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        let Some((el, r, c)) = cell_of(&e) else { return };
+        let len = el.value().chars().count() as u32;
+        let start = el.selection_start().ok().flatten().unwrap_or(0);
+        let end = el.selection_end().ok().flatten().unwrap_or(0);
+        let all = start == 0 && end == len;
+        let target = match e.key().as_str() {
+            "ArrowUp" if r > 0 => Some((r - 1, c)),
+            "ArrowDown" | "Enter" if r + 1 < rows => Some((r + 1, c)),
+            "ArrowLeft" if c > 0 && (end == 0 || all) => Some((r, c - 1)),
+            "ArrowRight" if c + 1 < cols && (start == len || all) => Some((r, c + 1)),
+            _ => None,
+        };
+        if let Some((nr, nc)) = target
+            && focus_cell(&el, nr, nc)
+        {
+            e.prevent_default();
+        }
+    });
+    let onmouseover = props.on_probe.clone().map(|cb| {
+        let g = grid.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some((r, c)) = event_cell(&e) {
+                cb.emit(Some(g.index(r, c)));
+            }
+        })
+    });
     let onmouseleave = props.on_probe.clone().map(|cb| Callback::from(move |_: MouseEvent| cb.emit(None)));
+
+    let row_cells = |r: usize| -> Vec<EditorCell> {
+        (0..grid.cols)
+            .map(|c| {
+                let index = grid.index(r, c);
+                let value = props.values.get(IxDyn(&index)).copied().unwrap_or(0.0);
+                let draft = props.drafts.iter().find(|(i, _)| *i == index).map(|(_, d)| d);
+                EditorCell {
+                    shown: display_index(tensor, props.dims, &index),
+                    value,
+                    text: draft.map_or_else(|| format::short(value), |d| d.text.clone()),
+                    invalid: draft.is_some_and(|d| d.error.is_some()),
+                    marked: props.marked.contains(&index),
+                }
+            })
+            .collect()
+    };
     html! {
         <figure class="matrix editor">
             <figcaption>{ grid.title.clone() }</figcaption>
-            <table class="grid" onmouseleave={onmouseleave}>
+            <table class="grid" {oninput} {onfocusout} {onpaste} {onkeydown} {onmouseover} {onmouseleave}>
                 <tbody>
                 { for (0..grid.rows).map(|r| html! {
-                    <tr>
-                    { for (0..grid.cols).map(|c| {
-                        let index = grid.index(r, c);
-                        let value = props.values.get(IxDyn(&index)).copied().unwrap_or(0.0);
-                        let draft = props.drafts.iter().find(|(i, _)| *i == index).map(|(_, d)| d.clone());
-                        let invalid = draft.as_ref().is_some_and(|d| d.error.is_some());
-                        let text = draft.map_or_else(|| format::short(value), |d| d.text);
-                        let shown = display_index(tensor, props.dims, &index);
-                        let marked = props.marked.contains(&index);
-                        let dispatch = props.dispatch.clone();
-                        let idx = index.clone();
-                        let oninput = Callback::from(move |e: InputEvent| {
-                            if let Some(el) = input_of(&e) {
-                                dispatch.emit(Action::Edit { tensor, index: idx.clone(), text: el.value() });
-                            }
-                        });
-                        let dispatch = props.dispatch.clone();
-                        let idx = index.clone();
-                        let onblur = Callback::from(move |_: FocusEvent| dispatch.emit(Action::Commit { tensor, index: idx.clone() }));
-                        let dispatch = props.dispatch.clone();
-                        let paste_grid = grid.clone();
-                        let onpaste = Callback::from(move |e: Event| {
-                            let Some(text) = e
-                                .dyn_ref::<web_sys::ClipboardEvent>()
-                                .and_then(|ce| ce.clipboard_data())
-                                .and_then(|d| d.get_data("text").ok())
-                            else {
-                                return;
-                            };
-                            // One plain number pastes like typing; a block fills from this cell.
-                            if text.trim().contains(|ch: char| ch.is_whitespace() || ch == ',' || ch == '[' || ch == ';') {
-                                e.prevent_default();
-                                dispatch.emit(Action::Paste { grid: paste_grid.clone(), at: (r, c), text });
-                            }
-                        });
-                        let (rows, cols) = (grid.rows, grid.cols);
-                        let onkeydown = Callback::from(move |e: KeyboardEvent| {
-                            let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
-                            let len = el.value().chars().count() as u32;
-                            let start = el.selection_start().ok().flatten().unwrap_or(0);
-                            let end = el.selection_end().ok().flatten().unwrap_or(0);
-                            let all = start == 0 && end == len;
-                            let target = match e.key().as_str() {
-                                "ArrowUp" if r > 0 => Some((r - 1, c)),
-                                "ArrowDown" | "Enter" if r + 1 < rows => Some((r + 1, c)),
-                                "ArrowLeft" if c > 0 && (end == 0 || all) => Some((r, c - 1)),
-                                "ArrowRight" if c + 1 < cols && (start == len || all) => Some((r, c + 1)),
-                                _ => None,
-                            };
-                            if let Some((nr, nc)) = target
-                                && focus_cell(&el, nr, nc)
-                            {
-                                e.prevent_default();
-                            }
-                        });
-                        let onmouseenter = props.on_probe.clone().map(|cb| {
-                            let idx = index.clone();
-                            Callback::from(move |_: MouseEvent| cb.emit(Some(idx.clone())))
-                        });
-                        html! {
-                            <td class={classes!("cell", marked.then_some("tap"), invalid.then_some("invalid"))} {onmouseenter}>
-                                <input
-                                    type="text"
-                                    inputmode="decimal"
-                                    autocomplete="off"
-                                    spellcheck="false"
-                                    data-matrix={name}
-                                    data-index={shown.clone()}
-                                    data-value={format::full(value)}
-                                    data-r={r.to_string()}
-                                    data-c={c.to_string()}
-                                    aria-label={format!("{name}[{shown}]")}
-                                    aria-invalid={invalid.then_some("true")}
-                                    aria-describedby={invalid.then(|| error_id.clone())}
-                                    title={format::full(value)}
-                                    value={text}
-                                    {oninput}
-                                    {onblur}
-                                    {onpaste}
-                                    {onkeydown}
-                                />
-                            </td>
-                        }
-                    }) }
-                    </tr>
+                    <EditorRow key={r} {name} {r} cells={row_cells(r)} error_id={error_id.clone()} />
                 }) }
                 </tbody>
             </table>

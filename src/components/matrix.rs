@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::conv::format;
@@ -135,48 +136,89 @@ pub struct MatrixProps {
     pub col_breaks: Rc<Vec<usize>>,
 }
 
+/// The `(r, c)` of the cell an event happened in, read from its `data-r`/`data-c`.
+///
+/// Events are handled once per table (delegation), not once per cell: rows
+/// then carry no callbacks, so a row whose cells did not change is not
+/// re-rendered at all (see [`MatrixRow`]), which keeps large grids fast.
+pub fn event_cell(e: &Event) -> Option<(usize, usize)> {
+    let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let cell = target.closest("[data-r]").ok()??;
+    let r = cell.get_attribute("data-r")?.parse().ok()?;
+    let c = cell.get_attribute("data-c")?.parse().ok()?;
+    Some((r, c))
+}
+
+#[derive(Properties, PartialEq)]
+struct MatrixRowProps {
+    name: AttrValue,
+    r: usize,
+    cells: Vec<Cell>,
+    breaks: Rc<Vec<usize>>,
+}
+
+/// One row of cells; re-rendered only when its cells change.
+#[component]
+fn MatrixRow(props: &MatrixRowProps) -> Html {
+    let name = &props.name;
+    html! {
+        <tr>
+            { for props.cells.iter().enumerate().map(|(c, cell)| {
+                let label = format!("{}[{}] = {}", name, cell.index, format::full(cell.value));
+                let mut class = mark::classes(cell.marks);
+                if props.breaks.contains(&c) {
+                    class.push_str(" break");
+                }
+                html! {
+                    <td
+                        class={class}
+                        data-matrix={name.clone()}
+                        data-index={cell.index.clone()}
+                        data-value={format::full(cell.value)}
+                        data-r={props.r.to_string()}
+                        data-c={c.to_string()}
+                        title={label.clone()}
+                        aria-label={label}
+                        aria-current={(cell.marks & mark::CURRENT != 0).then_some("true")}
+                    >
+                        { format::short(cell.value) }
+                        if let Some(note) = &cell.note {
+                            <span class="note">{ note.clone() }</span>
+                        }
+                    </td>
+                }
+            }) }
+        </tr>
+    }
+}
+
 #[component]
 pub fn Matrix(props: &MatrixProps) -> Html {
-    let name = props.name.clone();
     let interactive = props.on_click.is_some() || props.on_hover.is_some();
     let onmouseleave = props.on_hover.clone().map(|cb| Callback::from(move |_: MouseEvent| cb.emit(None)));
+    let onmouseover = props.on_hover.clone().map(|cb| {
+        Callback::from(move |e: MouseEvent| {
+            if let Some(rc) = event_cell(&e) {
+                cb.emit(Some(rc));
+            }
+        })
+    });
+    let onclick = props.on_click.clone().map(|cb| {
+        Callback::from(move |e: MouseEvent| {
+            if let Some(rc) = event_cell(&e) {
+                cb.emit(rc);
+            }
+        })
+    });
     html! {
         <figure class="matrix">
             if !props.caption.is_empty() {
                 <figcaption>{ props.caption.clone() }</figcaption>
             }
-            <table class={classes!("grid", interactive.then_some("interactive"))} onmouseleave={onmouseleave}>
+            <table class={classes!("grid", interactive.then_some("interactive"))} {onmouseleave} {onmouseover} {onclick}>
                 <tbody>
                     { for props.rows.iter().enumerate().map(|(r, row)| html! {
-                        <tr>
-                            { for row.iter().enumerate().map(|(c, cell)| {
-                                let label = format!("{}[{}] = {}", name, cell.index, format::full(cell.value));
-                                let onmouseenter = props.on_hover.clone().map(|cb| Callback::from(move |_: MouseEvent| cb.emit(Some((r, c)))));
-                                let onclick = props.on_click.clone().map(|cb| Callback::from(move |_: MouseEvent| cb.emit((r, c))));
-                                let mut class = mark::classes(cell.marks);
-                                if props.col_breaks.contains(&c) {
-                                    class.push_str(" break");
-                                }
-                                html! {
-                                    <td
-                                        class={class}
-                                        data-matrix={name.clone()}
-                                        data-index={cell.index.clone()}
-                                        data-value={format::full(cell.value)}
-                                        title={label.clone()}
-                                        aria-label={label}
-                                        aria-current={(cell.marks & mark::CURRENT != 0).then_some("true")}
-                                        {onmouseenter}
-                                        {onclick}
-                                    >
-                                        { format::short(cell.value) }
-                                        if let Some(note) = &cell.note {
-                                            <span class="note">{ note.clone() }</span>
-                                        }
-                                    </td>
-                                }
-                            }) }
-                        </tr>
+                        <MatrixRow key={r} name={props.name.clone()} {r} cells={row.clone()} breaks={props.col_breaks.clone()} />
                     }) }
                 </tbody>
             </table>

@@ -7,7 +7,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::conv::config::limits;
-use crate::conv::{Config, ConfigError, Dims, Field, PaddingMode};
+use crate::conv::{Config, ConfigError, Dims, Field, Op, PaddingMode};
 use crate::state::{Action, OpKind, PerAxisParam};
 
 #[derive(Properties, PartialEq)]
@@ -77,9 +77,55 @@ pub fn NumberField(props: &NumberFieldProps) -> Html {
     }
 }
 
+/// What the parameter panel shows: the parameters and the sizes the formula
+/// needs, not the tensors' values, so typing a number does not re-render it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub op: Op,
+    pub stride: [usize; 2],
+    pub padding: [usize; 2],
+    pub dilation: [usize; 2],
+    pub output_padding: [usize; 2],
+    pub groups: usize,
+    pub padding_mode: PaddingMode,
+    pub flip: bool,
+    pub bias: bool,
+    /// `[H, W]` of the input.
+    pub input: [usize; 2],
+    /// `[KH, KW]` of the kernel.
+    pub kernel: [usize; 2],
+    /// `(F, OH, OW)`, or `None` when the parameters are impossible.
+    pub output: Option<[usize; 3]>,
+}
+
+impl Settings {
+    pub fn of(c: &Config) -> Settings {
+        let (_, h, w) = c.input.dim();
+        let (_, _, kh, kw) = c.weight.dim();
+        Settings {
+            op: c.op,
+            stride: c.stride,
+            padding: c.padding,
+            dilation: c.dilation,
+            output_padding: c.output_padding,
+            groups: c.groups,
+            padding_mode: c.padding_mode,
+            flip: c.flip,
+            bias: c.bias.is_some(),
+            input: [h, w],
+            kernel: [kh, kw],
+            output: c.output_shape().ok(),
+        }
+    }
+
+    fn dims(&self) -> Dims {
+        self.op.dims()
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ParamsProps {
-    pub config: Config,
+    pub settings: Settings,
     /// The core's verdict on the current parameters.
     pub error: Option<ConfigError>,
     pub dispatch: Callback<Action>,
@@ -91,7 +137,7 @@ fn select_value(e: &Event) -> Option<String> {
 
 #[component]
 pub fn Params(props: &ParamsProps) -> Html {
-    let c = &props.config;
+    let c = &props.settings;
     let dims = c.dims();
     let d = props.dispatch.clone();
     let transposed = c.op.is_transposed();
@@ -210,19 +256,19 @@ pub fn Params(props: &ParamsProps) -> Html {
                 </div>
             }
             <div class="param">
-                <label class="check"><input type="checkbox" checked={c.bias.is_some()} onchange={on_bias} />{ " bias" }</label>
+                <label class="check"><input type="checkbox" checked={c.bias} onchange={on_bias} />{ " bias" }</label>
             </div>
             if let Some(err) = &props.error {
                 <p class="param-error" id={error_id}>{ err.message.clone() }</p>
             }
-            <Formula config={c.clone()} />
+            <Formula settings={c.clone()} />
         </section>
     }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct FormulaProps {
-    pub config: Config,
+    pub settings: Settings,
 }
 
 fn mn(v: impl ToString) -> Html {
@@ -238,12 +284,11 @@ fn mi(s: &'static str) -> Html {
 /// The output-size formula per axis, symbolic and with the numbers in.
 #[component]
 pub fn Formula(props: &FormulaProps) -> Html {
-    let c = &props.config;
-    let (ch, h, w) = c.input.dim();
-    let _ = ch;
-    let (_, _, kh, kw) = c.weight.dim();
+    let c = &props.settings;
+    let [h, w] = c.input;
+    let [kh, kw] = c.kernel;
     let axes: Vec<(usize, &str)> = if c.dims() == Dims::One { vec![(1, "W")] } else { vec![(0, "H"), (1, "W")] };
-    let out = c.output_shape().ok();
+    let out = c.output;
     let rows = axes.into_iter().map(|(axis, name)| {
         let n = [h, w][axis];
         let k = [kh, kw][axis];
@@ -280,7 +325,7 @@ pub fn Formula(props: &FormulaProps) -> Html {
         }
     });
     let symbolic = if c.op.is_transposed() {
-        html! { <math display="block"><mrow><msub>{ mi("O") }</msub>{ mo("=") }{ mo("(") }{ mi("n") }{ mo("\u{2212}") }{ mn(1) }{ mo(")") }{ mi("s") }{ mo("\u{2212}") }{ mn(2) }{ mi("p") }{ mo("+") }{ mi("d") }{ mo("(") }{ mi("k") }{ mo("\u{2212}") }{ mn(1) }{ mo(")") }{ mo("+") }<mi>{ "op" }</mi>{ mo("+") }{ mn(1) }</mrow></math> }
+        html! { <math display="block"><mrow>{ mi("O") }{ mo("=") }{ mo("(") }{ mi("n") }{ mo("\u{2212}") }{ mn(1) }{ mo(")") }{ mi("s") }{ mo("\u{2212}") }{ mn(2) }{ mi("p") }{ mo("+") }{ mi("d") }{ mo("(") }{ mi("k") }{ mo("\u{2212}") }{ mn(1) }{ mo(")") }{ mo("+") }<mi>{ "op" }</mi>{ mo("+") }{ mn(1) }</mrow></math> }
     } else {
         html! { <math display="block"><mrow>{ mi("O") }{ mo("=") }{ mo("\u{230A}") }<mfrac><mrow>{ mi("n") }{ mo("+") }{ mn(2) }{ mi("p") }{ mo("\u{2212}") }{ mi("d") }{ mo("(") }{ mi("k") }{ mo("\u{2212}") }{ mn(1) }{ mo(")") }{ mo("\u{2212}") }{ mn(1) }</mrow>{ mi("s") }</mfrac>{ mo("\u{230B}") }{ mo("+") }{ mn(1) }</mrow></math> }
     };
