@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch};
 use super::matrix::mark;
-use super::transposed_view::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch};
 use crate::conv::{BackwardTrace, Dims, format};
 use crate::state::{Action, GradFocus, Move};
 

@@ -7,8 +7,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::grids::data_index;
 use super::matrix::{Cell, Matrix, mark};
-use crate::conv::{Dims, Im2col, format};
+use crate::conv::{Dims, Im2col};
 use crate::state::{Action, Move};
 
 /// Rows shown at once; taller matrices show a window around the current row.
@@ -62,7 +63,8 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
                     if ff == f {
                         cell.marks |= mark::COL;
                     }
-                    if g.group_of_filter(ff) * g.in_per_group != m.column_parts(c).0 / g.in_per_group * g.in_per_group {
+                    // Zero of the block-diagonal W: channel outside filter ff's group.
+                    if m.column_parts(c).0 / g.in_per_group != g.group_of_filter(ff) {
                         cell.marks |= mark::DIM;
                     }
                     cell
@@ -87,16 +89,13 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
         })
         .collect();
     let [oh, ow] = g.output;
-    let out_idx = |ff: usize, i: usize, j: usize| {
-        if dims == Dims::One { format!("{ff},{j}") } else { format!("{ff},{i},{j}") }
-    };
     let output: Html = (0..g.out_channels)
         .map(|ff| {
             let rows: Vec<Vec<Cell>> = (0..oh)
                 .map(|i| {
                     (0..ow)
                         .map(|j| {
-                            let mut cell = Cell::new(out_idx(ff, i, j), m.output[[ff, i, j]]);
+                            let mut cell = Cell::new(data_index(dims, &[ff], [i, j]), m.output[[ff, i, j]]);
                             if [ff, i, j] == [f, oi, oj] {
                                 cell.marks |= mark::CURRENT;
                             }
@@ -160,7 +159,7 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
                 <div class="stack">{ output }</div>
             </div>
             <div class="equation" aria-live="polite">
-                <p class="eq-title">{ format!("row {row} of X\u{0302} (output position {}) times column {f} of W", format::label("", dims, None, [oi, oj]).trim_start_matches('[').trim_end_matches(']')) }</p>
+                <p class="eq-title">{ format!("row {row} of X\u{0302} (output position {}) times column {f} of W", data_index(dims, &[], [oi, oj])) }</p>
                 <p class="eq">{ m.row_equation(row, f) }</p>
             </div>
         </section>

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::grids::data_index;
 use super::matrix::{Cell, Matrix, mark};
 use crate::conv::{Dims, ForwardTrace, format};
 use crate::state::{Action, Move};
@@ -17,16 +18,6 @@ pub struct WindowViewProps {
     /// Input cell `[c, i, j]` under the pointer.
     pub probe: Option<[usize; 3]>,
     pub dispatch: Callback<Action>,
-}
-
-/// `data-index` for a per-channel 2D position, dropping the row in 1D.
-fn idx(dims: Dims, lead: &[usize], pos: [usize; 2]) -> String {
-    let mut parts: Vec<String> = lead.iter().map(usize::to_string).collect();
-    if dims == Dims::Two {
-        parts.push(pos[0].to_string());
-    }
-    parts.push(pos[1].to_string());
-    parts.join(",")
 }
 
 #[component]
@@ -58,7 +49,7 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
         {
             marks |= mark::PROBE;
         }
-        let mut cell = Cell::new(idx(dims, &[c], pos), t.padded.values[[c, pos[0], pos[1]]]);
+        let mut cell = Cell::new(data_index(dims, &[c], pos), t.padded.values[[c, pos[0], pos[1]]]);
         cell.marks = marks;
         cell
     };
@@ -99,14 +90,14 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
         feeds.iter().filter(|fd| fd.out_index[0] == f).flat_map(|fd| fd.weight_indices.clone()).collect();
     let kernel_cell = |cl: usize, tap: [usize; 2]| {
         let term = t.term(props.step, cl, tap);
-        let mut cell = Cell::new(idx(dims, &[f, cl], tap), term.map_or(0.0, |t| t.w));
+        let mut cell = Cell::new(data_index(dims, &[f, cl], tap), term.map_or(0.0, |t| t.w));
         cell.marks = mark::TAP;
         if let Some(term) = term {
             if probe_taps.contains(&term.weight_index) {
                 cell.marks |= mark::PROBE;
             }
             if g.params.flip {
-                cell.note = Some(format!("w[{}]", idx(dims, &[], [term.weight_index[2], term.weight_index[3]])));
+                cell.note = Some(format!("w[{}]", data_index(dims, &[], [term.weight_index[2], term.weight_index[3]])));
             }
         }
         cell
@@ -133,7 +124,7 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
     // Output, every filter.
     let [oh, ow] = g.output;
     let out_cell = |ff: usize, pos: [usize; 2]| {
-        let mut cell = Cell::new(idx(dims, &[ff], pos), t.output[[ff, pos[0], pos[1]]]);
+        let mut cell = Cell::new(data_index(dims, &[ff], pos), t.output[[ff, pos[0], pos[1]]]);
         if [ff, pos[0], pos[1]] == [f, oi, oj] {
             cell.marks |= mark::CURRENT;
         }
