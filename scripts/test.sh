@@ -17,6 +17,9 @@ cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
 step "native tests: core, golden values, seeds, properties, state"
 cargo test
 
+step "rustdoc (no broken links; the core denies missing docs)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
+
 step "browser unit tests (wasm-bindgen-test in headless Chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60 WASM_BINDGEN_TEST_TIMEOUT=180 \
   cargo test --target wasm32-unknown-unknown --test browser

@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod components;
+#[deny(missing_docs)]
 pub mod conv;
 pub mod derived;
 pub mod grid;

@@ -1,4 +1,4 @@
-//! Drawing tensors as grids of cells, shared by the views: [`Grids`] draws a
+//! Drawing tensors as grids of cells, shared by the views: `Grids` draws a
 //! tensor as one matrix per channel (2D) or one row per channel (1D) and fills
 //! in each cell's `data-index`; small layout helpers sit beside it.
 

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::grids::data_index;
+use super::grids::{data_index, legend};
 use super::matrix::{Cell, Matrix, mark};
 use crate::conv::{Dims, Im2col};
 use crate::state::{Action, Move};
@@ -158,6 +158,11 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
                 <div class="op-sign" aria-hidden="true">{ "\u{2192}" }</div>
                 <div class="stack">{ output }</div>
             </div>
+            { legend(&[
+                ("row", "the current row / filter column"),
+                ("current", "their dot product, the output cell"),
+                ("dim", "zeros of other groups (block-diagonal W)"),
+            ]) }
             <div class="equation" aria-live="polite">
                 <p class="eq-title">{ format!("row {row} of X\u{0302} (output position {}) times column {f} of W", data_index(dims, &[], [oi, oj])) }</p>
                 <p class="eq">{ m.row_equation(row, f) }</p>

@@ -140,7 +140,7 @@ pub struct MatrixProps {
 ///
 /// Events are handled once per table (delegation), not once per cell: rows
 /// then carry no callbacks, so a row whose cells did not change is not
-/// re-rendered at all (see [`MatrixRow`]), which keeps large grids fast.
+/// re-rendered at all (see `MatrixRow`), which keeps large grids fast.
 pub fn event_cell(e: &Event) -> Option<(usize, usize)> {
     let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
     let cell = target.closest("[data-r]").ok()??;

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::grids::data_index;
+use super::grids::{data_index, legend};
 use super::matrix::{Cell, Matrix, mark};
 use crate::conv::{Dims, ForwardTrace, format};
 use crate::state::{Action, Move};
@@ -193,6 +193,13 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
                 <div class="op-sign" aria-hidden="true">{ "=" }</div>
                 <div class="stack">{ output_grids }</div>
             </div>
+            { legend(&[
+                ("win et eb el er", "the window"),
+                ("tap", "cells multiplied in this step"),
+                ("pad", "padding"),
+                ("current", "the output cell being computed"),
+                ("fed", "outputs fed by the input cell under the pointer"),
+            ]) }
             <div class="equation" aria-live="polite">
                 <p class="eq-title">{ format!("{out_label}: window at row {}, column {} of the padded input", step.window[0], step.window[1]) }</p>
                 if per_channel {

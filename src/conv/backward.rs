@@ -22,28 +22,37 @@ use super::params::ConvParams;
 /// One term of a `grad_input` cell: `dy[out_index] * w[weight_index]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputGradTerm {
+    /// `[f, i, j]`: the output cell whose gradient flows back.
     pub out_index: [usize; 3],
+    /// `[f, c_local, ki, kj]`: the weight cell, in the weight's axis order.
     pub weight_index: [usize; 4],
+    /// Upstream gradient `grad_output[out_index]`.
     pub dy: f64,
+    /// Weight value `weight[weight_index]`.
     pub w: f64,
 }
 
 /// One term of a `grad_weight` cell: `x[padded_pos] * dy[out_index]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WeightGradTerm {
+    /// `[f, i, j]`: the output cell whose gradient flows back.
     pub out_index: [usize; 3],
     /// Input channel `c`.
     pub channel: usize,
+    /// `[pi, pj]`: position of `x` in the padded input.
     pub padded_pos: [usize; 2],
     /// Input cell the padded value copies, `None` for a zero of zero padding.
     pub source: Option<[usize; 2]>,
+    /// Padded input value at `padded_pos` in channel `channel`.
     pub x: f64,
+    /// Upstream gradient `grad_output[out_index]`.
     pub dy: f64,
 }
 
 /// All three gradients with the terms behind every cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackwardTrace {
+    /// The forward pass whose terms the gradients are built from.
     pub forward: ForwardTrace,
     /// `(F, C/groups, KH, KW)`: the forward weight, as given.
     pub weight: Array4<f64>,

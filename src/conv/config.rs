@@ -19,16 +19,22 @@ use super::params::{ConvParams, PaddingMode, TransposeParams};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
+    /// `F.conv1d`: a direct convolution along one axis.
     Conv1d,
+    /// `F.conv2d`: a direct convolution over height and width.
     #[default]
     Conv2d,
+    /// `F.conv_transpose1d`: a transposed convolution along one axis.
     ConvTranspose1d,
+    /// `F.conv_transpose2d`: a transposed convolution over height and width.
     ConvTranspose2d,
 }
 
 impl Op {
+    /// Every operation: the two direct ones, then the two transposed ones.
     pub const ALL: [Op; 4] = [Op::Conv1d, Op::Conv2d, Op::ConvTranspose1d, Op::ConvTranspose2d];
 
+    /// Number of spatial axes: [`Dims::One`] for the 1D operations.
     pub fn dims(self) -> Dims {
         match self {
             Op::Conv1d | Op::ConvTranspose1d => Dims::One,
@@ -36,6 +42,7 @@ impl Op {
         }
     }
 
+    /// Whether this is `conv_transpose1d` or `conv_transpose2d`.
     pub fn is_transposed(self) -> bool {
         matches!(self, Op::ConvTranspose1d | Op::ConvTranspose2d)
     }
@@ -65,19 +72,27 @@ impl Op {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum View {
+    /// `"forward"`: the sliding window of the direct convolution.
     #[default]
     Forward,
+    /// `"im2col"`: the direct convolution as one matrix product.
     Im2col,
+    /// `"transposed"`: the transposed convolution as a scatter of kernel copies.
     Transposed,
+    /// `"backprop"`: the gradients of the direct convolution.
     Backprop,
+    /// `"image"`: the image panel.
     Image,
+    /// `"export"`: the export panel.
     Export,
 }
 
 impl View {
+    /// Every view, in the order the configuration document lists them.
     pub const ALL: [View; 6] =
         [View::Forward, View::Im2col, View::Transposed, View::Backprop, View::Image, View::Export];
 
+    /// The configuration document's name for this view.
     pub fn name(self) -> &'static str {
         match self {
             View::Forward => "forward",
@@ -103,7 +118,7 @@ pub mod limits {
     /// Stride, padding, dilation, output_padding.
     pub const HYPER: usize = 32;
     /// Products in the whole trace: `F * OH * OW * C/groups * KH * KW`.
-    pub const TRACE_TERMS: usize = 2_000_000;
+    pub const TRACE_TERMS: usize = 500_000;
 }
 
 /// A parse or validation error, with the JSON path of the culprit.
@@ -111,6 +126,7 @@ pub mod limits {
 pub struct ConfigError {
     /// JSON path such as `weight[0][1]` or `stride`; empty for the whole document.
     pub path: String,
+    /// What is wrong, with the numbers involved; shown to the learner as is.
     pub message: String,
     /// The control to mark, when the error belongs to one.
     pub field: Option<Field>,
@@ -301,6 +317,7 @@ struct RawDocument {
 /// without that axis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
+    /// The operation, which also decides 1D or 2D.
     pub op: Op,
     /// `(C, H, W)`.
     pub input: Array3<f64>,
@@ -308,22 +325,32 @@ pub struct Config {
     pub weight: Array4<f64>,
     /// `(F,)`, or no bias.
     pub bias: Option<Array1<f64>>,
+    /// `[sh, sw]`: step of the window (transposed: distance between kernel copies).
+    ///
     /// `[h, w]` for each per-axis parameter (1D: `h` is 1 for stride/dilation, 0 for padding).
     pub stride: [usize; 2],
+    /// `[ph, pw]`: cells added on each side (transposed: cropped from each side).
     pub padding: [usize; 2],
+    /// `[dh, dw]`: spacing between kernel taps.
     pub dilation: [usize; 2],
+    /// `[oph, opw]`: extra bottom/right cells kept by a transposed convolution.
     pub output_padding: [usize; 2],
+    /// Channel groups; must divide the input and output channels.
     pub groups: usize,
+    /// What the padding cells hold (direct convolution only).
     pub padding_mode: PaddingMode,
+    /// `true`: rotate the kernel by 180 degrees (mathematical convolution); direct only.
     pub flip: bool,
     /// `(F, OH, OW)` upstream gradient for the backprop view; `None` means ones.
     pub grad_output: Option<Array3<f64>>,
+    /// The view shown.
     pub view: View,
+    /// The player's step in that view.
     pub step: usize,
 }
 
 impl Default for Config {
-    /// The seed's 2D example (seeds/000, In [11]-[17]).
+    /// The seed's 2D example (seeds/000, In \[11\]-\[17\]).
     #[rustfmt::skip]
     fn default() -> Self {
         let input = Array3::from_shape_vec((1, 5, 5), vec![
@@ -483,6 +510,7 @@ impl Config {
         })
     }
 
+    /// 1D or 2D, as the operation says.
     pub fn dims(&self) -> Dims {
         self.op.dims()
     }

@@ -49,6 +49,7 @@ pub struct Term {
 }
 
 impl Term {
+    /// `x * w`: this term's share of the output cell.
     pub fn product(&self) -> f64 {
         self.x * self.w
     }
@@ -59,6 +60,7 @@ impl Term {
 pub struct ForwardStep {
     /// `[f, i, j]` of the output cell computed.
     pub out_index: [usize; 3],
+    /// Group `f / (F/groups)` of the filter; it sees that group's input channels.
     pub group: usize,
     /// Top-left corner of the window in the padded input: `[i*sh, j*sw]`.
     pub window: [usize; 2],
@@ -68,6 +70,7 @@ pub struct ForwardStep {
     pub channel_sums: Vec<(usize, f64)>,
     /// The bias added (0 without bias).
     pub bias: f64,
+    /// Whether a bias was given (the equation then ends with `+ b`).
     pub has_bias: bool,
     /// `sum(terms) + bias`, equal to `output[out_index]`.
     pub result: f64,
@@ -88,7 +91,9 @@ impl ForwardStep {
 /// The sliding window's whole story: the padded input, every step, the output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForwardTrace {
+    /// Every size of the problem.
     pub geometry: ConvGeometry,
+    /// `(C, H+2ph, W+2pw)`: the grid the window moves over.
     pub padded: PaddedInput,
     /// `(F, OH, OW)`.
     pub output: Array3<f64>,
@@ -99,7 +104,9 @@ pub struct ForwardTrace {
 /// An output cell fed by a given input cell, and through which kernel cells.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feed {
+    /// The step that computes the output cell (see [`ConvGeometry::step_of`]).
     pub step: usize,
+    /// `[f, i, j]` of the output cell fed.
     pub out_index: [usize; 3],
     /// Weight cells `[f, c_local, ki, kj]` that met the input cell in this step
     /// (more than one where reflect/replicate/circular padding repeats it).

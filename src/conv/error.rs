@@ -8,15 +8,25 @@ use thiserror::Error;
 /// Which control (or document key) caused an error; the UI marks it invalid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
+    /// `input`: the input tensor `(C, H, W)`.
     Input,
+    /// `weight`: the kernel tensor, `(F, C/groups, KH, KW)` (transposed: `(C, F/groups, KH, KW)`).
     Weight,
+    /// `bias`: one value per output channel, `(F,)`.
     Bias,
+    /// `grad_output`: the upstream gradient `(F, OH, OW)` of the backprop view.
     GradOutput,
+    /// `stride`: step of the window (transposed: distance between kernel copies).
     Stride,
+    /// `padding`: cells added on each side (transposed: cropped from each side).
     Padding,
+    /// `dilation`: spacing between kernel taps.
     Dilation,
+    /// `groups`: how many channel groups the convolution is split into.
     Groups,
+    /// `output_padding`: extra bottom/right cells of a transposed convolution.
     OutputPadding,
+    /// `padding_mode`: what the padding cells hold.
     PaddingMode,
 }
 
@@ -44,7 +54,9 @@ impl Field {
 /// sizes are written in messages ("5" instead of "1x5").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Dims {
+    /// One spatial axis (`conv1d`, `conv_transpose1d`): sizes are written `5`.
     One,
+    /// Two spatial axes (`conv2d`, `conv_transpose2d`): sizes are written `5x5`.
     #[default]
     Two,
 }
@@ -53,7 +65,9 @@ pub enum Dims {
 /// `3x3` in 2D, `3` in 1D.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Extent {
+    /// 1D or 2D: whether only the width or both sizes are written.
     pub dims: Dims,
+    /// `[height, width]`; in 1D the height is 1 and not written.
     pub hw: [usize; 2],
 }
 
@@ -70,7 +84,9 @@ impl fmt::Display for Extent {
 /// agree (or in 1D), `(2, 1)` otherwise, as PyTorch accepts them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PerAxis {
+    /// 1D or 2D: whether only the width value or both values are written.
     pub dims: Dims,
+    /// `[height, width]` values; in 1D only the width is written.
     pub hw: [usize; 2],
 }
 
@@ -94,7 +110,14 @@ pub fn axis_name(axis: usize) -> &'static str {
 pub enum ConvError {
     /// A stride or dilation of zero on some axis.
     #[error("{name} must be at least 1, got 0 on the {axis} axis")]
-    ZeroParameter { name: &'static str, field: Field, axis: &'static str },
+    ZeroParameter {
+        /// `"stride"` or `"dilation"`: the parameter that is zero.
+        name: &'static str,
+        /// The control to mark: [`Field::Stride`] or [`Field::Dilation`].
+        field: Field,
+        /// `"height"` or `"width"`: the axis where it is zero.
+        axis: &'static str,
+    },
 
     /// `groups` is zero.
     #[error("groups must be at least 1, got 0")]
@@ -102,61 +125,157 @@ pub enum ConvError {
 
     /// A tensor with an axis of length zero.
     #[error("{name} has an empty axis: shape {shape:?}")]
-    EmptyTensor { name: &'static str, field: Field, shape: Vec<usize> },
+    EmptyTensor {
+        /// `"input"` or `"weight"`: the tensor with the empty axis.
+        name: &'static str,
+        /// The control to mark: [`Field::Input`] or [`Field::Weight`].
+        field: Field,
+        /// The tensor's whole shape in 2D form, input `[C, H, W]` or weight
+        /// `[F, C/groups, KH, KW]` (transposed: `[C, F/groups, KH, KW]`), with a 0 in it.
+        shape: Vec<usize>,
+    },
 
     /// A 1D problem whose tensors are not of height 1.
     #[error("{name} of a 1D operation must have height 1, got {height}")]
-    NotOneD { name: &'static str, field: Field, height: usize },
+    NotOneD {
+        /// `"input"`, `"weight"`, or `"padding"` (a transposed 1D problem with
+        /// padding or output_padding on the height axis).
+        name: &'static str,
+        /// The control to mark: [`Field::Input`], [`Field::Weight`] or [`Field::Padding`].
+        field: Field,
+        /// The height found: `H` of the input, `KH` of the weight, or the
+        /// height-axis padding `ph`.
+        height: usize,
+    },
 
     /// `groups` does not divide a channel count.
     #[error("groups {groups} must divide {what} {count}")]
-    GroupsDivide { groups: usize, what: &'static str, count: usize },
+    GroupsDivide {
+        /// The `groups` setting.
+        groups: usize,
+        /// `"in_channels"` or `"out_channels"`: the channel count it does not divide.
+        what: &'static str,
+        /// That channel count: `C` or `F`.
+        count: usize,
+    },
 
     /// The weight's per-group channel axis does not match the input.
     #[error(
         "weight has {weight_channels} input channel(s) per group, but the input's {in_channels} channel(s) in {groups} group(s) need {expected}"
     )]
-    WeightChannels { weight_channels: usize, in_channels: usize, groups: usize, expected: usize },
+    WeightChannels {
+        /// The weight's input-channel axis: `weight.shape[1]` for a direct
+        /// convolution, `weight.shape[0]` for a transposed one.
+        weight_channels: usize,
+        /// `C`: the input's channel count.
+        in_channels: usize,
+        /// The `groups` setting (1 for a transposed convolution, whose weight
+        /// lists every input channel).
+        groups: usize,
+        /// What the weight's axis must be: `C/groups` (direct) or `C` (transposed).
+        expected: usize,
+    },
 
     /// The dilated kernel does not fit into the padded input.
     #[error("kernel {kernel} with dilation {dilation} spans {span}, larger than the padded input {padded}")]
-    KernelTooLarge { kernel: Extent, dilation: PerAxis, span: Extent, padded: Extent },
+    KernelTooLarge {
+        /// `[KH, KW]`: the kernel size.
+        kernel: Extent,
+        /// `[dh, dw]`: the dilation.
+        dilation: PerAxis,
+        /// `[d(KH-1)+1, d(KW-1)+1]`: cells the dilated kernel covers.
+        span: Extent,
+        /// `[H+2ph, W+2pw]`: the padded input.
+        padded: Extent,
+    },
 
     /// Reflect padding needs more input than the padding it mirrors.
     #[error("reflect padding {padding} needs input size > {padding}, but the {axis} is {size}")]
-    ReflectPadding { padding: usize, size: usize, axis: &'static str },
+    ReflectPadding {
+        /// Padding on that axis, `ph` or `pw`.
+        padding: usize,
+        /// The input's size on that axis, `H` or `W`; must be larger than `padding`.
+        size: usize,
+        /// `"height"` or `"width"`: the axis that breaks the rule.
+        axis: &'static str,
+    },
 
     /// Circular padding may wrap around at most once.
     #[error("circular padding {padding} needs input size >= {padding}, but the {axis} is {size}")]
-    CircularPadding { padding: usize, size: usize, axis: &'static str },
+    CircularPadding {
+        /// Padding on that axis, `ph` or `pw`.
+        padding: usize,
+        /// The input's size on that axis, `H` or `W`; must be at least `padding`.
+        size: usize,
+        /// `"height"` or `"width"`: the axis that breaks the rule.
+        axis: &'static str,
+    },
 
     /// PyTorch's rule for `output_padding`.
     #[error(
         "output_padding {output_padding} must be smaller than stride {stride} or dilation {dilation} (on the {axis} axis)"
     )]
-    OutputPadding { output_padding: usize, stride: usize, dilation: usize, axis: &'static str },
+    OutputPadding {
+        /// `output_padding` on that axis.
+        output_padding: usize,
+        /// Stride on that axis.
+        stride: usize,
+        /// Dilation on that axis.
+        dilation: usize,
+        /// `"height"` or `"width"`: the axis that breaks the rule.
+        axis: &'static str,
+    },
 
     /// Transposed convolution whose padding crops away the whole result.
     #[error(
         "padding {padding} crops the full transposed output {full} (plus output_padding {output_padding}) to nothing on the {axis} axis"
     )]
-    TransposedEmpty { padding: usize, full: usize, output_padding: usize, axis: &'static str },
+    TransposedEmpty {
+        /// Padding on that axis, cropped from each side.
+        padding: usize,
+        /// `(n-1)s + d(k-1) + 1`: the uncropped transposed output's size on that axis.
+        full: usize,
+        /// `output_padding` on that axis.
+        output_padding: usize,
+        /// `"height"` or `"width"`: the axis that is cropped to nothing.
+        axis: &'static str,
+    },
 
     /// Bias length differs from the number of output channels.
     #[error("bias has {bias} value(s) but there are {out_channels} output channel(s)")]
-    BiasLength { bias: usize, out_channels: usize },
+    BiasLength {
+        /// Number of bias values given.
+        bias: usize,
+        /// `F`: the number of output channels.
+        out_channels: usize,
+    },
 
     /// The upstream gradient does not have the output's shape.
     #[error("grad_output has shape {got:?}, but the output has shape {expected:?}")]
-    GradOutputShape { expected: Vec<usize>, got: Vec<usize> },
+    GradOutputShape {
+        /// `[F, OH, OW]`: the forward output's shape.
+        expected: Vec<usize>,
+        /// The shape of the `grad_output` given, in the same axis order.
+        got: Vec<usize>,
+    },
 
     /// A size computation left `usize`.
     #[error("{what} overflows")]
-    Overflow { what: &'static str },
+    Overflow {
+        /// The size being computed, such as `"padded input size"`.
+        what: &'static str,
+    },
 
     /// A size cap that keeps the page responsive.
     #[error("{what} has {count} elements, more than the limit of {limit}")]
-    TooLarge { what: &'static str, count: usize, limit: usize },
+    TooLarge {
+        /// What would be built, such as `"the matrix form"`.
+        what: &'static str,
+        /// Its number of elements.
+        count: usize,
+        /// The cap it exceeds.
+        limit: usize,
+    },
 }
 
 impl ConvError {

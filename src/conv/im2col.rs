@@ -19,6 +19,7 @@ use super::params::{ConvGeometry, ConvParams};
 /// The three matrices of the im2col view and the reshaped result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Im2col {
+    /// Every size of the problem.
     pub geometry: ConvGeometry,
     /// `(OH*OW, C*KH*KW)`: row `r` is the window of output position `(r / OW, r % OW)`.
     pub patches: Array2<f64>,

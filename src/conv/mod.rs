@@ -7,11 +7,11 @@
 //!
 //! - [`params`]: hyper-parameters and the checked shape arithmetic;
 //! - [`direct`]: the sliding window, with a step trace;
-//! - [`im2col`]: the same as one matrix product;
+//! - [`im2col`](mod@im2col): the same as one matrix product;
 //! - [`transposed`]: scatter, overlap sums, zero-insertion and matrix forms;
 //! - [`backward`]: gradients of the direct convolution;
 //! - [`config`]: the JSON configuration document;
-//! - [`format`]: how numbers are written for people.
+//! - [`format`](mod@format): how numbers are written for people.
 
 pub mod backward;
 pub mod config;

@@ -36,6 +36,7 @@ pub struct PaddedInput {
     pub values: Array3<f64>,
     /// Padding on each side, `[ph, pw]`.
     pub padding: [usize; 2],
+    /// What the padding cells hold.
     pub mode: PaddingMode,
     /// Input size `[H, W]` before padding.
     pub input: [usize; 2],

@@ -27,6 +27,7 @@ pub enum PaddingMode {
 }
 
 impl PaddingMode {
+    /// Every mode, in the order the padding-mode control lists them.
     pub const ALL: [PaddingMode; 4] =
         [PaddingMode::Zeros, PaddingMode::Reflect, PaddingMode::Replicate, PaddingMode::Circular];
 
@@ -78,6 +79,7 @@ impl Default for ConvParams {
 /// Parameters of a transposed convolution (`F.conv_transpose1d/2d`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TransposeParams {
+    /// 1D or 2D: only changes how sizes are written and what is validated.
     pub dims: Dims,
     /// Distance between the placed kernel copies, `[sh, sw]`, each >= 1.
     pub stride: [usize; 2],
@@ -87,6 +89,7 @@ pub struct TransposeParams {
     pub output_padding: [usize; 2],
     /// Spacing between kernel taps, `[dh, dw]`, each >= 1.
     pub dilation: [usize; 2],
+    /// Channel groups; must divide the input channels `C`.
     pub groups: usize,
 }
 
@@ -106,6 +109,7 @@ impl Default for TransposeParams {
 /// Every size of a direct convolution, validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ConvGeometry {
+    /// The parameters these sizes were computed from.
     pub params: ConvParams,
     /// `C`: input channels.
     pub in_channels: usize,
@@ -312,16 +316,21 @@ impl ConvGeometry {
 /// Every size of a transposed convolution, validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TransposeGeometry {
+    /// The parameters these sizes were computed from.
     pub params: TransposeParams,
     /// `C`: channels of the transposed convolution's input.
     pub in_channels: usize,
     /// `F`: channels of its output, `weight.shape[1] * groups`.
     pub out_channels: usize,
+    /// `C / groups`: input channels in each group.
     pub in_per_group: usize,
+    /// `F / groups` (`weight.shape[1]`): output channels in each group.
     pub out_per_group: usize,
     /// `[H, W]` of the input.
     pub input: [usize; 2],
+    /// `[KH, KW]` of the kernel.
     pub kernel: [usize; 2],
+    /// `[d(KH-1)+1, d(KW-1)+1]`: cells one dilated kernel copy covers.
     pub span: [usize; 2],
     /// `[(H-1)s + d(k-1) + 1, ...]`: the uncropped result of placing every scaled kernel copy.
     pub full: [usize; 2],
@@ -394,8 +403,15 @@ impl TransposeParams {
             }
             canvas[axis] = full[axis] + op.saturating_sub(p);
         }
-        if dims == Dims::One && (self.padding[0] != 0 || self.output_padding[0] != 0) {
+        if dims == Dims::One && self.padding[0] != 0 {
             return Err(ConvError::NotOneD { name: "padding", field: Field::Padding, height: self.padding[0] });
+        }
+        if dims == Dims::One && self.output_padding[0] != 0 {
+            return Err(ConvError::NotOneD {
+                name: "output_padding",
+                field: Field::OutputPadding,
+                height: self.output_padding[0],
+            });
         }
         Ok(TransposeGeometry {
             params: *self,

@@ -25,6 +25,7 @@ pub struct Placement {
     pub canvas_pos: [usize; 2],
     /// Output cell `[oi, oj]` it lands in, `None` when padding crops it.
     pub out_pos: Option<[usize; 2]>,
+    /// Weight value `weight[weight_index]`.
     pub w: f64,
     /// `x * w`.
     pub product: f64,
@@ -35,6 +36,7 @@ pub struct Placement {
 pub struct ScatterStep {
     /// `[c, i, j]`.
     pub in_index: [usize; 3],
+    /// Input value `input[in_index]` that scales the kernel.
     pub x: f64,
     /// For each output channel of the group, each kernel cell, in row-major order.
     pub placements: Vec<Placement>,
@@ -45,20 +47,26 @@ pub struct ScatterStep {
 pub struct Contribution {
     /// The scatter step (input cell) it comes from.
     pub step: usize,
+    /// `[c, i, j]`: the input cell.
     pub in_index: [usize; 3],
+    /// `[c, f - group_start, ki, kj]`: the weight cell, in the weight's axis order.
     pub weight_index: [usize; 4],
+    /// Input value `input[in_index]`.
     pub x: f64,
+    /// Weight value `weight[weight_index]`.
     pub w: f64,
 }
 
 /// Every number of the scatter view.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransposedTrace {
+    /// Every size of the problem.
     pub geometry: TransposeGeometry,
     /// `(F, CH, CW)`: the sum of all placed copies, before cropping and bias.
     pub canvas: Array3<f64>,
     /// `(F, OH, OW)`: the result.
     pub output: Array3<f64>,
+    /// `(F,)` bias added to every output cell after cropping, if any.
     pub bias: Option<Array1<f64>>,
     /// One step per input cell, in the order of [`TransposeGeometry::step_of`].
     pub steps: Vec<ScatterStep>,
