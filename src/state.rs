@@ -320,7 +320,11 @@ impl State {
                     PerAxisParam::Dilation => &mut c.dilation,
                     PerAxisParam::OutputPadding => &mut c.output_padding,
                 };
-                if axis < 2 {
+                // 1D problems keep their height axis inert (the document has no place for it).
+                // output_padding exists only for transposed convolutions.
+                let one_d = c.op.dims() == Dims::One;
+                let applies = param != PerAxisParam::OutputPadding || c.op.is_transposed();
+                if applies && (axis == 1 || (axis == 0 && !one_d)) {
                     slot[axis] = value;
                 }
             }

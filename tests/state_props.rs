@@ -1,0 +1,140 @@
+//! Robustness: any sequence of learner actions (typing junk, pasting blocks,
+//! resizing, impossible parameters, switching ops and views, stepping) never
+//! panics, keeps the player in range, and leaves a configuration that the
+//! document format round-trips whenever it is valid.
+#![cfg(not(target_arch = "wasm32"))]
+
+use convscope::conv::{Config, Dims, Op, PaddingMode, View};
+use convscope::derived::Derived;
+use convscope::grid::{self, Tensor};
+use convscope::presets::PRESETS;
+use convscope::state::{Action, Explain, Fill, GradFocus, Move, PerAxisParam, Size, State};
+use proptest::prelude::*;
+
+fn tensor() -> impl Strategy<Value = Tensor> {
+    prop_oneof![Just(Tensor::Input), Just(Tensor::Weight), Just(Tensor::Bias), Just(Tensor::GradOutput)]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (-9i32..=9).prop_map(|v| v.to_string()),
+        Just("abc".to_string()),
+        Just("1..2".to_string()),
+        Just(String::new()),
+        Just("-".to_string()),
+        Just("1e400".to_string()),
+        Just("0.5".to_string()),
+    ]
+}
+
+fn block() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("[[1, 2], [3, 4]]".to_string()),
+        Just("1 2 3\n4 5 6".to_string()),
+        Just("[[[1]], [[2]]]".to_string()),
+        Just("[[1, 2], [3]]".to_string()),
+        Just("x y".to_string()),
+        (1usize..20, 1usize..20).prop_map(|(r, c)| vec![vec!["1"; c].join(" "); r].join("\n")),
+    ]
+}
+
+/// An action; indices and grids are picked against the current state when applied.
+#[derive(Debug, Clone)]
+enum Step {
+    Edit(Tensor, usize, String),
+    Paste(Tensor, usize, usize, String),
+    Act(Action),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let size = prop_oneof![
+        Just(Size::Channels),
+        Just(Size::Filters),
+        Just(Size::Height),
+        Just(Size::Width),
+        Just(Size::KernelHeight),
+        Just(Size::KernelWidth)
+    ];
+    let per_axis = prop_oneof![
+        Just(PerAxisParam::Stride),
+        Just(PerAxisParam::Padding),
+        Just(PerAxisParam::Dilation),
+        Just(PerAxisParam::OutputPadding)
+    ];
+    let op = prop::sample::select(Op::ALL.to_vec());
+    let view = prop::sample::select(View::ALL.to_vec());
+    let mode = prop::sample::select(PaddingMode::ALL.to_vec());
+    let preset = prop::sample::select(PRESETS.iter().map(|p| p.id.to_string()).collect::<Vec<_>>());
+    let mv = prop_oneof![
+        Just(Move::First),
+        Just(Move::Prev),
+        Just(Move::Next),
+        Just(Move::Last),
+        (0usize..2000).prop_map(Move::To)
+    ];
+    prop_oneof![
+        (tensor(), 0usize..10_000, text()).prop_map(|(t, k, s)| Step::Edit(t, k, s)),
+        (tensor(), 0usize..100, 0usize..5, block()).prop_map(|(t, g, at, s)| Step::Paste(t, g, at, s)),
+        (size, 0usize..80).prop_map(|(s, n)| Step::Act(Action::Resize(s, n))),
+        (per_axis, 0usize..2, 0usize..40).prop_map(|(p, a, v)| Step::Act(Action::SetPerAxis(p, a, v))),
+        (0usize..20).prop_map(|g| Step::Act(Action::SetGroups(g))),
+        op.prop_map(|o| Step::Act(Action::SetOp(o))),
+        prop::bool::ANY.prop_map(|b| Step::Act(Action::SetDims(if b { Dims::One } else { Dims::Two }))),
+        view.prop_map(|v| Step::Act(Action::SetView(v))),
+        mode.prop_map(|m| Step::Act(Action::SetPaddingMode(m))),
+        prop::bool::ANY.prop_map(|b| Step::Act(Action::SetFlip(b))),
+        prop::bool::ANY.prop_map(|b| Step::Act(Action::SetBias(b))),
+        mv.prop_map(|m| Step::Act(Action::Step(m))),
+        Just(Step::Act(Action::TogglePlay)),
+        Just(Step::Act(Action::Tick)),
+        (tensor(), any::<u64>()).prop_map(|(t, s)| Step::Act(Action::Fill(t, Fill::Random(s)))),
+        tensor().prop_map(|t| Step::Act(Action::Fill(t, Fill::Kernel("kernel-sobel-x")))),
+        preset.prop_map(|p| Step::Act(Action::LoadPreset(p))),
+        prop::sample::select(vec![Explain::Scatter, Explain::ZeroInserted, Explain::Matrix])
+            .prop_map(|e| Step::Act(Action::SetExplain(e))),
+        prop::sample::select(vec![GradFocus::Input, GradFocus::Weight, GradFocus::Bias])
+            .prop_map(|g| Step::Act(Action::SetGradFocus(g))),
+        (0usize..5, 0usize..40, 0usize..40).prop_map(|(a, b, c)| Step::Act(Action::Probe(Some([a, b, c])))),
+        (0usize..5, 0usize..40, 0usize..40).prop_map(|(a, b, c)| Step::Act(Action::Select(Some([a, b, c])))),
+    ]
+}
+
+/// Turns a generated step into an action against the current state.
+fn action(state: &State, step: Step) -> Option<Action> {
+    match step {
+        Step::Edit(tensor, k, text) => {
+            let grids = grid::grids(&state.config, tensor);
+            let g = grids.get(k % grids.len().max(1))?;
+            let (r, c) = ((k / 7) % g.rows, (k / 3) % g.cols);
+            Some(Action::Edit { tensor, index: g.index(r, c), text })
+        }
+        Step::Paste(tensor, k, at, text) => {
+            let grids = grid::grids(&state.config, tensor);
+            let g = grids.get(k % grids.len().max(1))?.clone();
+            let at = (at % g.rows, at % g.cols);
+            Some(Action::Paste { grid: g, at, text })
+        }
+        Step::Act(a) => Some(a),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_sequence_of_actions_breaks_the_app(steps in prop::collection::vec(step(), 1..25)) {
+        let mut state = State::default();
+        for s in steps {
+            let Some(a) = action(&state, s) else { continue };
+            state.apply(a);
+            let count = state.step_count();
+            prop_assert!(count == 0 || state.config.step < count, "step {} of {count}", state.config.step);
+            let derived = Derived::compute(&state.config, state.config.view);
+            if derived.error.is_none() {
+                prop_assert!(count > 0);
+                let again = Config::parse(&state.config.to_json());
+                prop_assert_eq!(again.as_ref().ok(), Some(&state.config), "{:?}", again.as_ref().err());
+            }
+        }
+    }
+}
