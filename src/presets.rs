@@ -2,8 +2,6 @@
 //! convolution examples, and the classic image kernels. Each is a
 //! configuration document, so a preset is exactly what a link could hold.
 
-use serde_json::{Value, json};
-
 use crate::conv::{Config, ConfigError};
 
 /// A named example.
@@ -66,16 +64,14 @@ pub fn classic_kernel(id: &str) -> Option<[[f64; 3]; 3]> {
     })
 }
 
-/// The two-channel 5x5 input of seeds/000 In [18], as (C, H, W).
-fn seed_two_channels() -> Value {
-    json!([
-        [[1, -3, -1, -2, -2], [-2, 1, 0, -1, 0], [-2, 1, 0, -3, -2], [-2, 2, -2, -3, 2], [2, -2, 0, -3, 1]],
-        [[-3, 0, 2, -2, -2], [-2, 0, -3, -1, 0], [-1, -3, -2, 1, -3], [1, 1, -2, 2, -1], [0, 2, -2, 1, -2]]
-    ])
-}
+/// The two-channel 5x5 input of seeds/000 In \[18\], as (C, H, W).
+const SEED_TWO_CHANNELS: &str = "[[[1,-3,-1,-2,-2],[-2,1,0,-1,0],[-2,1,0,-3,-2],[-2,2,-2,-3,2],[2,-2,0,-3,1]],\
+     [[-3,0,2,-2,-2],[-2,0,-3,-1,0],[-1,-3,-2,1,-3],[1,1,-2,2,-1],[0,2,-2,1,-2]]]";
 
-/// The preset's document, or `None` for an unknown id.
-pub fn document(id: &str) -> Option<Value> {
+/// The preset's configuration document (JSON text, exactly what a link could
+/// hold), or `None` for an unknown id. Kept as text rather than built with
+/// `json!`: data compresses far better than the code that would build it.
+pub fn document(id: &str) -> Option<String> {
     if let Some(k) = classic_kernel(id) {
         // A 7x7 picture: a bright 3x3 square on a dark background, so blurs,
         // edges and sharpening each show their character. Replicate padding 1
@@ -83,37 +79,30 @@ pub fn document(id: &str) -> Option<Value> {
         let image: Vec<Vec<i32>> = (0..7)
             .map(|i| (0..7).map(|j| if (2..5).contains(&i) && (2..5).contains(&j) { 9 } else { 1 }).collect())
             .collect();
-        return Some(json!({
-            "op": "conv2d", "input": [image], "weight": [[k]], "padding": 1, "padding_mode": "replicate"
-        }));
+        let weight = serde_json::to_string(&k).ok()?;
+        let image = serde_json::to_string(&image).ok()?;
+        return Some(format!(
+            r#"{{"op":"conv2d","input":[{image}],"weight":[[{weight}]],"padding":1,"padding_mode":"replicate"}}"#
+        ));
     }
     Some(match id {
-        "seed-2d" => Config::default().to_value(),
+        "seed-2d" => Config::default().to_json(),
         "seed-1d-true-conv" => {
-            json!({ "op": "conv1d", "input": [[1, 2, -1, 1, -3]], "weight": [[[-1, 0, 1]]], "padding": 1, "flip": true })
+            r#"{"op":"conv1d","input":[[1,2,-1,1,-3]],"weight":[[[-1,0,1]]],"padding":1,"flip":true}"#.into()
         }
-        "seed-1d-im2col" => {
-            json!({ "op": "conv1d", "input": [[0, 1, 2, -1, 1, -3, 0]], "weight": [[[1, 0, -1]]] })
+        "seed-1d-im2col" => r#"{"op":"conv1d","input":[[0,1,2,-1,1,-3,0]],"weight":[[[1,0,-1]]]}"#.into(),
+        "seed-1d-channels" => {
+            r#"{"op":"conv1d","input":[[0,1,2,-1,1,-3,0],[1,3,-2,2,0,1,-1]],"weight":[[[1,0,-1],[-1,0,1]]]}"#.into()
         }
-        "seed-1d-channels" => json!({
-            "op": "conv1d",
-            "input": [[0, 1, 2, -1, 1, -3, 0], [1, 3, -2, 2, 0, 1, -1]],
-            "weight": [[[1, 0, -1], [-1, 0, 1]]]
-        }),
-        "seed-2d-channels" => json!({
-            "op": "conv2d",
-            "input": seed_two_channels(),
-            "weight": [[[[-3, -1, -1], [1, 1, 0], [-2, 0, 1]], [[1, -3, 0], [2, 1, -1], [2, 0, 0]]]]
-        }),
-        "seed-2d-filters" => json!({
-            "op": "conv2d",
-            "input": seed_two_channels(),
-            // seeds/000 In [23]: W (18, 2) with rows in (ki, kj, c) order, as (F, C, KH, KW).
-            "weight": [
-                [[[-1, 0, -1], [2, -3, 2], [-3, -1, -2]], [[-3, 2, -1], [-1, 1, -2], [-3, -2, 2]]],
-                [[[-1, 2, 2], [1, -1, -1], [2, -2, -2]], [[1, 1, -2], [0, 0, -2], [-2, -3, -2]]]
-            ]
-        }),
+        "seed-2d-channels" => format!(
+            r#"{{"op":"conv2d","input":{SEED_TWO_CHANNELS},"weight":[[[[-3,-1,-1],[1,1,0],[-2,0,1]],[[1,-3,0],[2,1,-1],[2,0,0]]]]}}"#
+        ),
+        // seeds/000 In [23]: W (18, 2) with rows in (ki, kj, c) order, written as (F, C, KH, KW).
+        "seed-2d-filters" => format!(
+            r#"{{"op":"conv2d","input":{SEED_TWO_CHANNELS},"weight":[
+                [[[-1,0,-1],[2,-3,2],[-3,-1,-2]],[[-3,2,-1],[-1,1,-2],[-3,-2,2]]],
+                [[[-1,2,2],[1,-1,-1],[2,-2,-2]],[[1,1,-2],[0,0,-2],[-2,-3,-2]]]]}}"#
+        ),
         "seed-nchw" => {
             // seeds/001: x (3, 32, 32), weight (1, 3, 5, 5), padding 2, a bias.
             // The seed draws random normals; small integers keep the sums readable.
@@ -122,27 +111,28 @@ pub fn document(id: &str) -> Option<Value> {
                 .collect();
             let w: Vec<Vec<Vec<i32>>> =
                 (0..3).map(|c| (0..5).map(|i| (0..5).map(|j| ((c + i * 2 + j) % 5) - 2).collect()).collect()).collect();
-            json!({ "op": "conv2d", "input": x, "weight": [w], "bias": [1], "padding": 2 })
+            let (x, w) = (serde_json::to_string(&x).ok()?, serde_json::to_string(&w).ok()?);
+            format!(r#"{{"op":"conv2d","input":{x},"weight":[{w}],"bias":[1],"padding":2}}"#)
         }
         "seed-transpose-1d" => {
-            json!({ "op": "conv_transpose1d", "input": [[2, 3]], "weight": [[[5, 7, 11]]], "stride": 2, "view": "transposed" })
+            r#"{"op":"conv_transpose1d","input":[[2,3]],"weight":[[[5,7,11]]],"stride":2,"view":"transposed"}"#.into()
         }
-        "seed-transpose-2d" => json!({
-            "op": "conv_transpose2d",
-            "input": [[[1, 2], [3, 4]]],
-            "weight": [[[[1, 0, -1], [2, 1, 0], [0, 1, 1]]]],
-            "stride": 2, "padding": 1, "output_padding": 1, "view": "transposed"
-        }),
-        "seed-matrix-form" => json!({
-            "op": "conv_transpose1d", "input": [[1, 2, 3, 4]], "weight": [[[1, 10, 100]]], "padding": 1, "view": "transposed"
-        }),
+        "seed-transpose-2d" => {
+            r#"{"op":"conv_transpose2d","input":[[[1,2],[3,4]]],"weight":[[[[1,0,-1],[2,1,0],[0,1,1]]]],
+            "stride":2,"padding":1,"output_padding":1,"view":"transposed"}"#
+                .into()
+        }
+        "seed-matrix-form" => {
+            r#"{"op":"conv_transpose1d","input":[[1,2,3,4]],"weight":[[[1,10,100]]],"padding":1,"view":"transposed"}"#
+                .into()
+        }
         _ => return None,
     })
 }
 
 /// The preset as a validated configuration.
 pub fn config(id: &str) -> Option<Result<Config, ConfigError>> {
-    document(id).map(|doc| Config::parse(&doc.to_string()))
+    document(id).map(|doc| Config::parse(&doc))
 }
 
 #[cfg(test)]

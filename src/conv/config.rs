@@ -622,11 +622,6 @@ impl Config {
         format!("{{{}}}", fields.join(","))
     }
 
-    /// [`Self::to_json`] as a `serde_json::Value`.
-    pub fn to_value(&self) -> Value {
-        Value::Object(self.entries().into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-    }
-
     /// The document's keys and values, in order.
     fn entries(&self) -> Vec<(&'static str, Value)> {
         let dims = self.dims();
