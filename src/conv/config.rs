@@ -8,16 +8,13 @@
 use std::fmt;
 
 use ndarray::{Array1, Array3, Array4, ArrayD, IxDyn};
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::error::{ConvError, Dims, Field};
 use super::params::{ConvParams, PaddingMode, TransposeParams};
 
 /// The operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Op {
     /// `F.conv1d`: a direct convolution along one axis.
     Conv1d,
@@ -69,8 +66,7 @@ impl Op {
 }
 
 /// The panel shown first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum View {
     /// `"forward"`: the sliding window of the direct convolution.
     #[default]
@@ -163,35 +159,6 @@ enum Nested {
     List(Vec<Nested>),
 }
 
-impl<'de> Deserialize<'de> for Nested {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct NestedVisitor;
-        impl<'de> Visitor<'de> for NestedVisitor {
-            type Value = Nested;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number or an array of numbers")
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Nested, E> {
-                Ok(Nested::Number(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Nested, E> {
-                Ok(Nested::Number(v as f64))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Nested, E> {
-                Ok(Nested::Number(v as f64))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Nested, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(Nested::List(items))
-            }
-        }
-        deserializer.deserialize_any(NestedVisitor)
-    }
-}
-
 impl Nested {
     /// Converts to an array, checking that every row has the same length.
     fn to_array(&self, key: &str, field: Field) -> Result<ArrayD<f64>, ConfigError> {
@@ -247,67 +214,179 @@ impl Nested {
 }
 
 /// An integer for every axis, or one per axis.
-///
-/// Deserialized by hand rather than `#[serde(untagged)]`: the messages name
-/// what was expected, and the wasm carries no buffering machinery for it.
 #[derive(Debug, Clone, PartialEq)]
 enum PerAxisValue {
     All(usize),
     Axes(Vec<usize>),
 }
 
-impl<'de> Deserialize<'de> for PerAxisValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PerAxisVisitor;
-        impl<'de> Visitor<'de> for PerAxisVisitor {
-            type Value = PerAxisValue;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a non-negative integer or a list of them, one per spatial axis")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<PerAxisValue, E> {
-                usize::try_from(v).map(PerAxisValue::All).map_err(|_| E::custom("the number is too large"))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PerAxisValue, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<usize>()? {
-                    items.push(item);
-                }
-                Ok(PerAxisValue::Axes(items))
-            }
+/// The document's keys, in the README's order.
+const KEYS: [&str; 14] = [
+    "op",
+    "input",
+    "weight",
+    "bias",
+    "stride",
+    "padding",
+    "dilation",
+    "groups",
+    "output_padding",
+    "padding_mode",
+    "flip",
+    "grad_output",
+    "view",
+    "step",
+];
+
+/// The document as read, before shapes and rules are checked.
+#[derive(Debug, Default)]
+struct RawDocument {
+    op: Op,
+    input: Option<Nested>,
+    weight: Option<Nested>,
+    bias: Option<Nested>,
+    stride: Option<PerAxisValue>,
+    padding: Option<PerAxisValue>,
+    dilation: Option<PerAxisValue>,
+    groups: Option<usize>,
+    output_padding: Option<PerAxisValue>,
+    padding_mode: PaddingMode,
+    flip: bool,
+    grad_output: Option<Nested>,
+    view: View,
+    step: usize,
+}
+
+/// Reading `serde_json::Value`s by hand, with the JSON path of every error.
+///
+/// (By hand rather than `#[derive(Deserialize)]` + `serde_path_to_error`:
+/// the messages say exactly what was expected where, and the wasm is smaller.)
+mod read {
+    use serde_json::Value;
+
+    use super::{ConfigError, Nested, PerAxisValue};
+
+    pub fn error(path: &str, message: String) -> ConfigError {
+        ConfigError { path: path.to_string(), message, field: None }
+    }
+
+    /// "a string", "an array", ...: what was found instead.
+    pub fn kind(v: &Value) -> &'static str {
+        match v {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
         }
-        deserializer.deserialize_any(PerAxisVisitor)
+    }
+
+    pub fn nested(v: &Value, path: &mut String) -> Result<Nested, ConfigError> {
+        match v {
+            Value::Number(n) => {
+                n.as_f64().map(Nested::Number).ok_or_else(|| error(path, format!("{n} is not a usable number")))
+            }
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (k, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{k}]"));
+                    out.push(nested(item, path)?);
+                    path.truncate(len);
+                }
+                Ok(Nested::List(out))
+            }
+            other => Err(error(path, format!("expected a number or an array of numbers, got {}", kind(other)))),
+        }
+    }
+
+    pub fn whole(v: &Value, path: &str) -> Result<usize, ConfigError> {
+        v.as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| error(path, format!("expected a non-negative whole number, got {}", describe(v))))
+    }
+
+    pub fn per_axis(v: &Value, path: &str) -> Result<PerAxisValue, ConfigError> {
+        match v {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(k, item)| whole(item, &format!("{path}[{k}]")))
+                .collect::<Result<_, _>>()
+                .map(PerAxisValue::Axes),
+            Value::Number(_) => whole(v, path).map(PerAxisValue::All),
+            other => Err(error(
+                path,
+                format!(
+                    "expected a non-negative whole number or a list of them, one per spatial axis, got {}",
+                    kind(other)
+                ),
+            )),
+        }
+    }
+
+    pub fn boolean(v: &Value, path: &str) -> Result<bool, ConfigError> {
+        v.as_bool().ok_or_else(|| error(path, format!("expected true or false, got {}", kind(v))))
+    }
+
+    /// One of a set of names, e.g. `"conv2d"`.
+    pub fn choice<T: Copy>(v: &Value, path: &str, options: &[(&str, T)]) -> Result<T, ConfigError> {
+        let names: Vec<String> = options.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+        let found = v.as_str().and_then(|s| options.iter().find(|(n, _)| *n == s));
+        found
+            .map(|(_, t)| *t)
+            .ok_or_else(|| error(path, format!("expected one of {}, got {}", names.join(", "), describe(v))))
+    }
+
+    /// A found value for a message: short values as written, others by kind.
+    fn describe(v: &Value) -> String {
+        match v {
+            Value::Number(_) | Value::Bool(_) | Value::Null => v.to_string(),
+            Value::String(s) if s.chars().count() <= 20 => format!("\"{s}\""),
+            other => kind(other).to_string(),
+        }
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDocument {
-    #[serde(default)]
-    op: Op,
-    input: Nested,
-    weight: Nested,
-    #[serde(default)]
-    bias: Option<Nested>,
-    #[serde(default)]
-    stride: Option<PerAxisValue>,
-    #[serde(default)]
-    padding: Option<PerAxisValue>,
-    #[serde(default)]
-    dilation: Option<PerAxisValue>,
-    #[serde(default)]
-    groups: Option<usize>,
-    #[serde(default)]
-    output_padding: Option<PerAxisValue>,
-    #[serde(default)]
-    padding_mode: PaddingMode,
-    #[serde(default)]
-    flip: bool,
-    #[serde(default)]
-    grad_output: Option<Nested>,
-    #[serde(default)]
-    view: View,
-    #[serde(default)]
-    step: usize,
+impl RawDocument {
+    fn read(text: &str) -> Result<RawDocument, ConfigError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| read::error("", format!("this is not valid JSON: {e}")))?;
+        let Value::Object(map) = value else {
+            return Err(read::error("", format!("expected a JSON object {{...}}, got {}", read::kind(&value))));
+        };
+        let mut raw = RawDocument::default();
+        for (key, v) in &map {
+            let k = key.as_str();
+            match k {
+                "op" => raw.op = read::choice(v, k, &Op::ALL.map(|o| (o.name(), o)))?,
+                "input" => raw.input = Some(read::nested(v, &mut k.to_string())?),
+                "weight" => raw.weight = Some(read::nested(v, &mut k.to_string())?),
+                "bias" => raw.bias = (!v.is_null()).then(|| read::nested(v, &mut k.to_string())).transpose()?,
+                "grad_output" => {
+                    raw.grad_output = (!v.is_null()).then(|| read::nested(v, &mut k.to_string())).transpose()?
+                }
+                "stride" => raw.stride = Some(read::per_axis(v, k)?),
+                "padding" => raw.padding = Some(read::per_axis(v, k)?),
+                "dilation" => raw.dilation = Some(read::per_axis(v, k)?),
+                "output_padding" => raw.output_padding = Some(read::per_axis(v, k)?),
+                "groups" => raw.groups = Some(read::whole(v, k)?),
+                "padding_mode" => raw.padding_mode = read::choice(v, k, &PaddingMode::ALL.map(|m| (m.name(), m)))?,
+                "flip" => raw.flip = read::boolean(v, k)?,
+                "view" => raw.view = read::choice(v, k, &View::ALL.map(|w| (w.name(), w)))?,
+                "step" => raw.step = read::whole(v, k)?,
+                unknown => {
+                    let known: Vec<String> = KEYS.iter().map(|k| format!("`{k}`")).collect();
+                    return Err(read::error(
+                        unknown,
+                        format!("unknown field `{unknown}`, expected one of {}", known.join(", ")),
+                    ));
+                }
+            }
+        }
+        Ok(raw)
+    }
 }
 
 /// A validated configuration document.
@@ -421,13 +500,7 @@ impl Config {
                 field: None,
             });
         }
-        let mut de = serde_json::Deserializer::from_str(text);
-        let raw: RawDocument = serde_path_to_error::deserialize(&mut de).map_err(|e| ConfigError {
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-            field: None,
-        })?;
-        de.end().map_err(|e| ConfigError { path: String::new(), message: e.to_string(), field: None })?;
+        let raw = RawDocument::read(text)?;
         let config = Config::from_raw(raw)?;
         config.validate()?;
         Ok(config)
@@ -435,8 +508,11 @@ impl Config {
 
     fn from_raw(raw: RawDocument) -> Result<Config, ConfigError> {
         let dims = raw.op.dims();
-        let input = tensor(&raw.input, "input", Field::Input, dims, TensorKind::Input)?;
-        let weight = tensor(&raw.weight, "weight", Field::Weight, dims, TensorKind::Weight)?;
+        let missing = |key: &str| read::error("", format!("missing field `{key}`"));
+        let input = raw.input.as_ref().ok_or_else(|| missing("input"))?;
+        let weight = raw.weight.as_ref().ok_or_else(|| missing("weight"))?;
+        let input = tensor(input, "input", Field::Input, dims, TensorKind::Input)?;
+        let weight = tensor(weight, "weight", Field::Weight, dims, TensorKind::Weight)?;
         let weight = weight.into_dimensionality().map_err(|e| ConfigError::at(Field::Weight, e.to_string()))?;
         let input = input.into_dimensionality().map_err(|e| ConfigError::at(Field::Input, e.to_string()))?;
         let bias = match &raw.bias {
@@ -793,6 +869,26 @@ mod tests {
 
         let err = Config::parse(r#"{"input": [[1]], "weight": [[1]], "op": "conv3d"}"#).unwrap_err();
         assert_eq!(err.path, "op");
+        assert_eq!(
+            err.message,
+            r#"expected one of "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", got "conv3d""#
+        );
+
+        let err = Config::parse(r#"{"input": [[1]], "weight": [[1]], "padding": [1, -1]}"#).unwrap_err();
+        assert_eq!(err.path, "padding[1]");
+        assert_eq!(err.message, "expected a non-negative whole number, got -1");
+
+        let err = Config::parse(r#"{"input": [[1]], "weight": [[1]], "flip": "yes"}"#).unwrap_err();
+        assert_eq!((err.path.as_str(), err.message.as_str()), ("flip", "expected true or false, got a string"));
+
+        let err = Config::parse(r#"{"weight": [[1]]}"#).unwrap_err();
+        assert_eq!(err.message, "missing field `input`");
+
+        let err = Config::parse("[1, 2]").unwrap_err();
+        assert_eq!(err.message, "expected a JSON object {...}, got an array");
+
+        let err = Config::parse(r#"{"input": [[1]], "weight": [[1]],"#).unwrap_err();
+        assert!(err.message.starts_with("this is not valid JSON: "), "{err}");
     }
 
     #[test]

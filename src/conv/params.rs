@@ -7,13 +7,10 @@
 //! Axis order everywhere: per-axis arrays are `[height, width]`; 1D problems
 //! use height 1 with padding 0 and stride/dilation 1 on the height axis.
 
-use serde::{Deserialize, Serialize};
-
 use super::error::{ConvError, Dims, Extent, Field, PerAxis, axis_name};
 
 /// How the input is extended beyond its border (PyTorch's `padding_mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum PaddingMode {
     /// Pad with zeros.
     #[default]
