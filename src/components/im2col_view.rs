@@ -107,28 +107,19 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
             html! { <Matrix name="output" caption={format!("output, filter {ff} (reshaped)")} rows={Rc::new(rows)} /> }
         })
         .collect();
-    let on_row = {
+    // Clicking a patch row or a product cell jumps to that row's step (with
+    // the clicked filter's column for the product).
+    let jump = |filter: Option<usize>| {
         let d = props.dispatch.clone();
-        let geometry = *g;
-        Callback::from(move |(r, _): (usize, usize)| {
-            let r = r + start;
-            let [_, ow] = geometry.output;
-            if let Some(s) = geometry.step_of([f, r / ow, r % ow]) {
-                d.emit(Action::Step(Move::To(s)));
-            }
-        })
-    };
-    let on_product = {
-        let d = props.dispatch.clone();
-        let geometry = *g;
+        let m = m.clone();
         Callback::from(move |(r, ff): (usize, usize)| {
-            let r = r + start;
-            let [_, ow] = geometry.output;
-            if let Some(s) = geometry.step_of([ff, r / ow, r % ow]) {
+            if let Some(s) = m.step_of(r + start, filter.unwrap_or(ff)) {
                 d.emit(Action::Step(Move::To(s)));
             }
         })
     };
+    let on_row = jump(Some(f));
+    let on_product = jump(None);
     let column_names: Vec<String> = (0..n_cols)
         .map(|c| {
             let (ch, [ti, tj]) = m.column_parts(c);

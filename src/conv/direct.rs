@@ -283,9 +283,9 @@ mod tests {
     }
 
     #[test]
-    fn seed_2d_trace() {
+    fn seed_2d_trace() -> Result<(), ConvError> {
         let (x, w) = seed_2d();
-        let trace = conv2d_trace(&x, &w, None, &ConvParams::default()).unwrap();
+        let trace = conv2d_trace(&x, &w, None, &ConvParams::default())?;
         // seeds/000, cell In [17]: [[2, -5, 2], [12, 2, -5], [-2, 8, 12]].
         #[rustfmt::skip]
         let expected = array![[[ 2., -5.,  2.], [12.,  2., -5.], [-2.,  8., 12.]]];
@@ -295,13 +295,14 @@ mod tests {
             trace.steps[0].equation(),
             "2*(-2) + 1*2 + (-1)*0 + (-1)*2 + 1*2 + 0*2 + (-1)*(-3) + 0*(-1) + (-1)*(-1) = 2"
         );
-        assert_eq!(conv2d(&x, &w, None, &ConvParams::default()).unwrap(), expected);
+        assert_eq!(conv2d(&x, &w, None, &ConvParams::default())?, expected);
+        Ok(())
     }
 
     #[test]
-    fn feeds_count_every_use() {
+    fn feeds_count_every_use() -> Result<(), ConvError> {
         let (x, w) = seed_2d();
-        let trace = conv2d_trace(&x, &w, None, &ConvParams::default()).unwrap();
+        let trace = conv2d_trace(&x, &w, None, &ConvParams::default())?;
         // The centre cell lies in every one of the nine windows, once each.
         let feeds = trace.feeds([0, 2, 2]);
         assert_eq!(feeds.len(), 9);
@@ -311,6 +312,7 @@ mod tests {
             trace.feeds([0, 0, 0]),
             vec![Feed { step: 0, out_index: [0, 0, 0], weight_indices: vec![[0, 0, 0, 0]] }]
         );
+        Ok(())
     }
 
     #[test]

@@ -51,6 +51,13 @@ impl Im2col {
         pos[0] * self.geometry.output[1] + pos[1]
     }
 
+    /// The player step whose window is patch row `row`, multiplied by filter `f`'s column.
+    pub fn step_of(&self, row: usize, f: usize) -> Option<usize> {
+        let [oh, ow] = self.geometry.output;
+        (row < oh * ow).then_some(())?;
+        self.geometry.step_of([f, row / ow, row % ow])
+    }
+
     /// Columns that belong to group `group`.
     pub fn group_columns(&self, group: usize) -> Range<usize> {
         let per_group = self.geometry.terms_per_step();
@@ -151,6 +158,8 @@ mod tests {
         assert_eq!(m.product.column(0).to_vec(), vec![-2., 2., 1., 2., 1.]);
         assert_eq!(m.row_equation(0, 0), "0*1 + 1*0 + 2*(-1) = -2");
         assert_eq!(m.row_equation(5, 0), "", "out of range: nothing, no panic");
+        assert_eq!(m.step_of(3, 0), Some(3));
+        assert_eq!((m.step_of(5, 0), m.step_of(0, 1)), (None, None));
         Ok(())
     }
 

@@ -97,8 +97,8 @@ mod tests {
     }
 
     #[test]
-    fn padded_values_and_sources() {
-        let x = Array3::from_shape_vec((1, 2, 2), vec![1.0, 2.0, 3.0, 4.0]).unwrap();
+    fn padded_values_and_sources() -> Result<(), ndarray::ShapeError> {
+        let x = Array3::from_shape_vec((1, 2, 2), vec![1.0, 2.0, 3.0, 4.0])?;
         let p = PaddedInput::new(&x, [1, 1], PaddingMode::Replicate);
         assert_eq!(p.values.dim(), (1, 4, 4));
         assert_eq!(p.values[[0, 0, 0]], 1.0);
@@ -106,5 +106,6 @@ mod tests {
         assert!(p.is_padding([0, 1]));
         assert!(!p.is_padding([1, 1]));
         assert_eq!(p.source([0, 3]), Some([0, 1]));
+        Ok(())
     }
 }

@@ -486,20 +486,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn seed_2d_geometry() {
+    fn seed_2d_geometry() -> Result<(), ConvError> {
         // seeds/000: 5x5 input, 3x3 kernel, stride 1, no padding -> 3x3.
-        let g = ConvParams::default().geometry([1, 5, 5], [1, 1, 3, 3]).unwrap();
+        let g = ConvParams::default().geometry([1, 5, 5], [1, 1, 3, 3])?;
         assert_eq!(g.output, [3, 3]);
         assert_eq!(g.step_of([0, 1, 2]), Some(5));
         assert_eq!(g.out_index_of(5), Some([0, 1, 2]));
+        Ok(())
     }
 
     #[test]
-    fn seed_nchw_geometry() {
+    fn seed_nchw_geometry() -> Result<(), ConvError> {
         // seeds/001: 32x32x3 input, one 5x5x3 filter, padding 2, stride 1 -> 32x32.
         let params = ConvParams { padding: [2, 2], ..Default::default() };
-        let g = params.geometry([3, 32, 32], [1, 3, 5, 5]).unwrap();
+        let g = params.geometry([3, 32, 32], [1, 3, 5, 5])?;
         assert_eq!(g.output_shape(), [1, 32, 32]);
+        Ok(())
     }
 
     #[test]
@@ -542,14 +544,15 @@ mod tests {
     }
 
     #[test]
-    fn transposed_seed_sizes() {
+    fn transposed_seed_sizes() -> Result<(), ConvError> {
         // seeds/001: 2x2 input, 3x3 kernel, stride 2, pad 1 -> (2-1)*2 - 2 + 3 = 3
         // (the seed claims 4x4; PyTorch needs output_padding=1 for that).
         let params = TransposeParams { stride: [2, 2], padding: [1, 1], ..Default::default() };
-        let g = params.geometry([1, 2, 2], [1, 1, 3, 3]).unwrap();
+        let g = params.geometry([1, 2, 2], [1, 1, 3, 3])?;
         assert_eq!(g.output, [3, 3]);
         let params = TransposeParams { output_padding: [1, 1], ..params };
-        assert_eq!(params.geometry([1, 2, 2], [1, 1, 3, 3]).unwrap().output, [4, 4]);
+        assert_eq!(params.geometry([1, 2, 2], [1, 1, 3, 3])?.output, [4, 4]);
         assert_eq!(transposed_output_size(2, 3, 2, 1, 1, 1), Some(4));
+        Ok(())
     }
 }
