@@ -2,6 +2,9 @@
 # (as root, or with passwordless sudo); both install only what is missing.
 .PHONY: serve test dist
 
+# scripts/env.sh is bash (dash, Debian's /bin/sh, cannot source it).
+SHELL := /bin/bash
+
 # Serve the app on http://127.0.0.1:8080 (rebuilds on change).
 serve:
 	bash scripts/setup.sh serve

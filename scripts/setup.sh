@@ -47,6 +47,11 @@ fi
 if ! command -v npm >/dev/null 2>&1; then
   apt_install nodejs npm
 fi
+# playwright-core needs Node.js 20 or newer (Debian 12's own nodejs is 18).
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  die "Node.js $(node --version 2>/dev/null || echo '(none)') is too old: install Node.js 20 or newer, then run this again"
+fi
 
 # node_modules: binaryen (wasm-opt for Trunk) and playwright-core (e2e tests).
 stamp=node_modules/.convscope-lock

@@ -95,17 +95,22 @@ pub fn App() -> Html {
                     if e.ctrl_key() || e.meta_key() || e.alt_key() {
                         return;
                     }
-                    let typing = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+                    let key = e.key();
+                    // Fields keep their keys; buttons, checkboxes and links keep
+                    // Space (it presses them); the scrub slider gives the arrows to the player.
+                    let own_key = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
                         let tag = el.tag_name().to_ascii_lowercase();
                         let kind = el.get_attribute("type").unwrap_or_default();
-                        tag == "textarea"
+                        let field = tag == "textarea"
                             || tag == "select"
-                            || (tag == "input" && kind != "range" && kind != "checkbox")
+                            || (tag == "input" && kind != "range" && kind != "checkbox");
+                        let presses = tag == "button" || tag == "a" || kind == "checkbox";
+                        field || (presses && (key == " " || key == "Spacebar"))
                     });
-                    if typing {
+                    if own_key {
                         return;
                     }
-                    let action = match e.key().as_str() {
+                    let action = match key.as_str() {
                         "ArrowRight" => Action::Step(Move::Next),
                         "ArrowLeft" => Action::Step(Move::Prev),
                         "Home" => Action::Step(Move::First),
@@ -128,6 +133,11 @@ pub fn App() -> Html {
         use_effect_with(config, move |config| {
             let config = config.clone();
             let timeout = Timeout::new(URL_DELAY_MS, move || {
+                // An impossible state (kept on screen so nothing typed is lost)
+                // could not be reopened from a link: the address keeps the last valid one.
+                if config.validate().is_err() {
+                    return;
+                }
                 let hash = hash_of(&config);
                 if let Some(w) = web_sys::window()
                     && w.location().hash().ok().as_deref() != Some(hash.as_str())
@@ -170,13 +180,18 @@ pub fn App() -> Html {
             }
         })
     };
-    let on_copy = Callback::from(move |_: MouseEvent| {
-        if let Some(w) = web_sys::window()
-            && let Ok(href) = w.location().href()
-        {
-            let _ = w.navigator().clipboard().write_text(&href);
-        }
-    });
+    // The link to exactly what is on screen (the address bar may lag by URL_DELAY_MS).
+    let on_copy = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(w) = web_sys::window()
+                && let Ok(href) = w.location().href()
+            {
+                let base = href.split('#').next().unwrap_or_default();
+                let _ = w.navigator().clipboard().write_text(&format!("{base}{}", hash_of(&state.config)));
+            }
+        })
+    };
     let tabs = [
         (View::Forward, "Sliding window"),
         (View::Im2col, "im2col"),

@@ -403,6 +403,16 @@ impl State {
     fn load(&mut self, config: Config) {
         let step = config.step;
         *self = State { speed: self.speed, ..State::with_config(config) };
+        // A hand-written link may name a view the operation does not have
+        // (the default "forward" for a transposed convolution): show the op's own.
+        let c = &mut self.config;
+        match (c.op.is_transposed(), c.view) {
+            (true, View::Forward | View::Im2col | View::Backprop | View::Image | View::Export) => {
+                c.view = View::Transposed
+            }
+            (false, View::Transposed) => c.view = View::Forward,
+            _ => {}
+        }
         self.config.step = step;
     }
 
@@ -410,7 +420,7 @@ impl State {
         let op = self.config.op;
         match view {
             View::Transposed if !op.is_transposed() => self.set_op(op.transposed()),
-            View::Forward | View::Im2col | View::Backprop if self.config.op.is_transposed() => {
+            View::Forward | View::Im2col | View::Backprop | View::Image | View::Export if op.is_transposed() => {
                 let op = self.config.op.conv();
                 self.set_op(op);
             }
@@ -568,6 +578,10 @@ impl State {
                 return;
             }
         };
+        if grid.row_axis.is_none() && (block.rows() > 1 || block.channels() > 1) {
+            self.alert = Some(format!("{} is a single row: paste one row of numbers", grid.tensor.name()));
+            return;
+        }
         let Some(mut values) = self.tensor_values(grid.tensor) else {
             return;
         };
@@ -756,5 +770,10 @@ mod tests {
         s.apply(Action::Load(Box::new(Config::parse("{"))));
         assert!(s.alert.is_some());
         assert_eq!(s.config.op, Op::ConvTranspose1d, "a bad link changes nothing");
+        // A link that names no view opens the operation's own view.
+        s.apply(Action::Load(Box::new(Config::parse(r#"{"op":"conv_transpose2d","input":[[1]],"weight":[[1]]}"#))));
+        assert_eq!(s.config.view, View::Transposed);
+        s.apply(Action::Load(Box::new(Config::parse(r#"{"input":[[1]],"weight":[[1]],"view":"transposed"}"#))));
+        assert_eq!(s.config.view, View::Forward);
     }
 }

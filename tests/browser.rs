@@ -15,13 +15,31 @@ fn document() -> web_sys::Document {
     web_sys::window().and_then(|w| w.document()).expect("a document")
 }
 
-/// Mounts the app into a new element and waits for it to render.
-async fn mount() -> Element {
+/// A mounted app; `unmount` destroys it (and its document listeners) so the
+/// next test starts from a fresh page state.
+struct Mounted {
+    root: Element,
+    handle: yew::AppHandle<App>,
+}
+
+impl Mounted {
+    fn unmount(self) {
+        self.handle.destroy();
+        self.root.remove();
+    }
+}
+
+/// Mounts the app into a new element, with no `#config=` left by an earlier
+/// test, and waits for it to render.
+async fn mount() -> Mounted {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash("");
+    }
     let root = document().create_element("div").expect("div");
     document().body().expect("body").append_child(&root).expect("append");
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
-    root
+    Mounted { root, handle }
 }
 
 /// `data-value`s of a matrix, in document order, with their `data-index`.
@@ -66,45 +84,48 @@ fn press(key: &str) {
 
 #[wasm_bindgen_test]
 async fn first_screen_is_the_seed_example() {
-    let root = mount().await;
+    let app = mount().await;
+    let root = &app.root;
     // seeds/000 In [17]: [[2, -5, 2], [12, 2, -5], [-2, 8, 12]].
-    let output: Vec<f64> = cells(&root, "output").into_iter().map(|(_, v)| v).collect();
+    let output: Vec<f64> = cells(root, "output").into_iter().map(|(_, v)| v).collect();
     assert_eq!(output, vec![2., -5., 2., 12., 2., -5., -2., 8., 12.]);
-    assert_eq!(cells(&root, "input").len(), 25);
-    assert_eq!(cells(&root, "weight")[0], ("0,0,0,0".to_string(), -2.0));
-    assert_eq!(current(&root), "0,0,0");
-    root.remove();
+    assert_eq!(cells(root, "input").len(), 25);
+    assert_eq!(cells(root, "weight")[0], ("0,0,0,0".to_string(), -2.0));
+    assert_eq!(current(root), "0,0,0");
+    app.unmount();
 }
 
 #[wasm_bindgen_test]
 async fn a_bad_entry_is_marked_and_changes_nothing() {
-    let root = mount().await;
-    let before = cells(&root, "output");
-    type_into(&root, "input[data-matrix='input'][data-index='0,0,0']", "1..2");
+    let app = mount().await;
+    let root = &app.root;
+    let before = cells(root, "output");
+    type_into(root, "input[data-matrix='input'][data-index='0,0,0']", "1..2");
     yew::scheduler::flush().await;
     let cell = root.query_selector("input[data-matrix='input'][data-index='0,0,0']").ok().flatten().expect("cell");
     assert_eq!(cell.get_attribute("aria-invalid").as_deref(), Some("true"));
     assert!(root.text_content().unwrap_or_default().contains("“1..2” is not a number"));
-    assert_eq!(cells(&root, "output"), before, "the last good result stays");
+    assert_eq!(cells(root, "output"), before, "the last good result stays");
 
     // A number fixes it: x[0,0,0] 2 -> 4 adds 2 * w[0,0,0,0] = 2 * (-2) to y[0,0].
-    type_into(&root, "input[data-matrix='input'][data-index='0,0,0']", "4");
+    type_into(root, "input[data-matrix='input'][data-index='0,0,0']", "4");
     yew::scheduler::flush().await;
-    assert_eq!(cells(&root, "output")[0], ("0,0,0".to_string(), -2.0));
-    root.remove();
+    assert_eq!(cells(root, "output")[0], ("0,0,0".to_string(), -2.0));
+    app.unmount();
 }
 
 #[wasm_bindgen_test]
 async fn keyboard_steps_the_window() {
-    let root = mount().await;
+    let app = mount().await;
+    let root = &app.root;
     press("ArrowRight");
     yew::scheduler::flush().await;
-    assert_eq!(current(&root), "0,0,1");
+    assert_eq!(current(root), "0,0,1");
     press("End");
     yew::scheduler::flush().await;
-    assert_eq!(current(&root), "0,2,2");
+    assert_eq!(current(root), "0,2,2");
     press("Home");
     yew::scheduler::flush().await;
-    assert_eq!(current(&root), "0,0,0");
-    root.remove();
+    assert_eq!(current(root), "0,0,0");
+    app.unmount();
 }

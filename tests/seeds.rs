@@ -137,8 +137,13 @@ fn seed001_nchw_forward_with_padding_and_bias() {
     let trace = conv2d_trace(&c.input, &c.weight, c.bias.as_ref(), &c.conv_params()).expect("valid");
     assert_eq!(trace.output.dim(), (1, 32, 32));
     assert_eq!(trace.padded.values.dim(), (3, 36, 36));
-    // The seed's loop: y[f, h, w] = sum(x_pad[:, h:h+5, w:w+5] * weight[f]) + b[f].
-    let x_pad = &trace.padded.values;
+    // The seed's loop: y[f, h, w] = sum(x_pad[:, h:h+5, w:w+5] * weight[f]) + b[f],
+    // with x_pad built here as np.pad(x, 2) does, not taken from the core.
+    let x_pad = ndarray::Array3::from_shape_fn((3, 36, 36), |(ch, i, j)| {
+        let inside = (2..34).contains(&i) && (2..34).contains(&j);
+        if inside { c.input[[ch, i - 2, j - 2]] } else { 0.0 }
+    });
+    assert_eq!(trace.padded.values, x_pad);
     for (h, w) in [(0, 0), (13, 21), (31, 31)] {
         let mut sum = 0.5;
         for ch in 0..3 {

@@ -41,6 +41,8 @@ fn block() -> impl Strategy<Value = String> {
 /// An action; indices and grids are picked against the current state when applied.
 #[derive(Debug, Clone)]
 enum Step {
+    /// A hand-written link: any op with any view.
+    Load(Op, View),
     Edit(Tensor, usize, String),
     Paste(Tensor, usize, usize, String),
     Act(Action),
@@ -72,7 +74,9 @@ fn step() -> impl Strategy<Value = Step> {
         Just(Move::Last),
         (0usize..2000).prop_map(Move::To)
     ];
+    let link = (prop::sample::select(Op::ALL.to_vec()), prop::sample::select(View::ALL.to_vec()));
     prop_oneof![
+        link.prop_map(|(o, v)| Step::Load(o, v)),
         (tensor(), 0usize..10_000, text()).prop_map(|(t, k, s)| Step::Edit(t, k, s)),
         (tensor(), 0usize..100, 0usize..5, block()).prop_map(|(t, g, at, s)| Step::Paste(t, g, at, s)),
         (size, 0usize..80).prop_map(|(s, n)| Step::Act(Action::Resize(s, n))),
@@ -114,6 +118,18 @@ fn action(state: &State, step: Step) -> Option<Action> {
             let at = (at % g.rows, at % g.cols);
             Some(Action::Paste { grid: g, at, text })
         }
+        Step::Load(op, view) => {
+            let (input, weight) = match op.dims() {
+                Dims::One => ("[[1, 2, 3, 4]]", "[[[1, -1]]]"),
+                Dims::Two => ("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[1, 0], [0, -1]]"),
+            };
+            let doc = format!(
+                r#"{{"op": "{}", "input": {input}, "weight": {weight}, "view": "{}"}}"#,
+                op.name(),
+                view.name()
+            );
+            Some(Action::Load(Box::new(Config::parse(&doc))))
+        }
         Step::Act(a) => Some(a),
     }
 }
@@ -132,6 +148,14 @@ proptest! {
             let derived = Derived::compute(&state.config, state.config.view);
             if derived.error.is_none() {
                 prop_assert!(count > 0);
+                // The view on screen has what it draws (app.rs picks the result by view).
+                let shown = match state.config.view {
+                    View::Im2col => derived.im2col.is_some(),
+                    View::Transposed => derived.transposed.is_some(),
+                    View::Backprop => derived.backward.is_some(),
+                    _ => derived.forward.is_some(),
+                };
+                prop_assert!(shown, "{:?} of {:?} has nothing to show", state.config.view, state.config.op);
                 let again = Config::parse(&state.config.to_json());
                 prop_assert_eq!(again.as_ref().ok(), Some(&state.config), "{:?}", again.as_ref().err());
             }

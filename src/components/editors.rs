@@ -57,12 +57,23 @@ fn fill_menu(tensor: Tensor, dispatch: &Callback<Action>, kernels: bool) -> Html
     }
 }
 
-fn stepper(label: &'static str, value: usize, max: usize, size: Size, dispatch: &Callback<Action>) -> Html {
+/// A size stepper; `invalid` when the core's error is about this tensor (the
+/// message itself is the parameter panel's `param-error`).
+fn stepper(
+    label: &'static str,
+    value: usize,
+    max: usize,
+    size: Size,
+    invalid: bool,
+    dispatch: &Callback<Action>,
+) -> Html {
     let d = dispatch.clone();
+    let describedby = invalid.then(|| AttrValue::from("param-error"));
     html! {
         <label class="size">
             <span>{ label }</span>
-            <NumberField label={label} {value} min={1} {max} on_change={Callback::from(move |v| d.emit(Action::Resize(size, v)))} />
+            <NumberField label={label} {value} min={1} {max} {invalid} {describedby}
+                on_change={Callback::from(move |v| d.emit(Action::Resize(size, v)))} />
         </label>
     }
 }
@@ -102,19 +113,21 @@ pub fn Editors(props: &EditorsProps) -> Html {
             </section>
         }
     };
+    let bad_input = props.error_field == Some(Field::Input);
+    let bad_weight = props.error_field == Some(Field::Weight);
     let input_tools = html! {
         <>
-            { stepper("channels", channels, limits::CHANNELS, Size::Channels, d) }
-            if dims == Dims::Two { { stepper("rows", h, limits::SPATIAL, Size::Height, d) } }
-            { stepper(if dims == Dims::One { "length" } else { "columns" }, w, limits::SPATIAL, Size::Width, d) }
+            { stepper("channels", channels, limits::CHANNELS, Size::Channels, bad_input, d) }
+            if dims == Dims::Two { { stepper("rows", h, limits::SPATIAL, Size::Height, bad_input, d) } }
+            { stepper(if dims == Dims::One { "length" } else { "columns" }, w, limits::SPATIAL, Size::Width, bad_input, d) }
             { fill_menu(Tensor::Input, d, false) }
         </>
     };
     let weight_tools = html! {
         <>
-            { stepper(if transposed { "out channels" } else { "filters" }, filters, limits::CHANNELS, Size::Filters, d) }
-            if dims == Dims::Two { { stepper("kernel rows", kh, limits::KERNEL, Size::KernelHeight, d) } }
-            { stepper(if dims == Dims::One { "kernel size" } else { "kernel columns" }, kw, limits::KERNEL, Size::KernelWidth, d) }
+            { stepper(if transposed { "out channels" } else { "filters" }, filters, limits::CHANNELS, Size::Filters, bad_weight, d) }
+            if dims == Dims::Two { { stepper("kernel rows", kh, limits::KERNEL, Size::KernelHeight, bad_weight, d) } }
+            { stepper(if dims == Dims::One { "kernel size" } else { "kernel columns" }, kw, limits::KERNEL, Size::KernelWidth, bad_weight, d) }
             { fill_menu(Tensor::Weight, d, dims == Dims::Two) }
         </>
     };

@@ -80,8 +80,9 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
                     if r == row {
                         cell.marks |= mark::ROW;
                     }
+                    // The dot product in use; `aria-current` stays on the output cell alone.
                     if (r, ff) == (row, f) {
-                        cell.marks |= mark::CURRENT;
+                        cell.marks |= mark::SELECTED;
                     }
                     cell
                 })
@@ -151,7 +152,8 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
             </div>
             { legend(&[
                 ("row", "the current row / filter column"),
-                ("current", "their dot product, the output cell"),
+                ("selected", "their dot product"),
+                ("current", "the output cell"),
                 ("dim", "zeros of other groups (block-diagonal W)"),
             ]) }
             <div class="equation" aria-live="polite">

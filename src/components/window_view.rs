@@ -2,6 +2,7 @@
 //! the output with the current cell marked, and the step's arithmetic.
 //! Everything shown is read from the core's [`ForwardTrace`].
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -36,11 +37,13 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
     let window = ((step.window[0], step.window[1]), (step.window[0] + sh - 1, step.window[1] + sw - 1));
     let feeds = props.probe.map(|p| t.feeds(p)).unwrap_or_default();
 
+    // Window cells of this step, looked up once per cell below.
+    let taps: HashSet<(usize, [usize; 2])> = step.terms.iter().map(|term| (term.channel, term.padded_pos)).collect();
     // Padded input: one grid per channel of the group (1D: one grid, a row per channel).
     let padded_cell = |c: usize, pos: [usize; 2]| {
         let mut marks = if t.padded.is_padding(pos) { mark::PAD } else { 0 };
         marks |= mark::edges(pos[0], pos[1], window.0, window.1);
-        if step.terms.iter().any(|term| term.channel == c && term.padded_pos == pos) {
+        if taps.contains(&(c, pos)) {
             marks |= mark::TAP;
         }
         if let Some([pc, pi, pj]) = props.probe

@@ -115,6 +115,9 @@ pub mod limits {
     pub const HYPER: usize = 32;
     /// Products in the whole trace: `F * OH * OW * C/groups * KH * KW`.
     pub const TRACE_TERMS: usize = 500_000;
+    /// Cells of the largest grid a view draws: the padded input `C * (H+2ph) * (W+2pw)`,
+    /// the output `F * OH * OW`, or the transposed convolution's canvas.
+    pub const DRAWN_CELLS: usize = 20_000;
 }
 
 /// A parse or validation error, with the JSON path of the culprit.
@@ -667,6 +670,20 @@ impl Config {
                 format!("this problem has {terms} products to show, more than the limit of {}", limits::TRACE_TERMS),
             ));
         }
+        let padded = c
+            .saturating_mul(h.saturating_add(2 * self.padding[0]))
+            .saturating_mul(w.saturating_add(2 * self.padding[1]));
+        // The transposed canvas is at most the output plus the cropped border.
+        let canvas = f
+            .saturating_mul(oh.saturating_add(2 * self.padding[0]))
+            .saturating_mul(ow.saturating_add(2 * self.padding[1]));
+        let drawn = padded.max(canvas);
+        if drawn > limits::DRAWN_CELLS {
+            return Err(ConfigError::at(
+                Field::Padding,
+                format!("this problem draws grids of {drawn} cells, more than the limit of {}", limits::DRAWN_CELLS),
+            ));
+        }
         if let Some(g) = &self.grad_output {
             let (gf, gh, gw) = g.dim();
             if self.op.is_transposed() {
@@ -895,6 +912,15 @@ mod tests {
     fn caps_refuse_huge_documents() {
         let big = format!(r#"{{"input": [{}], "weight": [[1]]}}"#, vec!["1"; 300_000].join(","));
         assert!(Config::parse(&big).is_err());
+        // A link that passes every other cap but would draw a 16x128x128 padded input.
+        let plane = format!("[{}]", vec![format!("[{}]", vec!["0"; 64].join(",")); 64].join(","));
+        let tall = format!(
+            r#"{{"input": [{}], "weight": [[{}]], "padding": 32, "stride": 32}}"#,
+            vec![plane; 16].join(","),
+            vec!["[[1]]"; 16].join(",")
+        );
+        let err = Config::parse(&tall).unwrap_err();
+        assert_eq!(err.message, "this problem draws grids of 262144 cells, more than the limit of 20000");
         let wide = format!(r#"{{"input": [[{}]], "weight": [[1]]}}"#, vec!["1"; 65].join(","));
         let err = Config::parse(&wide).unwrap_err();
         assert_eq!(err.path, "input");

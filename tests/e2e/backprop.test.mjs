@@ -218,7 +218,8 @@ test('groups 2 and dilation 2: each filter sends gradients to its own channels',
       ],
     ],
   ]);
-  // F.conv2d(x[None], w, b, dilation=2, groups=2)[0].backward(dy); b.grad (db = dY summed per filter)
+  // No bias in this document, so PyTorch has no b.grad: db is dY summed per filter,
+  // dy.sum(dim=(1, 2)) with the dy above.
   assert.deepEqual(toGrid(await readMatrix(page, 'grad_bias')), [2, 5]);
   // Channel 2 is in group 1: only filter 1's dY reaches it.
   await page.click(cell('grad_input', '2,0,0'));
@@ -241,7 +242,7 @@ test('1D: stride 2, padding 2, dilation 2', async (t) => {
   assert.deepEqual(toGrid(await readMatrix(page, 'grad_input')), [[-3, 0, 6, 0, 3, 0, -1]]);
   // ... w.grad, indices f, c, k
   assert.deepEqual(toGrid(await readMatrix(page, 'grad_weight')), [[[8, -3, 0]]]);
-  // ... b.grad
+  // No bias in the document: db is dy.sum() = 1 - 1 + 2 + 3.
   assert.deepEqual(toGrid(await readMatrix(page, 'grad_bias')), [5]);
   // x[1] lies between the dilated taps of every window: no window reads it.
   await page.click(cell('grad_input', '0,1'));

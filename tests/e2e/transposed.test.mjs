@@ -185,7 +185,7 @@ test('groups 2, stride 3, dilation 2, padding 1, output_padding 2, bias', async 
   assert.ok(placed.length === 4 && placed.every((i) => i.startsWith('0,')), placed.join(' '));
   // Two channels feed each filter: channel indices are written out.
   await page.click(cell('output', '0,1,1'));
-  // 6.5 = 1*1 (x[0,0,0]*w[0,0,1,1]) + 2*3 (x[1,0,0]*w[1,0,1,1]) ... minus nothing, plus the bias 0.5
+  // 6.5 = 1*0 (x[0,0,0]*w[0,0,1,1]) + 2*3 (x[1,0,0]*w[1,0,1,1]) + the bias 0.5
   assert.equal(
     await overlap(page),
     'y[0,1,1] = x[0,0,0]*w[0,0,1,1] + x[1,0,0]*w[1,0,1,1] + b[0] = 1*0 + 2*3 + 0.5 = 6.5',
