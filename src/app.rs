@@ -164,7 +164,8 @@ pub fn App() -> Html {
     }
 
     // Derived results: recomputed when the problem or view changes, not on steps.
-    let problem = Config { step: 0, ..state.config.clone() };
+    let problem =
+        Config { step: 0, explain: crate::conv::Explain::Scatter, gradient: GradFocus::Input, ..state.config.clone() };
     let view = state.config.view;
     let derived = use_memo((problem, view), |(c, v)| Derived::compute(c, *v));
 
@@ -198,7 +199,7 @@ pub fn App() -> Html {
         (View::Transposed, "Transposed"),
         (View::Backprop, "Backprop"),
     ];
-    let unit = match (view, state.grad_focus) {
+    let unit = match (view, state.config.gradient) {
         (View::Transposed, _) => "input cell",
         (View::Backprop, GradFocus::Input) => "grad_input cell",
         (View::Backprop, GradFocus::Weight) => "grad_weight cell",
@@ -218,10 +219,10 @@ pub fn App() -> Html {
         }).unwrap_or_default(),
         (None, View::Transposed) => derived.transposed.clone().map(|t| html! {
             <TransposedView trace={t} zero_inserted={derived.zero_inserted.clone()} matrix={derived.matrix.clone()}
-                {step} selected={state.selected} explain={state.explain} dispatch={dispatch.clone()} />
+                {step} selected={state.selected} explain={state.config.explain} dispatch={dispatch.clone()} />
         }).unwrap_or_default(),
         (None, View::Backprop) => derived.backward.clone().map(|b| html! {
-            <BackpropView trace={b} {step} focus={state.grad_focus} dispatch={dispatch.clone()} />
+            <BackpropView trace={b} {step} focus={state.config.gradient} dispatch={dispatch.clone()} />
         }).unwrap_or_default(),
         (None, _) => derived.forward.clone().map(|t| html! {
             <WindowView trace={t} {step} probe={state.probe} dispatch={dispatch.clone()} />

@@ -16,26 +16,9 @@ use crate::presets;
 /// Player speeds, steps per second.
 pub const SPEEDS: [f64; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
 
-/// How the transposed convolution is explained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Explain {
-    /// Scaled kernel copies placed at stride offsets, overlaps summed.
-    #[default]
-    Scatter,
-    /// Direct convolution over the zero-inserted input with the flipped kernel.
-    ZeroInserted,
-    /// `C^T x`.
-    Matrix,
-}
-
-/// The gradient the backprop player steps through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum GradFocus {
-    #[default]
-    Input,
-    Weight,
-    Bias,
-}
+// The explanation and gradient in focus are part of the document (a link
+// reopens them); re-exported here for the components.
+pub use crate::conv::config::{Explain, GradFocus};
 
 /// Which per-axis parameter a control sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,8 +131,6 @@ pub struct State {
     pub speed: f64,
     pub probe: Option<[usize; 3]>,
     pub selected: Option<[usize; 3]>,
-    pub explain: Explain,
-    pub grad_focus: GradFocus,
 }
 
 impl Default for State {
@@ -162,8 +143,6 @@ impl Default for State {
             speed: 2.0,
             probe: None,
             selected: None,
-            explain: Explain::default(),
-            grad_focus: GradFocus::default(),
         }
     }
 }
@@ -207,7 +186,7 @@ impl State {
         };
         match c.view {
             View::Transposed if c.op.is_transposed() => c.input.len(),
-            View::Backprop if !c.op.is_transposed() => match self.grad_focus {
+            View::Backprop if !c.op.is_transposed() => match c.gradient {
                 GradFocus::Input => c.input.len(),
                 GradFocus::Weight => c.weight.len(),
                 GradFocus::Bias => f,
@@ -343,9 +322,9 @@ impl State {
                 self.config.bias = on.then(|| Array1::zeros(f));
             }
             Action::SetView(view) => self.set_view(view),
-            Action::SetExplain(e) => self.explain = e,
+            Action::SetExplain(e) => self.config.explain = e,
             Action::SetGradFocus(g) => {
-                self.grad_focus = g;
+                self.config.gradient = g;
                 self.config.step = 0;
             }
             Action::Step(m) => {

@@ -101,6 +101,58 @@ impl View {
     }
 }
 
+/// How the transposed-convolution view explains the numbers (document key `explain`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Explain {
+    /// `"scatter"`: scaled kernel copies placed at stride offsets, overlaps summed.
+    #[default]
+    Scatter,
+    /// `"zero_inserted"`: a direct convolution over the zero-inserted input with the flipped kernel.
+    ZeroInserted,
+    /// `"matrix"`: `C^T x`, the transpose of the direct convolution's matrix.
+    Matrix,
+}
+
+impl Explain {
+    /// Every explanation, in the order the view offers them.
+    pub const ALL: [Explain; 3] = [Explain::Scatter, Explain::ZeroInserted, Explain::Matrix];
+
+    /// The document's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Explain::Scatter => "scatter",
+            Explain::ZeroInserted => "zero_inserted",
+            Explain::Matrix => "matrix",
+        }
+    }
+}
+
+/// The gradient the backprop view steps through (document key `gradient`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum GradFocus {
+    /// `"input"`: `grad_input (C, H, W)`.
+    #[default]
+    Input,
+    /// `"weight"`: `grad_weight (F, C/groups, KH, KW)`.
+    Weight,
+    /// `"bias"`: `grad_bias (F,)`.
+    Bias,
+}
+
+impl GradFocus {
+    /// Every gradient, in the order the view offers them.
+    pub const ALL: [GradFocus; 3] = [GradFocus::Input, GradFocus::Weight, GradFocus::Bias];
+
+    /// The document's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            GradFocus::Input => "input",
+            GradFocus::Weight => "weight",
+            GradFocus::Bias => "bias",
+        }
+    }
+}
+
 /// Size caps that keep the page responsive whatever a link holds.
 pub mod limits {
     /// Characters of a configuration document.
@@ -224,7 +276,7 @@ enum PerAxisValue {
 }
 
 /// The document's keys, in the README's order.
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 16] = [
     "op",
     "input",
     "weight",
@@ -238,6 +290,8 @@ const KEYS: [&str; 14] = [
     "flip",
     "grad_output",
     "view",
+    "explain",
+    "gradient",
     "step",
 ];
 
@@ -257,6 +311,8 @@ struct RawDocument {
     flip: bool,
     grad_output: Option<Nested>,
     view: View,
+    explain: Explain,
+    gradient: GradFocus,
     step: usize,
 }
 
@@ -378,6 +434,8 @@ impl RawDocument {
                 "padding_mode" => raw.padding_mode = read::choice(v, k, &PaddingMode::ALL.map(|m| (m.name(), m)))?,
                 "flip" => raw.flip = read::boolean(v, k)?,
                 "view" => raw.view = read::choice(v, k, &View::ALL.map(|w| (w.name(), w)))?,
+                "explain" => raw.explain = read::choice(v, k, &Explain::ALL.map(|e| (e.name(), e)))?,
+                "gradient" => raw.gradient = read::choice(v, k, &GradFocus::ALL.map(|g| (g.name(), g)))?,
                 "step" => raw.step = read::whole(v, k)?,
                 unknown => {
                     let known: Vec<String> = KEYS.iter().map(|k| format!("`{k}`")).collect();
@@ -427,6 +485,10 @@ pub struct Config {
     pub grad_output: Option<Array3<f64>>,
     /// The view shown.
     pub view: View,
+    /// How the transposed-convolution view explains the numbers.
+    pub explain: Explain,
+    /// The gradient the backprop view steps through (its cells are the steps).
+    pub gradient: GradFocus,
     /// The player's step in that view.
     pub step: usize,
 }
@@ -461,6 +523,8 @@ impl Default for Config {
             flip: false,
             grad_output: None,
             view: View::Forward,
+            explain: Explain::Scatter,
+            gradient: GradFocus::Input,
             step: 0,
         }
     }
@@ -585,6 +649,8 @@ impl Config {
             flip: raw.flip,
             grad_output,
             view: raw.view,
+            explain: raw.explain,
+            gradient: raw.gradient,
             step: raw.step,
         })
     }
@@ -757,6 +823,12 @@ impl Config {
         if self.view != View::Forward {
             doc.push(("view", json!(self.view.name())));
         }
+        if self.explain != Explain::Scatter {
+            doc.push(("explain", json!(self.explain.name())));
+        }
+        if self.gradient != GradFocus::Input {
+            doc.push(("gradient", json!(self.gradient.name())));
+        }
         if self.step != 0 {
             doc.push(("step", json!(self.step)));
         }
@@ -856,6 +928,21 @@ mod tests {
         let again = Config::parse(&c.to_json())?;
         assert_eq!(again, c);
         assert_eq!(c.to_json(), text);
+        Ok(())
+    }
+
+    #[test]
+    fn views_explanations_and_gradients_round_trip() -> Result<(), ConfigError> {
+        let text = r#"{"op":"conv2d","input":[[[1,2],[3,4]]],"weight":[[[[1]]]],"view":"backprop","gradient":"weight","step":1}"#;
+        let c = Config::parse(text)?;
+        assert_eq!((c.view, c.gradient, c.step), (View::Backprop, GradFocus::Weight, 1));
+        assert_eq!(c.to_json(), text);
+        let text =
+            r#"{"op":"conv_transpose1d","input":[[1,2]],"weight":[[[1,1]]],"view":"transposed","explain":"matrix"}"#;
+        assert_eq!(Config::parse(text)?.explain, Explain::Matrix);
+        assert_eq!(Config::parse(text)?.to_json(), text);
+        let err = Config::parse(r#"{"input":[[1]],"weight":[[1]],"gradient":"dx"}"#).unwrap_err();
+        assert_eq!(err.message, r#"expected one of "input", "weight", "bias", got "dx""#);
         Ok(())
     }
 

@@ -24,7 +24,7 @@ pub mod params;
 pub mod transposed;
 
 pub use backward::{BackwardTrace, conv2d_backward};
-pub use config::{Config, ConfigError, Op, View};
+pub use config::{Config, ConfigError, Explain, GradFocus, Op, View};
 pub use direct::{ForwardStep, ForwardTrace, Term, conv2d, conv2d_trace};
 pub use error::{ConvError, Dims, Field};
 pub use im2col::{Im2col, im2col};

@@ -248,3 +248,19 @@ test('1D: stride 2, padding 2, dilation 2', async (t) => {
   await page.click(cell('grad_input', '0,1'));
   assert.equal(await equation(page), 'dx[1] = 0 (no window covers this cell)');
 });
+
+test('a link reopens the gradient in focus and its step; the explanation of a transposed view too', async (t) => {
+  // grad_weight is (2, 2, 3, 3): step 10 is row-major cell [0, 1, 0, 1] (10 = 0*18 + 1*9 + 0*3 + 1).
+  const { page } = await openApp(t, { hash: configHash({ ...STRIDED, gradient: 'weight', step: 10 }) });
+  assert.deepEqual(await current(page), ['grad_weight 0,1,0,1']);
+  assert.equal(await page.getByRole('button', { name: 'dW (grad_weight)' }).getAttribute('aria-pressed'), 'true');
+  // And the address bar keeps them while the learner steps on.
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"step":11'));
+  assert.match(decodeURIComponent(await page.evaluate(() => location.hash)), /"gradient":"weight"/);
+
+  const doc = { op: 'conv_transpose1d', input: [[2, 3]], weight: [[[5, 7, 11]]], stride: 2, explain: 'matrix' };
+  const other = await openApp(t, { hash: configHash(doc) });
+  await other.page.locator('[data-matrix="conv_matrix"]').first().waitFor();
+  assert.equal(await other.page.getByRole('tab', { name: 'Transposed' }).getAttribute('aria-selected'), 'true');
+});
