@@ -148,7 +148,24 @@ fn every_combination_pytorch_rejects_is_rejected() {
             doc.insert("output_padding".into(), case["output_padding"].clone());
         }
         let text = Value::Object(doc).to_string();
-        let result = Config::parse(&text);
-        assert!(result.is_err(), "{name}: PyTorch says {:?}, we accepted {text}", case["torch_error"]);
+        let err = match Config::parse(&text) {
+            Ok(_) => panic!("{name}: PyTorch says {:?}, we accepted {text}", case["torch_error"]),
+            Err(e) => e,
+        };
+        // The error names the key a learner has to change (padding[1] for a
+        // negative second padding, and so on).
+        let expected = match name {
+            "inv_reflect_pad_ge_size" | "inv_circular_pad_gt_size" | "inv_transpose_output_empty" => "padding",
+            "inv_groups_not_dividing_c" | "inv_groups_not_dividing_f" | "inv_transpose_groups_not_dividing_c" => {
+                "groups"
+            }
+            "inv_weight_channel_mismatch" | "inv_kernel_larger_than_input" => "weight",
+            "inv_dilated_kernel_larger" | "inv_dilation_zero" => "dilation",
+            "inv_stride_zero" => "stride",
+            "inv_negative_padding" => "padding",
+            "inv_output_padding_ge_stride_and_dilation" | "inv_output_padding_with_stride1" => "output_padding",
+            other => panic!("no expectation for the invalid case {other}"),
+        };
+        assert!(err.path.starts_with(expected), "{name}: error at `{}`, expected `{expected}`: {err}", err.path);
     }
 }
