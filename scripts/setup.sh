@@ -24,6 +24,10 @@ apt_install() {
 
 command -v cargo >/dev/null 2>&1 || die "cargo not found: install Rust 1.95 (rustup), then run this again"
 command -v rustup >/dev/null 2>&1 || die "rustup not found: it is needed to add the wasm32 target"
+# rustc links native binaries (cargo install, the native tests) with the system C compiler.
+if ! command -v cc >/dev/null 2>&1; then
+  apt_install gcc libc6-dev
+fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "adding the wasm32-unknown-unknown target"
