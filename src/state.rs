@@ -622,27 +622,6 @@ impl State {
     }
 }
 
-/// Conversions between the conv and transposed forms of an operation.
-pub trait OpKind {
-    fn transposed(self) -> Op;
-    fn conv(self) -> Op;
-}
-
-impl OpKind for Op {
-    fn transposed(self) -> Op {
-        match self.dims() {
-            Dims::One => Op::ConvTranspose1d,
-            Dims::Two => Op::ConvTranspose2d,
-        }
-    }
-    fn conv(self) -> Op {
-        match self.dims() {
-            Dims::One => Op::Conv1d,
-            Dims::Two => Op::Conv2d,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::conv::config::limits;
 use crate::conv::{Config, ConfigError, Dims, Field, Op, PaddingMode};
-use crate::state::{Action, OpKind, PerAxisParam};
+use crate::state::{Action, PerAxisParam};
 
 #[derive(Properties, PartialEq)]
 pub struct NumberFieldProps {

@@ -46,7 +46,21 @@ impl Op {
 
     /// The same kind of operation with `dims` spatial axes.
     pub fn with_dims(self, dims: Dims) -> Op {
-        match (self.is_transposed(), dims) {
+        Op::of(self.is_transposed(), dims)
+    }
+
+    /// The transposed convolution with this operation's spatial axes.
+    pub fn transposed(self) -> Op {
+        Op::of(true, self.dims())
+    }
+
+    /// The direct convolution with this operation's spatial axes.
+    pub fn conv(self) -> Op {
+        Op::of(false, self.dims())
+    }
+
+    fn of(transposed: bool, dims: Dims) -> Op {
+        match (transposed, dims) {
             (false, Dims::One) => Op::Conv1d,
             (false, Dims::Two) => Op::Conv2d,
             (true, Dims::One) => Op::ConvTranspose1d,

@@ -465,20 +465,6 @@ impl TransposeGeometry {
         let oj = pos[1].checked_sub(self.params.padding[1]).filter(|&v| v < self.output[1])?;
         Some([oi, oj])
     }
-
-    /// The direct convolution whose transpose this is: it maps a tensor of the
-    /// output's shape back to the input's shape with the same weight.
-    pub fn matching_conv(&self) -> ConvParams {
-        ConvParams {
-            dims: self.params.dims,
-            stride: self.params.stride,
-            padding: self.params.padding,
-            dilation: self.params.dilation,
-            groups: self.params.groups,
-            padding_mode: PaddingMode::Zeros,
-            flip: false,
-        }
-    }
 }
 
 #[cfg(test)]
