@@ -1,10 +1,8 @@
-//! The app: one reducer state, results derived with `use_memo`, and the side
-//! effects (player timer, keyboard, address bar) in effects with cleanup.
+//! The app: one reducer state, the results memoised on the problem, the side
+//! effects in hooks (player, keyboard, address bar), and the page's layout.
 
 use std::rc::Rc;
 
-use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -16,47 +14,29 @@ use crate::components::params::{Params, Settings};
 use crate::components::player::Player;
 use crate::components::transposed_view::TransposedView;
 use crate::components::window_view::WindowView;
-use crate::conv::{Config, View};
-use crate::derived::Derived;
+use crate::hooks::use_address_bar::{current_hash, document_from_hash, hash_of};
+use crate::hooks::{use_address_bar, use_keyboard, use_player};
 use crate::presets::PRESETS;
-use crate::state::{Action, GradFocus, Move, State};
+use crate::results::{Results, Shown};
+use crate::state::{Action, GradFocus, State, View};
 
-/// How long the state must stay unchanged before the address bar follows it.
-pub const URL_DELAY_MS: u32 = 150;
-
-/// Reads `#config=<encodeURIComponent(JSON)>` from the address, if present.
-pub fn config_from_hash(hash: &str) -> Option<Result<Config, crate::conv::ConfigError>> {
-    let encoded = hash.strip_prefix('#').unwrap_or(hash).strip_prefix("config=")?;
-    let text = match js_sys::decode_uri_component(encoded) {
-        Ok(t) => String::from(t),
-        Err(_) => {
-            return Some(Err(crate::conv::ConfigError {
-                path: String::new(),
-                message: "the link's #config= part is not valid percent-encoding".into(),
-                field: None,
-            }));
-        }
-    };
-    Some(Config::parse(&text))
-}
-
-fn current_hash() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
-}
-
-/// The state a page load starts in: the link's configuration, or the seed
+/// The state a page load starts in: the link's document, or the seed
 /// example (with the link's error shown) when there is none or it is invalid.
 fn initial_state() -> State {
     let mut state = State::default();
-    if let Some(loaded) = config_from_hash(&current_hash()) {
+    if let Some(loaded) = document_from_hash(&current_hash()) {
         state.apply(Action::Load(Box::new(loaded)));
     }
     state
 }
 
-/// `#config=...` for a configuration.
-pub fn hash_of(config: &Config) -> String {
-    format!("#config={}", String::from(js_sys::encode_uri_component(&config.to_json())))
+/// A view's result, or the reason it cannot be shown, as a note in its place.
+fn shown<T>(result: Option<Shown<T>>, view: impl FnOnce(Rc<T>) -> Html) -> Html {
+    match result {
+        None => Html::default(),
+        Some(Ok(value)) => view(value),
+        Some(Err(e)) => html! { <p class="hint too-large" role="status">{ e.to_string() }</p> },
+    }
 }
 
 #[component]
@@ -68,106 +48,12 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         (*use_memo((), move |_| Callback::from(move |a: Action| dispatcher.dispatch(a)))).clone()
     };
+    use_player(state.playing, state.speed, state.dispatcher());
+    use_keyboard(state.dispatcher());
+    use_address_bar(state.problem.clone(), state.view, state.dispatcher());
 
-    // Player timer: one interval while playing, dropped on pause or speed change.
-    {
-        let dispatcher = state.dispatcher();
-        use_effect_with((state.playing, state.speed.to_bits()), move |(playing, speed_bits)| {
-            let interval = playing.then(|| {
-                let ms = (1000.0 / f64::from_bits(*speed_bits)).round() as u32;
-                let dispatcher = dispatcher.clone();
-                Interval::new(ms.max(60), move || dispatcher.dispatch(Action::Tick))
-            });
-            move || drop(interval)
-        });
-    }
-    // Keyboard: arrows step, Space plays, Home/End jump, unless typing in a field.
-    {
-        let dispatcher = state.dispatcher();
-        use_effect_with((), move |_| {
-            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
-                // Not passive: Space and the arrows must not also scroll the page.
-                let options = EventListenerOptions::enable_prevent_default();
-                EventListener::new_with_options(&doc, "keydown", options, move |e| {
-                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
-                        return;
-                    };
-                    if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                        return;
-                    }
-                    let key = e.key();
-                    // Fields keep their keys; buttons, checkboxes and links keep
-                    // Space (it presses them); the scrub slider gives the arrows to the player.
-                    let own_key = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
-                        let tag = el.tag_name().to_ascii_lowercase();
-                        let kind = el.get_attribute("type").unwrap_or_default();
-                        let field = tag == "textarea"
-                            || tag == "select"
-                            || (tag == "input" && kind != "range" && kind != "checkbox");
-                        let presses = tag == "button" || tag == "a" || kind == "checkbox";
-                        field || (presses && (key == " " || key == "Spacebar"))
-                    });
-                    if own_key {
-                        return;
-                    }
-                    let action = match key.as_str() {
-                        "ArrowRight" => Action::Step(Move::Next),
-                        "ArrowLeft" => Action::Step(Move::Prev),
-                        "Home" => Action::Step(Move::First),
-                        "End" => Action::Step(Move::Last),
-                        " " | "Spacebar" => Action::TogglePlay,
-                        _ => return,
-                    };
-                    e.prevent_default();
-                    dispatcher.dispatch(action);
-                })
-            });
-            move || drop(listener)
-        });
-    }
-    // The address bar follows the state; a new link pasted into it loads. The
-    // update waits until the state has been still for a moment, so playing or
-    // holding an arrow key does not rewrite a long URL on every step.
-    {
-        let config = state.config.clone();
-        use_effect_with(config, move |config| {
-            let config = config.clone();
-            let timeout = Timeout::new(URL_DELAY_MS, move || {
-                // An impossible state (kept on screen so nothing typed is lost)
-                // could not be reopened from a link: the address keeps the last valid one.
-                if config.validate().is_err() {
-                    return;
-                }
-                let hash = hash_of(&config);
-                if let Some(w) = web_sys::window()
-                    && w.location().hash().ok().as_deref() != Some(hash.as_str())
-                    && let Ok(history) = w.history()
-                {
-                    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
-                }
-            });
-            move || drop(timeout)
-        });
-    }
-    {
-        let dispatcher = state.dispatcher();
-        use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "hashchange", move |_| {
-                    if let Some(loaded) = config_from_hash(&current_hash()) {
-                        dispatcher.dispatch(Action::Load(Box::new(loaded)));
-                    }
-                })
-            });
-            move || drop(listener)
-        });
-    }
-
-    // Derived results: recomputed when the problem or view changes, not on steps.
-    let problem =
-        Config { step: 0, explain: crate::conv::Explain::Scatter, gradient: GradFocus::Input, ..state.config.clone() };
-    let view = state.config.view;
-    let derived = use_memo((problem, view), |(c, v)| Derived::compute(c, *v));
+    // Results: memoised on the problem alone, so a step or a view switch reuses them.
+    let results = use_memo(state.problem.clone(), |problem| Results::new(problem.clone()));
 
     let on_preset = {
         let d = dispatch.clone();
@@ -189,7 +75,7 @@ pub fn App() -> Html {
                 && let Ok(href) = w.location().href()
             {
                 let base = href.split('#').next().unwrap_or_default();
-                let _ = w.navigator().clipboard().write_text(&format!("{base}{}", hash_of(&state.config)));
+                let _ = w.navigator().clipboard().write_text(&format!("{base}{}", hash_of(&state.document())));
             }
         })
     };
@@ -199,36 +85,45 @@ pub fn App() -> Html {
         (View::Transposed, "Transposed"),
         (View::Backprop, "Backprop"),
     ];
-    let unit = match (view, state.config.gradient) {
+    let view = state.view.view;
+    let unit = match (view, state.view.gradient) {
         (View::Transposed, _) => "input cell",
         (View::Backprop, GradFocus::Input) => "grad_input cell",
         (View::Backprop, GradFocus::Weight) => "grad_weight cell",
         (View::Backprop, GradFocus::Bias) => "grad_bias cell",
         _ => "output cell",
     };
-    let step = state.config.step;
-    let body = match (&derived.error, view) {
+    let step = state.view.step;
+    let body = match (&results.error, view) {
         (Some(err), _) => html! {
             <div class="result-error" role="alert">
                 <strong>{ "No result: " }</strong>{ err.message.clone() }
                 <p class="hint">{ "Change the marked control; everything you typed is kept." }</p>
             </div>
         },
-        (None, View::Im2col) => derived.im2col.clone().map(|m| html! {
-            <Im2colView im2col={m} {step} dispatch={dispatch.clone()} />
-        }).unwrap_or_default(),
-        (None, View::Transposed) => derived.transposed.clone().map(|t| html! {
-            <TransposedView trace={t} zero_inserted={derived.zero_inserted.clone()} matrix={derived.matrix.clone()}
-                {step} selected={state.selected} explain={state.config.explain} dispatch={dispatch.clone()} />
-        }).unwrap_or_default(),
-        (None, View::Backprop) => derived.backward.clone().map(|b| html! {
-            <BackpropView trace={b} {step} focus={state.config.gradient} dispatch={dispatch.clone()} />
-        }).unwrap_or_default(),
-        (None, _) => derived.forward.clone().map(|t| html! {
-            <WindowView trace={t} {step} probe={state.probe} dispatch={dispatch.clone()} />
-        }).unwrap_or_default(),
+        (None, View::Im2col) => shown(results.im2col(), |m| {
+            html! {
+                <Im2colView im2col={m} {step} dispatch={dispatch.clone()} />
+            }
+        }),
+        (None, View::Transposed) => shown(results.transposed(), |t| {
+            html! {
+                <TransposedView trace={t} zero_inserted={results.zero_inserted()} matrix={results.matrix()}
+                    {step} selected={state.selected} explain={state.view.explain} dispatch={dispatch.clone()} />
+            }
+        }),
+        (None, View::Backprop) => shown(results.backward(), |b| {
+            html! {
+                <BackpropView trace={b} {step} focus={state.view.gradient} dispatch={dispatch.clone()} />
+            }
+        }),
+        (None, _) => shown(results.forward(), |f| {
+            html! {
+                <WindowView forward={f} {step} probe={state.probe} dispatch={dispatch.clone()} />
+            }
+        }),
     };
-    let state_rc: Rc<State> = Rc::new((*state).clone());
+    let drafts = Rc::new(state.drafts.clone());
     html! {
         <div class="app">
             <header class="top">
@@ -256,8 +151,9 @@ pub fn App() -> Html {
             }
             <main class="layout">
                 <aside class="side">
-                    <Editors state={state_rc} error_field={derived.error.as_ref().and_then(|e| e.field)} dispatch={dispatch.clone()} />
-                    <Params settings={Settings::of(&state.config)} error={derived.error.clone()} dispatch={dispatch.clone()} />
+                    <Editors problem={state.problem.clone()} backprop={view == View::Backprop} {drafts}
+                        error_field={results.error.as_ref().and_then(|e| e.field)} dispatch={dispatch.clone()} />
+                    <Params settings={Settings::of(&state.problem)} error={results.error.clone()} dispatch={dispatch.clone()} />
                 </aside>
                 <section class="main">
                     <nav class="tabs" role="tablist" aria-label="Views">

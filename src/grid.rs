@@ -8,7 +8,7 @@
 
 use ndarray::{ArrayD, IxDyn};
 
-use crate::conv::{Config, Dims};
+use crate::conv::{Dims, Problem};
 
 /// An editable tensor of the configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,23 +81,23 @@ impl Grid {
 }
 
 /// The tensor's current values (2D form) as a dynamic array, if present.
-pub fn values(config: &Config, tensor: Tensor) -> Option<ArrayD<f64>> {
+pub fn values(problem: &Problem, tensor: Tensor) -> Option<ArrayD<f64>> {
     match tensor {
-        Tensor::Input => Some(config.input.clone().into_dyn()),
-        Tensor::Weight => Some(config.weight.clone().into_dyn()),
-        Tensor::Bias => config.bias.clone().map(|b| b.into_dyn()),
-        Tensor::GradOutput => config.grad_output_or_ones().ok().map(|g| g.into_dyn()),
+        Tensor::Input => Some(problem.input.clone().into_dyn()),
+        Tensor::Weight => Some(problem.weight.clone().into_dyn()),
+        Tensor::Bias => problem.bias.clone().map(|b| b.into_dyn()),
+        Tensor::GradOutput => problem.grad_output_or_ones().ok().map(|g| g.into_dyn()),
     }
 }
 
 /// The editor grids of a tensor, in display order.
-pub fn grids(config: &Config, tensor: Tensor) -> Vec<Grid> {
-    let Some(v) = values(config, tensor) else {
+pub fn grids(problem: &Problem, tensor: Tensor) -> Vec<Grid> {
+    let Some(v) = values(problem, tensor) else {
         return Vec::new();
     };
     let shape = v.shape().to_vec();
-    let one_d = config.dims() == Dims::One;
-    let transposed = config.op.is_transposed();
+    let one_d = problem.dims() == Dims::One;
+    let transposed = problem.op.is_transposed();
     let mut out = Vec::new();
     let mut push = |base: Vec<usize>, row_axis: Option<usize>, col_axis: usize, title: String| {
         let rows = row_axis.map_or(1, |a| shape[a]);
@@ -161,14 +161,14 @@ mod tests {
 
     #[test]
     fn grids_cover_every_cell_once() {
-        let config = Config::default();
-        let g = grids(&config, Tensor::Weight);
+        let problem = Problem::default();
+        let g = grids(&problem, Tensor::Weight);
         assert_eq!(g.len(), 1);
         assert_eq!((g[0].rows, g[0].cols), (3, 3));
         assert_eq!(g[0].index(2, 1), vec![0, 0, 2, 1]);
         let text = r#"{"op":"conv1d","input":[[1,2,3],[4,5,6]],"weight":[[[1,0],[0,1]]]}"#;
-        let c = Config::parse(text).expect("valid");
-        let g = grids(&c, Tensor::Input);
+        let c = crate::document::Document::parse(text).expect("valid");
+        let g = grids(&c.problem, Tensor::Input);
         assert_eq!(g.len(), 1);
         assert_eq!((g[0].rows, g[0].cols), (2, 3));
         assert_eq!(g[0].index(1, 2), vec![1, 0, 2]);

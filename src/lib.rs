@@ -1,17 +1,22 @@
 //! ConvScope: an interactive convolution visualizer.
 //!
-//! [`conv`] is the pure core (no browser imports). [`grid`], [`input_text`],
-//! [`presets`], [`state`] and [`derived`] are plain Rust too and tested
-//! natively; [`app`] and [`components`] are the Yew UI that only displays
-//! what the core computed.
+//! [`conv`] is the pure core (no browser imports). [`document`],
+//! [`view_state`], [`grid`], [`editing`], [`input_text`], [`presets`],
+//! [`state`] and [`results`] are plain Rust too and tested natively; [`app`],
+//! [`hooks`] and [`components`] are the Yew UI that only displays what the
+//! core computed.
 #![forbid(unsafe_code)]
 
 pub mod app;
 pub mod components;
 #[deny(missing_docs)]
 pub mod conv;
-pub mod derived;
+pub mod document;
+pub mod editing;
 pub mod grid;
+pub mod hooks;
 pub mod input_text;
 pub mod presets;
+pub mod results;
 pub mod state;
+pub mod view_state;

@@ -2,7 +2,7 @@
 //! convolution examples, and the classic image kernels. Each is a
 //! configuration document, so a preset is exactly what a link could hold.
 
-use crate::conv::{Config, ConfigError};
+use crate::document::Document;
 
 /// A named example.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +86,7 @@ pub fn document(id: &str) -> Option<String> {
         ));
     }
     Some(match id {
-        "seed-2d" => Config::default().to_json(),
+        "seed-2d" => Document::default().to_json(),
         "seed-1d-true-conv" => {
             r#"{"op":"conv1d","input":[[1,2,-1,1,-3]],"weight":[[[-1,0,1]]],"padding":1,"flip":true}"#.into()
         }
@@ -130,32 +130,27 @@ pub fn document(id: &str) -> Option<String> {
     })
 }
 
-/// The preset as a validated configuration.
-pub fn config(id: &str) -> Option<Result<Config, ConfigError>> {
-    document(id).map(|doc| Config::parse(&doc))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conv::conv2d;
+    use crate::conv::Forward;
     use ndarray::array;
+
+    fn preset(id: &str) -> Document {
+        let text = document(id).unwrap_or_else(|| panic!("{id} has no document"));
+        Document::parse(&text).unwrap_or_else(|e| panic!("{id}: {e}"))
+    }
 
     #[test]
     fn every_preset_is_a_valid_document() {
         for p in PRESETS {
-            let config = config(p.id).unwrap_or_else(|| panic!("{} has no document", p.id));
-            let config = config.unwrap_or_else(|e| panic!("{}: {e}", p.id));
-            assert!(config.output_shape().is_ok(), "{}", p.id);
+            assert!(preset(p.id).problem.output_shape().is_ok(), "{}", p.id);
         }
     }
 
     #[test]
     fn seed_presets_give_the_seed_numbers() {
-        let run = |id: &str| {
-            let c = config(id).and_then(Result::ok).expect("valid");
-            conv2d(&c.input, &c.weight, c.bias.as_ref(), &c.conv_params()).expect("valid")
-        };
+        let run = |id: &str| Forward::new(&preset(id).problem).expect("valid").output;
         assert_eq!(run("seed-1d-true-conv"), array![[[-2., 2., 1., 2., 1.]]]);
         assert_eq!(run("seed-1d-im2col"), array![[[-2., 2., 1., 2., 1.]]]);
         // seeds/000 In [24], transposed for display.

@@ -4,9 +4,9 @@
 //! through the configuration parser, so the document format is tested too.
 #![cfg(not(target_arch = "wasm32"))]
 
-use convscope::conv::{
-    Config, conv_transpose2d_trace, conv2d_backward, conv2d_trace, im2col, matrix_form, zero_inserted_conv,
-};
+use convscope::conv::transposed::MATRIX_FORM_LIMIT;
+use convscope::conv::{Backward, ConvError, Forward, Im2col, MatrixForm, Transposed, ZeroInsertedConv};
+use convscope::document::Document;
 use ndarray::{Array3, ArrayD, IxDyn};
 use serde_json::{Value, json};
 
@@ -78,35 +78,36 @@ fn every_pytorch_case_matches() {
         let name = case["name"].as_str().expect("name");
         let op = case["op"].as_str().expect("op");
         let one_d = op.ends_with("1d");
-        let config = Config::parse(&document(case)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let problem = Document::parse(&document(case)).unwrap_or_else(|e| panic!("{name}: {e}")).problem;
         if op.starts_with("conv_transpose") {
-            let p = config.transpose_params();
-            let trace = conv_transpose2d_trace(&config.input, &config.weight, config.bias.as_ref(), &p)
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_same(name, "output", &trace.output.into_dyn(), &case["output"], one_d);
-            let z = zero_inserted_conv(&config.input, &config.weight, config.bias.as_ref(), &p).expect("valid");
+            let t = Transposed::new(&problem).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_same(name, "output", &t.output.clone().into_dyn(), &case["output"], one_d);
+            let z = ZeroInsertedConv::new(&problem).expect("valid");
             assert_same(name, "zero-inserted output", &z.output.into_dyn(), &case["output"], one_d);
-            if case["bias"].is_null()
-                && let Ok(m) = matrix_form(&config.input, &config.weight, &p)
-            {
-                // Cropping the canvas C^T x by the padding gives the output.
-                let g = trace.geometry;
-                let canvas = Array3::from_shape_vec((g.out_channels, g.canvas[0], g.canvas[1]), m.canvas.to_vec())
-                    .expect("canvas shape");
-                let cropped = Array3::from_shape_fn(g.output_shape(), |(f, i, j)| {
-                    canvas[[f, i + p.padding[0], j + p.padding[1]]]
-                });
-                assert_same(name, "matrix form", &cropped.into_dyn(), &case["output"], one_d);
+            let g = t.geometry;
+            let entries = g.steps() * g.canvas_shape().iter().product::<usize>();
+            match MatrixForm::new(&problem) {
+                Ok(m) => {
+                    // Cropping the canvas C^T x by the padding, plus bias, gives the output.
+                    let canvas = Array3::from_shape_vec(g.canvas_shape(), m.canvas.to_vec()).expect("canvas shape");
+                    let [ph, pw] = g.params.padding;
+                    let bias = |f: usize| problem.bias.as_ref().map_or(0.0, |b| b[f]);
+                    let cropped =
+                        Array3::from_shape_fn(g.output_shape(), |(f, i, j)| canvas[[f, i + ph, j + pw]] + bias(f));
+                    assert_same(name, "matrix form", &cropped.into_dyn(), &case["output"], one_d);
+                }
+                Err(ConvError::TooLarge { count, .. }) => {
+                    assert!(entries > MATRIX_FORM_LIMIT && count == entries, "{name}: refused at {count}")
+                }
+                Err(e) => panic!("{name}: {e}"),
             }
         } else {
-            let p = config.conv_params();
-            let trace = conv2d_trace(&config.input, &config.weight, config.bias.as_ref(), &p)
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_same(name, "output", &trace.output.into_dyn(), &case["output"], one_d);
-            let m = im2col(&config.input, &config.weight, config.bias.as_ref(), &p).expect("valid");
+            let fw = Forward::new(&problem).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_same(name, "output", &fw.output.into_dyn(), &case["output"], one_d);
+            let m = Im2col::new(&problem).expect("valid");
             assert_same(name, "im2col output", &m.output.into_dyn(), &case["output"], one_d);
-            let dy = config.grad_output.clone().expect("golden conv cases carry grad_output");
-            let grads = conv2d_backward(&config.input, &config.weight, config.bias.as_ref(), &dy, &p).expect("valid");
+            assert!(problem.grad_output.is_some(), "{name}: golden conv cases carry grad_output");
+            let grads = Backward::new(&problem).expect("valid");
             assert_same(name, "grad_input", &grads.grad_input.into_dyn(), &case["grad_input"], one_d);
             assert_same(name, "grad_weight", &grads.grad_weight.into_dyn(), &case["grad_weight"], one_d);
             if !case["grad_bias"].is_null() {
@@ -148,7 +149,7 @@ fn every_combination_pytorch_rejects_is_rejected() {
             doc.insert("output_padding".into(), case["output_padding"].clone());
         }
         let text = Value::Object(doc).to_string();
-        let err = match Config::parse(&text) {
+        let err = match Document::parse(&text) {
             Ok(_) => panic!("{name}: PyTorch says {:?}, we accepted {text}", case["torch_error"]),
             Err(e) => e,
         };

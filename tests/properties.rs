@@ -5,10 +5,11 @@
 
 mod common;
 
+use common::full_trace;
 use convscope::conv::params::{conv_output_size, transposed_output_size};
+use convscope::conv::transposed::MATRIX_FORM_LIMIT;
 use convscope::conv::{
-    ConvParams, Dims, PaddingMode, TransposeParams, conv_transpose2d, conv_transpose2d_trace, conv2d, conv2d_backward,
-    conv2d_trace, im2col, matrix_form, zero_inserted_conv,
+    Backward, ConvError, Forward, Hyper, Im2col, MatrixForm, Op, PaddingMode, Problem, Transposed, ZeroInsertedConv,
 };
 use ndarray::{Array1, Array3, Array4};
 use proptest::prelude::*;
@@ -23,13 +24,29 @@ fn ints(len: usize) -> impl Strategy<Value = Vec<f64>> {
     prop::collection::vec((-3i32..=3).prop_map(f64::from), len)
 }
 
-/// A small direct-convolution problem: (input, weight, bias, params).
+/// A small direct-convolution problem.
 #[derive(Debug, Clone)]
 struct ConvCase {
-    x: Array3<f64>,
-    w: Array4<f64>,
-    b: Option<Array1<f64>>,
-    p: ConvParams,
+    problem: Problem,
+}
+
+impl ConvCase {
+    fn x(&self) -> &Array3<f64> {
+        &self.problem.input
+    }
+    fn w(&self) -> &Array4<f64> {
+        &self.problem.weight
+    }
+    fn b(&self) -> Option<&Array1<f64>> {
+        self.problem.bias.as_ref()
+    }
+    fn p(&self) -> &Hyper {
+        &self.problem.hyper
+    }
+    /// The same problem with other tensors.
+    fn with(&self, x: &Array3<f64>, w: &Array4<f64>, b: Option<&Array1<f64>>) -> Problem {
+        Problem { input: x.clone(), weight: w.clone(), bias: b.cloned(), ..self.problem.clone() }
+    }
 }
 
 fn mode() -> impl Strategy<Value = PaddingMode> {
@@ -58,40 +75,45 @@ fn conv_case(modes: BoxedStrategy<PaddingMode>, allow_flip: bool) -> impl Strate
             let (h, kh, sh, ph, dh) = if one_d { (1, 1, 1, 0, 1) } else { (h, kh, sh, ph, dh) };
             let (c, f) = (g * cg, g * fg);
             (ints(c * h * w), ints(f * cg * kh * kw), ints(f)).prop_map(move |(xv, wv, bv)| ConvCase {
-                x: Array3::from_shape_vec((c, h, w), xv).expect("shape"),
-                w: Array4::from_shape_vec((f, cg, kh, kw), wv).expect("shape"),
-                b: bias.then(|| Array1::from_vec(bv.clone())),
-                p: ConvParams {
-                    dims: if one_d { Dims::One } else { Dims::Two },
-                    stride: [sh, sw],
-                    padding: [ph, pw],
-                    dilation: [dh, dw],
-                    groups: g,
-                    padding_mode: mode,
-                    flip: flip && allow_flip,
+                problem: Problem {
+                    op: if one_d { Op::Conv1d } else { Op::Conv2d },
+                    input: Array3::from_shape_vec((c, h, w), xv).expect("shape"),
+                    weight: Array4::from_shape_vec((f, cg, kh, kw), wv).expect("shape"),
+                    bias: bias.then(|| Array1::from_vec(bv.clone())),
+                    hyper: Hyper {
+                        stride: [sh, sw],
+                        padding: [ph, pw],
+                        dilation: [dh, dw],
+                        groups: g,
+                        padding_mode: mode,
+                        flip: flip && allow_flip,
+                        ..Hyper::default()
+                    },
+                    grad_output: None,
                 },
             })
         })
 }
 
-fn reference(case: &ConvCase) -> Array3<f64> {
+fn reference(problem: &Problem) -> Array3<f64> {
+    let p = &problem.hyper;
     common::conv2d(
-        &case.x,
-        &case.w,
-        case.b.as_ref(),
+        &problem.input,
+        &problem.weight,
+        problem.bias.as_ref(),
         &common::Conv {
-            stride: case.p.stride,
-            padding: case.p.padding,
-            dilation: case.p.dilation,
-            groups: case.p.groups,
-            mode: case.p.padding_mode,
-            flip: case.p.flip,
+            stride: p.stride,
+            padding: p.padding,
+            dilation: p.dilation,
+            groups: p.groups,
+            mode: p.padding_mode,
+            flip: p.flip,
         },
     )
 }
 
 fn is_valid(case: &ConvCase) -> bool {
-    conv2d(&case.x, &case.w, case.b.as_ref(), &case.p).is_ok()
+    case.problem.geometry().is_ok()
 }
 
 proptest! {
@@ -100,29 +122,29 @@ proptest! {
     #[test]
     fn direct_trace_and_im2col_match_the_naive_loops(case in conv_case(mode().boxed(), true)) {
         prop_assume!(is_valid(&case));
-        let expected = reference(&case);
-        let fast = conv2d(&case.x, &case.w, case.b.as_ref(), &case.p).expect("valid");
-        prop_assert!(close(&fast, &expected), "direct {fast:?} vs naive {expected:?}");
-        let trace = conv2d_trace(&case.x, &case.w, case.b.as_ref(), &case.p).expect("valid");
-        prop_assert!(close(&trace.output, &expected));
-        for (k, step) in trace.steps.iter().enumerate() {
-            prop_assert_eq!(trace.geometry.step_of(step.out_index), Some(k));
+        let expected = reference(&case.problem);
+        let fw = Forward::new(&case.problem).expect("valid");
+        prop_assert!(close(&fw.output, &expected), "direct {:?} vs naive {expected:?}", fw.output);
+        for k in 0..fw.geometry.steps() {
+            let step = fw.step(k).expect("in range");
+            prop_assert_eq!(fw.geometry.step_of(step.out_index), Some(k));
             prop_assert!((step.result - expected[step.out_index]).abs() < TOL);
         }
-        let m = im2col(&case.x, &case.w, case.b.as_ref(), &case.p).expect("valid");
+        prop_assert!(fw.step(fw.geometry.steps()).is_none());
+        let m = Im2col::new(&case.problem).expect("valid");
         prop_assert!(close(&m.output, &expected), "im2col {:?} vs naive {expected:?}", m.output);
     }
 
     #[test]
     fn output_sizes_follow_the_closed_form(case in conv_case(Just(PaddingMode::Zeros).boxed(), false)) {
-        let (c, h, w) = case.x.dim();
-        let (f, cg, kh, kw) = case.w.dim();
-        let p = &case.p;
+        let (c, h, w) = case.x().dim();
+        let (f, cg, kh, kw) = case.w().dim();
+        let p = case.p();
         let expected = (
             conv_output_size(h, kh, p.stride[0], p.padding[0], p.dilation[0]),
             conv_output_size(w, kw, p.stride[1], p.padding[1], p.dilation[1]),
         );
-        match p.geometry([c, h, w], [f, cg, kh, kw]) {
+        match p.conv_geometry(case.problem.dims(), [c, h, w], [f, cg, kh, kw]) {
             Ok(g) => {
                 // floor((H + 2p - d(k-1) - 1)/s) + 1, computed in i64.
                 let formula = |n: usize, k: usize, s: usize, pad: usize, d: usize| {
@@ -144,58 +166,61 @@ proptest! {
         // <conv(x), y> == <x, conv_t(y)> with the same weight; output_padding
         // restores the input size lost to the floor in the output-size formula.
         prop_assume!(is_valid(&case));
-        let p = &case.p;
-        let y_out = conv2d(&case.x, &case.w, None, p).expect("valid");
+        let p = case.p();
+        let unbiased = case.with(case.x(), case.w(), None);
+        let y_out = Forward::new(&unbiased).expect("valid").output;
         let (f, oh, ow) = y_out.dim();
         let y = Array3::from_shape_fn((f, oh, ow), |(a, b, c)| seed[(a * oh + b) * ow + c]);
-        let (_, h, w) = case.x.dim();
-        let (_, _, kh, kw) = case.w.dim();
+        let (_, h, w) = case.x().dim();
+        let (_, _, kh, kw) = case.w().dim();
         let op = [
             (h + 2 * p.padding[0] - p.dilation[0] * (kh - 1) - 1) % p.stride[0],
             (w + 2 * p.padding[1] - p.dilation[1] * (kw - 1) - 1) % p.stride[1],
         ];
-        let tp = TransposeParams {
-            dims: p.dims,
-            stride: p.stride,
-            padding: p.padding,
-            output_padding: op,
-            dilation: p.dilation,
-            groups: p.groups,
+        let transposed = Problem {
+            op: case.problem.op.transposed(),
+            input: y.clone(),
+            weight: case.w().clone(),
+            bias: None,
+            hyper: Hyper { output_padding: op, ..*p },
+            grad_output: None,
         };
-        let back = conv_transpose2d(&y, &case.w, None, &tp).expect("adjoint shape is valid");
-        prop_assert_eq!(back.dim(), case.x.dim());
+        let back = Transposed::new(&transposed).expect("adjoint shape is valid").output;
+        prop_assert_eq!(back.dim(), case.x().dim());
         let lhs = common::inner(&y_out, &y);
-        let rhs = common::inner(&case.x, &back);
+        let rhs = common::inner(case.x(), &back);
         prop_assert!((lhs - rhs).abs() < TOL * (1.0 + lhs.abs()), "<conv x, y> = {lhs}, <x, conv_t y> = {rhs}");
         // ... and grad_input of the direct convolution is that transposed convolution.
-        let grads = conv2d_backward(&case.x, &case.w, None, &y, p).expect("valid");
+        let grads = Backward::new(&Problem { grad_output: Some(y), ..unbiased }).expect("valid");
         prop_assert!(close(&grads.grad_input, &back));
     }
 
     #[test]
     fn gradients_match_central_finite_differences(case in conv_case(mode().boxed(), true), seed in ints(16 * 64)) {
         prop_assume!(is_valid(&case));
-        let out = conv2d(&case.x, &case.w, case.b.as_ref(), &case.p).expect("valid");
+        let out = Forward::new(&case.problem).expect("valid").output;
         let (f, oh, ow) = out.dim();
         let dy = Array3::from_shape_fn((f, oh, ow), |(a, b, c)| seed[(a * oh + b) * ow + c]);
         // L(x, w, b) = <conv(x, w, b), dY>, so dL/dx = grad_input etc.
         let loss = |x: &Array3<f64>, w: &Array4<f64>, b: Option<&Array1<f64>>| {
-            common::inner(&reference(&ConvCase { x: x.clone(), w: w.clone(), b: b.cloned(), p: case.p }), &dy)
+            common::inner(&reference(&case.with(x, w, b)), &dy)
         };
-        let grads = conv2d_backward(&case.x, &case.w, case.b.as_ref(), &dy, &case.p).expect("valid");
+        let with_dy = Problem { grad_output: Some(dy.clone()), ..case.problem.clone() };
+        let grads = Backward::new(&with_dy).expect("valid");
+        let (x0, w0, b0) = (case.x(), case.w(), case.b());
         let eps = 0.5;
         for (idx, g) in grads.grad_input.indexed_iter() {
-            let (mut plus, mut minus) = (case.x.clone(), case.x.clone());
+            let (mut plus, mut minus) = (x0.clone(), x0.clone());
             plus[idx] += eps;
             minus[idx] -= eps;
-            let numeric = (loss(&plus, &case.w, case.b.as_ref()) - loss(&minus, &case.w, case.b.as_ref())) / (2.0 * eps);
+            let numeric = (loss(&plus, w0, b0) - loss(&minus, w0, b0)) / (2.0 * eps);
             prop_assert!((numeric - g).abs() < 1e-6, "grad_input{idx:?}: numeric {numeric}, analytic {g}");
         }
         for (idx, g) in grads.grad_weight.indexed_iter() {
-            let (mut plus, mut minus) = (case.w.clone(), case.w.clone());
+            let (mut plus, mut minus) = (w0.clone(), w0.clone());
             plus[idx] += eps;
             minus[idx] -= eps;
-            let numeric = (loss(&case.x, &plus, case.b.as_ref()) - loss(&case.x, &minus, case.b.as_ref())) / (2.0 * eps);
+            let numeric = (loss(x0, &plus, b0) - loss(x0, &minus, b0)) / (2.0 * eps);
             prop_assert!((numeric - g).abs() < 1e-6, "grad_weight{idx:?}: numeric {numeric}, analytic {g}");
         }
         let sums: Vec<f64> = (0..f).map(|k| dy.index_axis(ndarray::Axis(0), k).sum()).collect();
@@ -208,6 +233,34 @@ proptest! {
         for (idx, g) in grads.grad_weight.indexed_iter() {
             let sum: f64 = grads.weight_terms_of([idx.0, idx.1, idx.2, idx.3]).iter().map(|t| t.x * t.dy).sum();
             prop_assert!((sum - g).abs() < TOL);
+        }
+    }
+
+    #[test]
+    fn on_demand_traces_equal_the_full_traces(case in conv_case(mode().boxed(), true), seed in ints(16 * 64)) {
+        prop_assume!(is_valid(&case));
+        let fw = Forward::new(&case.problem).expect("valid");
+        let (f, oh, ow) = fw.output.dim();
+        let dy = Array3::from_shape_fn((f, oh, ow), |(a, b, c)| seed[(a * oh + b) * ow + c]);
+        let problem = Problem { grad_output: Some(dy.clone()), ..case.problem.clone() };
+        let steps = full_trace::forward_steps(&problem);
+        prop_assert_eq!(steps.len(), fw.geometry.steps());
+        for (k, expected) in steps.iter().enumerate() {
+            prop_assert_eq!(fw.step(k), Some(expected.clone()));
+        }
+        let (c, h, w) = case.x().dim();
+        for in_index in (0..c).flat_map(|a| (0..h).flat_map(move |b| (0..w).map(move |d| [a, b, d]))) {
+            prop_assert_eq!(fw.feeds(in_index), full_trace::feeds(&steps, in_index), "feeds of {:?}", in_index);
+        }
+        let grads = Backward::new(&problem).expect("valid");
+        let (input_terms, weight_terms) = full_trace::gradient_terms(&problem, &steps, &dy);
+        for (k, expected) in input_terms.iter().enumerate() {
+            let index = grads.input_cell(k).expect("in range");
+            prop_assert_eq!(&grads.input_terms_of(index), expected, "grad_input{:?}", index);
+        }
+        for (k, expected) in weight_terms.iter().enumerate() {
+            let index = grads.weight_cell(k).expect("in range");
+            prop_assert_eq!(&grads.weight_terms_of(index), expected, "grad_weight{:?}", index);
         }
     }
 
@@ -225,17 +278,19 @@ proptest! {
         let x = Array3::from_shape_fn((c, h, w), |(a, b, d)| values[(a * h + b) * w + d]);
         let wt = Array4::from_shape_fn((c, fg, kh, kw), |(a, b, i, j)| values[64 + ((a * fg + b) * kh + i) * kw + j]);
         let bias = with_bias.then(|| Array1::from_shape_fn(g * fg, |k| values[136 + k]));
-        let params = TransposeParams {
-            dims: if one_d { Dims::One } else { Dims::Two },
+        let hyper = Hyper {
             stride: [sh, sw],
             padding: [ph, pw],
             output_padding: [oph, opw],
             dilation: [dh, dw],
             groups: g,
+            ..Hyper::default()
         };
+        let op = if one_d { Op::ConvTranspose1d } else { Op::ConvTranspose2d };
+        let problem = Problem { op, input: x.clone(), weight: wt.clone(), bias: bias.clone(), hyper, grad_output: None };
         let expected_h = transposed_output_size(h, kh, sh, ph, dh, oph);
         let expected_w = transposed_output_size(w, kw, sw, pw, dw, opw);
-        let Ok(trace) = conv_transpose2d_trace(&x, &wt, bias.as_ref(), &params) else {
+        let Ok(trace) = Transposed::new(&problem) else {
             // Invalid only by PyTorch's rules: output_padding too large or nothing left after cropping.
             prop_assert!(oph >= sh.max(dh) || opw >= sw.max(dw) || expected_h.is_none() || expected_w.is_none());
             return Ok(());
@@ -252,12 +307,30 @@ proptest! {
             prop_assert!((sum - y).abs() < TOL);
         }
         // The last partial canvas is the whole canvas.
-        prop_assert!(close(&trace.canvas_after(trace.steps.len() - 1), &trace.canvas));
-        let z = zero_inserted_conv(&x, &wt, bias.as_ref(), &params).expect("valid");
+        prop_assert!(close(&trace.canvas_after(trace.geometry.steps() - 1), &trace.canvas));
+        let z = ZeroInsertedConv::new(&problem).expect("valid");
         prop_assert!(close(&z.output, &expected), "zero-inserted {:?} vs naive {expected:?}", z.output);
-        if let Ok(m) = matrix_form(&x, &wt, &params) {
-            let canvas = Array1::from_iter(trace.canvas.iter().copied());
-            prop_assert!(close(&m.canvas, &canvas));
+        let g = trace.geometry;
+        match MatrixForm::new(&problem) {
+            Ok(m) => {
+                let canvas = Array1::from_iter(trace.canvas.iter().copied());
+                prop_assert!(close(&m.canvas, &canvas));
+            }
+            Err(ConvError::TooLarge { count, .. }) => {
+                prop_assert!(count > MATRIX_FORM_LIMIT && count == g.steps() * g.canvas_shape().iter().product::<usize>());
+            }
+            Err(e) => prop_assert!(false, "matrix form: {e}"),
+        }
+        // On-demand answers equal the old full trace's: every step's
+        // placements and every output cell's overlap list.
+        let (steps, contributions) = full_trace::scatter(&problem);
+        prop_assert_eq!(steps.len(), g.steps());
+        for (k, expected_step) in steps.iter().enumerate() {
+            prop_assert_eq!(trace.step(k), Some(expected_step.clone()));
+        }
+        for ((f, i, j), _) in trace.output.indexed_iter() {
+            let [_, oh, ow] = g.output_shape();
+            prop_assert_eq!(&trace.contributions_of([f, i, j]), &contributions[(f * oh + i) * ow + j]);
         }
     }
 }

@@ -3,17 +3,16 @@
 //! Where a seed is wrong, the test says so and checks the correct value.
 #![cfg(not(target_arch = "wasm32"))]
 
-use convscope::conv::{
-    Config, ConfigError, conv_transpose2d_trace, conv2d_backward, conv2d_trace, im2col, matrix_form,
-};
+use convscope::conv::{Backward, Forward, Hyper, Im2col, MatrixForm, Problem, Transposed};
+use convscope::document::{Document, DocumentError};
 use ndarray::{Array2, Array3, array};
 
-fn parse(text: &str) -> Config {
-    Config::parse(text).unwrap_or_else(|e: ConfigError| panic!("{e}: {text}"))
+fn parse(text: &str) -> Problem {
+    Document::parse(text).unwrap_or_else(|e: DocumentError| panic!("{e}: {text}")).problem
 }
 
-fn forward(c: &Config) -> Array3<f64> {
-    conv2d_trace(&c.input, &c.weight, c.bias.as_ref(), &c.conv_params()).expect("valid").output
+fn forward(c: &Problem) -> Array3<f64> {
+    Forward::new(c).expect("valid").output
 }
 
 #[test]
@@ -23,7 +22,7 @@ fn seed000_true_convolution_1d() {
     let c = parse(r#"{"op":"conv1d","input":[[1,2,-1,1,-3]],"weight":[[[-1,0,1]]],"padding":1,"flip":true}"#);
     assert_eq!(forward(&c), array![[[-2., 2., 1., 2., 1.]]]);
     // Cross-correlation (no flip) gives the negation for this antisymmetric kernel.
-    let c = Config { flip: false, ..c };
+    let c = Problem { hyper: Hyper { flip: false, ..c.hyper }, ..c };
     assert_eq!(forward(&c), array![[[2., -2., -1., -2., -1.]]]);
 }
 
@@ -31,7 +30,7 @@ fn seed000_true_convolution_1d() {
 fn seed000_dot_product_and_1d_im2col() {
     // In [1]: [0, 1, 2] . [1, 0, -1] = -2; In [4]/In [5]: Xhat (5x3) and Xhat W.
     let c = parse(r#"{"op":"conv1d","input":[[0,1,2,-1,1,-3,0]],"weight":[[[1,0,-1]]]}"#);
-    let m = im2col(&c.input, &c.weight, None, &c.conv_params()).expect("valid");
+    let m = Im2col::new(&c).expect("valid");
     assert_eq!(m.row_equation(0, 0), "0*1 + 1*0 + 2*(-1) = -2");
     #[rustfmt::skip]
     let xhat = array![[ 0.,  1.,  2.], [ 1.,  2., -1.], [ 2., -1.,  1.], [-1.,  1., -3.], [ 1., -3.,  0.]];
@@ -45,7 +44,7 @@ fn seed000_1d_two_channels() {
     // product cell fails with a NameError; the intended Xhat @ W is [-5, 1, 3, 1, 0].
     let c = parse(r#"{"op":"conv1d","input":[[0,1,2,-1,1,-3,0],[1,3,-2,2,0,1,-1]],"weight":[[[1,0,-1],[-1,0,1]]]}"#);
     assert_eq!(forward(&c), array![[[-5., 1., 3., 1., 0.]]]);
-    let m = im2col(&c.input, &c.weight, None, &c.conv_params()).expect("valid");
+    let m = Im2col::new(&c).expect("valid");
     // The seed orders Xhat's columns (position, channel): [0 1 1 3 2 -2]; unfold
     // orders them (channel, position): [0 1 2 | 1 3 -2]. Same numbers, regrouped.
     assert_eq!(m.patches.row(0).to_vec(), vec![0., 1., 2., 1., 3., -2.]);
@@ -55,11 +54,11 @@ fn seed000_1d_two_channels() {
 #[test]
 fn seed000_2d_single_channel() {
     // In [11]-[17]: the app's default example.
-    let c = Config::default();
+    let c = Problem::default();
     #[rustfmt::skip]
     let expected = array![[[ 2., -5.,  2.], [12.,  2., -5.], [-2.,  8., 12.]]];
     assert_eq!(forward(&c), expected);
-    let m = im2col(&c.input, &c.weight, None, &c.conv_params()).expect("valid");
+    let m = Im2col::new(&c).expect("valid");
     // In [14]: the first rows of Xhat.
     assert_eq!(m.patches.row(0).to_vec(), vec![2., 1., -1., -1., 1., 0., -1., 0., -1.]);
     assert_eq!(m.patches.row(8).to_vec(), vec![-1., 0., -1., -1., 1., -1., -2., -3., -3.]);
@@ -85,7 +84,7 @@ fn seed000_2d_two_channels() {
     assert_eq!(forward(&c), array![[[-2., -6., 1.], [3., -6., 0.], [14., 6., -9.]]]);
     // In [21]: Xhat's first row in the seed's (position, channel) order is
     // [1 -3 -3 0 -1 2 -2 -2 1 0 0 -3 -2 -1 1 -3 0 -2]; unfold's channel-major order regroups it.
-    let m = im2col(&c.input, &c.weight, None, &c.conv_params()).expect("valid");
+    let m = Im2col::new(&c).expect("valid");
     let seed_row = [1., -3., -3., 0., -1., 2., -2., -2., 1., 0., 0., -3., -2., -1., 1., -3., 0., -2.];
     let regrouped: Vec<f64> = (0..2).flat_map(|ch| (0..9).map(move |k| seed_row[k * 2 + ch])).collect();
     assert_eq!(m.patches.row(0).to_vec(), regrouped);
@@ -134,7 +133,7 @@ fn seed001_nchw_forward_with_padding_and_bias() {
         serde_json::to_string(&weight).expect("json")
     );
     let c = parse(&text);
-    let trace = conv2d_trace(&c.input, &c.weight, c.bias.as_ref(), &c.conv_params()).expect("valid");
+    let trace = Forward::new(&c).expect("valid");
     assert_eq!(trace.output.dim(), (1, 32, 32));
     assert_eq!(trace.padded.values.dim(), (3, 36, 36));
     // The seed's loop: y[f, h, w] = sum(x_pad[:, h:h+5, w:w+5] * weight[f]) + b[f],
@@ -156,8 +155,9 @@ fn seed001_nchw_forward_with_padding_and_bias() {
         assert_eq!(trace.output[[0, h, w]], sum);
     }
     // Backward with grad_y = ones: grad_b = sum(grad_y) = 32*32.
-    let ones = Array3::from_elem((1, 32, 32), 1.0);
-    let grads = conv2d_backward(&c.input, &c.weight, c.bias.as_ref(), &ones, &c.conv_params()).expect("valid");
+    assert!(c.grad_output.is_none(), "the default dY is ones");
+    let grads = Backward::new(&c).expect("valid");
+    assert_eq!(grads.grad_output, Array3::from_elem((1, 32, 32), 1.0));
     assert_eq!(grads.grad_bias[0], 1024.0);
 }
 
@@ -166,7 +166,7 @@ fn seed001_transposed_1d_stride_2() {
     // "[a, b] and [x, y, z], stride=2 -> [ax, ay, az + bx, by, bz]" with
     // a=2, b=3, x=5, y=7, z=11 (PyTorch: F.conv_transpose1d gives [10, 14, 37, 21, 33]).
     let c = parse(r#"{"op":"conv_transpose1d","input":[[2,3]],"weight":[[[5,7,11]]],"stride":2}"#);
-    let t = conv_transpose2d_trace(&c.input, &c.weight, None, &c.transpose_params()).expect("valid");
+    let t = Transposed::new(&c).expect("valid");
     assert_eq!(t.output, array![[[10., 14., 37., 21., 33.]]]);
 }
 
@@ -179,8 +179,7 @@ fn seed001_matrix_form_pad_1() {
     // and d'z, not "d'z + d'y" and "d'y"). With x=1, y=10, z=100 and
     // a'..d' = 1, 2, 3, 4 the correct values are checked here.
     let c = parse(r#"{"op":"conv_transpose1d","input":[[1,2,3,4]],"weight":[[[1,10,100]]],"padding":1}"#);
-    let p = c.transpose_params();
-    let m = matrix_form(&c.input, &c.weight, &p).expect("small");
+    let m = MatrixForm::new(&c).expect("small");
     #[rustfmt::skip]
     let expected = array![[1., 10., 100.,   0.,   0.,   0.],
                           [0.,  1.,  10., 100.,   0.,   0.],
@@ -190,7 +189,7 @@ fn seed001_matrix_form_pad_1() {
     // C^T [a', b', c', d'] = [a'x, a'y + b'x, a'z + b'y + c'x, b'z + c'y + d'x, c'z + d'y, d'z]
     assert_eq!(m.canvas.to_vec(), vec![1., 12., 123., 234., 340., 400.]);
     // Cropping the padding gives the transposed convolution's output.
-    let t = conv_transpose2d_trace(&c.input, &c.weight, None, &p).expect("valid");
+    let t = Transposed::new(&c).expect("valid");
     assert_eq!(t.output, array![[[12., 123., 234., 340.]]]);
 }
 

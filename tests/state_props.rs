@@ -4,11 +4,12 @@
 //! document format round-trips whenever it is valid.
 #![cfg(not(target_arch = "wasm32"))]
 
-use convscope::conv::{Config, Dims, Op, PaddingMode, View};
-use convscope::derived::Derived;
+use convscope::conv::{Dims, Op, PaddingMode};
+use convscope::document::Document;
 use convscope::grid::{self, Tensor};
 use convscope::presets::PRESETS;
-use convscope::state::{Action, Explain, Fill, GradFocus, Move, PerAxisParam, Size, State};
+use convscope::results::Results;
+use convscope::state::{Action, Explain, Fill, GradFocus, Move, PerAxisParam, Size, State, View};
 use proptest::prelude::*;
 
 fn tensor() -> impl Strategy<Value = Tensor> {
@@ -107,13 +108,13 @@ fn step() -> impl Strategy<Value = Step> {
 fn action(state: &State, step: Step) -> Option<Action> {
     match step {
         Step::Edit(tensor, k, text) => {
-            let grids = grid::grids(&state.config, tensor);
+            let grids = grid::grids(&state.problem, tensor);
             let g = grids.get(k % grids.len().max(1))?;
             let (r, c) = ((k / 7) % g.rows, (k / 3) % g.cols);
             Some(Action::Edit { tensor, index: g.index(r, c), text })
         }
         Step::Paste(tensor, k, at, text) => {
-            let grids = grid::grids(&state.config, tensor);
+            let grids = grid::grids(&state.problem, tensor);
             let g = grids.get(k % grids.len().max(1))?.clone();
             let at = (at % g.rows, at % g.cols);
             Some(Action::Paste { grid: g, at, text })
@@ -128,7 +129,7 @@ fn action(state: &State, step: Step) -> Option<Action> {
                 op.name(),
                 view.name()
             );
-            Some(Action::Load(Box::new(Config::parse(&doc))))
+            Some(Action::Load(Box::new(Document::parse(&doc))))
         }
         Step::Act(a) => Some(a),
     }
@@ -144,20 +145,21 @@ proptest! {
             let Some(a) = action(&state, s) else { continue };
             state.apply(a);
             let count = state.step_count();
-            prop_assert!(count == 0 || state.config.step < count, "step {} of {count}", state.config.step);
-            let derived = Derived::compute(&state.config, state.config.view);
-            if derived.error.is_none() {
+            prop_assert!(count == 0 || state.view.step < count, "step {} of {count}", state.view.step);
+            let results = Results::new(state.problem.clone());
+            if results.error.is_none() {
                 prop_assert!(count > 0);
                 // The view on screen has what it draws (app.rs picks the result by view).
-                let shown = match state.config.view {
-                    View::Im2col => derived.im2col.is_some(),
-                    View::Transposed => derived.transposed.is_some(),
-                    View::Backprop => derived.backward.is_some(),
-                    _ => derived.forward.is_some(),
+                let shown = match state.view.view {
+                    View::Im2col => results.im2col().is_some_and(|r| r.is_ok()),
+                    View::Transposed => results.transposed().is_some_and(|r| r.is_ok()),
+                    View::Backprop => results.backward().is_some_and(|r| r.is_ok()),
+                    _ => results.forward().is_some_and(|r| r.is_ok()),
                 };
-                prop_assert!(shown, "{:?} of {:?} has nothing to show", state.config.view, state.config.op);
-                let again = Config::parse(&state.config.to_json());
-                prop_assert_eq!(again.as_ref().ok(), Some(&state.config), "{:?}", again.as_ref().err());
+                prop_assert!(shown, "{:?} of {:?} has nothing to show", state.view.view, state.problem.op);
+                let document = state.document();
+                let again = Document::parse(&document.to_json());
+                prop_assert_eq!(again.as_ref().ok(), Some(&document), "{:?}", again.as_ref().err());
             }
         }
     }

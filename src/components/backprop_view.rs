@@ -1,7 +1,7 @@
 //! Backpropagation: the three gradients of the convolution, each steppable
 //! cell by cell. For the current gradient cell the view marks the dY cells
 //! and the inputs or weights that meet in its sum, and writes the sum out.
-//! Everything shown is read from the core's [`BackwardTrace`].
+//! Everything shown is read from the core's [`Backward`], each cell's terms on demand.
 
 use std::rc::Rc;
 
@@ -9,12 +9,12 @@ use yew::prelude::*;
 
 use super::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch};
 use super::matrix::mark;
-use crate::conv::{BackwardTrace, Dims, format};
+use crate::conv::{Backward, Dims, format};
 use crate::state::{Action, GradFocus, Move};
 
 #[derive(Properties, PartialEq)]
 pub struct BackpropViewProps {
-    pub trace: Rc<BackwardTrace>,
+    pub trace: Rc<Backward>,
     pub step: usize,
     pub focus: GradFocus,
     pub dispatch: Callback<Action>,
@@ -51,7 +51,7 @@ fn jump(
 pub fn BackpropView(props: &BackpropViewProps) -> Html {
     let t = &props.trace;
     let g = &t.forward.geometry;
-    let dims = g.params.dims;
+    let dims = g.dims;
     let padded = &t.forward.padded;
     let show_channels = g.in_channels > 1 || g.out_channels > 1;
     let current = match props.focus {
@@ -124,13 +124,13 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
         } else {
             0
         };
-        marked(t.weight[index], marks)
+        marked(t.weight()[index], marks)
     };
     let dy_cell = |lead: &[usize], [a, b]: [usize; 2]| {
         let index = [lead[0], a, b];
         marked(t.grad_output[index], if dy_used.contains(&index) { mark::SOURCE } else { 0 })
     };
-    let (wf, wc, kh, kw) = t.weight.dim();
+    let (wf, wc, kh, kw) = t.weight().dim();
     let (_, ph, pw) = padded.values.dim();
     let x_grids = Grids::new("backprop_input", dims, "padded input x", [ph, pw], &input_cell)
         .per(&["channel"], leads_1(g.in_channels))

@@ -1,6 +1,7 @@
 //! The editors column: input, kernel(s), bias and (in the backprop view) the
 //! upstream gradient, each with size steppers and fills.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use ndarray::ArrayD;
@@ -10,15 +11,19 @@ use yew::prelude::*;
 
 use super::editor::Editor;
 use super::params::NumberField;
-use crate::conv::config::limits;
-use crate::conv::{Dims, Field, View};
+use crate::conv::{Dims, Field, Problem};
+use crate::document::limits;
 use crate::grid::{self, Tensor};
 use crate::presets::{PRESETS, classic_kernel};
-use crate::state::{Action, Draft, Fill, Size, State};
+use crate::state::{Action, Draft, Fill, Size};
 
 #[derive(Properties, PartialEq)]
 pub struct EditorsProps {
-    pub state: Rc<State>,
+    pub problem: Rc<Problem>,
+    /// The backprop view is open: the upstream gradient is editable too.
+    pub backprop: bool,
+    /// Cells being typed, by tensor and stored index.
+    pub drafts: Rc<BTreeMap<(Tensor, Vec<usize>), Draft>>,
     /// Field the core's error points at (its section is marked).
     pub error_field: Option<Field>,
     pub dispatch: Callback<Action>,
@@ -80,19 +85,19 @@ fn stepper(
 
 #[component]
 pub fn Editors(props: &EditorsProps) -> Html {
-    let s = &props.state;
-    let c = &s.config;
+    let c = &*props.problem;
     let dims = c.dims();
     let d = &props.dispatch;
     let transposed = c.op.is_transposed();
     let (channels, h, w) = c.input.dim();
     let (a, b, kh, kw) = c.weight.dim();
-    let filters = if transposed { b * c.groups } else { a };
+    let filters =
+        c.operation_geometry().map_or(if transposed { b * c.hyper.groups } else { a }, |g| g.output_shape()[0]);
     let section = |tensor: Tensor, title: String, tools: Html, field: Field| {
         let values: Rc<ArrayD<f64>> =
             Rc::new(grid::values(c, tensor).unwrap_or_else(|| ArrayD::zeros(ndarray::IxDyn(&[0]))));
         let drafts: Rc<Vec<(Vec<usize>, Draft)>> = Rc::new(
-            s.drafts.iter().filter(|((t, _), _)| *t == tensor).map(|((_, i), d)| (i.clone(), d.clone())).collect(),
+            props.drafts.iter().filter(|((t, _), _)| *t == tensor).map(|((_, i), d)| (i.clone(), d.clone())).collect(),
         );
         let invalid = props.error_field == Some(field);
         let on_probe = (tensor == Tensor::Input && !transposed).then(|| {
@@ -154,7 +159,7 @@ pub fn Editors(props: &EditorsProps) -> Html {
             if c.bias.is_some() {
                 { section(Tensor::Bias, format!("bias ({filters})"), fill_menu(Tensor::Bias, d, false), Field::Bias) }
             }
-            if c.view == View::Backprop && !transposed && c.output_shape().is_ok() {
+            if props.backprop && !transposed && c.output_shape().is_ok() {
                 { section(Tensor::GradOutput, "upstream gradient dY = dL/dy (default ones)".to_string(), fill_menu(Tensor::GradOutput, d, false), Field::GradOutput) }
             }
         </>

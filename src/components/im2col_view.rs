@@ -26,11 +26,11 @@ pub struct Im2colViewProps {
 pub fn Im2colView(props: &Im2colViewProps) -> Html {
     let m = &props.im2col;
     let g = &m.geometry;
-    let dims = g.params.dims;
+    let dims = g.dims;
     let Some([f, oi, oj]) = g.out_index_of(props.step) else {
         return html! { <p>{ "No steps." }</p> };
     };
-    let row = m.row_of([oi, oj]);
+    let row = oi * g.output[1] + oj;
     let (n_rows, n_cols) = m.patches.dim();
     let group_cols = m.group_columns(g.group_of_filter(f));
     // A window of rows around the current one keeps tall matrices responsive.
@@ -64,7 +64,7 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
                         cell.marks |= mark::COL;
                     }
                     // Zero of the block-diagonal W: channel outside filter ff's group.
-                    if m.column_parts(c).0 / g.in_per_group != g.group_of_filter(ff) {
+                    if m.column_parts(c).is_some_and(|(ch, _)| ch / g.in_per_group != g.group_of_filter(ff)) {
                         cell.marks |= mark::DIM;
                     }
                     cell
@@ -123,7 +123,7 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
     let on_product = jump(None);
     let column_names: Vec<String> = (0..n_cols)
         .map(|c| {
-            let (ch, [ti, tj]) = m.column_parts(c);
+            let (ch, [ti, tj]) = m.column_parts(c).unwrap_or_default();
             if dims == Dims::One { format!("c{ch} k{tj}") } else { format!("c{ch} ({ti},{tj})") }
         })
         .collect();

@@ -6,8 +6,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::conv::config::limits;
-use crate::conv::{Config, ConfigError, Dims, Field, Op, PaddingMode};
+use crate::conv::{Dims, Field, Hyper, Op, PaddingMode, Problem};
+use crate::document::{DocumentError, limits};
 use crate::state::{Action, PerAxisParam};
 
 #[derive(Properties, PartialEq)]
@@ -77,18 +77,13 @@ pub fn NumberField(props: &NumberFieldProps) -> Html {
     }
 }
 
-/// What the parameter panel shows: the parameters and the sizes the formula
-/// needs, not the tensors' values, so typing a number does not re-render it.
+/// What the parameter panel shows: the operation, its hyper-parameters and
+/// the sizes the formula needs, not the tensors' values, so typing a number
+/// does not re-render it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub op: Op,
-    pub stride: [usize; 2],
-    pub padding: [usize; 2],
-    pub dilation: [usize; 2],
-    pub output_padding: [usize; 2],
-    pub groups: usize,
-    pub padding_mode: PaddingMode,
-    pub flip: bool,
+    pub hyper: Hyper,
     pub bias: bool,
     /// `[H, W]` of the input.
     pub input: [usize; 2],
@@ -99,18 +94,12 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn of(c: &Config) -> Settings {
+    pub fn of(c: &Problem) -> Settings {
         let (_, h, w) = c.input.dim();
         let (_, _, kh, kw) = c.weight.dim();
         Settings {
             op: c.op,
-            stride: c.stride,
-            padding: c.padding,
-            dilation: c.dilation,
-            output_padding: c.output_padding,
-            groups: c.groups,
-            padding_mode: c.padding_mode,
-            flip: c.flip,
+            hyper: c.hyper,
             bias: c.bias.is_some(),
             input: [h, w],
             kernel: [kh, kw],
@@ -127,7 +116,7 @@ impl Settings {
 pub struct ParamsProps {
     pub settings: Settings,
     /// The core's verdict on the current parameters.
-    pub error: Option<ConfigError>,
+    pub error: Option<DocumentError>,
     pub dispatch: Callback<Action>,
 }
 
@@ -230,15 +219,15 @@ pub fn Params(props: &ParamsProps) -> Html {
                     <option value="2" selected={dims == Dims::Two}>{ "2D" }</option>
                 </select>
             </div>
-            { per_axis_row("stride", PerAxisParam::Stride, c.stride, 1, Field::Stride) }
-            { per_axis_row("padding", PerAxisParam::Padding, c.padding, 0, Field::Padding) }
-            { per_axis_row("dilation", PerAxisParam::Dilation, c.dilation, 1, Field::Dilation) }
+            { per_axis_row("stride", PerAxisParam::Stride, c.hyper.stride, 1, Field::Stride) }
+            { per_axis_row("padding", PerAxisParam::Padding, c.hyper.padding, 0, Field::Padding) }
+            { per_axis_row("dilation", PerAxisParam::Dilation, c.hyper.dilation, 1, Field::Dilation) }
             if transposed {
-                { per_axis_row("output_padding", PerAxisParam::OutputPadding, c.output_padding, 0, Field::OutputPadding) }
+                { per_axis_row("output_padding", PerAxisParam::OutputPadding, c.hyper.output_padding, 0, Field::OutputPadding) }
             }
             <div class={classes!("param", (error_field == Some(Field::Groups)).then_some("invalid"))}>
                 <span class="param-name">{ "groups" }</span>
-                <NumberField label="groups" value={c.groups} min={1} max={limits::CHANNELS}
+                <NumberField label="groups" value={c.hyper.groups} min={1} max={limits::CHANNELS}
                     invalid={error_field == Some(Field::Groups)} describedby={described(Field::Groups)} on_change={groups_cb} />
             </div>
             if !transposed {
@@ -246,12 +235,12 @@ pub fn Params(props: &ParamsProps) -> Html {
                     <label class="param-name" for="padding-mode">{ "padding mode" }</label>
                     <select id="padding-mode" onchange={on_mode}>
                         { for PaddingMode::ALL.iter().map(|m| html! {
-                            <option value={m.name()} selected={*m == c.padding_mode}>{ m.name() }</option>
+                            <option value={m.name()} selected={*m == c.hyper.padding_mode}>{ m.name() }</option>
                         }) }
                     </select>
                 </div>
                 <div class="param">
-                    <label class="check"><input type="checkbox" checked={c.flip} onchange={on_flip} />
+                    <label class="check"><input type="checkbox" checked={c.hyper.flip} onchange={on_flip} />
                         { " flip the kernel (true convolution)" }</label>
                 </div>
             }
@@ -292,7 +281,7 @@ pub fn Formula(props: &FormulaProps) -> Html {
     let rows = axes.into_iter().map(|(axis, name)| {
         let n = [h, w][axis];
         let k = [kh, kw][axis];
-        let (s, p, d, op) = (c.stride[axis], c.padding[axis], c.dilation[axis], c.output_padding[axis]);
+        let (s, p, d, op) = (c.hyper.stride[axis], c.hyper.padding[axis], c.hyper.dilation[axis], c.hyper.output_padding[axis]);
         let result = out.map_or_else(|| html! { <mtext>{ "invalid" }</mtext> }, |o| mn(o[axis + 1]));
         let out_name = if axis == 0 { "H_out" } else { "W_out" };
         if c.op.is_transposed() {

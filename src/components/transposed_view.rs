@@ -3,7 +3,7 @@
 //! the canvas to the output. Two other explanations run in step with the
 //! scatter: the direct convolution of the zero-inserted input with the flipped
 //! kernel, and the matrix form `C^T x`. Everything shown is read from the
-//! core's [`TransposedTrace`], [`ZeroInsertedConv`] and [`MatrixForm`].
+//! core's [`Transposed`] (each step on demand), [`ZeroInsertedConv`] and [`MatrixForm`].
 //!
 
 use std::rc::Rc;
@@ -13,14 +13,15 @@ use yew::prelude::*;
 use super::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch};
 use super::matrix::{Cell, Matrix, mark};
 use crate::conv::transposed::{CanvasRole, Placement, ScatterStep};
-use crate::conv::{ConvError, Dims, MatrixForm, TransposedTrace, ZeroInsertedConv, format};
+use crate::conv::{Dims, MatrixForm, Transposed, ZeroInsertedConv, format};
+use crate::results::Shown;
 use crate::state::{Action, Explain, Move};
 
 #[derive(Properties, PartialEq)]
 pub struct TransposedViewProps {
-    pub trace: Rc<TransposedTrace>,
-    pub zero_inserted: Option<Rc<ZeroInsertedConv>>,
-    pub matrix: Option<Result<Rc<MatrixForm>, ConvError>>,
+    pub trace: Rc<Transposed>,
+    pub zero_inserted: Option<Shown<ZeroInsertedConv>>,
+    pub matrix: Option<Shown<MatrixForm>>,
     pub step: usize,
     pub selected: Option<[usize; 3]>,
     pub explain: Explain,
@@ -49,8 +50,8 @@ fn op_sign(text: &'static str) -> Html {
 pub fn TransposedView(props: &TransposedViewProps) -> Html {
     let t = &props.trace;
     let g = &t.geometry;
-    let dims = g.params.dims;
-    let Some(step) = t.steps.get(props.step) else {
+    let dims = g.dims;
+    let Some(step) = t.step(props.step) else {
         return html! { <p>{ "No steps." }</p> };
     };
     let [c, i, j] = step.in_index;
@@ -103,11 +104,12 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
         .render();
 
     let (middle, into_output) = match props.explain {
-        Explain::Scatter => (scatter(t, props.step, step), "crop \u{2192}"),
+        Explain::Scatter => (scatter(t, props.step, &step), "crop \u{2192}"),
         Explain::ZeroInserted => {
-            (props.zero_inserted.as_deref().map(|z| zero_inserted(t, step, z)).unwrap_or_default(), "=")
+            let z = props.zero_inserted.clone().and_then(Result::ok);
+            (z.map(|z| zero_inserted(t, &step, &z)).unwrap_or_default(), "=")
         }
-        Explain::Matrix => (matrix_form(t, props.step, props.matrix.as_ref()), "crop \u{2192}"),
+        Explain::Matrix => (matrix_form(t, &step, props.step, props.matrix.as_ref()), "crop \u{2192}"),
     };
     let explanations = [
         (Explain::Scatter, "Scatter and sum"),
@@ -159,9 +161,9 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
 }
 
 /// The current step's scaled kernel copy and the canvas so far.
-fn scatter(t: &TransposedTrace, step_index: usize, step: &ScatterStep) -> Html {
+fn scatter(t: &Transposed, step_index: usize, step: &ScatterStep) -> Html {
     let g = &t.geometry;
-    let dims = g.params.dims;
+    let dims = g.dims;
     let c = step.in_index[0];
     let scaled_cell = |lead: &[usize], [a, b]: [usize; 2]| {
         let p = step.placements.iter().find(|p| p.weight_index == [lead[0], lead[1], a, b]);
@@ -192,10 +194,10 @@ fn scatter(t: &TransposedTrace, step_index: usize, step: &ScatterStep) -> Html {
 }
 
 /// The zero-inserted, padded input, the flipped kernel and their direct convolution.
-fn zero_inserted(t: &TransposedTrace, step: &ScatterStep, z: &ZeroInsertedConv) -> Html {
+fn zero_inserted(t: &Transposed, step: &ScatterStep, z: &ZeroInsertedConv) -> Html {
     let g = &t.geometry;
     let p = &g.params;
-    let dims = p.dims;
+    let dims = g.dims;
     let [c, i, j] = step.in_index;
     let (_, zh, zw) = z.input.dim();
     let input_cell = |lead: &[usize], pos: [usize; 2]| {
@@ -255,14 +257,11 @@ fn zero_inserted(t: &TransposedTrace, step: &ScatterStep, z: &ZeroInsertedConv) 
 }
 
 /// `C` with the current step's row, and `C^T x`: the canvas flattened.
-fn matrix_form(t: &TransposedTrace, step_index: usize, form: Option<&Result<Rc<MatrixForm>, ConvError>>) -> Html {
+fn matrix_form(t: &Transposed, step: &ScatterStep, step_index: usize, form: Option<&Shown<MatrixForm>>) -> Html {
     let m = match form {
         None => return Html::default(),
         Some(Err(e)) => return html! { <p class="hint too-large">{ e.to_string() }</p> },
         Some(Ok(m)) => m,
-    };
-    let Some(step) = t.steps.get(step_index) else {
-        return Html::default();
     };
     // Columns of C and entries of C^T x: the canvas cells, row-major (f, y, x).
     let columns: Vec<(usize, [usize; 2])> = t.canvas.indexed_iter().map(|((f, y, x), _)| (f, [y, x])).collect();
@@ -315,7 +314,7 @@ fn matrix_form(t: &TransposedTrace, step_index: usize, form: Option<&Result<Rc<M
                 { canvas_flat }
                 <p class="columns-legend">{ format!(
                     "column k of C and entry k of C\u{1D40}x are canvas cell k in row-major order ({})",
-                    if t.geometry.params.dims == Dims::Two { "filter, row, column" } else { "filter, column" }
+                    if t.geometry.dims == Dims::Two { "filter, row, column" } else { "filter, column" }
                 ) }</p>
             </div>
         </div>

@@ -1,6 +1,6 @@
 //! The sliding window: the padded input with the window outlined, the kernel,
 //! the output with the current cell marked, and the step's arithmetic.
-//! Everything shown is read from the core's [`ForwardTrace`].
+//! Everything shown is read from the core's [`Forward`], the step's terms on demand.
 
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -9,12 +9,12 @@ use yew::prelude::*;
 
 use super::grids::{data_index, legend};
 use super::matrix::{Cell, Matrix, mark};
-use crate::conv::{Dims, ForwardTrace, format};
+use crate::conv::{Dims, Forward, format};
 use crate::state::{Action, Move};
 
 #[derive(Properties, PartialEq)]
 pub struct WindowViewProps {
-    pub trace: Rc<ForwardTrace>,
+    pub forward: Rc<Forward>,
     pub step: usize,
     /// Input cell `[c, i, j]` under the pointer.
     pub probe: Option<[usize; 3]>,
@@ -23,10 +23,10 @@ pub struct WindowViewProps {
 
 #[component]
 pub fn WindowView(props: &WindowViewProps) -> Html {
-    let t = &props.trace;
+    let t = &props.forward;
     let g = &t.geometry;
-    let dims = g.params.dims;
-    let Some(step) = t.steps.get(props.step) else {
+    let dims = g.dims;
+    let Some(step) = t.step(props.step) else {
         return html! { <p>{ "No steps." }</p> };
     };
     let [f, oi, oj] = step.out_index;
@@ -92,7 +92,7 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
     let probe_taps: Vec<[usize; 4]> =
         feeds.iter().filter(|fd| fd.out_index[0] == f).flat_map(|fd| fd.weight_indices.clone()).collect();
     let kernel_cell = |cl: usize, tap: [usize; 2]| {
-        let term = t.term(props.step, cl, tap);
+        let term = step.term(g, cl, tap);
         let mut cell = Cell::new(data_index(dims, &[f, cl], tap), term.map_or(0.0, |t| t.w));
         cell.marks = mark::TAP;
         if let Some(term) = term {

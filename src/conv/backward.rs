@@ -9,15 +9,18 @@
 //!   cell: the correlation of the padded input with `dY`.
 //! - `grad_bias (F,)`: the sum of `dY` over positions.
 //!
-//! The backward pass is built from the forward trace's terms, so it is exactly
-//! the chain rule applied to what the sliding window computed.
+//! The three gradients are computed eagerly by walking every window once (the
+//! chain rule applied to what the sliding window computed); the terms behind
+//! any one gradient cell are answered on demand, from the window arithmetic
+//! of that cell alone.
 
 use ndarray::{Array1, Array3, Array4};
 
-use super::direct::{ForwardTrace, conv2d_trace};
+use super::direct::Forward;
 use super::error::ConvError;
 use super::format;
-use super::params::ConvParams;
+use super::index;
+use super::problem::Problem;
 
 /// One term of a `grad_input` cell: `dy[out_index] * w[weight_index]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,13 +52,11 @@ pub struct WeightGradTerm {
     pub dy: f64,
 }
 
-/// All three gradients with the terms behind every cell.
+/// All three gradients, and the terms behind any one cell on demand.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BackwardTrace {
-    /// The forward pass whose terms the gradients are built from.
-    pub forward: ForwardTrace,
-    /// `(F, C/groups, KH, KW)`: the forward weight, as given.
-    pub weight: Array4<f64>,
+pub struct Backward {
+    /// The forward pass the gradients flow back through.
+    pub forward: Forward,
     /// `(F, OH, OW)`.
     pub grad_output: Array3<f64>,
     /// `(C, H, W)`.
@@ -64,71 +65,116 @@ pub struct BackwardTrace {
     pub grad_weight: Array4<f64>,
     /// `(F,)`.
     pub grad_bias: Array1<f64>,
-    /// Terms of each `grad_input` cell, indexed by `(c*H + i)*W + j`.
-    pub input_terms: Vec<Vec<InputGradTerm>>,
-    /// Terms of each `grad_weight` cell, indexed row-major over `(F, C/groups, KH, KW)`.
-    pub weight_terms: Vec<Vec<WeightGradTerm>>,
 }
 
-/// Position `step` of a row-major walk over an array of `shape`, `None` past the end.
-fn unravel<const N: usize>(step: usize, shape: [usize; N]) -> Option<[usize; N]> {
-    if step >= shape.iter().product() {
-        return None;
+impl Backward {
+    /// Gradients of `F.conv2d(input, weight, bias, ...)` (with the padding
+    /// mode and `flip`) for the problem's upstream gradient (ones when it has none).
+    pub fn new(problem: &Problem) -> Result<Backward, ConvError> {
+        let forward = Forward::new(problem)?;
+        let grad_output = problem.grad_output_or_ones()?;
+        let g = &forward.geometry;
+        let [c_count, h, w] = g.input_shape();
+        let mut grad_input = Array3::zeros((c_count, h, w));
+        let mut grad_weight = Array4::zeros(forward.weight.raw_dim());
+        let mut grad_bias = Array1::zeros(g.out_channels);
+        let padded = &forward.padded;
+        // Every padded row/column maps to an input row/column (or to nothing,
+        // for zero padding): looked up once, not per product.
+        let rows: Vec<Option<usize>> = (0..g.padded[0]).map(|p| padded.source_along(0, p)).collect();
+        let cols: Vec<Option<usize>> = (0..g.padded[1]).map(|p| padded.source_along(1, p)).collect();
+        for ((f, oi, oj), &dy) in grad_output.indexed_iter() {
+            grad_bias[f] += dy;
+            let group_start = g.group_start(f);
+            for cl in 0..g.in_per_group {
+                let c = group_start + cl;
+                for ti in 0..g.kernel[0] {
+                    for tj in 0..g.kernel[1] {
+                        let [pi, pj] = g.padded_pos([oi, oj], [ti, tj]);
+                        let [ki, kj] = g.weight_tap([ti, tj]);
+                        grad_weight[[f, cl, ki, kj]] += padded.values[[c, pi, pj]] * dy;
+                        if let (Some(i), Some(j)) = (rows[pi], cols[pj]) {
+                            grad_input[[c, i, j]] += forward.weight[[f, cl, ki, kj]] * dy;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Backward { forward, grad_output, grad_input, grad_weight, grad_bias })
     }
-    let mut rest = step;
-    let mut index = [0; N];
-    for axis in (0..N).rev() {
-        index[axis] = rest % shape[axis];
-        rest /= shape[axis];
+
+    /// The forward weight `(F, C/groups, KH, KW)`.
+    pub fn weight(&self) -> &Array4<f64> {
+        &self.forward.weight
     }
-    Some(index)
-}
 
-/// The row-major position of `index` in an array of `shape` (inverse of [`unravel`]).
-fn ravel<const N: usize>(index: [usize; N], shape: [usize; N]) -> Option<usize> {
-    index.iter().zip(shape).try_fold(0, |flat, (&i, n)| (i < n).then_some(flat * n + i))
-}
+    fn input_shape(&self) -> [usize; 3] {
+        self.forward.geometry.input_shape()
+    }
 
-impl BackwardTrace {
+    fn weight_shape(&self) -> [usize; 4] {
+        self.forward.geometry.weight_shape()
+    }
+
     /// The `grad_input` cell `[c, i, j]` of player step `step` (row-major over `(C, H, W)`).
     pub fn input_cell(&self, step: usize) -> Option<[usize; 3]> {
-        let (c, h, w) = self.grad_input.dim();
-        unravel(step, [c, h, w])
+        index::unravel(step, self.input_shape())
     }
 
     /// The player step of `grad_input[c, i, j]`.
     pub fn input_step(&self, index: [usize; 3]) -> Option<usize> {
-        let (c, h, w) = self.grad_input.dim();
-        ravel(index, [c, h, w])
+        index::ravel(index, self.input_shape())
     }
 
     /// The `grad_weight` cell `[f, cl, ki, kj]` of player step `step` (row-major over `(F, C/groups, KH, KW)`).
     pub fn weight_cell(&self, step: usize) -> Option<[usize; 4]> {
-        let (f, c, kh, kw) = self.grad_weight.dim();
-        unravel(step, [f, c, kh, kw])
+        index::unravel(step, self.weight_shape())
     }
 
     /// The player step of `grad_weight[f, cl, ki, kj]`.
     pub fn weight_step(&self, index: [usize; 4]) -> Option<usize> {
-        let (f, c, kh, kw) = self.grad_weight.dim();
-        ravel(index, [f, c, kh, kw])
+        index::ravel(index, self.weight_shape())
     }
 
-    /// Terms of `grad_input[c, i, j]`.
-    pub fn input_terms_of(&self, [c, i, j]: [usize; 3]) -> &[InputGradTerm] {
-        let [h, w] = self.forward.geometry.input;
-        if c < self.forward.geometry.in_channels && i < h && j < w {
-            &self.input_terms[(c * h + i) * w + j]
-        } else {
-            &[]
+    /// Terms of `grad_input[c, i, j]`: one per window that read the cell (and
+    /// per copy of it that padding made), in step order.
+    pub fn input_terms_of(&self, in_index: [usize; 3]) -> Vec<InputGradTerm> {
+        let weight = &self.forward.weight;
+        let mut terms = Vec::new();
+        for feed in self.forward.feeds(in_index) {
+            let dy = self.grad_output[feed.out_index];
+            for weight_index in feed.weight_indices {
+                terms.push(InputGradTerm { out_index: feed.out_index, weight_index, dy, w: weight[weight_index] });
+            }
         }
+        terms
     }
 
-    /// Terms of `grad_weight[f, cl, ki, kj]`.
-    pub fn weight_terms_of(&self, index: [usize; 4]) -> &[WeightGradTerm] {
-        let (f, cg, kh, kw) = self.grad_weight.dim();
-        let [a, b, c, d] = index;
-        if a < f && b < cg && c < kh && d < kw { &self.weight_terms[((a * cg + b) * kh + c) * kw + d] } else { &[] }
+    /// Terms of `grad_weight[f, cl, ki, kj]`: one per window position `(OH, OW)`, row-major.
+    pub fn weight_terms_of(&self, index: [usize; 4]) -> Vec<WeightGradTerm> {
+        let g = &self.forward.geometry;
+        if self.weight_step(index).is_none() {
+            return Vec::new();
+        }
+        let [f, cl, ki, kj] = index;
+        let channel = g.group_start(f) + cl;
+        let tap = g.weight_tap([ki, kj]);
+        let [oh, ow] = g.output;
+        let mut terms = Vec::with_capacity(oh * ow);
+        for oi in 0..oh {
+            for oj in 0..ow {
+                let padded_pos = g.padded_pos([oi, oj], tap);
+                terms.push(WeightGradTerm {
+                    out_index: [f, oi, oj],
+                    channel,
+                    padded_pos,
+                    source: self.forward.padded.source(padded_pos),
+                    x: self.forward.padded.values[[channel, padded_pos[0], padded_pos[1]]],
+                    dy: self.grad_output[[f, oi, oj]],
+                });
+            }
+        }
+        terms
     }
 
     fn show_channels(&self) -> bool {
@@ -138,7 +184,7 @@ impl BackwardTrace {
 
     /// `dx[i,j] = dy[0,0]*w[1,1] + ... = 1*2 + ... = 3`.
     pub fn input_equation(&self, in_index: [usize; 3]) -> String {
-        let dims = self.forward.geometry.params.dims;
+        let dims = self.forward.geometry.dims;
         let ch = self.show_channels();
         let [c, i, j] = in_index;
         let lhs = format::label("dx", dims, ch.then_some(&[c][..]), [i, j]);
@@ -162,15 +208,15 @@ impl BackwardTrace {
             terms.iter().map(|t| format!("{}*{}", format::factor(t.dy), format::factor(t.w))).collect();
         format!(
             "{lhs} = {} = {} = {}",
-            symbols.join(" + "),
-            numbers.join(" + "),
+            format::sum(&symbols),
+            format::sum(&numbers),
             format::short(self.grad_input.get(in_index).copied().unwrap_or(0.0))
         )
     }
 
     /// `dw[ki,kj] = x[..]*dy[..] + ... = ...` (x indices in padded coordinates).
     pub fn weight_equation(&self, index: [usize; 4]) -> String {
-        let dims = self.forward.geometry.params.dims;
+        let dims = self.forward.geometry.dims;
         let ch = self.show_channels();
         let [f, cl, ki, kj] = index;
         let lhs = format::label("dw", dims, ch.then_some(&[f, cl][..]), [ki, kj]);
@@ -190,8 +236,8 @@ impl BackwardTrace {
             terms.iter().map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.dy))).collect();
         format!(
             "{lhs} = {} = {} = {}",
-            symbols.join(" + "),
-            numbers.join(" + "),
+            format::sum(&symbols),
+            format::sum(&numbers),
             format::short(self.grad_weight.get(index).copied().unwrap_or(0.0))
         )
     }
@@ -204,90 +250,32 @@ impl BackwardTrace {
             .flat_map(|i| (0..ow).map(move |j| [i, j]))
             .filter_map(|p| self.grad_output.get([f, p[0], p[1]]).map(|v| format::factor(*v)))
             .collect();
-        format!("{lhs} = {} = {}", values.join(" + "), format::short(self.grad_bias.get(f).copied().unwrap_or(0.0)))
+        format!("{lhs} = {} = {}", format::sum(&values), format::short(self.grad_bias.get(f).copied().unwrap_or(0.0)))
     }
-}
-
-/// Gradients of `F.conv2d(input, weight, bias, ...)` (with the module's padding
-/// mode and `flip`) for the upstream gradient `grad_output (F, OH, OW)`.
-pub fn conv2d_backward(
-    input: &Array3<f64>,
-    weight: &Array4<f64>,
-    bias: Option<&Array1<f64>>,
-    grad_output: &Array3<f64>,
-    params: &ConvParams,
-) -> Result<BackwardTrace, ConvError> {
-    let forward = conv2d_trace(input, weight, bias, params)?;
-    let g = forward.geometry;
-    let expected = g.output_shape();
-    let (gf, gh, gw) = grad_output.dim();
-    if [gf, gh, gw] != expected {
-        return Err(ConvError::GradOutputShape { expected: expected.to_vec(), got: vec![gf, gh, gw] });
-    }
-    let [h, w] = g.input;
-    let (wf, wc, kh, kw) = weight.dim();
-    let mut grad_input = Array3::zeros((g.in_channels, h, w));
-    let mut grad_weight = Array4::zeros((wf, wc, kh, kw));
-    let mut grad_bias = Array1::zeros(g.out_channels);
-    let mut input_terms = vec![Vec::new(); g.in_channels * h * w];
-    let mut weight_terms = vec![Vec::new(); wf * wc * kh * kw];
-    for step in &forward.steps {
-        let dy = grad_output[step.out_index];
-        grad_bias[step.out_index[0]] += dy;
-        for t in &step.terms {
-            let [f, cl, ki, kj] = t.weight_index;
-            grad_weight[t.weight_index] += t.x * dy;
-            weight_terms[((f * wc + cl) * kh + ki) * kw + kj].push(WeightGradTerm {
-                out_index: step.out_index,
-                channel: t.channel,
-                padded_pos: t.padded_pos,
-                source: t.source,
-                x: t.x,
-                dy,
-            });
-            if let Some([i, j]) = t.source {
-                grad_input[[t.channel, i, j]] += t.w * dy;
-                input_terms[(t.channel * h + i) * w + j].push(InputGradTerm {
-                    out_index: step.out_index,
-                    weight_index: t.weight_index,
-                    dy,
-                    w: t.w,
-                });
-            }
-        }
-    }
-    Ok(BackwardTrace {
-        forward,
-        weight: weight.clone(),
-        grad_output: grad_output.clone(),
-        grad_input,
-        grad_weight,
-        grad_bias,
-        input_terms,
-        weight_terms,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conv::Hyper;
     use ndarray::array;
 
     #[test]
     fn one_pixel_filter_seed() -> Result<(), ConvError> {
         // seeds/001, "Convolution Backpropagation": x of shape (3, 2, 2), a
         // 1x1 filter over 3 channels; grad_weight[c] = sum_ij x[c,i,j] * dy[i,j].
-        let x = Array3::from_shape_fn((3, 2, 2), |(c, i, j)| (c * 4 + i * 2 + j) as f64);
-        let w = array![[[[1.0]], [[2.0]], [[3.0]]]];
-        let dy = Array3::from_elem((1, 2, 2), 1.0);
-        let t = conv2d_backward(&x, &w, Some(&array![0.5]), &dy, &ConvParams::default())?;
+        let input = Array3::from_shape_fn((3, 2, 2), |(c, i, j)| (c * 4 + i * 2 + j) as f64);
+        let weight = array![[[[1.0]], [[2.0]], [[3.0]]]];
+        let problem = Problem { input, weight: weight.clone(), bias: Some(array![0.5]), ..Problem::default() };
+        let t = Backward::new(&problem)?;
         assert_eq!(t.grad_weight.iter().copied().collect::<Vec<_>>(), vec![6.0, 22.0, 38.0]);
         assert_eq!(t.grad_bias.to_vec(), vec![4.0]);
         assert_eq!(t.grad_input[[2, 1, 1]], 3.0);
         assert_eq!(t.bias_equation(0), "db = 1 + 1 + 1 + 1 = 4");
-        assert_eq!(t.weight, w);
+        assert_eq!(t.weight(), &weight);
+        assert_eq!(t.weight_terms_of([0, 2, 0, 0]).iter().map(|k| k.x).collect::<Vec<_>>(), vec![8., 9., 10., 11.]);
         // Out-of-range cells are no panic, just nothing to say.
-        assert_eq!(t.weight_terms_of([5, 0, 0, 0]), &[]);
+        assert_eq!(t.weight_terms_of([5, 0, 0, 0]), vec![]);
         assert!(t.input_equation([9, 9, 9]).ends_with("= 0 (no window covers this cell)"));
         assert_eq!(t.bias_equation(7), "db =  = 0");
         Ok(())
@@ -296,9 +284,9 @@ mod tests {
     #[test]
     fn player_steps_walk_the_gradients_row_major() -> Result<(), ConvError> {
         // grad_input (2, 2, 3), grad_weight (1, 2, 2, 2).
-        let x = Array3::from_elem((2, 2, 3), 1.0);
-        let w = Array4::from_elem((1, 2, 2, 2), 1.0);
-        let t = conv2d_backward(&x, &w, None, &Array3::from_elem((1, 1, 2), 1.0), &ConvParams::default())?;
+        let input = Array3::from_elem((2, 2, 3), 1.0);
+        let weight = Array4::from_elem((1, 2, 2, 2), 1.0);
+        let t = Backward::new(&Problem { input, weight, hyper: Hyper::default(), ..Problem::default() })?;
         assert_eq!(t.input_cell(0), Some([0, 0, 0]));
         assert_eq!(t.input_cell(4), Some([0, 1, 1]));
         assert_eq!(t.input_cell(11), Some([1, 1, 2]));
@@ -313,6 +301,8 @@ mod tests {
         }
         assert_eq!(t.input_step([0, 2, 0]), None);
         assert_eq!(t.weight_step([1, 0, 0, 0]), None);
+        // The middle column is read by both windows: dx = dy*w twice.
+        assert_eq!(t.input_terms_of([1, 0, 1]).len(), 2);
         Ok(())
     }
 }

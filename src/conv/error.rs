@@ -28,6 +28,8 @@ pub enum Field {
     OutputPadding,
     /// `padding_mode`: what the padding cells hold.
     PaddingMode,
+    /// `flip`: the kernel rotated 180 degrees (mathematical convolution).
+    Flip,
 }
 
 impl Field {
@@ -44,6 +46,7 @@ impl Field {
             Field::Groups => "groups",
             Field::OutputPadding => "output_padding",
             Field::PaddingMode => "padding_mode",
+            Field::Flip => "flip",
         }
     }
 }
@@ -259,6 +262,38 @@ pub enum ConvError {
         got: Vec<usize>,
     },
 
+    /// A hyper-parameter only a transposed convolution has, set on a direct one.
+    #[error("{name} applies to conv_transpose1d and conv_transpose2d only")]
+    TransposedOnly {
+        /// The parameter, e.g. `"output_padding"`.
+        name: &'static str,
+        /// The control to mark.
+        field: Field,
+    },
+
+    /// A hyper-parameter only a direct convolution has, set on a transposed one.
+    #[error("{name} applies to conv1d and conv2d only")]
+    DirectOnly {
+        /// The parameter, e.g. `"flip"`.
+        name: &'static str,
+        /// The control to mark.
+        field: Field,
+    },
+
+    /// A padding mode other than zeros on a transposed convolution (PyTorch's rule).
+    #[error("a transposed convolution supports only padding_mode \"zeros\", got \"{mode}\"")]
+    TransposedPaddingMode {
+        /// The mode's name, e.g. `"reflect"`.
+        mode: &'static str,
+    },
+
+    /// A result asked of the wrong operation (e.g. gradients of a transposed convolution).
+    #[error("this is not shown for {op}")]
+    WrongOp {
+        /// The problem's operation, e.g. `"conv_transpose2d"`.
+        op: &'static str,
+    },
+
     /// A size computation left `usize`.
     #[error("{what} overflows")]
     Overflow {
@@ -284,7 +319,10 @@ impl ConvError {
         match self {
             ConvError::ZeroParameter { field, .. }
             | ConvError::EmptyTensor { field, .. }
-            | ConvError::NotOneD { field, .. } => *field,
+            | ConvError::NotOneD { field, .. }
+            | ConvError::TransposedOnly { field, .. }
+            | ConvError::DirectOnly { field, .. } => *field,
+            ConvError::TransposedPaddingMode { .. } => Field::PaddingMode,
             ConvError::ZeroGroups | ConvError::GroupsDivide { .. } => Field::Groups,
             ConvError::WeightChannels { .. } => Field::Weight,
             // A dilated kernel that does not fit: the dilation is the likelier culprit.
@@ -295,7 +333,7 @@ impl ConvError {
             ConvError::OutputPadding { .. } => Field::OutputPadding,
             ConvError::BiasLength { .. } => Field::Bias,
             ConvError::GradOutputShape { .. } => Field::GradOutput,
-            ConvError::Overflow { .. } | ConvError::TooLarge { .. } => Field::Input,
+            ConvError::Overflow { .. } | ConvError::TooLarge { .. } | ConvError::WrongOp { .. } => Field::Input,
         }
     }
 }

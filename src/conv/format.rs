@@ -38,6 +38,23 @@ pub fn factor(v: f64) -> String {
     if s.starts_with('-') { format!("({s})") } else { s }
 }
 
+/// Terms an equation writes out before it elides the middle: a learner reads
+/// the pattern from the first ones and the last one, and a sum of 4,096
+/// products (a weight gradient at 64x64) would otherwise fill the screen.
+pub const SHOWN_TERMS: usize = 24;
+
+/// `a + b + c`, or for long sums `a + b + … + z` with the count of elided terms:
+/// `t0 + ... + t22 + … (4072 more) … + t4095`.
+pub fn sum(parts: &[String]) -> String {
+    if parts.len() <= SHOWN_TERMS {
+        return parts.join(" + ");
+    }
+    let head = &parts[..SHOWN_TERMS - 1];
+    let hidden = parts.len() - SHOWN_TERMS;
+    let last = parts.last().map(String::as_str).unwrap_or_default();
+    format!("{} + \u{2026} ({hidden} more) \u{2026} + {last}", head.join(" + "))
+}
+
 /// An index label such as `x[0,1]`, `w[1,0,2,1]` or (1D) `y[3]`: the
 /// channel indices (omitted when `channels` is `None`), then the row (2D
 /// only), then the column.
@@ -67,5 +84,10 @@ mod tests {
         assert_eq!(factor(-2.0), "(-2)");
         assert_eq!(full(0.1), "0.1");
         assert_eq!(full(-3.0), "-3");
+        let parts: Vec<String> = (0..30).map(|k| k.to_string()).collect();
+        assert_eq!(sum(&parts[..3]), "0 + 1 + 2");
+        let long = sum(&parts);
+        assert!(long.starts_with("0 + 1 + "), "{long}");
+        assert!(long.ends_with("22 + \u{2026} (6 more) \u{2026} + 29"), "{long}");
     }
 }

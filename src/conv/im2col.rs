@@ -8,13 +8,14 @@
 
 use std::ops::Range;
 
-use ndarray::{Array1, Array2, Array3, Array4};
+use ndarray::{Array1, Array2, Array3};
 
-use super::direct::check_bias;
 use super::error::ConvError;
 use super::format;
+use super::index;
 use super::padding::PaddedInput;
-use super::params::{ConvGeometry, ConvParams};
+use super::params::ConvGeometry;
+use super::problem::Problem;
 
 /// The three matrices of the im2col view and the reshaped result.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,28 +35,28 @@ pub struct Im2col {
 }
 
 impl Im2col {
-    /// Column of `(c, ti, tj)`: `(c*KH + ti)*KW + tj`.
-    pub fn column_of(&self, c: usize, tap: [usize; 2]) -> usize {
+    /// Column of `(c, ti, tj)`: row-major over `(C, KH, KW)`.
+    pub fn column_of(&self, c: usize, tap: [usize; 2]) -> Option<usize> {
         let [kh, kw] = self.geometry.kernel;
-        (c * kh + tap[0]) * kw + tap[1]
+        index::ravel([c, tap[0], tap[1]], [self.geometry.in_channels, kh, kw])
     }
 
     /// `(c, [ti, tj])` of a column (inverse of [`Self::column_of`]).
-    pub fn column_parts(&self, col: usize) -> (usize, [usize; 2]) {
+    pub fn column_parts(&self, col: usize) -> Option<(usize, [usize; 2])> {
         let [kh, kw] = self.geometry.kernel;
-        (col / (kh * kw), [(col / kw) % kh, col % kw])
+        let [c, ti, tj] = index::unravel(col, [self.geometry.in_channels, kh, kw])?;
+        Some((c, [ti, tj]))
     }
 
-    /// Row of output position `(oi, oj)`.
-    pub fn row_of(&self, pos: [usize; 2]) -> usize {
-        pos[0] * self.geometry.output[1] + pos[1]
+    /// Row of output position `(oi, oj)`: row-major over `(OH, OW)`.
+    pub fn row_of(&self, pos: [usize; 2]) -> Option<usize> {
+        index::ravel(pos, self.geometry.output)
     }
 
     /// The player step whose window is patch row `row`, multiplied by filter `f`'s column.
     pub fn step_of(&self, row: usize, f: usize) -> Option<usize> {
-        let [oh, ow] = self.geometry.output;
-        (row < oh * ow).then_some(())?;
-        self.geometry.step_of([f, row / ow, row % ow])
+        let [oi, oj] = index::unravel(row, self.geometry.output)?;
+        self.geometry.step_of([f, oi, oj])
     }
 
     /// Columns that belong to group `group`.
@@ -82,65 +83,73 @@ impl Im2col {
             parts.push(format::factor(b[f]));
         }
         let value = self.output[[f, row / ow, row % ow]];
-        format!("{} = {}", parts.join(" + "), format::short(value))
+        format!("{} = {}", format::sum(&parts), format::short(value))
     }
 }
 
-/// Builds the im2col matrices for `F.conv2d(input, weight, bias, ...)`.
-///
-/// input `(C, H, W)`, weight `(F, C/groups, KH, KW)`, bias `(F,)`.
-pub fn im2col(
-    input: &Array3<f64>,
-    weight: &Array4<f64>,
-    bias: Option<&Array1<f64>>,
-    params: &ConvParams,
-) -> Result<Im2col, ConvError> {
-    let (c, h, w) = input.dim();
-    let (f, cg, kh, kw) = weight.dim();
-    let g = params.geometry([c, h, w], [f, cg, kh, kw])?;
-    check_bias(bias, f)?;
-    let padded = PaddedInput::new(input, params.padding, params.padding_mode);
-    let [oh, ow] = g.output;
-    let cols = c * kh * kw;
+/// Largest patch matrix built: `OH*OW * C*KH*KW` entries (16 MB of f64).
+/// Beyond it the im2col view says so; the other views are unaffected.
+pub const PATCH_MATRIX_LIMIT: usize = 1 << 21;
 
-    // patches: (OH*OW, C*KH*KW), unfold's column order (c, ti, tj).
-    let patches = Array2::from_shape_fn((oh * ow, cols), |(row, col)| {
-        let (ch, [ti, tj]) = (col / (kh * kw), [(col / kw) % kh, col % kw]);
-        let (oi, oj) = (row / ow, row % ow);
-        padded.values
-            [[ch, oi * params.stride[0] + ti * params.dilation[0], oj * params.stride[1] + tj * params.dilation[1]]]
-    });
-
-    // weights: (C*KH*KW, F); row (c, ti, tj) of column f holds the kernel cell
-    // that meets window tap (ti, tj), or 0 when channel c is not in f's group.
-    let weights = Array2::from_shape_fn((cols, f), |(col, filter)| {
-        let (ch, tap) = (col / (kh * kw), [(col / kw) % kh, col % kw]);
-        let group_start = g.group_of_filter(filter) * g.in_per_group;
-        if (group_start..group_start + g.in_per_group).contains(&ch) {
-            let [ki, kj] = g.weight_tap(tap);
-            weight[[filter, ch - group_start, ki, kj]]
-        } else {
-            0.0
+impl Im2col {
+    /// Builds the im2col matrices for a direct convolution `problem`:
+    /// input `(C, H, W)`, weight `(F, C/groups, KH, KW)`, bias `(F,)`.
+    pub fn new(problem: &Problem) -> Result<Im2col, ConvError> {
+        let g = problem.conv_geometry()?;
+        let [c, _, _] = g.input_shape();
+        let [f, _, kh, kw] = g.weight_shape();
+        let [oh, ow] = g.output;
+        let cols = c * kh * kw;
+        let count = (oh * ow).saturating_mul(cols);
+        if count > PATCH_MATRIX_LIMIT {
+            return Err(ConvError::TooLarge { what: "the patch matrix", count, limit: PATCH_MATRIX_LIMIT });
         }
-    });
+        let params = &g.params;
+        let padded = PaddedInput::new(&problem.input, params.padding, params.padding_mode);
+        let (weight, bias) = (&problem.weight, problem.bias.as_ref());
 
-    // product: (OH*OW, C*KH*KW) . (C*KH*KW, F) = (OH*OW, F)
-    // (A plain loop, not ndarray's `dot`: it keeps the matrix-multiply kernels
-    // out of the wasm, and the sizes here are small.)
-    let product = Array2::from_shape_fn((oh * ow, f), |(row, filter)| {
-        (0..cols).map(|k| patches[[row, k]] * weights[[k, filter]]).sum::<f64>()
-    });
-    // output: (F, OH, OW) <- product^T reshaped, plus bias per filter.
-    let output = Array3::from_shape_fn((f, oh, ow), |(filter, oi, oj)| {
-        product[[oi * ow + oj, filter]] + bias.map_or(0.0, |b| b[filter])
-    });
-    Ok(Im2col { geometry: g, patches, weights, product, output, bias: bias.cloned() })
+        // patches: (OH*OW, C*KH*KW), unfold's column order (c, ti, tj).
+        let patches = Array2::from_shape_fn((oh * ow, cols), |(row, col)| {
+            let [ch, ti, tj] = index::unravel(col, [c, kh, kw]).unwrap_or_default();
+            let [pi, pj] = g.padded_pos([row / ow, row % ow], [ti, tj]);
+            padded.values[[ch, pi, pj]]
+        });
+
+        // weights: (C*KH*KW, F); row (c, ti, tj) of column f holds the kernel cell
+        // that meets window tap (ti, tj), or 0 when channel c is not in f's group.
+        let weights = Array2::from_shape_fn((cols, f), |(col, filter)| {
+            let [ch, ti, tj] = index::unravel(col, [c, kh, kw]).unwrap_or_default();
+            let group_start = g.group_start(filter);
+            if (group_start..group_start + g.in_per_group).contains(&ch) {
+                let [ki, kj] = g.weight_tap([ti, tj]);
+                weight[[filter, ch - group_start, ki, kj]]
+            } else {
+                0.0
+            }
+        });
+
+        // product: (OH*OW, C*KH*KW) . (C*KH*KW, F) = (OH*OW, F)
+        // (A plain loop over each filter's own group columns, not ndarray's
+        // `dot`: it keeps the matrix-multiply kernels out of the wasm, and skips
+        // the block-diagonal zeros.)
+        let per_group = g.terms_per_step();
+        let product = Array2::from_shape_fn((oh * ow, f), |(row, filter)| {
+            let start = g.group_of_filter(filter) * per_group;
+            (start..start + per_group).map(|k| patches[[row, k]] * weights[[k, filter]]).sum::<f64>()
+        });
+        // output: (F, OH, OW) <- product^T reshaped, plus bias per filter.
+        let output = Array3::from_shape_fn((f, oh, ow), |(filter, oi, oj)| {
+            product[[oi * ow + oj, filter]] + bias.map_or(0.0, |b| b[filter])
+        });
+        Ok(Im2col { geometry: g, patches, weights, product, output, bias: bias.cloned() })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::array;
+    use crate::conv::{Hyper, Op};
+    use ndarray::{Array4, array};
 
     #[test]
     #[rustfmt::skip]
@@ -149,7 +158,7 @@ mod tests {
         // zero-padded), W = [1, 0, -1]; Xhat is 5x3 and Xhat W = [-2, 2, 1, 2, 1].
         let x = array![[[0., 1., 2., -1., 1., -3., 0.]]];
         let w = array![[[[1., 0., -1.]]]];
-        let m = im2col(&x, &w, None, &ConvParams::default())?;
+        let m = Im2col::new(&Problem { op: Op::Conv1d, input: x, weight: w, ..Problem::default() })?;
         assert_eq!(m.patches, array![[ 0.,  1.,  2.],
                                      [ 1.,  2., -1.],
                                      [ 2., -1.,  1.],
@@ -165,15 +174,16 @@ mod tests {
 
     #[test]
     fn groups_make_a_block_diagonal_weight_matrix() -> Result<(), ConvError> {
-        let x = Array3::from_shape_fn((2, 3, 3), |(c, i, j)| (c * 9 + i * 3 + j) as f64);
-        let w = Array4::from_elem((2, 1, 2, 2), 1.0);
-        let params = ConvParams { groups: 2, ..Default::default() };
-        let m = im2col(&x, &w, None, &params)?;
+        let input = Array3::from_shape_fn((2, 3, 3), |(c, i, j)| (c * 9 + i * 3 + j) as f64);
+        let weight = Array4::from_elem((2, 1, 2, 2), 1.0);
+        let hyper = Hyper { groups: 2, ..Default::default() };
+        let m = Im2col::new(&Problem { input, weight, hyper, ..Problem::default() })?;
         assert_eq!(m.weights.dim(), (8, 2));
         assert_eq!(m.weights.column(0).to_vec(), vec![1., 1., 1., 1., 0., 0., 0., 0.]);
         assert_eq!(m.weights.column(1).to_vec(), vec![0., 0., 0., 0., 1., 1., 1., 1.]);
         assert_eq!(m.group_columns(1), 4..8);
-        assert_eq!(m.column_parts(m.column_of(1, [1, 0])), (1, [1, 0]));
+        assert_eq!(m.column_of(1, [1, 0]).and_then(|c| m.column_parts(c)), Some((1, [1, 0])));
+        assert_eq!(m.column_parts(8), None);
         Ok(())
     }
 }

@@ -66,6 +66,23 @@ impl PaddedInput {
         Some([i, j])
     }
 
+    /// The input index padded position `p` along `axis` (0: rows, 1: columns)
+    /// reads, or `None` for a zero of zero padding.
+    pub fn source_along(&self, axis: usize, p: usize) -> Option<usize> {
+        source_index(p, self.input[axis], self.padding[axis], self.mode)
+    }
+
+    /// The padded positions along `axis` (0: rows, 1: columns) that hold a
+    /// copy of input index `i`: one for zero padding, more where reflect,
+    /// replicate or circular padding repeats it. Ascending.
+    pub fn copies_of(&self, axis: usize, i: usize) -> Vec<usize> {
+        let (n, pad) = (self.input[axis], self.padding[axis]);
+        if self.mode == PaddingMode::Zeros {
+            return if i < n { vec![i + pad] } else { Vec::new() };
+        }
+        (0..n + 2 * pad).filter(|&p| source_index(p, n, pad, self.mode) == Some(i)).collect()
+    }
+
     /// Whether `pos` lies in the padding border (whatever value it holds).
     pub fn is_padding(&self, pos: [usize; 2]) -> bool {
         pos[0] < self.padding[0]
@@ -106,6 +123,10 @@ mod tests {
         assert!(p.is_padding([0, 1]));
         assert!(!p.is_padding([1, 1]));
         assert_eq!(p.source([0, 3]), Some([0, 1]));
+        assert_eq!(p.copies_of(0, 0), vec![0, 1]);
+        assert_eq!(p.copies_of(1, 1), vec![2, 3]);
+        let z = PaddedInput::new(&x, [1, 1], PaddingMode::Zeros);
+        assert_eq!((z.copies_of(0, 1), z.copies_of(0, 2)), (vec![2], vec![]));
         Ok(())
     }
 }

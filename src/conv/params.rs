@@ -6,8 +6,11 @@
 //!
 //! Axis order everywhere: per-axis arrays are `[height, width]`; 1D problems
 //! use height 1 with padding 0 and stride/dilation 1 on the height axis.
+//! The geometry owns every count the views step through and every index
+//! formula between them (window position, canvas position and their inverses).
 
 use super::error::{ConvError, Dims, Extent, Field, PerAxis, axis_name};
+use super::index;
 
 /// How the input is extended beyond its border (PyTorch's `padding_mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -39,33 +42,40 @@ impl PaddingMode {
     }
 }
 
-/// Parameters of a direct convolution (`F.conv1d` / `F.conv2d`).
+/// The hyper-parameters of every operation: one type for the direct and the
+/// transposed convolution, as PyTorch's keyword arguments.
+///
+/// Per-axis arrays are `[height, width]`; 1D problems keep the height axis
+/// inert (stride and dilation 1, padding and output_padding 0). Which op the
+/// numbers are for is the [`Problem`](super::Problem)'s business: the geometry
+/// functions check that the op-specific ones (`output_padding` for transposed,
+/// `padding_mode` and `flip` for direct) are left at their defaults elsewhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ConvParams {
-    /// 1D or 2D: only changes how sizes are written and what is validated.
-    pub dims: Dims,
-    /// Step of the window, `[sh, sw]`, each >= 1.
+pub struct Hyper {
+    /// Step of the window (transposed: distance between kernel copies), `[sh, sw]`, each >= 1.
     pub stride: [usize; 2],
-    /// Cells added on each side, `[ph, pw]` (top and bottom get `ph`).
+    /// Cells added on each side (transposed: cropped from each side), `[ph, pw]`.
     pub padding: [usize; 2],
     /// Spacing between kernel taps, `[dh, dw]`, each >= 1.
     pub dilation: [usize; 2],
+    /// Transposed only: extra cells kept at the bottom/right, each smaller than stride or dilation.
+    pub output_padding: [usize; 2],
     /// Channel groups; must divide both channel counts.
     pub groups: usize,
-    /// What the padding cells hold.
+    /// Direct only: what the padding cells hold.
     pub padding_mode: PaddingMode,
-    /// `true`: mathematical convolution, the kernel rotated by 180 degrees.
-    /// `false` (PyTorch's behaviour): cross-correlation.
+    /// Direct only. `true`: mathematical convolution, the kernel rotated by
+    /// 180 degrees; `false` (PyTorch's behaviour): cross-correlation.
     pub flip: bool,
 }
 
-impl Default for ConvParams {
+impl Default for Hyper {
     fn default() -> Self {
-        ConvParams {
-            dims: Dims::Two,
+        Hyper {
             stride: [1, 1],
             padding: [0, 0],
             dilation: [1, 1],
+            output_padding: [0, 0],
             groups: 1,
             padding_mode: PaddingMode::Zeros,
             flip: false,
@@ -73,41 +83,13 @@ impl Default for ConvParams {
     }
 }
 
-/// Parameters of a transposed convolution (`F.conv_transpose1d/2d`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TransposeParams {
-    /// 1D or 2D: only changes how sizes are written and what is validated.
-    pub dims: Dims,
-    /// Distance between the placed kernel copies, `[sh, sw]`, each >= 1.
-    pub stride: [usize; 2],
-    /// Cells cropped from each side of the full result, `[ph, pw]`.
-    pub padding: [usize; 2],
-    /// Extra cells kept at the bottom/right, each smaller than stride or dilation.
-    pub output_padding: [usize; 2],
-    /// Spacing between kernel taps, `[dh, dw]`, each >= 1.
-    pub dilation: [usize; 2],
-    /// Channel groups; must divide the input channels `C`.
-    pub groups: usize,
-}
-
-impl Default for TransposeParams {
-    fn default() -> Self {
-        TransposeParams {
-            dims: Dims::Two,
-            stride: [1, 1],
-            padding: [0, 0],
-            output_padding: [0, 0],
-            dilation: [1, 1],
-            groups: 1,
-        }
-    }
-}
-
 /// Every size of a direct convolution, validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ConvGeometry {
-    /// The parameters these sizes were computed from.
-    pub params: ConvParams,
+    /// 1D or 2D: only changes how sizes are written and what is validated.
+    pub dims: Dims,
+    /// The hyper-parameters these sizes were computed from.
+    pub params: Hyper,
     /// `C`: input channels.
     pub in_channels: usize,
     /// `F`: output channels (filters).
@@ -164,6 +146,17 @@ fn check_one_d(dims: Dims, height: usize, name: &'static str, field: Field) -> R
     Ok(())
 }
 
+/// The checks both operations share: positive stride and dilation, non-empty
+/// tensors, height 1 in 1D.
+fn check_common(hyper: &Hyper, dims: Dims, input: [usize; 3], weight: [usize; 4]) -> Result<(), ConvError> {
+    check_positive(hyper.stride, "stride", Field::Stride)?;
+    check_positive(hyper.dilation, "dilation", Field::Dilation)?;
+    check_nonempty(&input, "input", Field::Input)?;
+    check_nonempty(&weight, "weight", Field::Weight)?;
+    check_one_d(dims, input[1], "input", Field::Input)?;
+    check_one_d(dims, weight[2], "weight", Field::Weight)
+}
+
 /// `d * (k - 1) + 1`, the cells a dilated kernel axis covers.
 pub fn dilated_span(kernel: usize, dilation: usize) -> Result<usize, ConvError> {
     kernel
@@ -194,17 +187,15 @@ pub fn transposed_output_size(
     (out > 0).then_some(out)
 }
 
-impl ConvParams {
-    /// Validates the parameters against an input of shape `(C, H, W)` and a
-    /// weight of shape `(F, C/groups, KH, KW)`, and computes every size.
-    pub fn geometry(&self, input: [usize; 3], weight: [usize; 4]) -> Result<ConvGeometry, ConvError> {
-        let dims = self.dims;
-        check_positive(self.stride, "stride", Field::Stride)?;
-        check_positive(self.dilation, "dilation", Field::Dilation)?;
-        check_nonempty(&input, "input", Field::Input)?;
-        check_nonempty(&weight, "weight", Field::Weight)?;
-        check_one_d(dims, input[1], "input", Field::Input)?;
-        check_one_d(dims, weight[2], "weight", Field::Weight)?;
+impl Hyper {
+    /// Validates the hyper-parameters of a direct convolution against an
+    /// input of shape `(C, H, W)` and a weight of shape `(F, C/groups, KH, KW)`,
+    /// and computes every size.
+    pub fn conv_geometry(&self, dims: Dims, input: [usize; 3], weight: [usize; 4]) -> Result<ConvGeometry, ConvError> {
+        check_common(self, dims, input, weight)?;
+        if self.output_padding != [0, 0] {
+            return Err(ConvError::TransposedOnly { name: "output_padding", field: Field::OutputPadding });
+        }
         let [in_channels, h, w] = input;
         let [out_channels, weight_channels, kh, kw] = weight;
         check_groups(self.groups, in_channels, out_channels)?;
@@ -251,6 +242,7 @@ impl ConvParams {
             output[axis] = room / self.stride[axis] + 1;
         }
         Ok(ConvGeometry {
+            dims,
             params: *self,
             in_channels,
             out_channels,
@@ -263,91 +255,22 @@ impl ConvParams {
             output,
         })
     }
-}
 
-impl ConvGeometry {
-    /// `(F, OH, OW)`.
-    pub fn output_shape(&self) -> [usize; 3] {
-        [self.out_channels, self.output[0], self.output[1]]
-    }
-
-    /// Number of sliding-window steps: one per output cell, `F * OH * OW`.
-    pub fn steps(&self) -> usize {
-        self.out_channels * self.output[0] * self.output[1]
-    }
-
-    /// The step that computes output cell `(f, i, j)`: steps run over the
-    /// output in row-major order, filter by filter.
-    pub fn step_of(&self, out_index: [usize; 3]) -> Option<usize> {
-        let [f, i, j] = out_index;
-        (f < self.out_channels && i < self.output[0] && j < self.output[1])
-            .then(|| (f * self.output[0] + i) * self.output[1] + j)
-    }
-
-    /// The output cell `(f, i, j)` computed at `step` (inverse of [`Self::step_of`]).
-    pub fn out_index_of(&self, step: usize) -> Option<[usize; 3]> {
-        (step < self.steps()).then(|| {
-            let per_map = self.output[0] * self.output[1];
-            [step / per_map, (step % per_map) / self.output[1], step % self.output[1]]
-        })
-    }
-
-    /// Group of filter `f`.
-    pub fn group_of_filter(&self, f: usize) -> usize {
-        f / self.out_per_group
-    }
-
-    /// The kernel tap `(ki, kj)` of the weight that multiplies window cell
-    /// `(ti, tj)`: the same cell for cross-correlation, rotated by 180 degrees
-    /// when `flip` is set.
-    pub fn weight_tap(&self, tap: [usize; 2]) -> [usize; 2] {
-        if self.params.flip { [self.kernel[0] - 1 - tap[0], self.kernel[1] - 1 - tap[1]] } else { tap }
-    }
-
-    /// Terms of one output cell's sum: `C/groups * KH * KW`.
-    pub fn terms_per_step(&self) -> usize {
-        self.in_per_group * self.kernel[0] * self.kernel[1]
-    }
-}
-
-/// Every size of a transposed convolution, validated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TransposeGeometry {
-    /// The parameters these sizes were computed from.
-    pub params: TransposeParams,
-    /// `C`: channels of the transposed convolution's input.
-    pub in_channels: usize,
-    /// `F`: channels of its output, `weight.shape[1] * groups`.
-    pub out_channels: usize,
-    /// `C / groups`: input channels in each group.
-    pub in_per_group: usize,
-    /// `F / groups` (`weight.shape[1]`): output channels in each group.
-    pub out_per_group: usize,
-    /// `[H, W]` of the input.
-    pub input: [usize; 2],
-    /// `[KH, KW]` of the kernel.
-    pub kernel: [usize; 2],
-    /// `[d(KH-1)+1, d(KW-1)+1]`: cells one dilated kernel copy covers.
-    pub span: [usize; 2],
-    /// `[(H-1)s + d(k-1) + 1, ...]`: the uncropped result of placing every scaled kernel copy.
-    pub full: [usize; 2],
-    /// The grid drawn for the scatter view: the full result, plus the rows and
-    /// columns that `output_padding` adds beyond it when it exceeds `padding`.
-    pub canvas: [usize; 2],
-    /// `[(H-1)s - 2p + d(k-1) + output_padding + 1, ...]`.
-    pub output: [usize; 2],
-}
-
-impl TransposeParams {
-    /// Validates against an input `(C, H, W)` and a weight `(C, F/groups, KH, KW)`.
-    pub fn geometry(&self, input: [usize; 3], weight: [usize; 4]) -> Result<TransposeGeometry, ConvError> {
-        let dims = self.dims;
-        check_positive(self.stride, "stride", Field::Stride)?;
-        check_positive(self.dilation, "dilation", Field::Dilation)?;
-        check_nonempty(&input, "input", Field::Input)?;
-        check_nonempty(&weight, "weight", Field::Weight)?;
-        check_one_d(dims, input[1], "input", Field::Input)?;
-        check_one_d(dims, weight[2], "weight", Field::Weight)?;
+    /// Validates the hyper-parameters of a transposed convolution against an
+    /// input `(C, H, W)` and a weight `(C, F/groups, KH, KW)`, and computes every size.
+    pub fn transposed_geometry(
+        &self,
+        dims: Dims,
+        input: [usize; 3],
+        weight: [usize; 4],
+    ) -> Result<TransposeGeometry, ConvError> {
+        check_common(self, dims, input, weight)?;
+        if self.padding_mode != PaddingMode::Zeros {
+            return Err(ConvError::TransposedPaddingMode { mode: self.padding_mode.name() });
+        }
+        if self.flip {
+            return Err(ConvError::DirectOnly { name: "flip", field: Field::Flip });
+        }
         let [in_channels, h, w] = input;
         let [weight_in, out_per_group, kh, kw] = weight;
         if self.groups == 0 {
@@ -411,6 +334,7 @@ impl TransposeParams {
             });
         }
         Ok(TransposeGeometry {
+            dims,
             params: *self,
             in_channels,
             out_channels,
@@ -426,10 +350,134 @@ impl TransposeParams {
     }
 }
 
+impl ConvGeometry {
+    /// `(F, OH, OW)`.
+    pub fn output_shape(&self) -> [usize; 3] {
+        [self.out_channels, self.output[0], self.output[1]]
+    }
+
+    /// `(C, H, W)`.
+    pub fn input_shape(&self) -> [usize; 3] {
+        [self.in_channels, self.input[0], self.input[1]]
+    }
+
+    /// `(F, C/groups, KH, KW)`.
+    pub fn weight_shape(&self) -> [usize; 4] {
+        [self.out_channels, self.in_per_group, self.kernel[0], self.kernel[1]]
+    }
+
+    /// Number of sliding-window steps: one per output cell, `F * OH * OW`.
+    pub fn steps(&self) -> usize {
+        self.out_channels * self.output[0] * self.output[1]
+    }
+
+    /// The step that computes output cell `(f, i, j)`: steps run over the
+    /// output in row-major order, filter by filter.
+    pub fn step_of(&self, out_index: [usize; 3]) -> Option<usize> {
+        index::ravel(out_index, self.output_shape())
+    }
+
+    /// The output cell `(f, i, j)` computed at `step` (inverse of [`Self::step_of`]).
+    pub fn out_index_of(&self, step: usize) -> Option<[usize; 3]> {
+        index::unravel(step, self.output_shape())
+    }
+
+    /// Group of filter `f`.
+    pub fn group_of_filter(&self, f: usize) -> usize {
+        f / self.out_per_group
+    }
+
+    /// The first input channel of filter `f`'s group.
+    pub fn group_start(&self, f: usize) -> usize {
+        self.group_of_filter(f) * self.in_per_group
+    }
+
+    /// The kernel tap `(ki, kj)` of the weight that multiplies window cell
+    /// `(ti, tj)`: the same cell for cross-correlation, rotated by 180 degrees
+    /// when `flip` is set (rotation is its own inverse, so this also maps a
+    /// weight cell back to its window cell).
+    pub fn weight_tap(&self, tap: [usize; 2]) -> [usize; 2] {
+        if self.params.flip { [self.kernel[0] - 1 - tap[0], self.kernel[1] - 1 - tap[1]] } else { tap }
+    }
+
+    /// Position in the padded input of window tap `tap` at output position `out`:
+    /// `[oi*sh + ti*dh, oj*sw + tj*dw]`.
+    pub fn padded_pos(&self, out: [usize; 2], tap: [usize; 2]) -> [usize; 2] {
+        let p = &self.params;
+        [out[0] * p.stride[0] + tap[0] * p.dilation[0], out[1] * p.stride[1] + tap[1] * p.dilation[1]]
+    }
+
+    /// The output position whose window puts tap `tap` on padded position
+    /// `pos`, if any (inverse of [`Self::padded_pos`] for a fixed tap).
+    pub fn window_at(&self, pos: [usize; 2], tap: [usize; 2]) -> Option<[usize; 2]> {
+        let p = &self.params;
+        let mut out = [0; 2];
+        for axis in 0..2 {
+            let start = pos[axis].checked_sub(tap[axis] * p.dilation[axis])?;
+            if !start.is_multiple_of(p.stride[axis]) || start / p.stride[axis] >= self.output[axis] {
+                return None;
+            }
+            out[axis] = start / p.stride[axis];
+        }
+        Some(out)
+    }
+
+    /// Terms of one output cell's sum: `C/groups * KH * KW`.
+    pub fn terms_per_step(&self) -> usize {
+        self.in_per_group * self.kernel[0] * self.kernel[1]
+    }
+
+    /// Multiply-adds of the whole output: `F * OH * OW * C/groups * KH * KW`
+    /// (saturating: only compared against a cap).
+    pub fn products(&self) -> usize {
+        self.steps().saturating_mul(self.terms_per_step())
+    }
+}
+
+/// Every size of a transposed convolution, validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TransposeGeometry {
+    /// 1D or 2D: only changes how sizes are written and what is validated.
+    pub dims: Dims,
+    /// The hyper-parameters these sizes were computed from.
+    pub params: Hyper,
+    /// `C`: channels of the transposed convolution's input.
+    pub in_channels: usize,
+    /// `F`: channels of its output, `weight.shape[1] * groups`.
+    pub out_channels: usize,
+    /// `C / groups`: input channels in each group.
+    pub in_per_group: usize,
+    /// `F / groups` (`weight.shape[1]`): output channels in each group.
+    pub out_per_group: usize,
+    /// `[H, W]` of the input.
+    pub input: [usize; 2],
+    /// `[KH, KW]` of the kernel.
+    pub kernel: [usize; 2],
+    /// `[d(KH-1)+1, d(KW-1)+1]`: cells one dilated kernel copy covers.
+    pub span: [usize; 2],
+    /// `[(H-1)s + d(k-1) + 1, ...]`: the uncropped result of placing every scaled kernel copy.
+    pub full: [usize; 2],
+    /// The grid drawn for the scatter view: the full result, plus the rows and
+    /// columns that `output_padding` adds beyond it when it exceeds `padding`.
+    pub canvas: [usize; 2],
+    /// `[(H-1)s - 2p + d(k-1) + output_padding + 1, ...]`.
+    pub output: [usize; 2],
+}
+
 impl TransposeGeometry {
     /// `(F, OH, OW)`.
     pub fn output_shape(&self) -> [usize; 3] {
         [self.out_channels, self.output[0], self.output[1]]
+    }
+
+    /// `(C, H, W)`.
+    pub fn input_shape(&self) -> [usize; 3] {
+        [self.in_channels, self.input[0], self.input[1]]
+    }
+
+    /// `(F, CH, CW)`: the canvas the scatter view draws.
+    pub fn canvas_shape(&self) -> [usize; 3] {
+        [self.out_channels, self.canvas[0], self.canvas[1]]
     }
 
     /// Scatter steps: one per input cell `(c, i, j)`, in row-major order.
@@ -439,17 +487,17 @@ impl TransposeGeometry {
 
     /// The input cell `(c, i, j)` scattered at `step`.
     pub fn in_index_of(&self, step: usize) -> Option<[usize; 3]> {
-        (step < self.steps()).then(|| {
-            let per_map = self.input[0] * self.input[1];
-            [step / per_map, (step % per_map) / self.input[1], step % self.input[1]]
-        })
+        index::unravel(step, self.input_shape())
     }
 
     /// Step that scatters input cell `(c, i, j)`.
     pub fn step_of(&self, in_index: [usize; 3]) -> Option<usize> {
-        let [c, i, j] = in_index;
-        (c < self.in_channels && i < self.input[0] && j < self.input[1])
-            .then(|| (c * self.input[0] + i) * self.input[1] + j)
+        index::ravel(in_index, self.input_shape())
+    }
+
+    /// Group of input channel `c`.
+    pub fn group_of_channel(&self, c: usize) -> usize {
+        c / self.in_per_group
     }
 
     /// Canvas position `[y, x]` (uncropped) where input cell `(i, j)` places kernel tap `(ki, kj)`:
@@ -459,11 +507,31 @@ impl TransposeGeometry {
         [in_pos[0] * p.stride[0] + tap[0] * p.dilation[0], in_pos[1] * p.stride[1] + tap[1] * p.dilation[1]]
     }
 
+    /// The input position whose copy puts tap `tap` on canvas position `pos`,
+    /// if any (inverse of [`Self::canvas_pos`] for a fixed tap).
+    pub fn placer_of(&self, pos: [usize; 2], tap: [usize; 2]) -> Option<[usize; 2]> {
+        let p = &self.params;
+        let mut at = [0; 2];
+        for axis in 0..2 {
+            let start = pos[axis].checked_sub(tap[axis] * p.dilation[axis])?;
+            if !start.is_multiple_of(p.stride[axis]) || start / p.stride[axis] >= self.input[axis] {
+                return None;
+            }
+            at[axis] = start / p.stride[axis];
+        }
+        Some(at)
+    }
+
     /// The output cell `(oi, oj)` at canvas position `pos`, or `None` when padding crops it.
     pub fn crop(&self, pos: [usize; 2]) -> Option<[usize; 2]> {
         let oi = pos[0].checked_sub(self.params.padding[0]).filter(|&v| v < self.output[0])?;
         let oj = pos[1].checked_sub(self.params.padding[1]).filter(|&v| v < self.output[1])?;
         Some([oi, oj])
+    }
+
+    /// Multiply-adds of the whole scatter: `C*H*W * F/groups * KH * KW` (saturating).
+    pub fn products(&self) -> usize {
+        self.steps().saturating_mul(self.out_per_group).saturating_mul(self.kernel[0] * self.kernel[1])
     }
 }
 
@@ -471,60 +539,75 @@ impl TransposeGeometry {
 mod tests {
     use super::*;
 
+    const TWO: Dims = Dims::Two;
+
     #[test]
     fn seed_2d_geometry() -> Result<(), ConvError> {
         // seeds/000: 5x5 input, 3x3 kernel, stride 1, no padding -> 3x3.
-        let g = ConvParams::default().geometry([1, 5, 5], [1, 1, 3, 3])?;
+        let g = Hyper::default().conv_geometry(TWO, [1, 5, 5], [1, 1, 3, 3])?;
         assert_eq!(g.output, [3, 3]);
         assert_eq!(g.step_of([0, 1, 2]), Some(5));
         assert_eq!(g.out_index_of(5), Some([0, 1, 2]));
+        assert_eq!(g.padded_pos([1, 2], [2, 0]), [3, 2]);
+        assert_eq!(g.window_at([3, 2], [2, 0]), Some([1, 2]));
+        assert_eq!(g.window_at([0, 0], [1, 0]), None);
         Ok(())
     }
 
     #[test]
     fn seed_nchw_geometry() -> Result<(), ConvError> {
         // seeds/001: 32x32x3 input, one 5x5x3 filter, padding 2, stride 1 -> 32x32.
-        let params = ConvParams { padding: [2, 2], ..Default::default() };
-        let g = params.geometry([3, 32, 32], [1, 3, 5, 5])?;
+        let params = Hyper { padding: [2, 2], ..Default::default() };
+        let g = params.conv_geometry(TWO, [3, 32, 32], [1, 3, 5, 5])?;
         assert_eq!(g.output_shape(), [1, 32, 32]);
+        assert_eq!(g.products(), 32 * 32 * 75);
         Ok(())
     }
 
     #[test]
     fn kernel_too_large_names_the_numbers() {
-        let params = ConvParams { dilation: [2, 2], ..Default::default() };
-        let err = params.geometry([1, 4, 4], [1, 1, 3, 3]).unwrap_err();
+        let params = Hyper { dilation: [2, 2], ..Default::default() };
+        let err = params.conv_geometry(TWO, [1, 4, 4], [1, 1, 3, 3]).unwrap_err();
         assert_eq!(err.to_string(), "kernel 3x3 with dilation 2 spans 5x5, larger than the padded input 4x4");
         assert_eq!(err.field(), Field::Dilation);
     }
 
     #[test]
     fn rule_messages() {
-        let params = ConvParams { groups: 2, ..Default::default() };
+        let params = Hyper { groups: 2, ..Default::default() };
         assert_eq!(
-            params.geometry([3, 4, 4], [2, 1, 3, 3]).unwrap_err().to_string(),
+            params.conv_geometry(TWO, [3, 4, 4], [2, 1, 3, 3]).unwrap_err().to_string(),
             "groups 2 must divide in_channels 3"
         );
-        let params = ConvParams { padding: [3, 3], padding_mode: PaddingMode::Reflect, ..Default::default() };
+        let params = Hyper { padding: [3, 3], padding_mode: PaddingMode::Reflect, ..Default::default() };
         assert_eq!(
-            params.geometry([1, 3, 3], [1, 1, 3, 3]).unwrap_err().to_string(),
+            params.conv_geometry(TWO, [1, 3, 3], [1, 1, 3, 3]).unwrap_err().to_string(),
             "reflect padding 3 needs input size > 3, but the height is 3"
         );
-        let params = TransposeParams { output_padding: [2, 2], ..Default::default() };
+        let params = Hyper { output_padding: [2, 2], ..Default::default() };
         assert_eq!(
-            params.geometry([1, 3, 3], [1, 1, 3, 3]).unwrap_err().to_string(),
+            params.transposed_geometry(TWO, [1, 3, 3], [1, 1, 3, 3]).unwrap_err().to_string(),
             "output_padding 2 must be smaller than stride 1 or dilation 1 (on the height axis)"
         );
+        let err = params.conv_geometry(TWO, [1, 3, 3], [1, 1, 3, 3]).unwrap_err();
+        assert_eq!(err.to_string(), "output_padding applies to conv_transpose1d and conv_transpose2d only");
+        assert_eq!(err.field(), Field::OutputPadding);
+        let params = Hyper { flip: true, ..Default::default() };
+        let err = params.transposed_geometry(TWO, [1, 3, 3], [1, 1, 3, 3]).unwrap_err();
+        assert_eq!((err.to_string().as_str(), err.field()), ("flip applies to conv1d and conv2d only", Field::Flip));
+        let params = Hyper { padding_mode: PaddingMode::Circular, ..Default::default() };
+        let err = params.transposed_geometry(TWO, [1, 3, 3], [1, 1, 3, 3]).unwrap_err();
+        assert_eq!(err.to_string(), r#"a transposed convolution supports only padding_mode "zeros", got "circular""#);
     }
 
     #[test]
     fn huge_numbers_are_errors_not_panics() {
-        let params = ConvParams { padding: [usize::MAX, 0], ..Default::default() };
-        assert!(params.geometry([1, 3, 3], [1, 1, 3, 3]).is_err());
-        let params = ConvParams { dilation: [usize::MAX, 1], ..Default::default() };
-        assert!(params.geometry([1, 3, 3], [1, 1, 3, 3]).is_err());
-        let params = TransposeParams { stride: [usize::MAX, 1], ..Default::default() };
-        assert!(params.geometry([1, 3, 3], [1, 1, 3, 3]).is_err());
+        let params = Hyper { padding: [usize::MAX, 0], ..Default::default() };
+        assert!(params.conv_geometry(TWO, [1, 3, 3], [1, 1, 3, 3]).is_err());
+        let params = Hyper { dilation: [usize::MAX, 1], ..Default::default() };
+        assert!(params.conv_geometry(TWO, [1, 3, 3], [1, 1, 3, 3]).is_err());
+        let params = Hyper { stride: [usize::MAX, 1], ..Default::default() };
+        assert!(params.transposed_geometry(TWO, [1, 3, 3], [1, 1, 3, 3]).is_err());
         assert_eq!(conv_output_size(3, 5, 1, 0, 1), None);
         assert_eq!(transposed_output_size(1, 1, 1, 1, 1, 0), None);
     }
@@ -533,11 +616,14 @@ mod tests {
     fn transposed_seed_sizes() -> Result<(), ConvError> {
         // seeds/001: 2x2 input, 3x3 kernel, stride 2, pad 1 -> (2-1)*2 - 2 + 3 = 3
         // (the seed claims 4x4; PyTorch needs output_padding=1 for that).
-        let params = TransposeParams { stride: [2, 2], padding: [1, 1], ..Default::default() };
-        let g = params.geometry([1, 2, 2], [1, 1, 3, 3])?;
+        let params = Hyper { stride: [2, 2], padding: [1, 1], ..Default::default() };
+        let g = params.transposed_geometry(TWO, [1, 2, 2], [1, 1, 3, 3])?;
         assert_eq!(g.output, [3, 3]);
-        let params = TransposeParams { output_padding: [1, 1], ..params };
-        assert_eq!(params.geometry([1, 2, 2], [1, 1, 3, 3])?.output, [4, 4]);
+        assert_eq!(g.canvas_pos([1, 0], [2, 1]), [4, 1]);
+        assert_eq!(g.placer_of([4, 1], [2, 1]), Some([1, 0]));
+        assert_eq!(g.placer_of([3, 1], [2, 1]), None);
+        let params = Hyper { output_padding: [1, 1], ..params };
+        assert_eq!(params.transposed_geometry(TWO, [1, 2, 2], [1, 1, 3, 3])?.output, [4, 4]);
         assert_eq!(transposed_output_size(2, 3, 2, 1, 1, 1), Some(4));
         Ok(())
     }

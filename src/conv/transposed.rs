@@ -9,10 +9,11 @@
 
 use ndarray::{Array1, Array2, Array3, Array4};
 
-use super::direct::{check_bias, conv2d};
+use super::direct::Forward;
 use super::error::{ConvError, Dims};
 use super::format;
-use super::params::{ConvParams, TransposeGeometry, TransposeParams};
+use super::params::{Hyper, TransposeGeometry};
+use super::problem::Problem;
 
 /// One scaled kernel cell placed on the canvas.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,33 +58,115 @@ pub struct Contribution {
     pub w: f64,
 }
 
-/// Every number of the scatter view.
+/// The transposed convolution's whole result, and its steps on demand.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TransposedTrace {
+pub struct Transposed {
     /// Every size of the problem.
     pub geometry: TransposeGeometry,
+    /// `(C, H, W)`: the input whose cells scale the kernel.
+    pub input: Array3<f64>,
+    /// `(C, F/groups, KH, KW)`, as given.
+    pub weight: Array4<f64>,
     /// `(F, CH, CW)`: the sum of all placed copies, before cropping and bias.
     pub canvas: Array3<f64>,
     /// `(F, OH, OW)`: the result.
     pub output: Array3<f64>,
     /// `(F,)` bias added to every output cell after cropping, if any.
     pub bias: Option<Array1<f64>>,
-    /// One step per input cell, in the order of [`TransposeGeometry::step_of`].
-    pub steps: Vec<ScatterStep>,
-    /// Overlap list of each output cell, indexed by `(f*OH + oi)*OW + oj`.
-    pub contributions: Vec<Vec<Contribution>>,
 }
 
-impl TransposedTrace {
-    fn flat(&self, out_index: [usize; 3]) -> Option<usize> {
-        let [f, oi, oj] = out_index;
-        let [oh, ow] = self.geometry.output;
-        (f < self.geometry.out_channels && oi < oh && oj < ow).then_some((f * oh + oi) * ow + oj)
+impl Transposed {
+    /// Validates `problem` (a transposed convolution) and computes its canvas
+    /// and output: `F.conv_transpose2d(input, weight, bias, stride, padding,
+    /// output_padding, groups, dilation)`.
+    pub fn new(problem: &Problem) -> Result<Transposed, ConvError> {
+        let g = problem.transposed_geometry()?;
+        let (input, weight, bias) = (&problem.input, &problem.weight, problem.bias.as_ref());
+        let [f_count, ch, cw] = g.canvas_shape();
+        let mut canvas = Array3::zeros((f_count, ch, cw));
+        for ((c, i, j), &x) in input.indexed_iter() {
+            let group = g.group_of_channel(c);
+            for fl in 0..g.out_per_group {
+                let f = group * g.out_per_group + fl;
+                for ki in 0..g.kernel[0] {
+                    for kj in 0..g.kernel[1] {
+                        let [y, xx] = g.canvas_pos([i, j], [ki, kj]);
+                        canvas[[f, y, xx]] += x * weight[[c, fl, ki, kj]];
+                    }
+                }
+            }
+        }
+        // Crop by padding (output_padding cells beyond the full canvas stay 0 + bias).
+        let [ph, pw] = g.params.padding;
+        let [oh, ow] = g.output;
+        let output = Array3::from_shape_fn((f_count, oh, ow), |(f, oi, oj)| {
+            canvas[[f, oi + ph, oj + pw]] + bias.map_or(0.0, |b| b[f])
+        });
+        Ok(Transposed {
+            geometry: g,
+            input: input.clone(),
+            weight: weight.clone(),
+            canvas,
+            output,
+            bias: bias.cloned(),
+        })
     }
 
-    /// The overlap list of output cell `[f, oi, oj]` (empty when out of range).
-    pub fn contributions_of(&self, out_index: [usize; 3]) -> &[Contribution] {
-        self.flat(out_index).map_or(&[], |k| &self.contributions[k])
+    /// Input cell `step` scattering its scaled kernel copy: `F/groups * KH * KW` placements.
+    pub fn step(&self, step: usize) -> Option<ScatterStep> {
+        let g = &self.geometry;
+        let in_index = g.in_index_of(step)?;
+        let [c, i, j] = in_index;
+        let x = self.input[in_index];
+        let group = g.group_of_channel(c);
+        let mut placements = Vec::with_capacity(g.out_per_group * g.kernel[0] * g.kernel[1]);
+        for fl in 0..g.out_per_group {
+            for ki in 0..g.kernel[0] {
+                for kj in 0..g.kernel[1] {
+                    let canvas_pos = g.canvas_pos([i, j], [ki, kj]);
+                    let w = self.weight[[c, fl, ki, kj]];
+                    placements.push(Placement {
+                        f: group * g.out_per_group + fl,
+                        weight_index: [c, fl, ki, kj],
+                        canvas_pos,
+                        out_pos: g.crop(canvas_pos),
+                        w,
+                        product: x * w,
+                    });
+                }
+            }
+        }
+        Some(ScatterStep { in_index, x, placements })
+    }
+
+    /// The overlap list of output cell `[f, oi, oj]`, in scatter order (empty
+    /// when out of range). Found by inverting the placement arithmetic: under
+    /// each tap, at most one input cell of each channel reaches a canvas cell.
+    pub fn contributions_of(&self, [f, oi, oj]: [usize; 3]) -> Vec<Contribution> {
+        let g = &self.geometry;
+        if f >= g.out_channels || oi >= g.output[0] || oj >= g.output[1] {
+            return Vec::new();
+        }
+        let pos = [oi + g.params.padding[0], oj + g.params.padding[1]];
+        let (group, fl) = (f / g.out_per_group, f % g.out_per_group);
+        let mut list = Vec::new();
+        for c in group * g.in_per_group..(group + 1) * g.in_per_group {
+            for ki in 0..g.kernel[0] {
+                for kj in 0..g.kernel[1] {
+                    let Some([i, j]) = g.placer_of(pos, [ki, kj]) else { continue };
+                    let Some(step) = g.step_of([c, i, j]) else { continue };
+                    list.push(Contribution {
+                        step,
+                        in_index: [c, i, j],
+                        weight_index: [c, fl, ki, kj],
+                        x: self.input[[c, i, j]],
+                        w: self.weight[[c, fl, ki, kj]],
+                    });
+                }
+            }
+        }
+        list.sort_unstable_by_key(|k| k.step);
+        list
     }
 
     /// `y[2,3] = x[0,1]*w[2,1] + x[1,1]*w[0,1] = 3*2 + (-1)*1 = 5`.
@@ -91,7 +174,7 @@ impl TransposedTrace {
     /// Channel indices are written only when there is more than one channel.
     pub fn overlap_equation(&self, out_index: [usize; 3]) -> String {
         let g = &self.geometry;
-        let dims = g.params.dims;
+        let dims = g.dims;
         let show_channels = g.in_channels > 1 || g.out_channels > 1;
         let [f, oi, oj] = out_index;
         let ch = |c: &[usize]| {
@@ -122,17 +205,28 @@ impl TransposedTrace {
         if symbols.is_empty() {
             return format!("{y} = 0 (no kernel copy reaches this cell)");
         }
-        format!("{y} = {} = {} = {}", symbols.join(" + "), numbers.join(" + "), format::short(value))
+        format!("{y} = {} = {} = {}", format::sum(&symbols), format::sum(&numbers), format::short(value))
     }
 
     /// The canvas after scatter steps `0..=step`: `(F, CH, CW)`, the placed
     /// copies so far, so overlaps accumulate visibly as the player advances.
+    /// Costs the steps so far, like the scatter itself up to there.
     pub fn canvas_after(&self, step: usize) -> Array3<f64> {
-        let [ch, cw] = self.geometry.canvas;
-        let mut canvas = Array3::zeros((self.geometry.out_channels, ch, cw));
-        for s in self.steps.iter().take(step.saturating_add(1)) {
-            for p in &s.placements {
-                canvas[[p.f, p.canvas_pos[0], p.canvas_pos[1]]] += p.product;
+        let g = &self.geometry;
+        let [f_count, ch, cw] = g.canvas_shape();
+        let mut canvas = Array3::zeros((f_count, ch, cw));
+        let last = step.min(g.steps().saturating_sub(1));
+        for s in 0..=last {
+            let Some([c, i, j]) = g.in_index_of(s) else { break };
+            let x = self.input[[c, i, j]];
+            let group = g.group_of_channel(c);
+            for fl in 0..g.out_per_group {
+                for ki in 0..g.kernel[0] {
+                    for kj in 0..g.kernel[1] {
+                        let [y, xx] = g.canvas_pos([i, j], [ki, kj]);
+                        canvas[[group * g.out_per_group + fl, y, xx]] += x * self.weight[[c, fl, ki, kj]];
+                    }
+                }
             }
         }
         canvas
@@ -152,7 +246,7 @@ pub enum CanvasRole {
     Cropped,
 }
 
-impl TransposedTrace {
+impl Transposed {
     /// Whether canvas position `pos` is kept, kept as an `output_padding` cell, or cropped.
     pub fn canvas_role(&self, pos: [usize; 2]) -> CanvasRole {
         let g = &self.geometry;
@@ -171,15 +265,15 @@ impl TransposedTrace {
         [out_pos[0] + ph, out_pos[1] + pw]
     }
 
-    /// Input value `x[c, i, j]`, read from its scatter step.
+    /// Input value `x[c, i, j]`.
     pub fn input_value(&self, in_index: [usize; 3]) -> Option<f64> {
-        Some(self.steps.get(self.geometry.step_of(in_index)?)?.x)
+        self.input.get(in_index).copied()
     }
 
     /// The first output cell `[f, oi, oj]` the copy of `step` lands in, `None`
     /// when padding crops all of it.
     pub fn first_output_of(&self, step: usize) -> Option<[usize; 3]> {
-        self.steps.get(step)?.placements.iter().find_map(|p| p.out_pos.map(|[oi, oj]| [p.f, oi, oj]))
+        self.step(step)?.placements.iter().find_map(|p| p.out_pos.map(|[oi, oj]| [p.f, oi, oj]))
     }
 
     /// The output size worked out per axis (1D: the width only):
@@ -188,7 +282,7 @@ impl TransposedTrace {
         let g = &self.geometry;
         let p = &g.params;
         let axes: &[(usize, &str, &str)] =
-            if p.dims == Dims::Two { &[(0, "height", "H"), (1, "width", "W")] } else { &[(1, "width", "W")] };
+            if g.dims == Dims::Two { &[(0, "height", "H"), (1, "width", "W")] } else { &[(1, "width", "W")] };
         axes.iter()
             .map(|&(a, name, n)| {
                 format!(
@@ -207,85 +301,6 @@ impl TransposedTrace {
     }
 }
 
-fn prepare(
-    input: &Array3<f64>,
-    weight: &Array4<f64>,
-    bias: Option<&Array1<f64>>,
-    params: &TransposeParams,
-) -> Result<TransposeGeometry, ConvError> {
-    let (c, h, w) = input.dim();
-    let (wc, fg, kh, kw) = weight.dim();
-    let g = params.geometry([c, h, w], [wc, fg, kh, kw])?;
-    check_bias(bias, g.out_channels)?;
-    Ok(g)
-}
-
-/// `F.conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)`.
-///
-/// input `(C, H, W)`, weight `(C, F/groups, KH, KW)`, bias `(F,)` -> `(F, OH, OW)`.
-pub fn conv_transpose2d(
-    input: &Array3<f64>,
-    weight: &Array4<f64>,
-    bias: Option<&Array1<f64>>,
-    params: &TransposeParams,
-) -> Result<Array3<f64>, ConvError> {
-    Ok(conv_transpose2d_trace(input, weight, bias, params)?.output)
-}
-
-/// Like [`conv_transpose2d`], with every scatter step and overlap list.
-pub fn conv_transpose2d_trace(
-    input: &Array3<f64>,
-    weight: &Array4<f64>,
-    bias: Option<&Array1<f64>>,
-    params: &TransposeParams,
-) -> Result<TransposedTrace, ConvError> {
-    let g = prepare(input, weight, bias, params)?;
-    let [oh, ow] = g.output;
-    let [ch, cw] = g.canvas;
-    let mut canvas = Array3::zeros((g.out_channels, ch, cw));
-    let mut contributions = vec![Vec::new(); g.out_channels * oh * ow];
-    let mut steps = Vec::with_capacity(g.steps());
-    for c in 0..g.in_channels {
-        let group = c / g.in_per_group;
-        for i in 0..g.input[0] {
-            for j in 0..g.input[1] {
-                let step = steps.len();
-                let x = input[[c, i, j]];
-                let mut placements = Vec::with_capacity(g.out_per_group * g.kernel[0] * g.kernel[1]);
-                for fl in 0..g.out_per_group {
-                    let f = group * g.out_per_group + fl;
-                    for ki in 0..g.kernel[0] {
-                        for kj in 0..g.kernel[1] {
-                            let canvas_pos = g.canvas_pos([i, j], [ki, kj]);
-                            let out_pos = g.crop(canvas_pos);
-                            let w = weight[[c, fl, ki, kj]];
-                            let weight_index = [c, fl, ki, kj];
-                            canvas[[f, canvas_pos[0], canvas_pos[1]]] += x * w;
-                            if let Some([oi, oj]) = out_pos {
-                                contributions[(f * oh + oi) * ow + oj].push(Contribution {
-                                    step,
-                                    in_index: [c, i, j],
-                                    weight_index,
-                                    x,
-                                    w,
-                                });
-                            }
-                            placements.push(Placement { f, weight_index, canvas_pos, out_pos, w, product: x * w });
-                        }
-                    }
-                }
-                steps.push(ScatterStep { in_index: [c, i, j], x, placements });
-            }
-        }
-    }
-    // Crop by padding (output_padding cells beyond the full canvas stay 0 + bias).
-    let [ph, pw] = params.padding;
-    let output = Array3::from_shape_fn((g.out_channels, oh, ow), |(f, oi, oj)| {
-        canvas[[f, oi + ph, oj + pw]] + bias.map_or(0.0, |b| b[f])
-    });
-    Ok(TransposedTrace { geometry: g, canvas, output, bias: bias.cloned(), steps, contributions })
-}
-
 /// The transposed convolution as a direct convolution (the conv_arithmetic
 /// picture): stride-1 convolution with dilation `d` over the input with `s-1`
 /// zeros inserted between cells and `d(k-1) - p` zeros around it (cells are
@@ -300,53 +315,53 @@ pub struct ZeroInsertedConv {
     /// `(F, C/groups, KH, KW)`: `kernel[f, cl, a, b] = weight[g*C/groups + cl, f - g*F/groups, KH-1-a, KW-1-b]`.
     pub kernel: Array4<f64>,
     /// Stride 1, padding 0, the transposed convolution's dilation and groups.
-    pub params: ConvParams,
+    pub params: Hyper,
     /// `(F, OH, OW)`: equal to the transposed convolution's output.
     pub output: Array3<f64>,
 }
 
-/// Builds [`ZeroInsertedConv`] for a transposed convolution.
-pub fn zero_inserted_conv(
-    input: &Array3<f64>,
-    weight: &Array4<f64>,
-    bias: Option<&Array1<f64>>,
-    params: &TransposeParams,
-) -> Result<ZeroInsertedConv, ConvError> {
-    let g = prepare(input, weight, bias, params)?;
-    let mut size = [0; 2];
-    let mut edge = [0isize; 2];
-    for axis in 0..2 {
-        let reach = g.span[axis] - 1;
-        size[axis] = g.output[axis] + reach;
-        // Signed zero border: d(k-1) - p (sizes are small, validated above).
-        edge[axis] = reach as isize - params.padding[axis] as isize;
+impl ZeroInsertedConv {
+    /// Builds the zero-inserted form of a transposed convolution `problem`.
+    pub fn new(problem: &Problem) -> Result<ZeroInsertedConv, ConvError> {
+        let g = problem.transposed_geometry()?;
+        let (params, input, weight) = (&g.params, &problem.input, &problem.weight);
+        let mut size = [0; 2];
+        let mut edge = [0isize; 2];
+        for axis in 0..2 {
+            let reach = g.span[axis] - 1;
+            size[axis] = g.output[axis] + reach;
+            // Signed zero border: d(k-1) - p (sizes are small, validated above).
+            edge[axis] = reach as isize - params.padding[axis] as isize;
+        }
+        // Position t of the zero-inserted, padded grid holds input cell u/s when
+        // u = t - edge is a multiple of s inside the input.
+        let source_1d = |t: usize, axis: usize| -> Option<usize> {
+            let u = t as isize - edge[axis];
+            let s = params.stride[axis] as isize;
+            (u >= 0 && u % s == 0 && ((u / s) as usize) < g.input[axis]).then(|| (u / s) as usize)
+        };
+        let sources =
+            Array2::from_shape_fn((size[0], size[1]), |(t0, t1)| Some([source_1d(t0, 0)?, source_1d(t1, 1)?]));
+        let zero_inserted = Array3::from_shape_fn((g.in_channels, size[0], size[1]), |(c, t0, t1)| {
+            sources[[t0, t1]].map_or(0.0, |[i, j]| input[[c, i, j]])
+        });
+        let [kh, kw] = g.kernel;
+        let kernel = Array4::from_shape_fn((g.out_channels, g.in_per_group, kh, kw), |(f, cl, a, b)| {
+            let group = f / g.out_per_group;
+            weight[[group * g.in_per_group + cl, f % g.out_per_group, kh - 1 - a, kw - 1 - b]]
+        });
+        let conv_params = Hyper { dilation: params.dilation, groups: params.groups, ..Hyper::default() };
+        let direct = Problem {
+            op: problem.op.conv(),
+            input: zero_inserted,
+            weight: kernel,
+            bias: problem.bias.clone(),
+            hyper: conv_params,
+            grad_output: None,
+        };
+        let output = Forward::new(&direct)?.output;
+        Ok(ZeroInsertedConv { input: direct.input, sources, kernel: direct.weight, params: conv_params, output })
     }
-    // Position t of the zero-inserted, padded grid holds input cell u/s when
-    // u = t - edge is a multiple of s inside the input.
-    let source_1d = |t: usize, axis: usize| -> Option<usize> {
-        let u = t as isize - edge[axis];
-        let s = params.stride[axis] as isize;
-        (u >= 0 && u % s == 0 && ((u / s) as usize) < g.input[axis]).then(|| (u / s) as usize)
-    };
-    let sources = Array2::from_shape_fn((size[0], size[1]), |(t0, t1)| Some([source_1d(t0, 0)?, source_1d(t1, 1)?]));
-    let zero_inserted = Array3::from_shape_fn((g.in_channels, size[0], size[1]), |(c, t0, t1)| {
-        sources[[t0, t1]].map_or(0.0, |[i, j]| input[[c, i, j]])
-    });
-    let [kh, kw] = g.kernel;
-    let kernel = Array4::from_shape_fn((g.out_channels, g.in_per_group, kh, kw), |(f, cl, a, b)| {
-        let group = f / g.out_per_group;
-        weight[[group * g.in_per_group + cl, f % g.out_per_group, kh - 1 - a, kw - 1 - b]]
-    });
-    let conv_params = ConvParams {
-        dims: params.dims,
-        stride: [1, 1],
-        padding: [0, 0],
-        dilation: params.dilation,
-        groups: params.groups,
-        ..Default::default()
-    };
-    let output = conv2d(&zero_inserted, &kernel, bias, &conv_params)?;
-    Ok(ZeroInsertedConv { input: zero_inserted, sources, kernel, params: conv_params, output })
 }
 
 /// Largest matrix the matrix form builds: `rows * columns`.
@@ -366,49 +381,49 @@ pub struct MatrixForm {
     pub canvas: Array1<f64>,
 }
 
-/// Builds [`MatrixForm`], or [`ConvError::TooLarge`] past [`MATRIX_FORM_LIMIT`].
-pub fn matrix_form(
-    input: &Array3<f64>,
-    weight: &Array4<f64>,
-    params: &TransposeParams,
-) -> Result<MatrixForm, ConvError> {
-    let g = prepare(input, weight, None, params)?;
-    let [ch, cw] = g.canvas;
-    let rows = g.in_channels * g.input[0] * g.input[1];
-    let cols = g.out_channels * ch * cw;
-    let count = rows.saturating_mul(cols);
-    if count > MATRIX_FORM_LIMIT {
-        return Err(ConvError::TooLarge { what: "the matrix form", count, limit: MATRIX_FORM_LIMIT });
-    }
-    let mut matrix = Array2::zeros((rows, cols));
-    for c in 0..g.in_channels {
-        let group = c / g.in_per_group;
-        for i in 0..g.input[0] {
-            for j in 0..g.input[1] {
-                let row = (c * g.input[0] + i) * g.input[1] + j;
-                for fl in 0..g.out_per_group {
-                    let f = group * g.out_per_group + fl;
-                    for ki in 0..g.kernel[0] {
-                        for kj in 0..g.kernel[1] {
-                            let [y, x] = g.canvas_pos([i, j], [ki, kj]);
-                            matrix[[row, (f * ch + y) * cw + x]] = weight[[c, fl, ki, kj]];
+impl MatrixForm {
+    /// Builds the matrix form of a transposed convolution `problem`, or
+    /// [`ConvError::TooLarge`] past [`MATRIX_FORM_LIMIT`].
+    pub fn new(problem: &Problem) -> Result<MatrixForm, ConvError> {
+        let g = problem.transposed_geometry()?;
+        let (input, weight) = (&problem.input, &problem.weight);
+        let [ch, cw] = g.canvas;
+        let rows = g.in_channels * g.input[0] * g.input[1];
+        let cols = g.out_channels * ch * cw;
+        let count = rows.saturating_mul(cols);
+        if count > MATRIX_FORM_LIMIT {
+            return Err(ConvError::TooLarge { what: "the matrix form", count, limit: MATRIX_FORM_LIMIT });
+        }
+        let mut matrix = Array2::zeros((rows, cols));
+        for c in 0..g.in_channels {
+            let group = c / g.in_per_group;
+            for i in 0..g.input[0] {
+                for j in 0..g.input[1] {
+                    let row = (c * g.input[0] + i) * g.input[1] + j;
+                    for fl in 0..g.out_per_group {
+                        let f = group * g.out_per_group + fl;
+                        for ki in 0..g.kernel[0] {
+                            for kj in 0..g.kernel[1] {
+                                let [y, x] = g.canvas_pos([i, j], [ki, kj]);
+                                matrix[[row, (f * ch + y) * cw + x]] = weight[[c, fl, ki, kj]];
+                            }
                         }
                     }
                 }
             }
         }
+        let input_flat = Array1::from_iter(input.iter().copied());
+        // canvas: (F*CH*CW,) = C^T (F*CH*CW, C*H*W) . x (C*H*W,)
+        let canvas =
+            Array1::from_shape_fn(cols, |col| (0..rows).map(|row| matrix[[row, col]] * input_flat[row]).sum::<f64>());
+        Ok(MatrixForm { matrix, input: input_flat, canvas })
     }
-    let input_flat = Array1::from_iter(input.iter().copied());
-    // canvas: (F*CH*CW,) = C^T (F*CH*CW, C*H*W) . x (C*H*W,)
-    let canvas =
-        Array1::from_shape_fn(cols, |col| (0..rows).map(|row| matrix[[row, col]] * input_flat[row]).sum::<f64>());
-    Ok(MatrixForm { matrix, input: input_flat, canvas })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conv::error::Dims;
+    use crate::conv::Op;
     use ndarray::array;
 
     fn one_d(values: &[f64]) -> Array3<f64> {
@@ -423,18 +438,22 @@ mod tests {
         // -> [[10., 14., 37., 21., 33.]]
         let x = one_d(&[2., 3.]);
         let w = Array4::from_shape_vec((1, 1, 1, 3), vec![5., 7., 11.]).unwrap_or_default();
-        let params = TransposeParams { dims: Dims::One, stride: [1, 2], ..Default::default() };
-        let t = conv_transpose2d_trace(&x, &w, None, &params)?;
+        let hyper = Hyper { stride: [1, 2], ..Default::default() };
+        let problem = Problem { op: Op::ConvTranspose1d, input: x.clone(), weight: w, hyper, ..Problem::default() };
+        let t = Transposed::new(&problem)?;
         assert_eq!(t.output, one_d(&[10., 14., 37., 21., 33.]));
         assert_eq!(t.overlap_equation([0, 0, 2]), "y[2] = x[0]*w[2] + x[1]*w[0] = 2*11 + 3*5 = 37");
         assert_eq!(t.overlap_equation([0, 0, 9]), "", "out of range: nothing, no panic");
-        let m = matrix_form(&x, &w, &params)?;
+        let products = t.step(1).map(|s| s.placements.iter().map(|p| p.product).collect::<Vec<_>>());
+        assert_eq!(products, Some(vec![15., 21., 33.]));
+        assert_eq!(t.contributions_of([0, 0, 2]).iter().map(|k| k.step).collect::<Vec<_>>(), vec![0, 1]);
+        let m = MatrixForm::new(&problem)?;
         #[rustfmt::skip]
         let c = array![[5., 7., 11., 0., 0.],
                        [0., 0., 5., 7., 11.]];
         assert_eq!(m.matrix, c);
         assert_eq!(m.canvas.to_vec(), vec![10., 14., 37., 21., 33.]);
-        let z = zero_inserted_conv(&x, &w, None, &params)?;
+        let z = ZeroInsertedConv::new(&problem)?;
         // [0, 0, 2, 0, 3, 0, 0] with the kernel [11, 7, 5].
         assert_eq!(z.input, one_d(&[0., 0., 2., 0., 3., 0., 0.]));
         assert_eq!(z.kernel.iter().copied().collect::<Vec<_>>(), vec![11., 7., 5.]);
@@ -448,17 +467,12 @@ mod tests {
         // full canvas [1, 1, 3, 2, 2] cropped by 1 -> [1, 3, 2] and one extra cell -> [1, 3, 2, 2]
         let x = one_d(&[1., 2.]);
         let w = Array4::from_elem((1, 1, 1, 3), 1.0);
-        let params = TransposeParams {
-            dims: Dims::One,
-            stride: [1, 2],
-            padding: [0, 1],
-            output_padding: [0, 1],
-            ..Default::default()
-        };
-        let t = conv_transpose2d_trace(&x, &w, None, &params)?;
+        let hyper = Hyper { stride: [1, 2], padding: [0, 1], output_padding: [0, 1], ..Default::default() };
+        let problem = Problem { op: Op::ConvTranspose1d, input: x.clone(), weight: w, hyper, ..Problem::default() };
+        let t = Transposed::new(&problem)?;
         assert_eq!(t.output, one_d(&[1., 3., 2., 2.]));
         assert_eq!(t.canvas_after(0), one_d(&[1., 1., 1., 0., 0.]));
-        assert_eq!(zero_inserted_conv(&x, &w, None, &params)?.output, t.output);
+        assert_eq!(ZeroInsertedConv::new(&problem)?.output, t.output);
         // Canvas [1, 1, 3, 2, 2]: padding crops one cell on each side, and
         // output_padding keeps the last one back (output [1, 3, 2, 2]).
         let roles: Vec<CanvasRole> = (0..t.geometry.canvas[1]).map(|x| t.canvas_role([0, x])).collect();
@@ -476,8 +490,8 @@ mod tests {
         // Without padding the output_padding cell lies beyond the full result:
         // F.conv_transpose1d(torch.tensor([[1., 2.]]), torch.ones(1, 1, 3), stride=2, output_padding=1)
         // -> [[1., 1., 3., 2., 2., 0.]]
-        let beyond = TransposeParams { padding: [0, 0], ..params };
-        let t2 = conv_transpose2d_trace(&x, &w, None, &beyond)?;
+        let beyond = Problem { hyper: Hyper { padding: [0, 0], ..hyper }, ..problem };
+        let t2 = Transposed::new(&beyond)?;
         assert_eq!(t2.output, one_d(&[1., 1., 3., 2., 2., 0.]));
         assert_eq!(t2.canvas_role([0, 4]), CanvasRole::Kept([0, 4]));
         assert_eq!(t2.canvas_role([0, 5]), CanvasRole::Extra([0, 5]));

@@ -2,6 +2,8 @@
 //! tests compare every operation against these.
 #![allow(dead_code)]
 
+pub mod full_trace;
+
 use convscope::conv::PaddingMode;
 use ndarray::{Array1, Array3, Array4};
 

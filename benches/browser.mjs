@@ -1,0 +1,374 @@
+#!/usr/bin/env node
+// Browser benchmark for ConvScope: measures what a learner waits for, in Debian's
+// Chromium driven by playwright-core, and prints a markdown table. It is not a
+// test: it never fails on a slow number, it exits non-zero only if our page
+// cannot be loaded at all.
+//
+//   node benches/browser.mjs [--dist DIR] [--peer DIR] [--runs 7]
+//
+//   --dist  the built site to measure (default: dist/, from `trunk build --release`)
+//   --peer  ezyang's convolution-visualizer, built (its gh-pages branch), served at
+//           /convolution-visualizer/ because its pages use absolute paths there
+//           (default /work/peer/convolution-visualizer; rows skipped if absent)
+//   --runs  cold loads per app for the first-render rows (default 7)
+//
+// Rows (every time is measured inside the page with performance.now(), whose
+// origin is the navigation start, so Node<->browser latency is not counted):
+//   first render      cold load (fresh context, empty cache) to the first output
+//                     cell in the DOM: ours `[data-matrix="output"]`, the peer's
+//                     first <td> of its third grid (Output); then the ratio of medians.
+//   open              a `#config=` link with a generated problem (values -3..3, fixed
+//                     seed) to the current output cell (`aria-current="true"`);
+//                     "refused: ..." when the app shows a role="alert" instead.
+//   step (ArrowRight) keydown to the next animation frame after the current cell
+//                     moved (30 presses): the player's repaint.
+//   edit (weight)     `input` event of weight[0,0,0,0] to the next animation frame
+//                     after the view changed (DOM mutation in section.view or the
+//                     output, or a 2D canvas draw call), 20 edits alternating 1/2.
+//   JS heap / wasm memory  after the case is open and a forced GC: V8's used heap
+//                     (CDP Performance.getMetrics) and the wasm linear memory,
+//                     captured by wrapping WebAssembly.instantiate(Streaming).
+import http from 'node:http';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
+};
+const DIST = path.resolve(arg('dist', path.join(ROOT, 'dist')));
+const PEER = path.resolve(arg('peer', '/work/peer/convolution-visualizer'));
+const RUNS = Math.max(1, parseInt(arg('runs', '7'), 10) || 7);
+const PEER_PREFIX = '/convolution-visualizer/';
+const CASE_TIMEOUT = 30_000;
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm', // instantiateStreaming rejects any other type
+  '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.json': 'application/json',
+  '.png': 'image/png', '.ico': 'image/x-icon',
+};
+
+// One server for both apps so they pay the same (loopback) network cost.
+async function startServer(peer) {
+  const server = http.createServer(async (req, res) => {
+    let pathname;
+    try { pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { pathname = '/'; }
+    const [root, rel] = peer && pathname.startsWith(PEER_PREFIX)
+      ? [peer, pathname.slice(PEER_PREFIX.length)] : [DIST, pathname];
+    let file = path.join(root, rel);
+    if (file !== root && !file.startsWith(root + path.sep)) file = root + '/-'; // traversal: 404
+    try {
+      if ((await fs.stat(file)).isDirectory()) file = path.join(file, 'index.html');
+      const body = await fs.readFile(file);
+      res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => { server.closeAllConnections(); server.close(); } };
+}
+
+// --- in-page instruments (serialised into the page by addInitScript) ---------
+
+// Records performance.now() when each selector first matches. A MutationObserver
+// callback runs in the same task as the DOM change, so this is when the app put it there.
+function pageInstruments({ sels, wasm, canvas }) {
+  const marks = (window.__marks = {});
+  const pending = Object.entries(sels || {});
+  const mo = new MutationObserver(() => {
+    for (let i = pending.length - 1; i >= 0; i--) {
+      if (document.querySelector(pending[i][1])) { marks[pending[i][0]] = performance.now(); pending.splice(i, 1); }
+    }
+    if (!pending.length) mo.disconnect();
+  });
+  if (pending.length) mo.observe(document, { childList: true, subtree: true, attributes: true });
+  if (wasm) {
+    // Trunk 0.21's loader passes init()'s exports (memory included) in this event;
+    // other loaders keep no handle, so also catch the instance on its way out.
+    const keep = (r) => { const inst = r instanceof WebAssembly.Instance ? r : r && r.instance; if (inst && inst.exports.memory) window.__wasmMemory = inst.exports.memory; return r; };
+    for (const k of ['instantiate', 'instantiateStreaming']) {
+      const orig = WebAssembly[k];
+      if (orig) WebAssembly[k] = function (...a) { return orig.apply(this, a).then(keep); };
+    }
+    addEventListener('TrunkApplicationStarted', (e) => { const m = e.detail && e.detail.wasm && e.detail.wasm.memory; if (m) window.__wasmMemory = m; });
+  }
+  if (canvas) {
+    // A grid drawn on canvas changes no DOM node; count a draw call as a repaint.
+    window.__canvasDraw = () => {};
+    const P = CanvasRenderingContext2D.prototype;
+    for (const k of ['fillRect', 'fillText', 'putImageData', 'drawImage', 'stroke', 'fill', 'clearRect']) {
+      const orig = P[k];
+      P[k] = function (...a) { window.__canvasDraw(); return orig.apply(this, a); };
+    }
+  }
+}
+
+// --- helpers ----------------------------------------------------------------
+
+function mulberry32(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function makeDoc(c, hw, f, view) {
+  const rnd = mulberry32(c * 1000 + hw * 10 + f); // same numbers in every run and view
+  const t = (...dims) => dims.length ? Array.from({ length: dims[0] }, () => t(...dims.slice(1))) : Math.floor(rnd() * 7) - 3;
+  const doc = { input: t(c, hw, hw), weight: t(f, c, 3, 3), padding: 1 };
+  if (view !== 'forward') doc.view = view; // forward is the default: keep the link as a user would have it
+  return doc;
+}
+const hashOf = (doc) => '#config=' + encodeURIComponent(JSON.stringify(doc));
+const currentSel = (view) => view === 'backprop' ? '[data-matrix][aria-current="true"]' : '[data-matrix="output"][aria-current="true"]';
+
+class Timeout extends Error {}
+function withTimeout(promise, ms = CASE_TIMEOUT) {
+  let timer;
+  return Promise.race([promise, new Promise((_, no) => { timer = setTimeout(() => no(new Timeout('timeout')), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+const rows = [];
+function stats(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+  return { median: s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2, p95: at(0.95), min: s[0], max: s.at(-1), n: s.length };
+}
+function row(kase, metric, values, unit = 'ms') {
+  if (typeof values === 'string') return rows.push([kase, metric, values, '', '', '', '']);
+  if (!values.length) return rows.push([kase, metric, 'no data', '', '', '', '']);
+  const st = stats(values);
+  const f = (v) => `${v.toFixed(unit === 'MB' ? 2 : 1)} ${unit}`;
+  rows.push([kase, metric, f(st.median), f(st.p95), f(st.min), f(st.max), String(st.n)]);
+  return st;
+}
+
+// --- the run ----------------------------------------------------------------
+
+let browser, server;
+async function main() {
+  try { await fs.access(path.join(DIST, 'index.html')); } catch {
+    console.error(`${DIST}/index.html is missing: run \`trunk build --release\` first.`);
+    return 1;
+  }
+  let peer = PEER;
+  try { await fs.access(path.join(PEER, 'index.html')); } catch {
+    console.log(`notice: no peer at ${PEER} (index.html missing): peer rows skipped.`);
+    peer = null;
+  }
+  server = await startServer(peer);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--no-sandbox'],
+  });
+  const ours = `${server.url}/index.html`;
+
+  // A fresh context per page: cold cache, no localStorage (the peer restores state from it).
+  async function open(url, instruments, fn) {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+    try {
+      const page = await context.newPage();
+      await page.addInitScript(pageInstruments, instruments);
+      // 'commit': the marks are in-page; waiting for `load` would add the peer's
+      // external ribbon image (no network here) to nothing we report.
+      await page.goto(url, { waitUntil: 'commit' });
+      return await withTimeout(fn(page));
+    } finally {
+      await context.close().catch(() => {});
+    }
+  }
+  const waitMark = (page, names) =>
+    page.waitForFunction((ns) => ns.some((n) => window.__marks[n] !== undefined), names, { timeout: CASE_TIMEOUT, polling: 50 })
+      .then(() => page.evaluate(() => window.__marks));
+
+  // (a) first render, ours and the peer alternating so drift hits both alike.
+  const first = { ours: [], peer: [] };
+  const apps = [['ours', ours, '[data-matrix="output"]']];
+  if (peer) apps.push(['peer', `${server.url}${PEER_PREFIX}`, '.viewport > .grid-container:nth-of-type(3) td']);
+  for (let r = 0; r < RUNS; r++) {
+    for (const [who, url, sel] of apps) {
+      try {
+        const marks = await open(url, { sels: { cell: sel } }, (page) => waitMark(page, ['cell']));
+        first[who].push(marks.cell);
+      } catch (e) {
+        console.error(`first render ${who}, run ${r + 1}: ${e.message.split('\n')[0]}`);
+      }
+    }
+  }
+  if (!first.ours.length) {
+    console.error('our page never rendered an output cell: is dist/ a working build?');
+    return 1;
+  }
+  const a = row('default example (ours)', 'first render', first.ours);
+  if (peer) {
+    const b = row('default example (peer)', 'first render', first.peer);
+    if (b) row('default example', 'first render ratio ours/peer (medians)', `${(a.median / b.median).toFixed(2)}x`);
+  }
+
+  const cases = [
+    { c: 3, hw: 32, f: 8, views: ['forward', 'im2col', 'backprop'] },
+    { c: 3, hw: 64, f: 16, views: ['forward', 'im2col', 'backprop'] },
+  ];
+  const label = (k, view) => `${k.c}x${k.hw}x${k.hw}, ${k.f} filters 3x3, ${view}`;
+  // Opens a case; returns { page, refused } to fn, or the alert text if refused.
+  const openCase = (k, view, instruments, fn) =>
+    open(ours + hashOf(makeDoc(k.c, k.hw, k.f, view)),
+      { sels: { current: currentSel(view), alert: '[role="alert"]' }, ...instruments },
+      async (page) => {
+        const marks = await waitMark(page, ['current', 'alert']);
+        // Let a same-frame alert (a link refused, defaults shown) show up too.
+        await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 50))));
+        const alert = await page.locator('[role="alert"]').first();
+        if (await alert.count()) return { refused: (await alert.innerText()).replace(/\s+/g, ' ').trim().slice(0, 140) };
+        return fn ? fn(page, marks) : marks;
+      });
+  const runCase = async (name, metric, fn, unit) => {
+    try {
+      const r = await fn();
+      if (r && r.refused) row(name, metric, `refused: ${r.refused}`);
+      else row(name, metric, r, unit);
+    } catch (e) {
+      row(name, metric, e instanceof Timeout || /Timeout/i.test(e.message) ? 'timeout' : `error: ${e.message.split('\n')[0].slice(0, 100)}`);
+    }
+  };
+
+  // (b) opening a big problem from a link: 3 cold loads each.
+  for (const [k, views] of [[cases[0], ['forward']], [cases[1], cases[1].views]]) {
+    for (const view of views) {
+      await runCase(label(k, view), 'open link to current cell', async () => {
+        const times = [];
+        for (let r = 0; r < 3; r++) {
+          const m = await openCase(k, view, {});
+          if (m.refused) return m; // deterministic: no point in loading it again
+          times.push(m.current);
+        }
+        return times;
+      });
+    }
+  }
+
+  // (c) keyboard step repaint: 30 ArrowRight presses on the focused page body.
+  for (const k of cases) {
+    for (const view of k.views) {
+      await runCase(label(k, view), 'step (ArrowRight) to next frame', () => openCase(k, view, {}, async (page) => {
+        await page.click('header h1'); // focus the page, not a field (fields keep their arrows)
+        const times = [];
+        for (let i = 0; i < 30; i++) {
+          await page.evaluate((sel) => {
+            window.__step = new Promise((resolve) => {
+              const id = () => { const el = document.querySelector(sel); return el && `${el.dataset.matrix}[${el.dataset.index}]`; };
+              let t0 = null, before = null;
+              const mo = new MutationObserver(() => check());
+              const check = () => {
+                if (t0 === null || id() === before) return;
+                mo.disconnect();
+                requestAnimationFrame(() => resolve(performance.now() - t0));
+              };
+              // Capture on window runs before the app's own keydown listener on document.
+              window.addEventListener('keydown', (e) => { if (e.key === 'ArrowRight') { t0 = performance.now(); before = id(); } }, { capture: true, once: true });
+              mo.observe(document, { attributes: true, childList: true, subtree: true });
+              setTimeout(() => { mo.disconnect(); resolve(null); }, 5000);
+            });
+          }, currentSel(view));
+          await page.keyboard.press('ArrowRight');
+          const t = await page.evaluate(() => window.__step);
+          if (t === null) throw new Error(`press ${i + 1}: the current cell did not move`);
+          times.push(t);
+        }
+        return times;
+      }));
+    }
+  }
+
+  // (d) edit repaint: retype weight[0,0,0,0] 20 times, alternating so each edit changes the result.
+  const W = 'input[data-matrix="weight"][data-index="0,0,0,0"]';
+  for (const k of cases) {
+    for (const view of k.views) {
+      await runCase(label(k, view), 'edit weight to next frame', () => openCase(k, view, { canvas: true }, async (page) => {
+        const times = [];
+        let value = (await page.inputValue(W)).trim() === '1' ? 2 : 1;
+        for (let i = 0; i < 20; i++, value = 3 - value) {
+          await page.evaluate(() => {
+            window.__edit = new Promise((resolve) => {
+              let t0 = null;
+              const done = () => {
+                if (t0 === null) return;
+                t0 = null; // only the first change counts
+                mo.disconnect();
+                const start = window.__editStart;
+                requestAnimationFrame(() => resolve(performance.now() - start));
+              };
+              const mo = new MutationObserver((recs) => {
+                for (const r of recs) {
+                  const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+                  if (el && el.closest('section.view, [data-matrix="output"]')) return done();
+                }
+              });
+              window.__canvasDraw = () => done();
+              window.addEventListener('input', () => { t0 = window.__editStart = performance.now(); }, { capture: true, once: true });
+              mo.observe(document, { attributes: true, childList: true, subtree: true, characterData: true });
+              setTimeout(() => { mo.disconnect(); resolve(null); }, 5000);
+            });
+          });
+          await page.click(W);
+          await page.keyboard.press('Control+A');
+          await page.keyboard.type(String(value));
+          const t = await page.evaluate(() => window.__edit);
+          if (t === null) throw new Error(`edit ${i + 1}: the view did not change`);
+          times.push(t);
+        }
+        return times;
+      }));
+    }
+  }
+
+  // (e) memory with the case open, after a forced GC so garbage does not count.
+  for (const k of cases) {
+    for (const view of ['forward', 'backprop']) {
+      const heap = [], wasm = [];
+      let refused = null;
+      await runCase(label(k, view), 'JS heap used', async () => {
+        for (let r = 0; r < 3; r++) {
+          const m = await openCase(k, view, { wasm: true }, async (page) => {
+            const cdp = await page.context().newCDPSession(page);
+            await cdp.send('HeapProfiler.collectGarbage');
+            await cdp.send('Performance.enable');
+            const { metrics } = await cdp.send('Performance.getMetrics');
+            heap.push(metrics.find((x) => x.name === 'JSHeapUsedSize').value / 2 ** 20);
+            const bytes = await page.evaluate(() => window.__wasmMemory ? window.__wasmMemory.buffer.byteLength : null);
+            if (bytes !== null) wasm.push(bytes / 2 ** 20);
+          });
+          if (m && m.refused) return (refused = m);
+        }
+        return heap;
+      }, 'MB');
+      if (refused) row(label(k, view), 'wasm memory', `refused: ${refused.refused}`);
+      else row(label(k, view), 'wasm memory', wasm.length ? wasm : (heap.length ? 'not found' : 'no data'), 'MB');
+    }
+  }
+
+  console.log(`\nConvScope browser benchmark: dist=${DIST}, peer=${peer ?? '(none)'}, chromium ${browser.version()}\n`);
+  console.log('| case | metric | median | p95 | min | max | n |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`);
+  return 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (e) {
+  console.error(e);
+} finally {
+  await browser?.close().catch(() => {});
+  server?.close();
+}
+process.exit(code);

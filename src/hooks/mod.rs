@@ -1,0 +1,10 @@
+//! The app's side effects, one custom hook per file, each with its cleanup:
+//! the player's timer, the keyboard shortcuts, and the address bar.
+
+pub mod use_address_bar;
+pub mod use_keyboard;
+pub mod use_player;
+
+pub use use_address_bar::use_address_bar;
+pub use use_keyboard::use_keyboard;
+pub use use_player::use_player;

@@ -1,0 +1,55 @@
+//! Keyboard shortcuts for the player: arrows step, Space plays, Home/End
+//! jump, wherever the focus is, unless a field wants the key.
+
+use gloo::events::{EventListener, EventListenerOptions};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::state::{Action, Move, State};
+
+/// Whether the element that has the key keeps it: fields keep their keys;
+/// buttons, checkboxes and links keep Space (it presses them); the scrub
+/// slider gives the arrows to the player.
+fn target_keeps(e: &KeyboardEvent, key: &str) -> bool {
+    e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+        let tag = el.tag_name().to_ascii_lowercase();
+        let kind = el.get_attribute("type").unwrap_or_default();
+        let field = tag == "textarea" || tag == "select" || (tag == "input" && kind != "range" && kind != "checkbox");
+        let presses = tag == "button" || tag == "a" || kind == "checkbox";
+        field || (presses && (key == " " || key == "Spacebar"))
+    })
+}
+
+/// Installs the shortcuts on the document for the component's lifetime.
+#[hook]
+pub fn use_keyboard(dispatcher: UseReducerDispatcher<State>) {
+    use_effect_with((), move |_| {
+        let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+            // Not passive: Space and the arrows must not also scroll the page.
+            let options = EventListenerOptions::enable_prevent_default();
+            EventListener::new_with_options(&doc, "keydown", options, move |e| {
+                let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
+                if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                let key = e.key();
+                if target_keeps(e, &key) {
+                    return;
+                }
+                let action = match key.as_str() {
+                    "ArrowRight" => Action::Step(Move::Next),
+                    "ArrowLeft" => Action::Step(Move::Prev),
+                    "Home" => Action::Step(Move::First),
+                    "End" => Action::Step(Move::Last),
+                    " " | "Spacebar" => Action::TogglePlay,
+                    _ => return,
+                };
+                e.prevent_default();
+                dispatcher.dispatch(action);
+            })
+        });
+        move || drop(listener)
+    });
+}

@@ -1,0 +1,113 @@
+//! Everything the views display, computed by the core from the problem.
+//! The app memoises one [`Results`] on the [`Problem`] alone, so stepping,
+//! switching views and hovering never recompute; each whole result is
+//! computed the first time a view asks for it, then kept until the next edit.
+
+use std::cell::OnceCell;
+use std::rc::Rc;
+
+use crate::conv::{Backward, ConvError, Forward, Im2col, MatrixForm, Problem, Transposed, ZeroInsertedConv};
+use crate::document::{self, DocumentError};
+
+/// A result, or why this view cannot show it (e.g. a matrix too large to draw).
+pub type Shown<T> = Result<Rc<T>, ConvError>;
+
+/// The results of one problem, each computed on first use.
+#[derive(Debug)]
+pub struct Results {
+    problem: Rc<Problem>,
+    /// Why nothing can be computed: the core's message, with the field to mark.
+    pub error: Option<DocumentError>,
+    forward: OnceCell<Shown<Forward>>,
+    im2col: OnceCell<Shown<Im2col>>,
+    backward: OnceCell<Shown<Backward>>,
+    transposed: OnceCell<Shown<Transposed>>,
+    zero_inserted: OnceCell<Shown<ZeroInsertedConv>>,
+    matrix: OnceCell<Shown<MatrixForm>>,
+}
+
+impl PartialEq for Results {
+    /// The same results exactly when they are of the same problem.
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.problem, &other.problem) || self.problem == other.problem
+    }
+}
+
+impl Results {
+    /// Checks `problem` against the caps and rules; computes nothing yet.
+    pub fn new(problem: Rc<Problem>) -> Results {
+        Results {
+            error: document::validate(&problem).err(),
+            problem,
+            forward: OnceCell::new(),
+            im2col: OnceCell::new(),
+            backward: OnceCell::new(),
+            transposed: OnceCell::new(),
+            zero_inserted: OnceCell::new(),
+            matrix: OnceCell::new(),
+        }
+    }
+
+    /// The problem these are the results of.
+    pub fn problem(&self) -> &Problem {
+        &self.problem
+    }
+
+    fn get<T>(&self, cell: &OnceCell<Shown<T>>, make: fn(&Problem) -> Result<T, ConvError>) -> Option<Shown<T>> {
+        if self.error.is_some() {
+            return None;
+        }
+        Some(cell.get_or_init(|| make(&self.problem).map(Rc::new)).clone())
+    }
+
+    /// The sliding window's output and steps (direct convolutions).
+    pub fn forward(&self) -> Option<Shown<Forward>> {
+        self.get(&self.forward, Forward::new)
+    }
+
+    /// im2col's matrices (direct convolutions; an error past the size cap).
+    pub fn im2col(&self) -> Option<Shown<Im2col>> {
+        self.get(&self.im2col, Im2col::new)
+    }
+
+    /// The three gradients (direct convolutions).
+    pub fn backward(&self) -> Option<Shown<Backward>> {
+        self.get(&self.backward, Backward::new)
+    }
+
+    /// The scatter (transposed convolutions).
+    pub fn transposed(&self) -> Option<Shown<Transposed>> {
+        self.get(&self.transposed, Transposed::new)
+    }
+
+    /// The zero-inserted direct convolution (transposed convolutions).
+    pub fn zero_inserted(&self) -> Option<Shown<ZeroInsertedConv>> {
+        self.get(&self.zero_inserted, ZeroInsertedConv::new)
+    }
+
+    /// The matrix form (transposed convolutions; an error past the size cap).
+    pub fn matrix(&self) -> Option<Shown<MatrixForm>> {
+        self.get(&self.matrix, MatrixForm::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conv::Hyper;
+
+    #[test]
+    fn each_view_gets_its_results_once() {
+        let r = Results::new(Rc::new(Problem::default()));
+        let first = r.forward().and_then(Result::ok).expect("forward");
+        let again = r.forward().and_then(Result::ok).expect("forward");
+        assert!(Rc::ptr_eq(&first, &again), "computed once, then kept");
+        assert_eq!(r.backward().and_then(Result::ok).map(|b| b.grad_bias.len()), Some(1));
+        assert!(r.im2col().is_some_and(|m| m.is_ok()));
+        assert!(r.transposed().is_some_and(|t| t.is_err()), "a direct problem has no scatter");
+        let bad = Problem { hyper: Hyper { dilation: [3, 3], ..Hyper::default() }, ..Problem::default() };
+        let r = Results::new(Rc::new(bad));
+        assert_eq!(r.error.as_ref().map(|e| e.path.as_str()), Some("dilation"));
+        assert!(r.forward().is_none());
+    }
+}

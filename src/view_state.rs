@@ -1,0 +1,119 @@
+//! What the learner looks at, as opposed to the problem they set: the view,
+//! how it explains, the gradient in focus and the player's step. The
+//! configuration document carries it beside the [`Problem`](crate::conv::Problem)
+//! so a link reopens exactly this screen.
+
+/// The panel shown first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum View {
+    /// `"forward"`: the sliding window of the direct convolution.
+    #[default]
+    Forward,
+    /// `"im2col"`: the direct convolution as one matrix product.
+    Im2col,
+    /// `"transposed"`: the transposed convolution as a scatter of kernel copies.
+    Transposed,
+    /// `"backprop"`: the gradients of the direct convolution.
+    Backprop,
+    /// `"image"`: the image panel.
+    Image,
+    /// `"export"`: the export panel.
+    Export,
+}
+
+impl View {
+    /// Every view, in the order the configuration document lists them.
+    pub const ALL: [View; 6] =
+        [View::Forward, View::Im2col, View::Transposed, View::Backprop, View::Image, View::Export];
+
+    /// The configuration document's name for this view.
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Forward => "forward",
+            View::Im2col => "im2col",
+            View::Transposed => "transposed",
+            View::Backprop => "backprop",
+            View::Image => "image",
+            View::Export => "export",
+        }
+    }
+}
+
+/// How the transposed-convolution view explains the numbers (document key `explain`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Explain {
+    /// `"scatter"`: scaled kernel copies placed at stride offsets, overlaps summed.
+    #[default]
+    Scatter,
+    /// `"zero_inserted"`: a direct convolution over the zero-inserted input with the flipped kernel.
+    ZeroInserted,
+    /// `"matrix"`: `C^T x`, the transpose of the direct convolution's matrix.
+    Matrix,
+}
+
+impl Explain {
+    /// Every explanation, in the order the view offers them.
+    pub const ALL: [Explain; 3] = [Explain::Scatter, Explain::ZeroInserted, Explain::Matrix];
+
+    /// The document's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Explain::Scatter => "scatter",
+            Explain::ZeroInserted => "zero_inserted",
+            Explain::Matrix => "matrix",
+        }
+    }
+}
+
+/// The gradient the backprop view steps through (document key `gradient`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum GradFocus {
+    /// `"input"`: `grad_input (C, H, W)`.
+    #[default]
+    Input,
+    /// `"weight"`: `grad_weight (F, C/groups, KH, KW)`.
+    Weight,
+    /// `"bias"`: `grad_bias (F,)`.
+    Bias,
+}
+
+impl GradFocus {
+    /// Every gradient, in the order the view offers them.
+    pub const ALL: [GradFocus; 3] = [GradFocus::Input, GradFocus::Weight, GradFocus::Bias];
+
+    /// The document's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            GradFocus::Input => "input",
+            GradFocus::Weight => "weight",
+            GradFocus::Bias => "bias",
+        }
+    }
+}
+
+/// The UI's half of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ViewState {
+    /// The view shown.
+    pub view: View,
+    /// How the transposed-convolution view explains the numbers.
+    pub explain: Explain,
+    /// The gradient the backprop view steps through (its cells are the steps).
+    pub gradient: GradFocus,
+    /// The player's step in that view.
+    pub step: usize,
+}
+
+impl ViewState {
+    /// The walk the player takes in this view for a problem of this kind.
+    pub fn walk(&self, transposed: bool) -> crate::conv::Walk {
+        use crate::conv::Walk;
+        match (self.view, transposed, self.gradient) {
+            (_, true, _) => Walk::Scatter,
+            (View::Backprop, false, GradFocus::Input) => Walk::GradInput,
+            (View::Backprop, false, GradFocus::Weight) => Walk::GradWeight,
+            (View::Backprop, false, GradFocus::Bias) => Walk::GradBias,
+            _ => Walk::Windows,
+        }
+    }
+}
