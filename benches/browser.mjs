@@ -30,6 +30,7 @@
 //                     captured by wrapping WebAssembly.instantiate(Streaming).
 import http from 'node:http';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -39,7 +40,8 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
 };
-const DIST = path.resolve(arg('dist', path.join(ROOT, 'dist')));
+const DIST_ARG = path.resolve(arg('dist', path.join(ROOT, 'dist')));
+let DIST = DIST_ARG; // replaced by a snapshot in main()
 const PEER = path.resolve(arg('peer', '/work/peer/convolution-visualizer'));
 const RUNS = Math.max(1, parseInt(arg('runs', '7'), 10) || 7);
 const PEER_PREFIX = '/convolution-visualizer/';
@@ -155,10 +157,14 @@ function row(kase, metric, values, unit = 'ms') {
 
 let browser, server;
 async function main() {
-  try { await fs.access(path.join(DIST, 'index.html')); } catch {
-    console.error(`${DIST}/index.html is missing: run \`trunk build --release\` first.`);
+  try { await fs.access(path.join(DIST_ARG, 'index.html')); } catch {
+    console.error(`${DIST_ARG}/index.html is missing: run \`trunk build --release\` first.`);
     return 1;
   }
+  // Measure one build: a `trunk build` during the run would swap the hashed file
+  // names under the server and break every page after it.
+  DIST = await fs.mkdtemp(path.join(os.tmpdir(), 'convscope-bench-'));
+  await fs.cp(DIST_ARG, DIST, { recursive: true });
   let peer = PEER;
   try { await fs.access(path.join(PEER, 'index.html')); } catch {
     console.log(`notice: no peer at ${PEER} (index.html missing): peer rows skipped.`);
@@ -177,8 +183,8 @@ async function main() {
     try {
       const page = await context.newPage();
       await page.addInitScript(pageInstruments, instruments);
-      // 'commit': the marks are in-page; waiting for `load` would add the peer's
-      // external ribbon image (no network here) to nothing we report.
+      // 'commit' is enough since the times are taken in the page; `load` would also
+      // wait for the peer's external GitHub ribbon image, unreachable offline.
       await page.goto(url, { waitUntil: 'commit' });
       return await withTimeout(fn(page));
     } finally {
@@ -227,30 +233,36 @@ async function main() {
         // Let a same-frame alert (a link refused, defaults shown) show up too.
         await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 50))));
         const alert = await page.locator('[role="alert"]').first();
-        if (await alert.count()) return { refused: (await alert.innerText()).replace(/\s+/g, ' ').trim().slice(0, 140) };
+        if (await alert.count()) {
+          // The alert's text without its dismiss button's "×".
+          const text = await alert.evaluate((el) => { const c = el.cloneNode(true); c.querySelectorAll('button').forEach((b) => b.remove()); return c.textContent; });
+          return { refused: text.replace(/\s+/g, ' ').trim().slice(0, 140) };
+        }
         return fn ? fn(page, marks) : marks;
       });
+  // fn fills `times` as it goes, so a case that runs out of time still reports what it measured.
   const runCase = async (name, metric, fn, unit) => {
+    const times = [];
     try {
-      const r = await fn();
+      const r = await fn(times);
       if (r && r.refused) row(name, metric, `refused: ${r.refused}`);
-      else row(name, metric, r, unit);
+      else row(name, metric, times, unit);
     } catch (e) {
-      row(name, metric, e instanceof Timeout || /Timeout/i.test(e.message) ? 'timeout' : `error: ${e.message.split('\n')[0].slice(0, 100)}`);
+      const why = e instanceof Timeout || /Timeout/i.test(e.message) ? 'timeout' : `error: ${e.message.split('\n')[0].slice(0, 100)}`;
+      if (times.length) row(name, `${metric} (partial: ${why})`, times, unit);
+      else row(name, metric, why);
     }
   };
 
   // (b) opening a big problem from a link: 3 cold loads each.
   for (const [k, views] of [[cases[0], ['forward']], [cases[1], cases[1].views]]) {
     for (const view of views) {
-      await runCase(label(k, view), 'open link to current cell', async () => {
-        const times = [];
+      await runCase(label(k, view), 'open link to current cell', async (times) => {
         for (let r = 0; r < 3; r++) {
           const m = await openCase(k, view, {});
           if (m.refused) return m; // deterministic: no point in loading it again
           times.push(m.current);
         }
-        return times;
       });
     }
   }
@@ -258,9 +270,8 @@ async function main() {
   // (c) keyboard step repaint: 30 ArrowRight presses on the focused page body.
   for (const k of cases) {
     for (const view of k.views) {
-      await runCase(label(k, view), 'step (ArrowRight) to next frame', () => openCase(k, view, {}, async (page) => {
+      await runCase(label(k, view), 'step (ArrowRight) to next frame', (times) => openCase(k, view, {}, async (page) => {
         await page.click('header h1'); // focus the page, not a field (fields keep their arrows)
-        const times = [];
         for (let i = 0; i < 30; i++) {
           await page.evaluate((sel) => {
             window.__step = new Promise((resolve) => {
@@ -283,7 +294,6 @@ async function main() {
           if (t === null) throw new Error(`press ${i + 1}: the current cell did not move`);
           times.push(t);
         }
-        return times;
       }));
     }
   }
@@ -292,8 +302,7 @@ async function main() {
   const W = 'input[data-matrix="weight"][data-index="0,0,0,0"]';
   for (const k of cases) {
     for (const view of k.views) {
-      await runCase(label(k, view), 'edit weight to next frame', () => openCase(k, view, { canvas: true }, async (page) => {
-        const times = [];
+      await runCase(label(k, view), 'edit weight to next frame', (times) => openCase(k, view, { canvas: true }, async (page) => {
         let value = (await page.inputValue(W)).trim() === '1' ? 2 : 1;
         for (let i = 0; i < 20; i++, value = 3 - value) {
           await page.evaluate(() => {
@@ -325,7 +334,6 @@ async function main() {
           if (t === null) throw new Error(`edit ${i + 1}: the view did not change`);
           times.push(t);
         }
-        return times;
       }));
     }
   }
@@ -333,9 +341,9 @@ async function main() {
   // (e) memory with the case open, after a forced GC so garbage does not count.
   for (const k of cases) {
     for (const view of ['forward', 'backprop']) {
-      const heap = [], wasm = [];
+      const wasm = [];
       let refused = null;
-      await runCase(label(k, view), 'JS heap used', async () => {
+      await runCase(label(k, view), 'JS heap used', async (heap) => {
         for (let r = 0; r < 3; r++) {
           const m = await openCase(k, view, { wasm: true }, async (page) => {
             const cdp = await page.context().newCDPSession(page);
@@ -348,14 +356,13 @@ async function main() {
           });
           if (m && m.refused) return (refused = m);
         }
-        return heap;
       }, 'MB');
       if (refused) row(label(k, view), 'wasm memory', `refused: ${refused.refused}`);
-      else row(label(k, view), 'wasm memory', wasm.length ? wasm : (heap.length ? 'not found' : 'no data'), 'MB');
+      else row(label(k, view), 'wasm memory', wasm.length ? wasm : 'not found', 'MB');
     }
   }
 
-  console.log(`\nConvScope browser benchmark: dist=${DIST}, peer=${peer ?? '(none)'}, chromium ${browser.version()}\n`);
+  console.log(`\nConvScope browser benchmark: dist=${DIST_ARG}, peer=${peer ?? '(none)'}, chromium ${browser.version()}\n`);
   console.log('| case | metric | median | p95 | min | max | n |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`);
@@ -370,5 +377,6 @@ try {
 } finally {
   await browser?.close().catch(() => {});
   server?.close();
+  if (DIST !== DIST_ARG) await fs.rm(DIST, { recursive: true, force: true });
 }
 process.exit(code);

@@ -10,7 +10,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
-use super::matrix::event_cell;
+use super::heatmap::{CellIndex, Heatmap, Overlay, scale_of};
+use super::matrix::{event_cell, mark};
 use crate::conv::{Dims, format};
 use crate::grid::{Grid, display_index};
 use crate::state::{Action, Draft};
@@ -34,6 +35,17 @@ pub struct EditorProps {
 
 fn input_of(e: &Event) -> Option<HtmlInputElement> {
     e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+}
+
+/// The text of a paste that is a block (several numbers), taking it over
+/// from the browser; `None` for one plain number, which pastes like typing.
+fn pasted_block(e: &Event) -> Option<String> {
+    let text = e.dyn_ref::<web_sys::ClipboardEvent>()?.clipboard_data()?.get_data("text").ok()?;
+    let block = text.trim().contains(|ch: char| ch.is_whitespace() || ch == ',' || ch == '[' || ch == ';');
+    block.then(|| {
+        e.prevent_default();
+        text
+    })
 }
 
 /// Focuses the editor cell at `(r, c)` of the same table, if there is one.
@@ -141,17 +153,9 @@ pub fn Editor(props: &EditorProps) -> Html {
     let onpaste = {
         let (d, g) = (props.dispatch.clone(), grid.clone());
         Callback::from(move |e: Event| {
-            let Some((_, r, c)) = cell_of(&e) else { return };
-            let Some(text) = e
-                .dyn_ref::<web_sys::ClipboardEvent>()
-                .and_then(|ce| ce.clipboard_data())
-                .and_then(|data| data.get_data("text").ok())
-            else {
-                return;
-            };
-            // One plain number pastes like typing; a block fills from this cell.
-            if text.trim().contains(|ch: char| ch.is_whitespace() || ch == ',' || ch == '[' || ch == ';') {
-                e.prevent_default();
+            if let Some((_, r, c)) = cell_of(&e)
+                && let Some(text) = pasted_block(&e)
+            {
                 d.emit(Action::Paste { grid: g.clone(), at: (r, c), text });
             }
         })
@@ -218,5 +222,114 @@ pub fn Editor(props: &EditorProps) -> Html {
                 </p>
             }
         </figure>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LargeEditorProps {
+    /// The tensor's grids, in display order.
+    pub grids: Vec<Grid>,
+    pub dims: Dims,
+    /// The whole tensor (2D form).
+    pub values: Rc<ArrayD<f64>>,
+    /// Drafts of this tensor's cells: stored index -> draft.
+    pub drafts: Rc<Vec<(Vec<usize>, Draft)>>,
+    /// Stored index hovered, or none (input cells: shows what they feed).
+    #[prop_or_default]
+    pub on_probe: Option<Callback<Option<Vec<usize>>>>,
+    pub dispatch: Callback<Action>,
+}
+
+/// A tensor too large for an `<input>` per cell: each grid is a heatmap, and
+/// a click on a cell opens that one cell for typing (or pasting a block
+/// there) in a field below.
+#[component]
+pub fn LargeEditor(props: &LargeEditorProps) -> Html {
+    // (grid, row, column) of the cell open for typing.
+    let open = use_state(|| None::<(usize, usize, usize)>);
+    let Some(first) = props.grids.first() else {
+        return Html::default();
+    };
+    let tensor = first.tensor;
+    let name = tensor.name();
+    let scale = scale_of(props.values.iter());
+    let side = if props.grids.len() > 1 { 180.0 } else { 320.0 };
+    let heatmaps = props.grids.iter().enumerate().map(|(k, grid)| {
+        let values: Vec<f64> = (0..grid.rows)
+            .flat_map(|r| (0..grid.cols).map(move |c| (r, c)))
+            .map(|(r, c)| props.values.get(IxDyn(&grid.index(r, c))).copied().unwrap_or(0.0))
+            .collect();
+        let overlays: Vec<Overlay> = (*open)
+            .filter(|&(g, ..)| g == k)
+            .map(|(_, r, c)| Overlay { top: r, left: c, bottom: r, right: c, mark: mark::SELECTED })
+            .into_iter()
+            .collect();
+        let index = match (props.dims, grid.row_axis) {
+            // 1D grids show channels as rows: the row is the leading index.
+            (Dims::One, Some(axis)) => {
+                CellIndex::Rows { leads: (0..grid.rows).map(|r| grid.index(r, 0)[..=axis].to_vec()).collect() }
+            }
+            _ => CellIndex::Grid { lead: grid.base[..grid.row_axis.unwrap_or(grid.col_axis)].to_vec() },
+        };
+        let on_click = {
+            let open = open.clone();
+            Callback::from(move |(r, c): (usize, usize)| open.set(Some((k, r, c))))
+        };
+        let on_hover = props.on_probe.clone().map(|cb| {
+            let grid = grid.clone();
+            Callback::from(move |at: Option<(usize, usize)>| cb.emit(at.map(|(r, c)| grid.index(r, c))))
+        });
+        html! {
+            <Heatmap name={name} caption={format!("{} (click a cell to edit it)", grid.title)} rows={grid.rows}
+                cols={grid.cols} values={Rc::new(values)} {scale} {index} overlays={Rc::new(overlays)}
+                on_click={Some(on_click)} {on_hover} {side} />
+        }
+    });
+    let cell_editor = (*open).and_then(|(k, r, c)| {
+        let grid = props.grids.get(k)?;
+        let index = grid.index(r, c);
+        let value = props.values.get(IxDyn(&index)).copied()?;
+        let draft = props.drafts.iter().find(|(i, _)| *i == index).map(|(_, d)| d);
+        let shown = display_index(tensor, props.dims, &index);
+        let error = draft.and_then(|d| d.error.clone());
+        let d = props.dispatch.clone();
+        let (edit_index, commit_index) = (index.clone(), index.clone());
+        let oninput = Callback::from(move |e: InputEvent| {
+            if let Some(el) = input_of(&e) {
+                d.emit(Action::Edit { tensor, index: edit_index.clone(), text: el.value() });
+            }
+        });
+        let d = props.dispatch.clone();
+        let onfocusout =
+            Callback::from(move |_: FocusEvent| d.emit(Action::Commit { tensor, index: commit_index.clone() }));
+        let (d, g) = (props.dispatch.clone(), grid.clone());
+        let onpaste = Callback::from(move |e: Event| {
+            if let Some(text) = pasted_block(&e) {
+                d.emit(Action::Paste { grid: g.clone(), at: (r, c), text });
+            }
+        });
+        let error_id = format!("err-{name}-cell");
+        Some(html! {
+            <div class="cell-editor">
+                <label>
+                    { format!("{name}[{shown}] ") }
+                    <input type="text" inputmode="decimal" autocomplete="off" spellcheck="false"
+                        data-matrix={name} data-index={shown.clone()} data-value={format::full(value)}
+                        aria-label={format!("{name}[{shown}]")} aria-invalid={error.is_some().then_some("true")}
+                        aria-describedby={error.is_some().then(|| error_id.clone())}
+                        value={draft.map_or_else(|| format::short(value), |d| d.text.clone())}
+                        {oninput} {onfocusout} {onpaste} />
+                </label>
+                if let Some(e) = error {
+                    <span class="cell-error" id={error_id}>{ e }</span>
+                }
+            </div>
+        })
+    });
+    html! {
+        <div class="large-editor">
+            <div class="heatmaps">{ for heatmaps }</div>
+            { cell_editor.unwrap_or_else(|| html! { <p class="hint">{ "Click a cell to type its value, or paste a block there." }</p> }) }
+        </div>
     }
 }

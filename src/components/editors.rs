@@ -9,7 +9,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::editor::Editor;
+use super::editor::{Editor, LargeEditor};
+use super::heatmap::DOM_CELLS;
 use super::params::NumberField;
 use crate::conv::{Dims, Field, Problem};
 use crate::document::limits;
@@ -111,9 +112,14 @@ pub fn Editors(props: &EditorsProps) -> Html {
                 <h2>{ title }</h2>
                 <div class="tools">{ tools }</div>
                 <div class="grids">
-                    { for grid::grids(c, tensor).into_iter().map(|g| html! {
-                        <Editor grid={g} {dims} values={values.clone()} drafts={drafts.clone()} on_probe={on_probe.clone()} dispatch={d.clone()} />
-                    }) }
+                    if values.len() > DOM_CELLS {
+                        <LargeEditor grids={grid::grids(c, tensor)} {dims} values={values.clone()} drafts={drafts.clone()}
+                            on_probe={on_probe.clone()} dispatch={d.clone()} />
+                    } else {
+                        { for grid::grids(c, tensor).into_iter().map(|g| html! {
+                            <Editor grid={g} {dims} values={values.clone()} drafts={drafts.clone()} on_probe={on_probe.clone()} dispatch={d.clone()} />
+                        }) }
+                    }
                 </div>
             </section>
         }

@@ -1,13 +1,19 @@
 //! Drawing tensors as grids of cells, shared by the views: `Grids` draws a
 //! tensor as one matrix per channel (2D) or one row per channel (1D) and fills
-//! in each cell's `data-index`; small layout helpers sit beside it.
+//! in each cell's `data-index`, as DOM cells while they are few and as
+//! canvas heatmaps beyond [`DOM_CELLS`]; small layout helpers sit beside it.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::matrix::{Cell, Matrix};
+use super::heatmap::{CellIndex, DOM_CELLS, Heatmap, Overlay, overlays_of, scale_of};
+use super::matrix::{Cell, Matrix, mark};
 use crate::conv::Dims;
+
+/// The marks a heatmap outlines (the others, like padding, are the colours' business).
+const OVERLAID: [u32; 9] =
+    [mark::WINDOW, mark::TAP, mark::ROW, mark::COL, mark::PLACED, mark::SOURCE, mark::FED, mark::PROBE, mark::SELECTED];
 
 /// A cell with marks; [`Grids`] fills in its `data-index`.
 pub(crate) fn marked(value: f64, marks: u32) -> Cell {
@@ -18,6 +24,17 @@ pub(crate) fn marked(value: f64, marks: u32) -> Cell {
 pub fn data_index(dims: Dims, lead: &[usize], [i, j]: [usize; 2]) -> String {
     let spatial: &[usize] = if dims == Dims::Two { &[i, j] } else { &[j] };
     lead.iter().chain(spatial).map(usize::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// One heatmap's worth of a tensor: its caption, how its cells are named,
+/// which grid it is (for event positions), and what it draws.
+struct Plane {
+    caption: String,
+    index: CellIndex,
+    grid: Option<usize>,
+    rows: usize,
+    values: Vec<f64>,
+    marks: Vec<u32>,
 }
 
 /// A cell of a tensor shown by [`Grids`]: its leading indices and its position.
@@ -41,7 +58,9 @@ pub(crate) struct Grids<'a> {
     /// The leading indices, in display order.
     leads: Vec<Vec<usize>>,
     on_click: Option<Callback<GridCell>>,
-    on_hover: Option<Callback<GridCell>>,
+    on_hover: Option<Callback<Option<GridCell>>>,
+    /// Column separators after these columns (im2col's group blocks; DOM grids only).
+    breaks: Rc<Vec<usize>>,
 }
 
 impl<'a> Grids<'a> {
@@ -53,7 +72,18 @@ impl<'a> Grids<'a> {
         cell: &'a dyn Fn(&[usize], [usize; 2]) -> Cell,
     ) -> Self {
         let caption = caption.into();
-        Grids { name, dims, caption, size, cell, lead_names: &[], leads: vec![vec![]], on_click: None, on_hover: None }
+        Grids {
+            name,
+            dims,
+            caption,
+            size,
+            cell,
+            lead_names: &[],
+            leads: vec![vec![]],
+            on_click: None,
+            on_hover: None,
+            breaks: Rc::default(),
+        }
     }
 
     /// One grid (2D) or row (1D) per leading index; `names` name the leading axes.
@@ -66,8 +96,13 @@ impl<'a> Grids<'a> {
         Grids { on_click: Some(cb), ..self }
     }
 
-    /// Hears the pointer entering a cell.
-    pub fn on_hover(self, cb: Callback<GridCell>) -> Self {
+    /// Draws a separator before each of these columns.
+    pub fn breaks(self, breaks: Vec<usize>) -> Self {
+        Grids { breaks: Rc::new(breaks), ..self }
+    }
+
+    /// Hears the pointer entering a cell (`None`: it left the grid).
+    pub fn on_hover(self, cb: Callback<Option<GridCell>>) -> Self {
         Grids { on_hover: Some(cb), ..self }
     }
 }
@@ -91,15 +126,85 @@ impl Grids<'_> {
             let locate = self.locate(grid);
             Callback::from(move |(r, c): (usize, usize)| cb.emit(locate(r, c)))
         });
-        let on_hover = self.on_hover.clone().map(|cb| {
+        let on_hover = self.hover_of(grid);
+        html! { <Matrix name={self.name} {caption} rows={Rc::new(rows)} {on_click} {on_hover} col_breaks={self.breaks.clone()} /> }
+    }
+
+    fn hover_of(&self, grid: Option<usize>) -> Option<Callback<Option<(usize, usize)>>> {
+        self.on_hover.clone().map(|cb| {
             let locate = self.locate(grid);
-            Callback::from(move |rc: Option<(usize, usize)>| {
-                if let Some((r, c)) = rc {
-                    cb.emit(locate(r, c));
+            Callback::from(move |rc: Option<(usize, usize)>| cb.emit(rc.map(|(r, c)| locate(r, c))))
+        })
+    }
+
+    /// Cells in all grids together: what decides DOM or canvas.
+    fn cell_count(&self) -> usize {
+        let [rows, cols] = self.size;
+        let per_lead = if self.dims == Dims::One { cols } else { rows * cols };
+        self.leads.len() * per_lead
+    }
+
+    /// One heatmap per grid (1D: one for all rows), colours on a shared scale.
+    fn heatmaps(&self) -> Html {
+        let [rows, cols] = self.size;
+        let planes: Vec<Plane> = if self.dims == Dims::One {
+            let caption = match self.lead_names {
+                [] => self.caption.clone(),
+                names => format!("{}, a row per {}", self.caption, names.join(" and ")),
+            };
+            let (values, marks) =
+                self.sample(self.leads.iter().flat_map(|lead| (0..cols).map(move |j| (lead, [0, j]))));
+            let index = CellIndex::Rows { leads: self.leads.clone() };
+            vec![Plane { caption, index, grid: None, rows: self.leads.len(), values, marks }]
+        } else {
+            self.leads
+                .iter()
+                .enumerate()
+                .map(|(k, lead)| {
+                    let caption = match self.lead_label(lead) {
+                        label if label.is_empty() => self.caption.clone(),
+                        label => format!("{}, {label}", self.caption),
+                    };
+                    let (values, marks) = self.sample((0..rows).flat_map(|i| (0..cols).map(move |j| (lead, [i, j]))));
+                    Plane { caption, index: CellIndex::Grid { lead: lead.clone() }, grid: Some(k), rows, values, marks }
+                })
+                .collect()
+        };
+        let scale = scale_of(planes.iter().flat_map(|p| &p.values));
+        // Many small maps side by side rather than a tall column of large ones.
+        let side = match planes.len() {
+            1 => 360.0,
+            2..=4 => 240.0,
+            _ => 150.0,
+        };
+        let maps: Html = planes
+            .into_iter()
+            .map(|plane| {
+                let mut overlays: Vec<Overlay> = Vec::new();
+                for bit in OVERLAID {
+                    overlays_of(&plane.marks, cols, bit, &mut overlays);
+                }
+                let current = plane.marks.iter().position(|m| m & mark::CURRENT != 0).map(|k| (k / cols, k % cols));
+                let locate = self.locate(plane.grid);
+                let on_click = self.on_click.clone().map(|cb| cb.reform(move |(r, c): (usize, usize)| locate(r, c)));
+                let on_hover = self.hover_of(plane.grid);
+                html! {
+                    <Heatmap name={self.name} caption={plane.caption} rows={plane.rows} {cols} values={Rc::new(plane.values)}
+                        {scale} index={plane.index} overlays={Rc::new(overlays)} {current} {on_click} {on_hover} {side} />
                 }
             })
-        });
-        html! { <Matrix name={self.name} {caption} rows={Rc::new(rows)} {on_click} {on_hover} /> }
+            .collect();
+        html! { <div class="heatmaps">{ maps }</div> }
+    }
+
+    /// Values and marks of the given cells, in order.
+    fn sample<'b>(&self, cells: impl Iterator<Item = (&'b Vec<usize>, [usize; 2])>) -> (Vec<f64>, Vec<u32>) {
+        cells
+            .map(|(lead, pos)| {
+                let cell = (self.cell)(lead, pos);
+                (cell.value, cell.marks)
+            })
+            .unzip()
     }
 
     fn cell_at(&self, lead: &[usize], pos: [usize; 2]) -> Cell {
@@ -107,6 +212,9 @@ impl Grids<'_> {
     }
 
     pub fn render(&self) -> Html {
+        if self.cell_count() > DOM_CELLS {
+            return self.heatmaps();
+        }
         let [rows, cols] = self.size;
         if self.dims == Dims::One {
             let cells = self.leads.iter().map(|lead| (0..cols).map(|j| self.cell_at(lead, [0, j])).collect()).collect();

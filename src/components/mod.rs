@@ -6,6 +6,7 @@ pub mod backprop_view;
 pub mod editor;
 pub mod editors;
 pub mod grids;
+pub mod heatmap;
 pub mod im2col_view;
 pub mod matrix;
 pub mod params;

@@ -97,10 +97,15 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
         marked(t.output[[f, pos[0], pos[1]]], marks)
     };
     let on_select = props.dispatch.reform(|(lead, [a, b]): GridCell| Action::Select(Some([lead[0], a, b])));
+    // Leaving the grid keeps the selection: the sum stays readable below.
+    let on_hover = {
+        let select = on_select.clone();
+        Callback::from(move |cell: Option<GridCell>| cell.into_iter().for_each(|c| select.emit(c)))
+    };
     let output = Grids::new("output", dims, "output (hover a cell for its sum)", g.output, &output_cell)
         .per(&["filter"], leads_1(g.out_channels))
         .on_click(on_select.clone())
-        .on_hover(on_select)
+        .on_hover(on_hover)
         .render();
 
     let (middle, into_output) = match props.explain {

@@ -1,14 +1,16 @@
 //! The sliding window: the padded input with the window outlined, the kernel,
 //! the output with the current cell marked, and the step's arithmetic.
-//! Everything shown is read from the core's [`Forward`], the step's terms on demand.
+//! Everything shown is read from the core's [`Forward`], the step's terms on
+//! demand. Large grids draw as heatmaps (see [`Grids`]), so a step costs the
+//! same at 3x64x64 as at 5x5 apart from the colours' cells.
 
 use std::collections::HashSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::grids::{data_index, legend};
-use super::matrix::{Cell, Matrix, mark};
+use super::grids::{GridCell, Grids, leads_1, leads_2, legend, stack};
+use super::matrix::{Cell, mark};
 use crate::conv::{Dims, Forward, format};
 use crate::state::{Action, Move};
 
@@ -31,16 +33,15 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
     };
     let [f, oi, oj] = step.out_index;
     let group_start = step.group * g.in_per_group;
-    let channels: Vec<usize> = (group_start..group_start + g.in_per_group).collect();
-    let [ph, pw] = g.padded;
     let [sh, sw] = g.span;
     let window = ((step.window[0], step.window[1]), (step.window[0] + sh - 1, step.window[1] + sw - 1));
     let feeds = props.probe.map(|p| t.feeds(p)).unwrap_or_default();
 
     // Window cells of this step, looked up once per cell below.
     let taps: HashSet<(usize, [usize; 2])> = step.terms.iter().map(|term| (term.channel, term.padded_pos)).collect();
-    // Padded input: one grid per channel of the group (1D: one grid, a row per channel).
-    let padded_cell = |c: usize, pos: [usize; 2]| {
+    // Padded input: the channels of the filter's group.
+    let padded_cell = |lead: &[usize], pos: [usize; 2]| {
+        let c = lead[0];
         let mut marks = if t.padded.is_padding(pos) { mark::PAD } else { 0 };
         marks |= mark::edges(pos[0], pos[1], window.0, window.1);
         if taps.contains(&(c, pos)) {
@@ -52,82 +53,53 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
         {
             marks |= mark::PROBE;
         }
-        let mut cell = Cell::new(data_index(dims, &[c], pos), t.padded.values[[c, pos[0], pos[1]]]);
-        cell.marks = marks;
-        cell
+        Cell { marks, ..Cell::new(String::new(), t.padded.values[[c, pos[0], pos[1]]]) }
     };
-    let probe_cb = {
+    let on_probe = {
         let d = props.dispatch.clone();
         let padded = t.padded.clone();
-        move |c_of_row: Rc<dyn Fn(usize) -> usize>, to_pos: Rc<dyn Fn(usize, usize) -> [usize; 2]>| {
-            let d = d.clone();
-            let padded = padded.clone();
-            Callback::from(move |rc: Option<(usize, usize)>| {
-                let probe = rc.and_then(|(r, col)| {
-                    let src = padded.source(to_pos(r, col))?;
-                    Some([c_of_row(r), src[0], src[1]])
-                });
-                d.emit(Action::Probe(probe));
-            })
-        }
+        Callback::from(move |cell: Option<GridCell>| {
+            let probe = cell.and_then(|(lead, pos)| {
+                let [i, j] = padded.source(pos)?;
+                Some([lead[0], i, j])
+            });
+            d.emit(Action::Probe(probe));
+        })
     };
-    let padded_grids: Html = if dims == Dims::One {
-        let rows: Vec<Vec<Cell>> =
-            channels.iter().map(|&c| (0..pw).map(|j| padded_cell(c, [0, j])).collect()).collect();
-        let chans = channels.clone();
-        let cb = probe_cb(Rc::new(move |r| chans[r]), Rc::new(|_, col| [0, col]));
-        html! { <Matrix name="padded_input" caption="padded input (channels x width)" rows={Rc::new(rows)} on_hover={cb} /> }
-    } else {
-        channels
-            .iter()
-            .map(|&c| {
-                let rows: Vec<Vec<Cell>> = (0..ph).map(|i| (0..pw).map(|j| padded_cell(c, [i, j])).collect()).collect();
-                let cb = probe_cb(Rc::new(move |_| c), Rc::new(|r, col| [r, col]));
-                html! { <Matrix name="padded_input" caption={format!("padded input, channel {c}")} rows={Rc::new(rows)} on_hover={cb} /> }
-            })
-            .collect()
-    };
+    let padded_grids = Grids::new("padded_input", dims, "padded input", g.padded, &padded_cell)
+        .per(&["channel"], (group_start..group_start + g.in_per_group).map(|c| vec![c]).collect())
+        .on_hover(on_probe)
+        .render();
 
     // Kernel of filter f as it meets the window (rotated when flip is on).
     let probe_taps: Vec<[usize; 4]> =
         feeds.iter().filter(|fd| fd.out_index[0] == f).flat_map(|fd| fd.weight_indices.clone()).collect();
-    let kernel_cell = |cl: usize, tap: [usize; 2]| {
-        let term = step.term(g, cl, tap);
-        let mut cell = Cell::new(data_index(dims, &[f, cl], tap), term.map_or(0.0, |t| t.w));
+    let kernel_cell = |lead: &[usize], tap: [usize; 2]| {
+        let term = step.term(g, lead[1], tap);
+        let mut cell = Cell::new(String::new(), term.map_or(0.0, |t| t.w));
         cell.marks = mark::TAP;
         if let Some(term) = term {
             if probe_taps.contains(&term.weight_index) {
                 cell.marks |= mark::PROBE;
             }
             if g.params.flip {
-                cell.note = Some(format!("w[{}]", data_index(dims, &[], [term.weight_index[2], term.weight_index[3]])));
+                cell.note = Some(format!(
+                    "w[{}]",
+                    super::grids::data_index(dims, &[], [term.weight_index[2], term.weight_index[3]])
+                ));
             }
         }
         cell
     };
-    let kernel_grids: Html = if dims == Dims::One {
-        let rows: Vec<Vec<Cell>> =
-            (0..g.in_per_group).map(|cl| (0..g.kernel[1]).map(|j| kernel_cell(cl, [0, j])).collect()).collect();
-        html! { <Matrix name="kernel" caption={format!("kernel of filter {f}")} rows={Rc::new(rows)} /> }
-    } else {
-        (0..g.in_per_group)
-            .map(|cl| {
-                let rows: Vec<Vec<Cell>> =
-                    (0..g.kernel[0]).map(|i| (0..g.kernel[1]).map(|j| kernel_cell(cl, [i, j])).collect()).collect();
-                let caption = format!(
-                    "filter {f}, channel {}{}",
-                    group_start + cl,
-                    if g.params.flip { " (rotated 180\u{00B0})" } else { "" }
-                );
-                html! { <Matrix name="kernel" {caption} rows={Rc::new(rows)} /> }
-            })
-            .collect()
-    };
+    let kernel_caption = format!("kernel{}", if g.params.flip { " (rotated 180\u{00B0})" } else { "" });
+    let kernel_grids = Grids::new("kernel", dims, kernel_caption, g.kernel, &kernel_cell)
+        .per(&["filter", "channel"], leads_2(1, g.in_per_group).into_iter().map(|l| vec![f, l[1]]).collect())
+        .render();
 
-    // Output, every filter.
-    let [oh, ow] = g.output;
-    let out_cell = |ff: usize, pos: [usize; 2]| {
-        let mut cell = Cell::new(data_index(dims, &[ff], pos), t.output[[ff, pos[0], pos[1]]]);
+    // Output, every filter; hover or click a cell to step there.
+    let out_cell = |lead: &[usize], pos: [usize; 2]| {
+        let ff = lead[0];
+        let mut cell = Cell::new(String::new(), t.output[[ff, pos[0], pos[1]]]);
         if [ff, pos[0], pos[1]] == [f, oi, oj] {
             cell.marks |= mark::CURRENT;
         }
@@ -139,43 +111,31 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
         }
         cell
     };
-    let jump = |ff_of_row: Rc<dyn Fn(usize) -> usize>, pos_of: Rc<dyn Fn(usize, usize) -> [usize; 2]>| {
+    let jump = {
         let d = props.dispatch.clone();
         let geometry = *g;
-        Callback::from(move |rc: Option<(usize, usize)>| {
-            if let Some((r, col)) = rc {
-                let [i, j] = pos_of(r, col);
-                if let Some(s) = geometry.step_of([ff_of_row(r), i, j]) {
-                    d.emit(Action::Step(Move::To(s)));
-                }
+        Callback::from(move |cell: Option<GridCell>| {
+            if let Some((lead, [i, j])) = cell
+                && let Some(s) = geometry.step_of([lead[0], i, j])
+            {
+                d.emit(Action::Step(Move::To(s)));
             }
         })
     };
-    let output_grids: Html = if dims == Dims::One {
-        let rows: Vec<Vec<Cell>> =
-            (0..g.out_channels).map(|ff| (0..ow).map(|j| out_cell(ff, [0, j])).collect()).collect();
-        let hover = jump(Rc::new(|r| r), Rc::new(|_, c| [0, c]));
-        let click = hover.reform(Some);
-        html! { <Matrix name="output" caption="output (filters x width)" rows={Rc::new(rows)} on_hover={hover} on_click={click} /> }
-    } else {
-        (0..g.out_channels)
-            .map(|ff| {
-                let rows: Vec<Vec<Cell>> = (0..oh).map(|i| (0..ow).map(|j| out_cell(ff, [i, j])).collect()).collect();
-                let hover = jump(Rc::new(move |_| ff), Rc::new(|r, c| [r, c]));
-                let click = hover.reform(Some);
-                html! { <Matrix name="output" caption={format!("output, filter {ff}")} rows={Rc::new(rows)} on_hover={hover} on_click={click} /> }
-            })
-            .collect()
-    };
+    let output_grids = Grids::new("output", dims, "output", g.output, &out_cell)
+        .per(&["filter"], leads_1(g.out_channels))
+        .on_hover(jump.clone())
+        .on_click(jump.reform(Some))
+        .render();
 
     let per_channel = g.in_per_group > 1;
+    let y = format::label("y", dims, (g.out_channels > 1).then_some(&[f][..]), [oi, oj]);
     let total_line = {
         let mut parts: Vec<String> = step.channel_sums.iter().map(|(_, s)| format::factor(*s)).collect();
         if step.has_bias {
             parts.push(format::factor(step.bias));
         }
-        let y = format::label("y", dims, (g.out_channels > 1).then_some(&[f][..]), [oi, oj]);
-        format!("{y} = {} = {}", parts.join(" + "), format::short(step.result))
+        format!("{y} = {} = {}", format::sum(&parts), format::short(step.result))
     };
     let probe_line = |pc: usize, pi: usize, pj: usize| {
         let x = format::label("x", dims, Some(&[pc][..]), [pi, pj]);
@@ -186,15 +146,19 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
             format!("{x} feeds {} output cell(s), {uses} product(s) in all (outlined)", feeds.len())
         }
     };
-    let out_label = format::label("y", dims, (g.out_channels > 1).then_some(&[f][..]), [oi, oj]);
+    let window_at = if dims == Dims::Two {
+        format!("row {}, column {}", step.window[0], step.window[1])
+    } else {
+        format!("position {}", step.window[1])
+    };
     html! {
         <section class="view window-view" aria-label="Sliding window">
             <div class="matrices">
-                <div class="stack">{ padded_grids }</div>
+                { stack(padded_grids) }
                 <div class="op-sign" aria-hidden="true">{ "\u{2217}" }</div>
-                <div class="stack">{ kernel_grids }</div>
+                { stack(kernel_grids) }
                 <div class="op-sign" aria-hidden="true">{ "=" }</div>
-                <div class="stack">{ output_grids }</div>
+                { stack(output_grids) }
             </div>
             { legend(&[
                 ("win et eb el er", "the window"),
@@ -204,12 +168,12 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
                 ("fed", "outputs fed by the input cell under the pointer"),
             ]) }
             <div class="equation" aria-live="polite">
-                <p class="eq-title">{ format!("{out_label}: window at row {}, column {} of the padded input", step.window[0], step.window[1]) }</p>
+                <p class="eq-title">{ format!("{y}: window at {window_at} of the padded input") }</p>
                 if per_channel {
                     { for step.channel_sums.iter().map(|(c, sum)| {
                         let terms: Vec<String> = step.terms.iter().filter(|t| t.channel == *c)
                             .map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.w))).collect();
-                        html! { <p class="eq channel-sum">{ format!("channel {c}: {} = {}", terms.join(" + "), format::short(*sum)) }</p> }
+                        html! { <p class="eq channel-sum">{ format!("channel {c}: {} = {}", format::sum(&terms), format::short(*sum)) }</p> }
                     }) }
                     <p class="eq total">{ total_line }</p>
                 } else {
