@@ -17,7 +17,7 @@ use crate::components::window_view::WindowView;
 use crate::hooks::use_address_bar::{current_hash, document_from_hash, hash_of};
 use crate::hooks::{use_address_bar, use_keyboard, use_player};
 use crate::presets::PRESETS;
-use crate::results::{Results, Shown};
+use crate::results::{Results, Shared, Shown};
 use crate::state::{Action, GradFocus, State, View};
 
 /// The state a page load starts in: the link's document, or the seed
@@ -31,7 +31,7 @@ fn initial_state() -> State {
 }
 
 /// A view's result, or the reason it cannot be shown, as a note in its place.
-fn shown<T>(result: Option<Shown<T>>, view: impl FnOnce(Rc<T>) -> Html) -> Html {
+fn shown<T>(result: Option<Shown<T>>, view: impl FnOnce(Shared<T>) -> Html) -> Html {
     match result {
         None => Html::default(),
         Some(Ok(value)) => view(value),
@@ -50,10 +50,10 @@ pub fn App() -> Html {
     };
     use_player(state.playing, state.speed, state.dispatcher());
     use_keyboard(state.dispatcher());
-    use_address_bar(state.problem.clone(), state.view, state.dispatcher());
+    use_address_bar(Shared(state.problem.clone()), state.view, state.dispatcher());
 
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
-    let results = use_memo(state.problem.clone(), |problem| Results::new(problem.clone()));
+    let results = use_memo(Shared(state.problem.clone()), |problem| Results::new(problem.0.clone()));
 
     let on_preset = {
         let d = dispatch.clone();
@@ -151,7 +151,7 @@ pub fn App() -> Html {
             }
             <main class="layout">
                 <aside class="side">
-                    <Editors problem={state.problem.clone()} backprop={view == View::Backprop} {drafts}
+                    <Editors problem={Shared(state.problem.clone())} backprop={view == View::Backprop} {drafts}
                         error_field={results.error.as_ref().and_then(|e| e.field)} dispatch={dispatch.clone()} />
                     <Params settings={Settings::of(&state.problem)} error={results.error.clone()} dispatch={dispatch.clone()} />
                 </aside>

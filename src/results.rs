@@ -9,8 +9,34 @@ use std::rc::Rc;
 use crate::conv::{Backward, ConvError, Forward, Im2col, MatrixForm, Problem, Transposed, ZeroInsertedConv};
 use crate::document::{self, DocumentError};
 
+/// A value shared by the views, equal to another exactly when it is the same
+/// allocation. Results are memoised per problem, so identity is equality, and
+/// comparing props costs nothing where comparing a 16x64x64 output by value
+/// would cost more than the step it guards.
+#[derive(Debug)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 /// A result, or why this view cannot show it (e.g. a matrix too large to draw).
-pub type Shown<T> = Result<Rc<T>, ConvError>;
+pub type Shown<T> = Result<Shared<T>, ConvError>;
 
 /// The results of one problem, each computed on first use.
 #[derive(Debug)]
@@ -57,7 +83,7 @@ impl Results {
         if self.error.is_some() {
             return None;
         }
-        Some(cell.get_or_init(|| make(&self.problem).map(Rc::new)).clone())
+        Some(cell.get_or_init(|| make(&self.problem).map(|v| Shared(Rc::new(v)))).clone())
     }
 
     /// The sliding window's output and steps (direct convolutions).
@@ -101,7 +127,7 @@ mod tests {
         let r = Results::new(Rc::new(Problem::default()));
         let first = r.forward().and_then(Result::ok).expect("forward");
         let again = r.forward().and_then(Result::ok).expect("forward");
-        assert!(Rc::ptr_eq(&first, &again), "computed once, then kept");
+        assert!(Rc::ptr_eq(&first.0, &again.0), "computed once, then kept");
         assert_eq!(r.backward().and_then(Result::ok).map(|b| b.grad_bias.len()), Some(1));
         assert!(r.im2col().is_some_and(|m| m.is_ok()));
         assert!(r.transposed().is_some_and(|t| t.is_err()), "a direct problem has no scatter");

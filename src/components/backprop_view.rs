@@ -3,18 +3,20 @@
 //! and the inputs or weights that meet in its sum, and writes the sum out.
 //! Everything shown is read from the core's [`Backward`], each cell's terms on demand.
 
-use std::rc::Rc;
+use std::collections::HashSet;
 
 use yew::prelude::*;
 
 use super::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch};
+use super::heatmap::Planes;
 use super::matrix::mark;
 use crate::conv::{Backward, Dims, format};
+use crate::results::Shared;
 use crate::state::{Action, GradFocus, Move};
 
 #[derive(Properties, PartialEq)]
 pub struct BackpropViewProps {
-    pub trace: Rc<Backward>,
+    pub trace: Shared<Backward>,
     pub step: usize,
     pub focus: GradFocus,
     pub dispatch: Callback<Action>,
@@ -50,6 +52,10 @@ fn jump(
 #[component]
 pub fn BackpropView(props: &BackpropViewProps) -> Html {
     let t = &props.trace;
+    // The heatmaps' pixels, made once per result, not once per step.
+    let x_planes = use_memo(t.clone(), |t| Planes::of3(&t.forward.padded.values));
+    let dy_planes = use_memo(t.clone(), |t| Planes::of3(&t.grad_output));
+    let dx_planes = use_memo(t.clone(), |t| Planes::of3(&t.grad_input));
     let g = &t.forward.geometry;
     let dims = g.dims;
     let padded = &t.forward.padded;
@@ -63,32 +69,35 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
         return html! { <p>{ "No steps." }</p> };
     };
 
-    // What meets in the current cell's sum.
-    let mut dy_used: Vec<[usize; 3]> = Vec::new();
-    let mut weights_used: Vec<[usize; 4]> = Vec::new();
-    let mut inputs_used: Vec<(usize, [usize; 2])> = Vec::new();
+    // What meets in the current cell's sum (sets: a weight gradient's sum
+    // has a term per output position, looked up once per drawn cell).
+    let mut dy_used: HashSet<[usize; 3]> = HashSet::new();
+    let mut weights_used: HashSet<[usize; 4]> = HashSet::new();
+    let mut inputs_used: HashSet<(usize, [usize; 2])> = HashSet::new();
     let (equation, title) = match current {
         Current::Input([c, i, j]) => {
-            for term in t.input_terms_of([c, i, j]) {
-                dy_used.push(term.out_index);
-                weights_used.push(term.weight_index);
+            let terms = t.input_terms_of([c, i, j]);
+            for term in &terms {
+                dy_used.insert(term.out_index);
+                weights_used.insert(term.weight_index);
             }
             let x = format::label("x", dims, show_channels.then_some(&[c][..]), [i, j]);
             (
-                t.input_equation([c, i, j]),
+                t.input_equation_of([c, i, j], &terms),
                 format!("dL/d{x}: every window that read {x} sends back dY there times the weight {x} met (outlined)"),
             )
         }
         Current::Weight(index) => {
-            for term in t.weight_terms_of(index) {
-                dy_used.push(term.out_index);
-                inputs_used.push((term.channel, term.padded_pos));
+            let terms = t.weight_terms_of(index);
+            for term in &terms {
+                dy_used.insert(term.out_index);
+                inputs_used.insert((term.channel, term.padded_pos));
             }
-            weights_used.push(index);
+            weights_used.insert(index);
             let [f, cl, ki, kj] = index;
             let w = format::label("w", dims, show_channels.then_some(&[f, cl][..]), [ki, kj]);
             (
-                t.weight_equation(index),
+                t.weight_equation_of(index, &terms),
                 format!("dL/d{w}: at every window position, the padded input under this tap times dY there"),
             )
         }
@@ -132,14 +141,29 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
     };
     let (wf, wc, kh, kw) = t.weight().dim();
     let (_, ph, pw) = padded.values.dim();
+    // Where marks can be: the terms' cells, and the copies of the current input cell.
+    let x_marked = |lead: &[usize]| {
+        let mut cells: Vec<[usize; 2]> =
+            inputs_used.iter().filter(|(c, _)| *c == lead[0]).map(|&(_, pos)| pos).collect();
+        if let Current::Input([c, i, j]) = current
+            && c == lead[0]
+        {
+            let cols = padded.copies_of(1, j);
+            cells.extend(padded.copies_of(0, i).into_iter().flat_map(|i| cols.iter().map(move |&j| [i, j])));
+        }
+        cells
+    };
+    let dy_marked = |lead: &[usize]| dy_used.iter().filter(|d| d[0] == lead[0]).map(|d| [d[1], d[2]]).collect();
     let x_grids = Grids::new("backprop_input", dims, "padded input x", [ph, pw], &input_cell)
         .per(&["channel"], leads_1(g.in_channels))
+        .planes(&x_planes, &x_marked)
         .render();
     let w_grids = Grids::new("backprop_weight", dims, "weight W", [kh, kw], &weight_cell)
         .per(&["filter", "channel"], leads_2(wf, wc))
         .render();
     let dy_grids = Grids::new("dy", dims, "dY (upstream gradient)", g.output, &dy_cell)
         .per(&["filter"], leads_1(g.out_channels))
+        .planes(&dy_planes, &dy_marked)
         .render();
 
     // The three gradients; a click on a cell focuses its gradient and steps there.
@@ -160,9 +184,14 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
         jump(&props.dispatch, GradFocus::Weight, props.focus, move |ix| trace.weight_step(ix.try_into().ok()?));
     // grad_bias is drawn as a 1D vector: its cells arrive as [0, f].
     let on_bias = jump(&props.dispatch, GradFocus::Bias, props.focus, |ix| ix.last().copied());
+    let dx_marked = |lead: &[usize]| match current {
+        Current::Input([c, i, j]) if c == lead[0] => vec![[i, j]],
+        _ => vec![],
+    };
     let grad_input = Grids::new("grad_input", dims, "dX = grad_input", g.input, &grad_input_cell)
         .per(&["channel"], leads_1(g.in_channels))
         .on_click(on_input)
+        .planes(&dx_planes, &dx_marked)
         .render();
     let grad_weight = Grids::new("grad_weight", dims, "dW = grad_weight", [kh, kw], &grad_weight_cell)
         .per(&["filter", "channel"], leads_2(wf, wc))

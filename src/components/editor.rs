@@ -14,6 +14,7 @@ use super::heatmap::{CellIndex, Heatmap, Overlay, scale_of};
 use super::matrix::{event_cell, mark};
 use crate::conv::{Dims, format};
 use crate::grid::{Grid, display_index};
+use crate::results::Shared;
 use crate::state::{Action, Draft};
 
 #[derive(Properties, PartialEq)]
@@ -281,7 +282,7 @@ pub fn LargeEditor(props: &LargeEditorProps) -> Html {
         });
         html! {
             <Heatmap name={name} caption={format!("{} (click a cell to edit it)", grid.title)} rows={grid.rows}
-                cols={grid.cols} values={Rc::new(values)} {scale} {index} overlays={Rc::new(overlays)}
+                cols={grid.cols} values={Shared(Rc::new(values))} {scale} {index} overlays={Rc::new(overlays)}
                 on_click={Some(on_click)} {on_hover} {side} />
         }
     });

@@ -16,11 +16,12 @@ use crate::conv::{Dims, Field, Problem};
 use crate::document::limits;
 use crate::grid::{self, Tensor};
 use crate::presets::{PRESETS, classic_kernel};
+use crate::results::Shared;
 use crate::state::{Action, Draft, Fill, Size};
 
 #[derive(Properties, PartialEq)]
 pub struct EditorsProps {
-    pub problem: Rc<Problem>,
+    pub problem: Shared<Problem>,
     /// The backprop view is open: the upstream gradient is editable too.
     pub backprop: bool,
     /// Cells being typed, by tensor and stored index.

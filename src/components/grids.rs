@@ -7,9 +7,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::heatmap::{CellIndex, DOM_CELLS, Heatmap, Overlay, overlays_of, scale_of};
+use super::heatmap::{CellIndex, DOM_CELLS, Heatmap, Planes, overlays_of, scale_of};
 use super::matrix::{Cell, Matrix, mark};
 use crate::conv::Dims;
+use crate::results::Shared;
 
 /// The marks a heatmap outlines (the others, like padding, are the colours' business).
 const OVERLAID: [u32; 9] =
@@ -33,8 +34,16 @@ struct Plane {
     index: CellIndex,
     grid: Option<usize>,
     rows: usize,
-    values: Vec<f64>,
+    values: Shared<Vec<f64>>,
     marks: Vec<u32>,
+}
+
+/// The cells of a grid (by its leading index) whose marks may be set this step.
+pub(crate) type Marked<'a> = &'a dyn Fn(&[usize]) -> Vec<[usize; 2]>;
+
+/// Every position of the rectangle `top..=bottom, left..=right`.
+pub(crate) fn rect([top, left]: [usize; 2], [bottom, right]: [usize; 2]) -> Vec<[usize; 2]> {
+    (top..=bottom).flat_map(|i| (left..=right).map(move |j| [i, j])).collect()
 }
 
 /// A cell of a tensor shown by [`Grids`]: its leading indices and its position.
@@ -61,6 +70,10 @@ pub(crate) struct Grids<'a> {
     on_hover: Option<Callback<Option<GridCell>>>,
     /// Column separators after these columns (im2col's group blocks; DOM grids only).
     breaks: Rc<Vec<usize>>,
+    /// For 2D heatmaps: memoised values (plane `lead[0]`, or 0 without a
+    /// lead) and the cells that may carry marks in a grid, so a step
+    /// evaluates `cell` there alone instead of at every cell.
+    fast: Option<(&'a Planes, Marked<'a>)>,
 }
 
 impl<'a> Grids<'a> {
@@ -83,6 +96,7 @@ impl<'a> Grids<'a> {
             on_click: None,
             on_hover: None,
             breaks: Rc::default(),
+            fast: None,
         }
     }
 
@@ -94,6 +108,12 @@ impl<'a> Grids<'a> {
     /// Hears clicks as (leading index, position).
     pub fn on_click(self, cb: Callback<GridCell>) -> Self {
         Grids { on_click: Some(cb), ..self }
+    }
+
+    /// As heatmaps, use these memoised values and evaluate `cell` only at
+    /// the cells `marked` lists for a grid (the only ones whose marks can be set).
+    pub fn planes(self, planes: &'a Planes, marked: Marked<'a>) -> Self {
+        Grids { fast: Some((planes, marked)), ..self }
     }
 
     /// Draws a separator before each of these columns.
@@ -154,6 +174,7 @@ impl Grids<'_> {
             };
             let (values, marks) =
                 self.sample(self.leads.iter().flat_map(|lead| (0..cols).map(move |j| (lead, [0, j]))));
+            let values = Shared(Rc::new(values));
             let index = CellIndex::Rows { leads: self.leads.clone() };
             vec![Plane { caption, index, grid: None, rows: self.leads.len(), values, marks }]
         } else {
@@ -165,12 +186,29 @@ impl Grids<'_> {
                         label if label.is_empty() => self.caption.clone(),
                         label => format!("{}, {label}", self.caption),
                     };
-                    let (values, marks) = self.sample((0..rows).flat_map(|i| (0..cols).map(move |j| (lead, [i, j]))));
+                    let (values, marks) = match self.fast {
+                        Some((planes, marked)) => {
+                            let values = planes.values.get(lead.first().copied().unwrap_or(0)).cloned();
+                            let mut marks = vec![0; rows * cols];
+                            for [i, j] in marked(lead).into_iter().filter(|&[i, j]| i < rows && j < cols) {
+                                marks[i * cols + j] = (self.cell)(lead, [i, j]).marks;
+                            }
+                            (values.unwrap_or_else(|| Shared(Rc::default())), marks)
+                        }
+                        None => {
+                            let (values, marks) =
+                                self.sample((0..rows).flat_map(|i| (0..cols).map(move |j| (lead, [i, j]))));
+                            (Shared(Rc::new(values)), marks)
+                        }
+                    };
                     Plane { caption, index: CellIndex::Grid { lead: lead.clone() }, grid: Some(k), rows, values, marks }
                 })
                 .collect()
         };
-        let scale = scale_of(planes.iter().flat_map(|p| &p.values));
+        let scale = match self.fast {
+            Some((planes, _)) if self.dims == Dims::Two => planes.scale,
+            _ => scale_of(planes.iter().flat_map(|p| p.values.iter())),
+        };
         // Many small maps side by side rather than a tall column of large ones.
         let side = match planes.len() {
             1 => 360.0,
@@ -180,16 +218,13 @@ impl Grids<'_> {
         let maps: Html = planes
             .into_iter()
             .map(|plane| {
-                let mut overlays: Vec<Overlay> = Vec::new();
-                for bit in OVERLAID {
-                    overlays_of(&plane.marks, cols, bit, &mut overlays);
-                }
+                let overlays = overlays_of(&plane.marks, cols, &OVERLAID);
                 let current = plane.marks.iter().position(|m| m & mark::CURRENT != 0).map(|k| (k / cols, k % cols));
                 let locate = self.locate(plane.grid);
                 let on_click = self.on_click.clone().map(|cb| cb.reform(move |(r, c): (usize, usize)| locate(r, c)));
                 let on_hover = self.hover_of(plane.grid);
                 html! {
-                    <Heatmap name={self.name} caption={plane.caption} rows={plane.rows} {cols} values={Rc::new(plane.values)}
+                    <Heatmap name={self.name} caption={plane.caption} rows={plane.rows} {cols} values={plane.values}
                         {scale} index={plane.index} overlays={Rc::new(overlays)} {current} {on_click} {on_hover} {side} />
                 }
             })
@@ -199,12 +234,15 @@ impl Grids<'_> {
 
     /// Values and marks of the given cells, in order.
     fn sample<'b>(&self, cells: impl Iterator<Item = (&'b Vec<usize>, [usize; 2])>) -> (Vec<f64>, Vec<u32>) {
-        cells
-            .map(|(lead, pos)| {
-                let cell = (self.cell)(lead, pos);
-                (cell.value, cell.marks)
-            })
-            .unzip()
+        let [rows, cols] = self.size;
+        let count = cols * if self.dims == Dims::One { self.leads.len() } else { rows };
+        let (mut values, mut marks) = (Vec::with_capacity(count), Vec::with_capacity(count));
+        for (lead, pos) in cells {
+            let cell = (self.cell)(lead, pos);
+            values.push(cell.value);
+            marks.push(cell.marks);
+        }
+        (values, marks)
     }
 
     fn cell_at(&self, lead: &[usize], pos: [usize; 2]) -> Cell {

@@ -19,6 +19,7 @@ use yew::prelude::*;
 use super::grids::data_index;
 use super::matrix::mark;
 use crate::conv::{Dims, format};
+use crate::results::Shared;
 
 /// Grids with more cells than this (all grids of one tensor together) are
 /// drawn as heatmaps: beyond it a DOM cell per number costs more than a
@@ -63,33 +64,35 @@ pub struct Overlay {
     pub mark: u32,
 }
 
-/// Boxes for the cells whose marks include `bit`: runs along each row are
-/// merged, then runs of equal rows; capped at [`MAX_OVERLAYS`].
-pub fn overlays_of(marks: &[u32], cols: usize, bit: u32, out: &mut Vec<Overlay>) {
+/// Boxes for the cells whose marks include each of `bits`: runs along a row
+/// are merged, then equal runs of consecutive rows; at most [`MAX_OVERLAYS`].
+/// One pass over `marks` finds the marked cells; only those are looked at again.
+pub fn overlays_of(marks: &[u32], cols: usize, bits: &[u32]) -> Vec<Overlay> {
+    let mut out: Vec<Overlay> = Vec::new();
     if cols == 0 {
-        return;
+        return out;
     }
-    let mut runs: Vec<Overlay> = Vec::new();
-    for (r, row) in marks.chunks(cols).enumerate() {
-        let mut c = 0;
-        while c < cols {
-            if row[c] & bit == 0 {
-                c += 1;
-                continue;
+    let mask = bits.iter().fold(0, |m, b| m | b);
+    let marked: Vec<usize> = marks.iter().enumerate().filter(|(_, m)| *m & mask != 0).map(|(k, _)| k).collect();
+    for &bit in bits {
+        let mut runs: Vec<Overlay> = Vec::new();
+        let mut cells = marked.iter().copied().filter(|&k| marks[k] & bit != 0).peekable();
+        while let Some(start) = cells.next() {
+            let (r, left) = (start / cols, start % cols);
+            let mut right = left;
+            while cells.peek().is_some_and(|&k| k / cols == r && k % cols == right + 1) {
+                right += 1;
+                cells.next();
             }
-            let start = c;
-            while c < cols && row[c] & bit != 0 {
-                c += 1;
-            }
-            let run = Overlay { top: r, left: start, bottom: r, right: c - 1, mark: bit };
             // The same run in the row above: extend that box down.
-            match runs.iter_mut().rev().find(|o| o.bottom + 1 == r && o.left == start && o.right == c - 1) {
+            match runs.iter_mut().rev().find(|o| o.bottom + 1 == r && o.left == left && o.right == right) {
                 Some(o) => o.bottom = r,
-                None => runs.push(run),
+                None => runs.push(Overlay { top: r, left, bottom: r, right, mark: bit }),
             }
         }
+        out.extend(runs.into_iter().take(MAX_OVERLAYS.saturating_sub(out.len())));
     }
-    out.extend(runs.into_iter().take(MAX_OVERLAYS.saturating_sub(out.len())));
+    out
 }
 
 #[derive(Properties, PartialEq)]
@@ -100,8 +103,9 @@ pub struct HeatmapProps {
     pub caption: AttrValue,
     pub rows: usize,
     pub cols: usize,
-    /// `rows * cols` values, row-major.
-    pub values: Rc<Vec<f64>>,
+    /// `rows * cols` values, row-major. Compared by identity: the pixels are
+    /// redrawn when a new vector comes, so views memoise their planes.
+    pub values: Shared<Vec<f64>>,
     /// The largest `|value|` the colours span (shared by a tensor's grids so
     /// their colours compare); values beyond it saturate.
     pub scale: f64,
@@ -119,6 +123,30 @@ pub struct HeatmapProps {
     /// The drawn box's longest side, in CSS pixels (smaller when a tensor has many grids).
     #[prop_or(360.0)]
     pub side: f64,
+}
+
+/// A tensor's heatmap planes, made once per result (views memoise them):
+/// one row-major vector per leading index, and the scale they share.
+#[derive(Debug, PartialEq)]
+pub struct Planes {
+    /// Plane `k` is the tensor's `[k, .., ..]`.
+    pub values: Vec<Shared<Vec<f64>>>,
+    /// The largest finite `|value|` of all planes.
+    pub scale: f64,
+}
+
+impl Planes {
+    /// One plane per leading index of `(A, H, W)`.
+    pub fn of3(a: &ndarray::Array3<f64>) -> Planes {
+        let values: Vec<Shared<Vec<f64>>> =
+            a.outer_iter().map(|plane| Shared(Rc::new(plane.iter().copied().collect()))).collect();
+        Planes { scale: scale_of(a.iter()), values }
+    }
+
+    /// One plane: the matrix itself.
+    pub fn of2(a: &ndarray::Array2<f64>) -> Planes {
+        Planes { scale: scale_of(a.iter()), values: vec![Shared(Rc::new(a.iter().copied().collect()))] }
+    }
 }
 
 /// RGB of `v` on the diverging scale: RdBu's ends, white at zero.
@@ -289,10 +317,8 @@ mod tests {
             }
         }
         marks[0] = mark::TAP;
-        let mut out = Vec::new();
-        overlays_of(&marks, 5, mark::TAP, &mut out);
         assert_eq!(
-            out,
+            overlays_of(&marks, 5, &[mark::TAP, mark::ROW]),
             vec![
                 Overlay { top: 0, left: 0, bottom: 0, right: 0, mark: mark::TAP },
                 Overlay { top: 1, left: 1, bottom: 3, right: 3, mark: mark::TAP },

@@ -9,15 +9,16 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::grids::{GridCell, Grids, data_index, leads_1, legend, stack};
-use super::heatmap::DOM_CELLS;
+use super::grids::{GridCell, Grids, data_index, leads_1, legend, rect, stack};
+use super::heatmap::{DOM_CELLS, Planes};
 use super::matrix::{Cell, Matrix, mark};
 use crate::conv::{Dims, Im2col};
+use crate::results::Shared;
 use crate::state::{Action, Move};
 
 #[derive(Properties, PartialEq)]
 pub struct Im2colViewProps {
-    pub im2col: Rc<Im2col>,
+    pub im2col: Shared<Im2col>,
     pub step: usize,
     pub dispatch: Callback<Action>,
 }
@@ -25,6 +26,10 @@ pub struct Im2colViewProps {
 #[component]
 pub fn Im2colView(props: &Im2colViewProps) -> Html {
     let m = &props.im2col;
+    // The heatmaps' pixels, made once per result, not once per step.
+    let patch_planes = use_memo(m.clone(), |m| Planes::of2(&m.patches));
+    let product_planes = use_memo(m.clone(), |m| Planes::of2(&m.product));
+    let output_planes = use_memo(m.clone(), |m| Planes::of3(&m.output));
     let g = &m.geometry;
     let dims = g.dims;
     let Some([f, oi, oj]) = g.out_index_of(props.step) else {
@@ -84,6 +89,7 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
     )
     .breaks(breaks.clone())
     .on_click(jump(Some(f)))
+    .planes(&patch_planes, &|_| rect([row, 0], [row, n_cols - 1]))
     .render();
     // A heatmap cannot show the numbers of the row in use: they follow as cells.
     let current_row = (n_rows * n_cols > DOM_CELLS).then(|| {
@@ -109,9 +115,11 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
         &product_cell,
     )
     .on_click(jump(None))
+    .planes(&product_planes, &|_| rect([row, 0], [row, g.out_channels - 1]))
     .render();
     let output = Grids::new("output", dims, "output (reshaped)", g.output, &output_cell)
         .per(&["filter"], leads_1(g.out_channels))
+        .planes(&output_planes, &|lead| if lead[0] == f { vec![[oi, oj]] } else { vec![] })
         .render();
     let column_names: Vec<String> = (0..n_cols)
         .filter_map(|c| m.column_parts(c))

@@ -14,12 +14,12 @@ use super::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, swi
 use super::matrix::{Cell, Matrix, mark};
 use crate::conv::transposed::{CanvasRole, Placement, ScatterStep};
 use crate::conv::{Dims, MatrixForm, Transposed, ZeroInsertedConv, format};
-use crate::results::Shown;
+use crate::results::{Shared, Shown};
 use crate::state::{Action, Explain, Move};
 
 #[derive(Properties, PartialEq)]
 pub struct TransposedViewProps {
-    pub trace: Rc<Transposed>,
+    pub trace: Shared<Transposed>,
     pub zero_inserted: Option<Shown<ZeroInsertedConv>>,
     pub matrix: Option<Shown<MatrixForm>>,
     pub step: usize,

@@ -5,18 +5,19 @@
 //! same at 3x64x64 as at 5x5 apart from the colours' cells.
 
 use std::collections::HashSet;
-use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::grids::{GridCell, Grids, leads_1, leads_2, legend, stack};
+use super::grids::{GridCell, Grids, leads_1, leads_2, legend, rect, stack};
+use super::heatmap::Planes;
 use super::matrix::{Cell, mark};
 use crate::conv::{Dims, Forward, format};
+use crate::results::Shared;
 use crate::state::{Action, Move};
 
 #[derive(Properties, PartialEq)]
 pub struct WindowViewProps {
-    pub forward: Rc<Forward>,
+    pub forward: Shared<Forward>,
     pub step: usize,
     /// Input cell `[c, i, j]` under the pointer.
     pub probe: Option<[usize; 3]>,
@@ -26,6 +27,9 @@ pub struct WindowViewProps {
 #[component]
 pub fn WindowView(props: &WindowViewProps) -> Html {
     let t = &props.forward;
+    // The heatmaps' pixels, made once per result, not once per step.
+    let padded_planes = use_memo(t.clone(), |t| Planes::of3(&t.padded.values));
+    let output_planes = use_memo(t.clone(), |t| Planes::of3(&t.output));
     let g = &t.geometry;
     let dims = g.dims;
     let Some(step) = t.step(props.step) else {
@@ -66,9 +70,21 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
             d.emit(Action::Probe(probe));
         })
     };
+    // Where marks can be: the window, and the copies of the probed cell.
+    let padded_marked = |lead: &[usize]| {
+        let mut cells = rect([window.0.0, window.0.1], [window.1.0, window.1.1]);
+        if let Some([pc, pi, pj]) = props.probe
+            && pc == lead[0]
+        {
+            let cols = t.padded.copies_of(1, pj);
+            cells.extend(t.padded.copies_of(0, pi).into_iter().flat_map(|i| cols.iter().map(move |&j| [i, j])));
+        }
+        cells
+    };
     let padded_grids = Grids::new("padded_input", dims, "padded input", g.padded, &padded_cell)
         .per(&["channel"], (group_start..group_start + g.in_per_group).map(|c| vec![c]).collect())
         .on_hover(on_probe)
+        .planes(&padded_planes, &padded_marked)
         .render();
 
     // Kernel of filter f as it meets the window (rotated when flip is on).
@@ -122,8 +138,17 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
             }
         })
     };
+    let output_marked = |lead: &[usize]| {
+        let mut cells: Vec<[usize; 2]> =
+            feeds.iter().filter(|fd| fd.out_index[0] == lead[0]).map(|fd| [fd.out_index[1], fd.out_index[2]]).collect();
+        if lead[0] == f {
+            cells.push([oi, oj]);
+        }
+        cells
+    };
     let output_grids = Grids::new("output", dims, "output", g.output, &out_cell)
         .per(&["filter"], leads_1(g.out_channels))
+        .planes(&output_planes, &output_marked)
         .on_hover(jump.clone())
         .on_click(jump.reform(Some))
         .render();

@@ -74,32 +74,58 @@ impl Backward {
         let forward = Forward::new(problem)?;
         let grad_output = problem.grad_output_or_ones()?;
         let g = &forward.geometry;
+        let p = &g.params;
         let [c_count, h, w] = g.input_shape();
-        let mut grad_input = Array3::zeros((c_count, h, w));
-        let mut grad_weight = Array4::zeros(forward.weight.raw_dim());
-        let mut grad_bias = Array1::zeros(g.out_channels);
+        let [_, oh, ow] = g.output_shape();
+        let [ph, pw] = g.padded;
         let padded = &forward.padded;
-        // Every padded row/column maps to an input row/column (or to nothing,
-        // for zero padding): looked up once, not per product.
-        let rows: Vec<Option<usize>> = (0..g.padded[0]).map(|p| padded.source_along(0, p)).collect();
-        let cols: Vec<Option<usize>> = (0..g.padded[1]).map(|p| padded.source_along(1, p)).collect();
-        for ((f, oi, oj), &dy) in grad_output.indexed_iter() {
-            grad_bias[f] += dy;
+        // Row-major copies: (C, PH, PW) and (F, OH, OW).
+        let x: Vec<f64> = padded.values.iter().copied().collect();
+        let dy: Vec<f64> = grad_output.iter().copied().collect();
+        let mut grad_weight = Array4::zeros(forward.weight.raw_dim());
+        // The gradient of the padded input, folded onto the input below.
+        let mut grad_padded = vec![0.0; c_count * ph * pw];
+        for (f, dy_plane) in dy.chunks(oh * ow).enumerate() {
             let group_start = g.group_start(f);
             for cl in 0..g.in_per_group {
                 let c = group_start + cl;
                 for ti in 0..g.kernel[0] {
                     for tj in 0..g.kernel[1] {
-                        let [pi, pj] = g.padded_pos([oi, oj], [ti, tj]);
                         let [ki, kj] = g.weight_tap([ti, tj]);
-                        grad_weight[[f, cl, ki, kj]] += padded.values[[c, pi, pj]] * dy;
-                        if let (Some(i), Some(j)) = (rows[pi], cols[pj]) {
-                            grad_input[[c, i, j]] += forward.weight[[f, cl, ki, kj]] * dy;
+                        let wv = forward.weight[[f, cl, ki, kj]];
+                        // dw[f, cl, ki, kj] = sum over windows of x under the tap times dy,
+                        // in row-major window order (the order its terms are listed in).
+                        let mut dw = 0.0;
+                        for (oi, dy_row) in dy_plane.chunks(ow).enumerate() {
+                            let start = c * ph * pw + (oi * p.stride[0] + ti * p.dilation[0]) * pw + tj * p.dilation[1];
+                            for (&d, &xv) in dy_row.iter().zip(x[start..].iter().step_by(p.stride[1])) {
+                                dw += xv * d;
+                            }
+                            // Each product x*w sends dy*w back to the x it read.
+                            for (oj, &d) in dy_row.iter().enumerate() {
+                                grad_padded[start + oj * p.stride[1]] += wv * d;
+                            }
                         }
+                        grad_weight[[f, cl, ki, kj]] = dw;
                     }
                 }
             }
         }
+        // Padding copies fold back onto their source; zeros of zero padding receive nothing.
+        let rows: Vec<Option<usize>> = (0..ph).map(|pi| padded.source_along(0, pi)).collect();
+        let cols: Vec<Option<usize>> = (0..pw).map(|pj| padded.source_along(1, pj)).collect();
+        let mut grad_input = Array3::zeros((c_count, h, w));
+        for (c, plane) in grad_padded.chunks(ph * pw).enumerate() {
+            for (pi, row) in plane.chunks(pw).enumerate() {
+                let Some(i) = rows[pi] else { continue };
+                for (pj, &v) in row.iter().enumerate() {
+                    if let Some(j) = cols[pj] {
+                        grad_input[[c, i, j]] += v;
+                    }
+                }
+            }
+        }
+        let grad_bias = Array1::from_iter(dy.chunks(oh * ow).map(|plane| plane.iter().sum::<f64>()));
         Ok(Backward { forward, grad_output, grad_input, grad_weight, grad_bias })
     }
 
@@ -184,73 +210,69 @@ impl Backward {
 
     /// `dx[i,j] = dy[0,0]*w[1,1] + ... = 1*2 + ... = 3`.
     pub fn input_equation(&self, in_index: [usize; 3]) -> String {
+        self.input_equation_of(in_index, &self.input_terms_of(in_index))
+    }
+
+    /// [`Self::input_equation`] from terms already asked for (a view that
+    /// marks them need not build them twice).
+    pub fn input_equation_of(&self, in_index: [usize; 3], terms: &[InputGradTerm]) -> String {
         let dims = self.forward.geometry.dims;
         let ch = self.show_channels();
         let [c, i, j] = in_index;
         let lhs = format::label("dx", dims, ch.then_some(&[c][..]), [i, j]);
-        let terms = self.input_terms_of(in_index);
         if terms.is_empty() {
             return format!("{lhs} = 0 (no window covers this cell)");
         }
-        let symbols: Vec<String> = terms
-            .iter()
-            .map(|t| {
-                let [f, oi, oj] = t.out_index;
-                let [wf, cl, ki, kj] = t.weight_index;
-                format!(
-                    "{}*{}",
-                    format::label("dy", dims, ch.then_some(&[f][..]), [oi, oj]),
-                    format::label("w", dims, ch.then_some(&[wf, cl][..]), [ki, kj])
-                )
-            })
-            .collect();
-        let numbers: Vec<String> =
-            terms.iter().map(|t| format!("{}*{}", format::factor(t.dy), format::factor(t.w))).collect();
-        format!(
-            "{lhs} = {} = {} = {}",
-            format::sum(&symbols),
-            format::sum(&numbers),
-            format::short(self.grad_input.get(in_index).copied().unwrap_or(0.0))
-        )
+        let symbols = format::sum_with(terms.len(), |k| {
+            let [f, oi, oj] = terms[k].out_index;
+            let [wf, cl, ki, kj] = terms[k].weight_index;
+            format!(
+                "{}*{}",
+                format::label("dy", dims, ch.then_some(&[f][..]), [oi, oj]),
+                format::label("w", dims, ch.then_some(&[wf, cl][..]), [ki, kj])
+            )
+        });
+        let numbers = format::sum_with(terms.len(), |k| {
+            format!("{}*{}", format::factor(terms[k].dy), format::factor(terms[k].w))
+        });
+        let value = format::short(self.grad_input.get(in_index).copied().unwrap_or(0.0));
+        format!("{lhs} = {symbols} = {numbers} = {value}")
     }
 
     /// `dw[ki,kj] = x[..]*dy[..] + ... = ...` (x indices in padded coordinates).
     pub fn weight_equation(&self, index: [usize; 4]) -> String {
+        self.weight_equation_of(index, &self.weight_terms_of(index))
+    }
+
+    /// [`Self::weight_equation`] from terms already asked for.
+    pub fn weight_equation_of(&self, index: [usize; 4], terms: &[WeightGradTerm]) -> String {
         let dims = self.forward.geometry.dims;
         let ch = self.show_channels();
         let [f, cl, ki, kj] = index;
         let lhs = format::label("dw", dims, ch.then_some(&[f, cl][..]), [ki, kj]);
-        let terms = self.weight_terms_of(index);
-        let symbols: Vec<String> = terms
-            .iter()
-            .map(|t| {
-                let [tf, oi, oj] = t.out_index;
-                format!(
-                    "{}*{}",
-                    format::label("xp", dims, ch.then_some(&[t.channel][..]), t.padded_pos),
-                    format::label("dy", dims, ch.then_some(&[tf][..]), [oi, oj])
-                )
-            })
-            .collect();
-        let numbers: Vec<String> =
-            terms.iter().map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.dy))).collect();
-        format!(
-            "{lhs} = {} = {} = {}",
-            format::sum(&symbols),
-            format::sum(&numbers),
-            format::short(self.grad_weight.get(index).copied().unwrap_or(0.0))
-        )
+        let symbols = format::sum_with(terms.len(), |k| {
+            let t = &terms[k];
+            let [tf, oi, oj] = t.out_index;
+            format!(
+                "{}*{}",
+                format::label("xp", dims, ch.then_some(&[t.channel][..]), t.padded_pos),
+                format::label("dy", dims, ch.then_some(&[tf][..]), [oi, oj])
+            )
+        });
+        let numbers = format::sum_with(terms.len(), |k| {
+            format!("{}*{}", format::factor(terms[k].x), format::factor(terms[k].dy))
+        });
+        let value = format::short(self.grad_weight.get(index).copied().unwrap_or(0.0));
+        format!("{lhs} = {symbols} = {numbers} = {value}")
     }
 
     /// `db[f] = dy[f,0,0] + dy[f,0,1] + ... = ...`.
     pub fn bias_equation(&self, f: usize) -> String {
         let [filters, oh, ow] = self.forward.geometry.output_shape();
         let lhs = if filters > 1 { format!("db[{f}]") } else { "db".to_string() };
-        let values: Vec<String> = (0..oh)
-            .flat_map(|i| (0..ow).map(move |j| [i, j]))
-            .filter_map(|p| self.grad_output.get([f, p[0], p[1]]).map(|v| format::factor(*v)))
-            .collect();
-        format!("{lhs} = {} = {}", format::sum(&values), format::short(self.grad_bias.get(f).copied().unwrap_or(0.0)))
+        let count = if f < filters { oh * ow } else { 0 };
+        let values = format::sum_with(count, |k| format::factor(self.grad_output[[f, k / ow, k % ow]]));
+        format!("{lhs} = {values} = {}", format::short(self.grad_bias.get(f).copied().unwrap_or(0.0)))
     }
 }
 

@@ -222,7 +222,11 @@ impl Forward {
     }
 }
 
-/// The whole output, one pass over contiguous rows of the padded input.
+/// The whole output, in an order that reads contiguous rows: for each
+/// filter, channel and tap, the tap's weight times a strided row of the
+/// padded input is added to a row of the output. Each output cell still
+/// receives its products in summation order (channel, kernel row, kernel
+/// column), so the result equals the step-by-step sum to the last bit.
 fn compute_output(
     g: &ConvGeometry,
     padded: &PaddedInput,
@@ -230,30 +234,33 @@ fn compute_output(
     bias: Option<&Array1<f64>>,
 ) -> Array3<f64> {
     let [f_count, oh, ow] = g.output_shape();
-    let mut output = Array3::zeros((f_count, oh, ow));
-    let x = &padded.values;
+    let [ph, pw] = g.padded;
     let p = &g.params;
-    for f in 0..f_count {
+    // (C, PH, PW) row-major, whatever the array's memory order.
+    let x: Vec<f64> = padded.values.iter().copied().collect();
+    let mut out = vec![0.0; f_count * oh * ow];
+    for (f, plane) in out.chunks_mut(oh * ow).enumerate() {
         let group_start = g.group_start(f);
-        let b = bias.map_or(0.0, |b| b[f]);
-        for oi in 0..oh {
-            for oj in 0..ow {
-                let mut sum = 0.0;
-                for cl in 0..g.in_per_group {
-                    for ti in 0..g.kernel[0] {
-                        let pi = oi * p.stride[0] + ti * p.dilation[0];
-                        for tj in 0..g.kernel[1] {
-                            let pj = oj * p.stride[1] + tj * p.dilation[1];
-                            let [ki, kj] = g.weight_tap([ti, tj]);
-                            sum += x[[group_start + cl, pi, pj]] * weight[[f, cl, ki, kj]];
+        for cl in 0..g.in_per_group {
+            let channel = &x[(group_start + cl) * ph * pw..(group_start + cl + 1) * ph * pw];
+            for ti in 0..g.kernel[0] {
+                for tj in 0..g.kernel[1] {
+                    let [ki, kj] = g.weight_tap([ti, tj]);
+                    let w = weight[[f, cl, ki, kj]];
+                    for (oi, out_row) in plane.chunks_mut(ow).enumerate() {
+                        let start = (oi * p.stride[0] + ti * p.dilation[0]) * pw + tj * p.dilation[1];
+                        let taps = channel[start..].iter().step_by(p.stride[1]);
+                        for (y, &v) in out_row.iter_mut().zip(taps) {
+                            *y += v * w;
                         }
                     }
                 }
-                output[[f, oi, oj]] = sum + b;
             }
         }
+        let b = bias.map_or(0.0, |b| b[f]);
+        plane.iter_mut().for_each(|y| *y += b);
     }
-    output
+    Array3::from_shape_vec((f_count, oh, ow), out).unwrap_or_else(|_| Array3::zeros((f_count, oh, ow)))
 }
 
 #[cfg(test)]

@@ -43,6 +43,16 @@ pub fn factor(v: f64) -> String {
 /// products (a weight gradient at 64x64) would otherwise fill the screen.
 pub const SHOWN_TERMS: usize = 24;
 
+/// Like [`sum`] for `count` parts made by `part(k)`, making only the ones shown.
+pub fn sum_with(count: usize, part: impl Fn(usize) -> String) -> String {
+    if count <= SHOWN_TERMS {
+        return (0..count).map(part).collect::<Vec<_>>().join(" + ");
+    }
+    let head: Vec<String> = (0..SHOWN_TERMS - 1).map(&part).collect();
+    let hidden = count - SHOWN_TERMS;
+    format!("{} + \u{2026} ({hidden} more) \u{2026} + {}", head.join(" + "), part(count - 1))
+}
+
 /// `a + b + c`, or for long sums `a + b + … + z` with the count of elided terms:
 /// `t0 + ... + t22 + … (4072 more) … + t4095`.
 pub fn sum(parts: &[String]) -> String {
@@ -89,5 +99,7 @@ mod tests {
         let long = sum(&parts);
         assert!(long.starts_with("0 + 1 + "), "{long}");
         assert!(long.ends_with("22 + \u{2026} (6 more) \u{2026} + 29"), "{long}");
+        assert_eq!(sum_with(30, |k| k.to_string()), long);
+        assert_eq!(sum_with(3, |k| k.to_string()), "0 + 1 + 2");
     }
 }

@@ -133,9 +133,14 @@ impl Im2col {
         // `dot`: it keeps the matrix-multiply kernels out of the wasm, and skips
         // the block-diagonal zeros.)
         let per_group = g.terms_per_step();
+        // Rows of X^ and columns of W as contiguous slices: (OH*OW, C*KH*KW) and (F, C*KH*KW).
+        let patch_rows: Vec<f64> = patches.iter().copied().collect();
+        let weight_cols: Vec<f64> = weights.t().iter().copied().collect();
         let product = Array2::from_shape_fn((oh * ow, f), |(row, filter)| {
             let start = g.group_of_filter(filter) * per_group;
-            (start..start + per_group).map(|k| patches[[row, k]] * weights[[k, filter]]).sum::<f64>()
+            let x = &patch_rows[row * cols + start..row * cols + start + per_group];
+            let w = &weight_cols[filter * cols + start..filter * cols + start + per_group];
+            x.iter().zip(w).map(|(a, b)| a * b).sum::<f64>()
         });
         // output: (F, OH, OW) <- product^T reshaped, plus bias per filter.
         let output = Array3::from_shape_fn((f, oh, ow), |(filter, oi, oj)| {

@@ -5,10 +5,9 @@ use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
-use std::rc::Rc;
-
 use crate::conv::Problem;
 use crate::document::{Document, DocumentError};
+use crate::results::Shared;
 use crate::state::{Action, State, ViewState};
 
 /// How long the state must stay unchanged before the address bar follows it.
@@ -44,10 +43,11 @@ pub fn hash_of(document: &Document) -> String {
 /// [`URL_DELAY_MS`] (so playing or holding an arrow key does not rewrite a long
 /// URL on every step), and loads any link pasted into the address bar.
 #[hook]
-pub fn use_address_bar(problem: Rc<Problem>, view: ViewState, dispatcher: UseReducerDispatcher<State>) {
+pub fn use_address_bar(problem: Shared<Problem>, view: ViewState, dispatcher: UseReducerDispatcher<State>) {
     use_effect_with((problem, view), move |(problem, view)| {
-        let document = Document { problem: (**problem).clone(), view: *view };
+        let (problem, view) = (problem.clone(), *view);
         let timeout = Timeout::new(URL_DELAY_MS, move || {
+            let document = Document { problem: (*problem).clone(), view };
             // An impossible state (kept on screen so nothing typed is lost)
             // could not be reopened from a link: the address keeps the last valid one.
             if document.validate().is_err() {
