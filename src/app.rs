@@ -50,11 +50,22 @@ pub fn App() -> Html {
     };
     use_player(state.playing, state.speed, state.dispatcher());
     use_keyboard(state.dispatcher());
-    use_address_bar(Shared(state.problem.clone()), state.view, state.dispatcher());
+    use_address_bar(Shared(state.problem.clone()), state.view, state.held_link, state.dispatcher());
 
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
     let results = use_memo(Shared(state.problem.clone()), |problem| Results::new(problem.0.clone()));
 
+    // The menu names the example on screen (a property, not an attribute: the
+    // browser stops reading `selected` once a person has picked an option).
+    let examples = use_node_ref();
+    {
+        let examples = examples.clone();
+        use_effect_with(state.example, move |example| {
+            if let Some(sel) = examples.cast::<HtmlSelectElement>() {
+                sel.set_value(example.unwrap_or_default());
+            }
+        });
+    }
     let on_preset = {
         let d = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -63,7 +74,6 @@ pub fn App() -> Html {
                 if !id.is_empty() {
                     d.emit(Action::LoadPreset(id));
                 }
-                sel.set_value("");
             }
         })
     };
@@ -130,8 +140,8 @@ pub fn App() -> Html {
                 <h1><span class="logo" aria-hidden="true"></span>{ "ConvScope" }</h1>
                 <p class="tagline">{ "convolution, step by step, with your numbers" }</p>
                 <label class="presets">{ "Examples " }
-                    <select onchange={on_preset} aria-label="Load an example">
-                        <option value="" selected=true>{ "choose\u{2026}" }</option>
+                    <select ref={examples} onchange={on_preset} aria-label="Load an example">
+                        <option value="">{ "choose\u{2026}" }</option>
                         { for ["Seed examples", "Transposed convolution", "Classic kernels"].iter().map(|group| html! {
                             <optgroup label={*group}>
                                 { for PRESETS.iter().filter(|p| p.group == *group).map(|p| html! {
@@ -143,6 +153,9 @@ pub fn App() -> Html {
                 </label>
                 <button type="button" class="copy-link" onclick={on_copy} title="Copy a link to exactly this state">{ "Copy link" }</button>
             </header>
+            if let Some(note) = state.example.and_then(|id| PRESETS.iter().find(|p| p.id == id)).and_then(|p| p.note) {
+                <p class="example-note" role="note">{ note }</p>
+            }
             if let Some(alert) = &state.alert {
                 <div class="alert" role="alert">
                     <span>{ alert.clone() }</span>

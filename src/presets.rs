@@ -13,39 +13,73 @@ pub struct Preset {
     pub label: &'static str,
     /// Menu group.
     pub group: &'static str,
+    /// What the learner should know that the numbers do not say (shown
+    /// beside the example while it is on screen).
+    pub note: Option<&'static str>,
 }
 
 pub const PRESETS: &[Preset] = &[
-    Preset { id: "seed-2d", label: "2D, one channel (5x5 * 3x3)", group: "Seed examples" },
-    Preset { id: "seed-1d-true-conv", label: "1D true convolution [1,2,-1,1,-3] * [-1,0,1]", group: "Seed examples" },
-    Preset { id: "seed-1d-im2col", label: "1D im2col, one channel (7 * 3)", group: "Seed examples" },
-    Preset { id: "seed-1d-channels", label: "1D, two channels", group: "Seed examples" },
-    Preset { id: "seed-2d-channels", label: "2D, two channels", group: "Seed examples" },
-    Preset { id: "seed-2d-filters", label: "2D, two channels, two filters", group: "Seed examples" },
-    Preset { id: "seed-nchw", label: "3x32x32 input, one 5x5x3 filter, padding 2, bias", group: "Seed examples" },
+    Preset { id: "seed-2d", label: "2D, one channel (5x5 * 3x3)", group: "Seed examples", note: None },
+    Preset {
+        id: "seed-1d-true-conv",
+        label: "1D true convolution [1,2,-1,1,-3] * [-1,0,1]",
+        group: "Seed examples",
+        note: None,
+    },
+    Preset { id: "seed-1d-im2col", label: "1D im2col, one channel (7 * 3)", group: "Seed examples", note: None },
+    Preset { id: "seed-1d-channels", label: "1D, two channels", group: "Seed examples", note: None },
+    Preset { id: "seed-2d-channels", label: "2D, two channels", group: "Seed examples", note: None },
+    Preset { id: "seed-2d-filters", label: "2D, two channels, two filters", group: "Seed examples", note: None },
+    Preset {
+        id: "seed-nchw",
+        label: "3x32x32 input, one 5x5x3 filter, padding 2, bias",
+        group: "Seed examples",
+        note: None,
+    },
+    Preset {
+        id: "seed-6x6",
+        label: "6x6 input, 3x3 kernel: a 4x4 output",
+        group: "Seed examples",
+        note: Some(
+            "The third tutorial's sliding window: a 6x6 matrix and a 3x3 filter with stride 1 give (6-3)/1+1 = 4 by 4.",
+        ),
+    },
+    Preset {
+        id: "seed-backprop-1x1",
+        label: "Backprop: x (3, 2, 2) with a 1x1 filter over 3 channels",
+        group: "Seed examples",
+        note: Some(
+            "The second tutorial's backprop example with dY = ones: dX is the filter's weight in every cell of its channel, dW sums each channel of x, db counts the output cells.",
+        ),
+    },
     Preset {
         id: "seed-transpose-1d",
         label: "Transposed 1D: [a, b] with [x, y, z], stride 2",
         group: "Transposed convolution",
+        note: None,
     },
     Preset {
         id: "seed-transpose-2d",
-        label: "Transposed 2D: 2x2 to 4x4, stride 2, padding 1",
+        label: "Transposed 2D: 2x2 to 4x4, stride 2, padding 1, output_padding 1",
         group: "Transposed convolution",
+        note: Some(
+            "The tutorial says a 2x2 input gives 4x4 with stride 2 and padding 1; by PyTorch's formula (2-1)*2 - 2*1 + (3-1) + 1 = 3, so this example adds output_padding 1 to reach 4x4.",
+        ),
     },
     Preset {
         id: "seed-matrix-form",
         label: "Transposed 1D as a matrix: [a,b,c,d], padding 1",
         group: "Transposed convolution",
+        note: None,
     },
-    Preset { id: "kernel-identity", label: "Identity", group: "Classic kernels" },
-    Preset { id: "kernel-box-blur", label: "Box blur", group: "Classic kernels" },
-    Preset { id: "kernel-gaussian", label: "Gaussian blur", group: "Classic kernels" },
-    Preset { id: "kernel-sharpen", label: "Sharpen", group: "Classic kernels" },
-    Preset { id: "kernel-sobel-x", label: "Sobel x (vertical edges)", group: "Classic kernels" },
-    Preset { id: "kernel-sobel-y", label: "Sobel y (horizontal edges)", group: "Classic kernels" },
-    Preset { id: "kernel-laplacian", label: "Laplacian", group: "Classic kernels" },
-    Preset { id: "kernel-emboss", label: "Emboss", group: "Classic kernels" },
+    Preset { id: "kernel-identity", label: "Identity", group: "Classic kernels", note: None },
+    Preset { id: "kernel-box-blur", label: "Box blur", group: "Classic kernels", note: None },
+    Preset { id: "kernel-gaussian", label: "Gaussian blur", group: "Classic kernels", note: None },
+    Preset { id: "kernel-sharpen", label: "Sharpen", group: "Classic kernels", note: None },
+    Preset { id: "kernel-sobel-x", label: "Sobel x (vertical edges)", group: "Classic kernels", note: None },
+    Preset { id: "kernel-sobel-y", label: "Sobel y (horizontal edges)", group: "Classic kernels", note: None },
+    Preset { id: "kernel-laplacian", label: "Laplacian", group: "Classic kernels", note: None },
+    Preset { id: "kernel-emboss", label: "Emboss", group: "Classic kernels", note: None },
 ];
 
 /// A 3x3 classic kernel by preset id.
@@ -114,6 +148,11 @@ pub fn document(id: &str) -> Option<String> {
             let (x, w) = (serde_json::to_string(&x).ok()?, serde_json::to_string(&w).ok()?);
             format!(r#"{{"op":"conv2d","input":{x},"weight":[{w}],"bias":[1],"padding":2}}"#)
         }
+        // seeds/002: "a 6x6 matrix and a 3x3 filter give 4x4"; its values are
+        // pictures in the tutorial, so a vertical edge and a vertical-edge kernel stand in.
+        "seed-6x6" => r#"{"op":"conv2d","input":[[0,0,0,9,9,9],[0,0,0,9,9,9],[0,0,0,9,9,9],[0,0,0,9,9,9],[0,0,0,9,9,9],[0,0,0,9,9,9]],"weight":[[1,0,-1],[1,0,-1],[1,0,-1]]}"#.into(),
+        // seeds/001 "Convolution Backpropagation": x (3, 2, 2), weight (1, 3, 1, 1), dY ones.
+        "seed-backprop-1x1" => r#"{"op":"conv2d","input":[[[1,2],[3,4]],[[5,6],[7,8]],[[9,10],[11,12]]],"weight":[[[[1]],[[10]],[[100]]]],"bias":[0],"view":"backprop"}"#.into(),
         "seed-transpose-1d" => {
             r#"{"op":"conv_transpose1d","input":[[2,3]],"weight":[[[5,7,11]]],"stride":2,"view":"transposed"}"#.into()
         }
@@ -159,5 +198,13 @@ mod tests {
                              [[ -4., 25., 15.], [  4., 12.,  3.], [ 12., -9.,  5.]]];
         assert_eq!(run("seed-2d-filters"), filters);
         assert_eq!(run("seed-2d-channels"), array![[[-2., -6., 1.], [3., -6., 0.], [14., 6., -9.]]]);
+        // seeds/002: 6x6 with 3x3 gives 4x4; the edge shows as -27 where the window straddles it.
+        assert_eq!(run("seed-6x6").dim(), (1, 4, 4));
+        assert_eq!((0..4).map(|j| run("seed-6x6")[[0, 0, j]]).collect::<Vec<_>>(), vec![0., -27., -27., 0.]);
+        // seeds/001 backprop (the issue's numbers): dX 1/10/100, dW 10/26/42, db 4.
+        let b = crate::conv::Backward::new(&preset("seed-backprop-1x1").problem).expect("valid");
+        assert_eq!(b.grad_input.iter().copied().collect::<Vec<_>>(), [[1.0; 4], [10.0; 4], [100.0; 4]].concat());
+        assert_eq!(b.grad_weight.iter().copied().collect::<Vec<_>>(), vec![10., 26., 42.]);
+        assert_eq!(b.grad_bias.to_vec(), vec![4.]);
     }
 }

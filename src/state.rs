@@ -112,6 +112,11 @@ pub struct State {
     pub speed: f64,
     pub probe: Option<[usize; 3]>,
     pub selected: Option<[usize; 3]>,
+    /// The example on screen (a preset id), until the learner changes its problem.
+    pub example: Option<&'static str>,
+    /// A link that could not be opened: the address bar keeps it, so its
+    /// author can fix it, until the learner changes something.
+    pub held_link: bool,
 }
 
 impl Default for State {
@@ -125,6 +130,8 @@ impl Default for State {
             speed: 2.0,
             probe: None,
             selected: None,
+            example: None,
+            held_link: false,
         }
     }
 }
@@ -211,6 +218,12 @@ impl State {
     /// Applies one action. Bad input never panics and never loses work: it
     /// is kept as a draft or reported, and the problem stays as it was.
     pub fn apply(&mut self, action: Action) {
+        let (problem_before, view_before) = (self.problem.clone(), self.view);
+        let preset = match &action {
+            Action::LoadPreset(id) => presets::PRESETS.iter().find(|p| p.id == id).map(|p| p.id),
+            _ => None,
+        };
+        let failed_load = matches!(&action, Action::Load(loaded) if loaded.is_err());
         match action {
             Action::Edit { tensor, index, text } => {
                 let parsed = parse_number(&text);
@@ -333,10 +346,19 @@ impl State {
             Action::DismissAlert => self.alert = None,
         }
         self.reconcile();
+        let problem_changed = !Rc::ptr_eq(&problem_before, &self.problem);
+        if problem_changed {
+            self.example = preset;
+        }
+        if failed_load {
+            self.held_link = true;
+        } else if problem_changed || view_before != self.view {
+            self.held_link = false;
+        }
     }
 
     fn load(&mut self, document: Document) {
-        *self = State { speed: self.speed, ..State::with_document(document) };
+        *self = State { speed: self.speed, held_link: self.held_link, ..State::with_document(document) };
         // A hand-written link may name a view the operation does not have
         // (the default "forward" for a transposed convolution): show the op's own.
         let v = &mut self.view;
@@ -507,6 +529,29 @@ mod tests {
         assert_eq!(s.step_count(), 0);
         s.apply(Action::SetPerAxis(PerAxisParam::Padding, 0, 1));
         assert!(s.problem.output_shape().is_ok());
+    }
+
+    #[test]
+    fn a_broken_link_is_held_until_the_learner_changes_something() {
+        let mut s = state();
+        s.apply(Action::Load(Box::new(Document::parse(r#"{"input": [[1, 2], [3]], "weight": [[1]]}"#))));
+        assert!(s.held_link && s.alert.is_some());
+        s.apply(Action::DismissAlert);
+        s.apply(Action::Probe(Some([0, 0, 0])));
+        assert!(s.held_link, "reading the page changes nothing");
+        s.apply(Action::Step(Move::Next));
+        assert!(!s.held_link, "a step changes the state a link would carry");
+    }
+
+    #[test]
+    fn the_loaded_example_is_named_until_its_problem_changes() {
+        let mut s = state();
+        s.apply(Action::LoadPreset("seed-6x6".into()));
+        assert_eq!(s.example, Some("seed-6x6"));
+        s.apply(Action::Step(Move::Next));
+        assert_eq!(s.example, Some("seed-6x6"), "stepping keeps the example");
+        s.apply(Action::Edit { tensor: Tensor::Input, index: vec![0, 0, 0], text: "5".into() });
+        assert_eq!(s.example, None);
     }
 
     #[test]

@@ -41,25 +41,28 @@ pub fn hash_of(document: &Document) -> String {
 
 /// Keeps the address bar on the document of `problem` and `view` once it has been still for
 /// [`URL_DELAY_MS`] (so playing or holding an arrow key does not rewrite a long
-/// URL on every step), and loads any link pasted into the address bar.
+/// URL on every step), unless `hold`; and loads any link pasted into the address bar.
 #[hook]
-pub fn use_address_bar(problem: Shared<Problem>, view: ViewState, dispatcher: UseReducerDispatcher<State>) {
-    use_effect_with((problem, view), move |(problem, view)| {
+pub fn use_address_bar(problem: Shared<Problem>, view: ViewState, hold: bool, dispatcher: UseReducerDispatcher<State>) {
+    use_effect_with((problem, view, hold), move |(problem, view, hold)| {
         let (problem, view) = (problem.clone(), *view);
-        let timeout = Timeout::new(URL_DELAY_MS, move || {
-            let document = Document { problem: (*problem).clone(), view };
-            // An impossible state (kept on screen so nothing typed is lost)
-            // could not be reopened from a link: the address keeps the last valid one.
-            if document.validate().is_err() {
-                return;
-            }
-            let hash = hash_of(&document);
-            if let Some(w) = web_sys::window()
-                && w.location().hash().ok().as_deref() != Some(hash.as_str())
-                && let Ok(history) = w.history()
-            {
-                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
-            }
+        // A link that could not be opened stays for its author to fix.
+        let timeout = (!*hold).then(|| {
+            Timeout::new(URL_DELAY_MS, move || {
+                let document = Document { problem: (*problem).clone(), view };
+                // An impossible state (kept on screen so nothing typed is lost)
+                // could not be reopened from a link: the address keeps the last valid one.
+                if document.validate().is_err() {
+                    return;
+                }
+                let hash = hash_of(&document);
+                if let Some(w) = web_sys::window()
+                    && w.location().hash().ok().as_deref() != Some(hash.as_str())
+                    && let Ok(history) = w.history()
+                {
+                    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+                }
+            })
         });
         move || drop(timeout)
     });

@@ -1,0 +1,53 @@
+// What a newcomer trips on (issue 14): a broken link must stay in the address
+// bar, the example menu names what is on screen, and the tutorials' missing
+// examples give their numbers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, readMatrix, toGrid, typeInto } from './harness.mjs';
+
+const choose = (page, id) => page.selectOption('select[aria-label="Load an example"]', id);
+
+test('a broken link stays in the address bar until the learner changes something', async (t) => {
+  const broken = '#config=' + encodeURIComponent('{"input": [[1, 2], [3]], "weight": [[1]]}');
+  const { page } = await openApp(t, { hash: broken });
+  await page.getByRole('alert').waitFor();
+  // Longer than the address bar's 150 ms delay: nothing may overwrite the link.
+  await page.waitForTimeout(600);
+  assert.equal(await page.evaluate(() => location.hash), broken);
+  // A change by the learner is theirs to keep: the address follows it.
+  await typeInto(page, 'input[data-matrix="input"][data-index="0,0,0"]', '8');
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"input":[[[8,'));
+  assert.notEqual(await page.evaluate(() => location.hash), broken);
+});
+
+test('the example menu names the example on screen, with its note', async (t) => {
+  const { page } = await openApp(t);
+  const menu = page.locator('select[aria-label="Load an example"]');
+  await choose(page, 'seed-transpose-2d');
+  assert.equal(await menu.inputValue(), 'seed-transpose-2d');
+  assert.match(await menu.locator('option:checked').innerText(), /output_padding 1/);
+  assert.match(await page.getByRole('note').innerText(), /adds output_padding 1/);
+  // Editing makes it the learner's own problem: the menu no longer names it.
+  await typeInto(page, 'input[data-matrix="input"][data-index="0,0,0"]', '5');
+  await page.waitForFunction(() => document.querySelector('select[aria-label="Load an example"]').value === '');
+  assert.equal(await page.getByRole('note').count(), 0);
+});
+
+test("the tutorials' 6x6 example and backprop example give their numbers", async (t) => {
+  const { page } = await openApp(t);
+  await choose(page, 'seed-6x6');
+  // seeds/002: a 6x6 matrix and a 3x3 filter give a 4x4 output.
+  const y = toGrid(await readMatrix(page, 'output'))[0];
+  assert.deepEqual([y.length, y[0].length], [4, 4]);
+  assert.deepEqual(y[0], [0, -27, -27, 0]);
+
+  await choose(page, 'seed-backprop-1x1');
+  // seeds/001, x (3, 2, 2), a 1x1 filter over 3 channels, dY = ones.
+  assert.deepEqual(toGrid(await readMatrix(page, 'grad_input')), [
+    [[1, 1], [1, 1]],
+    [[10, 10], [10, 10]],
+    [[100, 100], [100, 100]],
+  ]);
+  assert.deepEqual(toGrid(await readMatrix(page, 'grad_weight')), [[[[10]], [[26]], [[42]]]]);
+  assert.deepEqual(Object.values(await readMatrix(page, 'grad_bias')), [4]);
+});
