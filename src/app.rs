@@ -156,6 +156,9 @@ pub fn App() -> Html {
             if let Some(note) = state.example.and_then(|id| PRESETS.iter().find(|p| p.id == id)).and_then(|p| p.note) {
                 <p class="example-note" role="note">{ note }</p>
             }
+            if let Some(notice) = &state.notice {
+                <p class="notice" role="status">{ notice.clone() }</p>
+            }
             if let Some(alert) = &state.alert {
                 <div class="alert" role="alert">
                     <span>{ alert.clone() }</span>

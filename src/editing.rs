@@ -140,63 +140,159 @@ pub fn fill(problem: &mut Problem, tensor: Tensor, fill: Fill) -> Result<(), Str
     Ok(())
 }
 
-/// Pastes a block at cell `at` of `grid`, growing the tensor where its
-/// steppers could; `Err` says why nothing changed.
-pub fn paste(problem: &mut Problem, grid: &Grid, at: (usize, usize), text: &str) -> Result<(), String> {
-    let block = parse_block(text).map_err(|e| format!("Could not paste into {}: {e}", grid.tensor.name()))?;
-    if grid.row_axis.is_none() && (block.rows() > 1 || block.channels() > 1) {
-        return Err(format!("{} is a single row: paste one row of numbers", grid.tensor.name()));
+/// What a stepper calls an axis that a paste may grow, and its cap; `None`
+/// for an axis that follows the others (bias and dY follow the output).
+fn growable(problem: &Problem, tensor: Tensor, axis: usize) -> Option<(&'static str, usize)> {
+    let transposed = problem.op.is_transposed();
+    let groups = problem.hyper.groups.max(1);
+    match (tensor, axis) {
+        (Tensor::Input, 0) => Some(("channels", limits::CHANNELS)),
+        (Tensor::Input, 1) => Some(("rows", limits::SPATIAL)),
+        (Tensor::Input, 2) => Some(("columns", limits::SPATIAL)),
+        (Tensor::Weight, 0) if transposed => Some(("channels", limits::CHANNELS)),
+        (Tensor::Weight, 0) => Some(("filters", limits::CHANNELS)),
+        (Tensor::Weight, 1) if transposed => Some(("output channels per group", limits::CHANNELS / groups)),
+        (Tensor::Weight, 1) => Some(("channels per group", limits::CHANNELS / groups)),
+        (Tensor::Weight, 2) => Some(("kernel rows", limits::KERNEL)),
+        (Tensor::Weight, 3) => Some(("kernel columns", limits::KERNEL)),
+        _ => None,
     }
-    let mut values = grid::values(problem, grid.tensor).ok_or_else(|| format!("there is no {}", grid.tensor.name()))?;
-    // A 3-level block pasted into a 2D input replaces its channels.
-    let (channels, rows, cols) = (block.channels(), block.rows(), block.cols());
-    let channel_axis = (grid.tensor == Tensor::Input && problem.dims() == Dims::Two && channels > 1).then_some(0);
-    let need_rows = at.0 + rows;
-    let need_cols = at.1 + cols;
-    let limit = |axis: usize| match (grid.tensor, axis) {
-        (Tensor::Weight, 2 | 3) => limits::KERNEL,
-        (_, 0) | (Tensor::Weight, 1) => limits::CHANNELS,
-        _ => limits::SPATIAL,
+}
+
+/// Pastes a block of any rank at cell `at` of `grid`: its axes fill the
+/// tensor's last axes from that cell (a `(2, 3, 3)` block pasted at weight
+/// `[0, 0, 0, 0]` fills `weight[0, 0:2, 0:3, 0:3]`), growing an axis where a
+/// stepper could. Returns the one line that says what it filled, or why
+/// nothing changed.
+pub fn paste(problem: &mut Problem, grid: &Grid, at: (usize, usize), text: &str) -> Result<String, String> {
+    let tensor = grid.tensor;
+    let name = tensor.name();
+    let block = parse_block(text).map_err(|e| format!("Could not paste into {name}: {e}"))?.values;
+    let mut values = grid::values(problem, tensor).ok_or_else(|| format!("there is no {name}"))?;
+    let start = grid.index(at.0, at.1);
+    // The axes a learner sees: 1D tensors hide their height axis of size 1.
+    let skip = if problem.dims() == Dims::One { tensor.height_axis() } else { None };
+    let visible: Vec<usize> = (0..values.ndim()).filter(|&a| Some(a) != skip).collect();
+    let rank = block.ndim();
+    let Some(first) = visible.len().checked_sub(rank) else {
+        return Err(format!(
+            "Could not paste into {name}: the block has {rank} levels of brackets but {name} has {} axes",
+            visible.len()
+        ));
     };
-    if let Some(axis) = grid.row_axis
-        && need_rows > values.shape()[axis]
-    {
-        if need_rows > limit(axis) || grid.tensor == Tensor::GradOutput {
-            return Err(format!("the pasted block has {rows} rows, more than fit here"));
+    let axes = &visible[first..];
+    let mut grown: Vec<String> = Vec::new();
+    for (k, &axis) in axes.iter().enumerate() {
+        let need = start[axis] + block.shape()[k];
+        if need <= values.shape()[axis] {
+            continue;
         }
-        values = grid::resized(&values, axis, need_rows, 0.0);
-    }
-    if need_cols > values.shape()[grid.col_axis] {
-        if need_cols > limit(grid.col_axis) || grid.tensor == Tensor::GradOutput || grid.tensor == Tensor::Bias {
-            return Err(format!("the pasted block has {cols} columns, more than fit here"));
-        }
-        values = grid::resized(&values, grid.col_axis, need_cols, 0.0);
-    }
-    if let Some(axis) = channel_axis {
-        if channels > limits::CHANNELS {
-            return Err(format!("the pasted block has {channels} channels, more than {}", limits::CHANNELS));
-        }
-        values = grid::resized(&values, axis, channels, 0.0);
-    }
-    for (k, matrix) in block.values.iter().enumerate() {
-        let mut base = grid.clone();
-        if channel_axis.is_some() {
-            base.base[0] = k;
-        } else if k > 0 {
-            break;
-        }
-        for (r, row) in matrix.iter().enumerate() {
-            for (col, v) in row.iter().enumerate() {
-                let idx = base.index(at.0 + r, at.1 + col);
-                if let Some(cell) = values.get_mut(IxDyn(&idx)) {
-                    *cell = *v;
-                }
+        match growable(problem, tensor, axis) {
+            Some((what, cap)) if need <= cap => {
+                values = grid::resized(&values, axis, need, 0.0);
+                grown.push(format!("{what} grew to {need}"));
+            }
+            Some((what, cap)) => {
+                return Err(format!(
+                    "Could not paste: the block needs {need} {what} from here, more than the {cap} this app shows"
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "Could not paste: the block needs {need} along an axis of {name} that follows the output ({} here)",
+                    values.shape()[axis]
+                ));
             }
         }
     }
-    store(problem, grid.tensor, values);
-    if grid.tensor == Tensor::Input {
-        follow_channels(problem);
+    for (offset, &v) in block.indexed_iter() {
+        let mut index = start.clone();
+        for (k, &axis) in axes.iter().enumerate() {
+            index[axis] += offset[k];
+        }
+        if let Some(cell) = values.get_mut(IxDyn(&index)) {
+            *cell = v;
+        }
     }
-    Ok(())
+    store(problem, tensor, values);
+    // The other tensor follows a grown channel axis, as with the steppers.
+    let transposed = problem.op.is_transposed();
+    let weight_channels = match (tensor, transposed) {
+        (Tensor::Weight, false) => Some(problem.weight.dim().1 * problem.hyper.groups.max(1)),
+        (Tensor::Weight, true) => Some(problem.weight.dim().0),
+        _ => None,
+    };
+    if let Some(channels) = weight_channels.filter(|&c| c != problem.input.dim().0) {
+        let input = grid::resized(&problem.input.clone().into_dyn(), 0, channels, 0.0);
+        store(problem, Tensor::Input, input);
+    }
+    follow_channels(problem);
+    let filled: Vec<String> = visible
+        .iter()
+        .map(|&axis| match axes.iter().position(|&a| a == axis) {
+            Some(k) => format!("{}:{}", start[axis], start[axis] + block.shape()[k]),
+            None => start[axis].to_string(),
+        })
+        .collect();
+    let shape: Vec<String> = block.shape().iter().map(usize::to_string).collect();
+    let mut line = format!("Pasted a {} block into {name}[{}]", shape.join("x"), filled.join(", "));
+    if !grown.is_empty() {
+        line.push_str(&format!("; {}", grown.join(", ")));
+    }
+    Ok(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conv::Forward;
+    use crate::document::Document;
+    use ndarray::array;
+
+    fn two_channel_input() -> Problem {
+        // seeds/000 In [18]: the two-channel 5x5 input, with a one-channel 3x3 kernel.
+        let text = r#"{"input": [[[1,-3,-1,-2,-2],[-2,1,0,-1,0],[-2,1,0,-3,-2],[-2,2,-2,-3,2],[2,-2,0,-3,1]],
+            [[-3,0,2,-2,-2],[-2,0,-3,-1,0],[-1,-3,-2,1,-3],[1,1,-2,2,-1],[0,2,-2,1,-2]]],
+            "weight": [[[[0,0,0],[0,0,0],[0,0,0]], [[0,0,0],[0,0,0],[0,0,0]]]]}"#;
+        Document::parse(text).map(|d| d.problem).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_numpy_weight_fills_both_channels() -> Result<(), String> {
+        // The issue's paste: seeds/000 In [19]'s weight printout into weight cell [0,0,0,0].
+        let mut p = two_channel_input();
+        let grid = grid::grids(&p, Tensor::Weight).remove(0);
+        let line =
+            paste(&mut p, &grid, (0, 0), "[[[-3 -1 -1] [ 1  1  0] [-2  0  1]] [[ 1 -3  0] [ 2  1 -1] [ 2  0  0]]]")?;
+        assert_eq!(line, "Pasted a 2x3x3 block into weight[0, 0:2, 0:3, 0:3]");
+        // seeds/000 In [22].
+        let y = Forward::new(&p).map_err(|e| e.to_string())?.output;
+        assert_eq!(y, array![[[-2., -6., 1.], [3., -6., 0.], [14., 6., -9.]]]);
+        Ok(())
+    }
+
+    #[test]
+    fn pastes_grow_what_the_steppers_could_and_say_so() -> Result<(), String> {
+        // Into a one-channel problem the same paste grows the weight's channels, and the input follows.
+        let mut p = Problem::default();
+        let grid = grid::grids(&p, Tensor::Weight).remove(0);
+        let line = paste(&mut p, &grid, (0, 0), "[[[1, 1], [1, 1]], [[2, 2], [2, 2]]]")?;
+        assert_eq!(line, "Pasted a 2x2x2 block into weight[0, 0:2, 0:2, 0:2]; channels per group grew to 2");
+        assert_eq!((p.weight.dim(), p.input.dim()), ((1, 2, 3, 3), (2, 5, 5)));
+        assert_eq!(p.weight[[0, 1, 1, 1]], 2.0);
+        assert_eq!(p.weight[[0, 0, 2, 2]], -1.0, "cells outside the block keep their values");
+        // A 4-level block fills filters too.
+        let line = paste(&mut p, &grid, (0, 0), "[[[[1]]], [[[2]]]]")?;
+        assert_eq!(line, "Pasted a 2x1x1x1 block into weight[0:2, 0:1, 0:1, 0:1]; filters grew to 2");
+        // Too many levels, or a cap: nothing changes.
+        let before = p.clone();
+        assert!(paste(&mut p, &grid, (0, 0), "[[[[[1]]]]]").is_err());
+        let err = paste(&mut p, &grid, (2, 2), &format!("[{}]", vec!["1"; 15].join(",")));
+        assert_eq!(
+            err,
+            Err("Could not paste: the block needs 17 kernel columns from here, more than the 16 this app shows".into())
+        );
+        assert_eq!(p, before);
+        Ok(())
+    }
 }

@@ -6,24 +6,14 @@
 //! `[[1, 2], [3, 4]]` (optionally inside `array(...)`), or plain rows separated
 //! by newlines (or `;`) with values separated by spaces, tabs or commas.
 
-/// A pasted block: `rows x cols` numbers, or several such matrices (channels)
-/// for a 3-level nested list. Always rectangular.
+use ndarray::{ArrayD, IxDyn};
+
+/// A pasted block: a rectangular array of any rank, as nested brackets or
+/// rows gave it (a NumPy printout of a `(2, 3, 3)` array is rank 3).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
-    /// `(channels, rows, cols)` values, channel-major.
-    pub values: Vec<Vec<Vec<f64>>>,
-}
-
-impl Block {
-    pub fn channels(&self) -> usize {
-        self.values.len()
-    }
-    pub fn rows(&self) -> usize {
-        self.values.first().map_or(0, Vec::len)
-    }
-    pub fn cols(&self) -> usize {
-        self.values.first().and_then(|m| m.first()).map_or(0, Vec::len)
-    }
+    /// The numbers, in the block's own axis order.
+    pub values: ArrayD<f64>,
 }
 
 /// Parses one cell's text.
@@ -87,41 +77,43 @@ fn parse_nested(text: &str) -> Result<Node, String> {
     root.ok_or_else(|| "no numbers found".to_string())
 }
 
-fn rows_of(node: &Node) -> Result<Vec<Vec<f64>>, String> {
-    let Node::List(rows) = node else {
-        return Err("expected a list of rows".to_string());
-    };
-    rows.iter()
-        .map(|r| match r {
-            Node::List(cells) => cells
-                .iter()
-                .map(|c| match c {
-                    Node::Num(v) => Ok(*v),
-                    Node::List(_) => Err("too many levels of brackets".to_string()),
-                })
-                .collect(),
-            Node::Num(v) => Ok(vec![*v]),
-        })
-        .collect()
-}
+/// Most levels of brackets a paste may have: the weight's four axes.
+const MAX_RANK: usize = 4;
 
-fn check_rectangular(matrices: &[Vec<Vec<f64>>]) -> Result<(), String> {
-    let rows = matrices.first().map_or(0, Vec::len);
-    let cols = matrices.first().and_then(|m| m.first()).map_or(0, Vec::len);
-    if rows == 0 || cols == 0 {
-        return Err("no numbers found".to_string());
-    }
-    for m in matrices {
-        if m.len() != rows {
-            return Err(format!("channels differ in size: {} rows and {rows} rows", m.len()));
+/// A nested list to a rectangular array, checking every level's lengths.
+fn to_array(node: &Node) -> Result<ArrayD<f64>, String> {
+    let mut shape = Vec::new();
+    let mut level = node;
+    while let Node::List(items) = level {
+        shape.push(items.len());
+        match items.first() {
+            Some(first) => level = first,
+            None => return Err("no numbers found".to_string()),
         }
-        for r in m {
-            if r.len() != cols {
-                return Err(format!("rows differ in length: {} values and {cols} values", r.len()));
+    }
+    if shape.len() > MAX_RANK {
+        return Err(format!("{} levels of brackets: a tensor here has at most {MAX_RANK} axes", shape.len()));
+    }
+    fn flatten(node: &Node, depth: usize, shape: &[usize], out: &mut Vec<f64>) -> Result<(), String> {
+        match node {
+            Node::Num(v) if depth == shape.len() => {
+                out.push(*v);
+                Ok(())
             }
+            Node::List(items) if depth < shape.len() && items.len() == shape[depth] => {
+                items.iter().try_for_each(|item| flatten(item, depth + 1, shape, out))
+            }
+            Node::List(items) if depth < shape.len() => Err(format!(
+                "lists at the same level differ in length: {} values and {} values",
+                items.len(),
+                shape[depth]
+            )),
+            _ => Err("lists at the same level are nested to different depths".to_string()),
         }
     }
-    Ok(())
+    let mut values = Vec::new();
+    flatten(node, 0, &shape, &mut values)?;
+    ArrayD::from_shape_vec(IxDyn(&shape), values).map_err(|e| e.to_string())
 }
 
 /// Parses a pasted block of numbers.
@@ -136,31 +128,20 @@ pub fn parse_block(text: &str) -> Result<Block, String> {
     }
     let values = if t.starts_with('[') {
         match parse_nested(t)? {
-            Node::Num(v) => vec![vec![vec![v]]],
-            Node::List(items) if items.iter().all(|i| matches!(i, Node::Num(_))) => {
-                vec![vec![items.iter().filter_map(|i| if let Node::Num(v) = i { Some(*v) } else { None }).collect()]]
-            }
-            Node::List(items) => {
-                let three_levels = items
-                    .iter()
-                    .any(|i| matches!(i, Node::List(rows) if rows.iter().any(|r| matches!(r, Node::List(_)))));
-                if three_levels {
-                    items.iter().map(rows_of).collect::<Result<_, _>>()?
-                } else {
-                    vec![rows_of(&Node::List(items))?]
-                }
-            }
+            Node::Num(v) => ArrayD::from_elem(IxDyn(&[1]), v),
+            list => to_array(&list)?,
         }
     } else {
+        // Plain rows: newlines or ';' between rows, spaces, tabs or commas between values.
         let rows: Vec<Vec<f64>> = t
             .split(['\n', ';'])
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .map(|line| line.split([',', ' ', '\t']).filter(|s| !s.is_empty()).map(parse_number).collect())
             .collect::<Result<_, _>>()?;
-        vec![rows]
+        let nested = Node::List(rows.into_iter().map(|r| Node::List(r.into_iter().map(Node::Num).collect())).collect());
+        to_array(&nested)?
     };
-    check_rectangular(&values)?;
     Ok(Block { values })
 }
 
@@ -180,27 +161,41 @@ mod tests {
         assert!(parse_number("1e400").is_err());
     }
 
+    fn block(text: &str) -> Result<Vec<f64>, String> {
+        parse_block(text).map(|b| b.values.iter().copied().collect())
+    }
+
     #[test]
     fn blocks_in_every_form() {
-        let want = vec![vec![vec![1.0, 2.0], vec![3.0, 4.0]]];
-        assert_eq!(parse_block("[[1, 2], [3, 4]]").map(|b| b.values), Ok(want.clone()));
-        assert_eq!(parse_block("[[ 1  2]\n [ 3  4]]").map(|b| b.values), Ok(want.clone()));
-        assert_eq!(parse_block("array([[1, 2],\n       [3, 4]])").map(|b| b.values), Ok(want.clone()));
-        assert_eq!(parse_block("1 2\n3 4\n").map(|b| b.values), Ok(want.clone()));
-        assert_eq!(parse_block("1,2\n3,4").map(|b| b.values), Ok(want.clone()));
-        assert_eq!(parse_block("1\t2\r\n3\t4").map(|b| b.values), Ok(want.clone()));
-        assert_eq!(parse_block("array([[1, 2], [3, 4]], dtype=int8)").map(|b| b.values), Ok(want.clone()));
-        assert_eq!(parse_block("1 2; 3 4").map(|b| b.values), Ok(want));
-        assert_eq!(parse_block("[1, 2, 3]").map(|b| b.values), Ok(vec![vec![vec![1.0, 2.0, 3.0]]]));
-        let b = parse_block("[[[1, 2]], [[3, 4]]]").expect("3 levels");
-        assert_eq!((b.channels(), b.rows(), b.cols()), (2, 1, 2));
+        let want = vec![1.0, 2.0, 3.0, 4.0];
+        assert_eq!(block("[[1, 2], [3, 4]]"), Ok(want.clone()));
+        assert_eq!(block("[[ 1  2]\n [ 3  4]]"), Ok(want.clone()));
+        assert_eq!(block("array([[1, 2],\n       [3, 4]])"), Ok(want.clone()));
+        assert_eq!(block("1 2\n3 4\n"), Ok(want.clone()));
+        assert_eq!(block("1,2\n3,4"), Ok(want.clone()));
+        assert_eq!(block("1\t2\r\n3\t4"), Ok(want.clone()));
+        assert_eq!(block("array([[1, 2], [3, 4]], dtype=int8)"), Ok(want.clone()));
+        assert_eq!(block("1 2; 3 4"), Ok(want));
+        assert_eq!(block("[1, 2, 3]"), Ok(vec![1.0, 2.0, 3.0]));
+        let shape = |text: &str| parse_block(text).map(|b| b.values.shape().to_vec());
+        assert_eq!(shape("1 2\n3 4"), Ok(vec![2, 2]));
+        assert_eq!(shape("[[[1, 2]], [[3, 4]]]"), Ok(vec![2, 1, 2]));
+        // seeds/000's two-channel weight, as NumPy prints it.
+        let weight = "[[[-3 -1 -1] [ 1  1  0] [-2  0  1]] [[ 1 -3  0] [ 2  1 -1] [ 2  0  0]]]";
+        assert_eq!(shape(weight), Ok(vec![2, 3, 3]));
+        assert_eq!(shape("[[[[1]]], [[[2]]]]"), Ok(vec![2, 1, 1, 1]));
     }
 
     #[test]
     fn bad_blocks_say_why() {
-        assert_eq!(parse_block("[[1, 2], [3]]"), Err("rows differ in length: 1 values and 2 values".to_string()));
-        assert!(parse_block("[[1, 2]").is_err());
-        assert!(parse_block("1 x\n3 4").is_err());
-        assert!(parse_block("").is_err());
+        assert_eq!(
+            block("[[1, 2], [3]]"),
+            Err("lists at the same level differ in length: 1 values and 2 values".to_string())
+        );
+        assert!(block("[[1, 2]").is_err());
+        assert!(block("1 x\n3 4").is_err());
+        assert!(block("").is_err());
+        assert!(block("[[[[[1]]]]]").is_err_and(|e| e.contains("at most 4 axes")));
+        assert!(block("[[1, [2]], [3, 4]]").is_err());
     }
 }

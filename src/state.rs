@@ -112,6 +112,8 @@ pub struct State {
     pub speed: f64,
     pub probe: Option<[usize; 3]>,
     pub selected: Option<[usize; 3]>,
+    /// What the last paste filled, in one line (shown as a status, not an alarm).
+    pub notice: Option<String>,
     /// The example on screen (a preset id), until the learner changes its problem.
     pub example: Option<&'static str>,
     /// A link that could not be opened: the address bar keeps it, so its
@@ -130,6 +132,7 @@ impl Default for State {
             speed: 2.0,
             probe: None,
             selected: None,
+            notice: None,
             example: None,
             held_link: false,
         }
@@ -224,6 +227,9 @@ impl State {
             _ => None,
         };
         let failed_load = matches!(&action, Action::Load(loaded) if loaded.is_err());
+        if !matches!(action, Action::Probe(_) | Action::Tick | Action::Select(_)) {
+            self.notice = None;
+        }
         match action {
             Action::Edit { tensor, index, text } => {
                 let parsed = parse_number(&text);
@@ -241,10 +247,18 @@ impl State {
                     self.drafts.remove(&(tensor, index));
                 }
             }
-            Action::Paste { grid, at, text } => match editing::paste(self.problem_mut(), &grid, at, &text) {
-                Ok(()) => self.drafts.retain(|(t, _), _| *t != grid.tensor),
-                Err(e) => self.alert = Some(e),
-            },
+            Action::Paste { grid, at, text } => {
+                // On a copy: a paste that cannot fit changes nothing.
+                let mut problem = (*self.problem).clone();
+                match editing::paste(&mut problem, &grid, at, &text) {
+                    Ok(line) => {
+                        self.problem = Rc::new(problem);
+                        self.drafts.retain(|(t, _), _| *t != grid.tensor);
+                        self.notice = Some(line);
+                    }
+                    Err(e) => self.alert = Some(e),
+                }
+            }
             Action::Resize(size, len) => editing::resize(self.problem_mut(), size, len),
             Action::Fill(tensor, fill) => match editing::fill(self.problem_mut(), tensor, fill) {
                 Ok(()) => {
@@ -467,9 +481,15 @@ mod tests {
         assert_eq!(s.problem.weight.dim(), (1, 1, 3, 4));
         assert_eq!(s.problem.weight[[0, 0, 1, 3]], 8.0);
         assert_eq!(s.problem.weight[[0, 0, 2, 0]], -3.0, "cells outside the block keep their values");
+        assert_eq!(
+            s.notice.as_deref(),
+            Some("Pasted a 2x4 block into weight[0, 0, 0:2, 0:4]; kernel columns grew to 4")
+        );
         let grid = grid::grids(&s.problem, Tensor::Input).remove(0);
+        let before = s.problem.clone();
         s.apply(Action::Paste { grid, at: (0, 0), text: "1 x".into() });
         assert!(s.alert.as_deref().is_some_and(|a| a.contains("not a number")));
+        assert_eq!((s.problem, s.notice), (before, None), "a failed paste changes nothing");
     }
 
     #[test]

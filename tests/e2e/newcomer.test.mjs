@@ -51,3 +51,45 @@ test("the tutorials' 6x6 example and backprop example give their numbers", async
   assert.deepEqual(toGrid(await readMatrix(page, 'grad_weight')), [[[[10]], [[26]], [[42]]]]);
   assert.deepEqual(Object.values(await readMatrix(page, 'grad_bias')), [4]);
 });
+
+/** A real paste event carrying `text`, at the editor cell `name[index]`. */
+async function paste(page, name, index, text) {
+  const target = page.locator(`input[data-matrix="${name}"][data-index="${index}"]`);
+  await target.focus();
+  await target.evaluate((el, text) => {
+    const data = new DataTransfer();
+    data.setData('text', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+test("pasting the first tutorial's two-channel printouts fills both channels", async (t) => {
+  const { page } = await openApp(t);
+  // seeds/000 In [18] and In [19], as NumPy prints them, pasted at the first cell.
+  await paste(
+    page,
+    'input',
+    '0,0,0',
+    `[[[ 1 -3 -1 -2 -2]
+  [-2  1  0 -1  0]
+  [-2  1  0 -3 -2]
+  [-2  2 -2 -3  2]
+  [ 2 -2  0 -3  1]]
+
+ [[-3  0  2 -2 -2]
+  [-2  0 -3 -1  0]
+  [-1 -3 -2  1 -3]
+  [ 1  1 -2  2 -1]
+  [ 0  2 -2  1 -2]]]`,
+  );
+  assert.match(await page.getByRole('status').first().innerText(), /Pasted a 2x5x5 block into input\[0:2, 0:5, 0:5\]; channels grew to 2/);
+  await paste(page, 'weight', '0,0,0,0', '[[[-3 -1 -1] [ 1  1  0] [-2  0  1]] [[ 1 -3  0] [ 2  1 -1] [ 2  0  0]]]');
+  assert.match(await page.locator('.notice').innerText(), /Pasted a 2x3x3 block into weight\[0, 0:2, 0:3, 0:3\]/);
+  // seeds/000 In [22].
+  assert.deepEqual(toGrid(await readMatrix(page, 'output')), [[[-2, -6, 1], [3, -6, 0], [14, 6, -9]]]);
+  // A block that cannot fit says why and changes nothing.
+  const before = await readMatrix(page, 'weight');
+  await paste(page, 'weight', '0,0,2,2', `[${Array(15).fill(1).join(', ')}]`);
+  assert.match(await page.getByRole('alert').innerText(), /needs 17 kernel columns from here, more than the 16/);
+  assert.deepEqual(await readMatrix(page, 'weight'), before);
+});
