@@ -8,6 +8,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::backprop_view::BackpropView;
+use crate::components::copy_link::CopyLink;
 use crate::components::editors::Editors;
 use crate::components::im2col_view::Im2colView;
 use crate::components::params::{Params, Settings};
@@ -78,15 +79,12 @@ pub fn App() -> Html {
         })
     };
     // The link to exactly what is on screen (the address bar may lag by URL_DELAY_MS).
-    let on_copy = {
+    let link = {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(w) = web_sys::window()
-                && let Ok(href) = w.location().href()
-            {
-                let base = href.split('#').next().unwrap_or_default();
-                let _ = w.navigator().clipboard().write_text(&format!("{base}{}", hash_of(&state.document())));
-            }
+        Callback::from(move |()| {
+            let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+            let base = href.split('#').next().unwrap_or_default().to_string();
+            format!("{base}{}", hash_of(&state.document()))
         })
     };
     let tabs = [
@@ -151,7 +149,7 @@ pub fn App() -> Html {
                         }) }
                     </select>
                 </label>
-                <button type="button" class="copy-link" onclick={on_copy} title="Copy a link to exactly this state">{ "Copy link" }</button>
+                <CopyLink {link} />
             </header>
             if let Some(note) = state.example.and_then(|id| PRESETS.iter().find(|p| p.id == id)).and_then(|p| p.note) {
                 <p class="example-note" role="note">{ note }</p>

@@ -3,6 +3,7 @@
 //! `Callback<Action>`; none re-implements arithmetic.
 
 pub mod backprop_view;
+pub mod copy_link;
 pub mod editor;
 pub mod editors;
 pub mod grids;

@@ -118,13 +118,13 @@ after(closeBrowser);
  * `hash` is e.g. configHash(doc); `url` overrides the dist/ server (used to
  * test the harness itself). Fails `t` if anything went wrong in the page.
  */
-export async function openApp(t, { hash = '', viewport = { width: 1400, height: 900 }, url } = {}) {
+export async function openApp(t, { hash = '', viewport = { width: 1400, height: 900 }, url, permissions = [] } = {}) {
   if (!url) {
     serverPromise ??= startServer();
     url = (await serverPromise).url;
   }
   const browser = await getBrowser();
-  const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+  const context = await browser.newContext({ viewport, reducedMotion: 'reduce', permissions });
   const page = await context.newPage();
 
   const errors = [];

@@ -93,3 +93,21 @@ test("pasting the first tutorial's two-channel printouts fills both channels", a
   assert.match(await page.getByRole('alert').innerText(), /needs 17 kernel columns from here, more than the 16/);
   assert.deepEqual(await readMatrix(page, 'weight'), before);
 });
+
+test('Copy link confirms the copy, or offers the link to copy by hand', async (t) => {
+  const allowed = await openApp(t, { permissions: ['clipboard-read', 'clipboard-write'] });
+  await allowed.page.getByRole('button', { name: 'Copy link' }).click();
+  await allowed.page.getByText('Link copied').waitFor();
+  const copied = await allowed.page.evaluate(() => navigator.clipboard.readText());
+  assert.match(copied, /\/index\.html#config=%7B%22op%22%3A%22conv2d%22/);
+
+  // Without clipboard permission (as in a cross-origin iframe) the link is shown, selected.
+  const refused = await openApp(t);
+  await refused.page.evaluate(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+  });
+  await refused.page.getByRole('button', { name: 'Copy link' }).click();
+  const field = refused.page.locator('.copy-fallback input');
+  await field.waitFor();
+  assert.equal(await field.inputValue(), copied);
+});
