@@ -87,14 +87,21 @@ pub fn App() -> Html {
             format!("{base}{}", hash_of(&state.document()))
         })
     };
-    let tabs = [
-        (View::Forward, "Sliding window"),
-        (View::Im2col, "im2col"),
-        (View::Transposed, "Transposed"),
-        (View::Backprop, "Backprop"),
-    ];
+    // The tabs belong to the operation: a tab never changes the problem.
+    let transposed_op = state.problem.op.is_transposed();
+    let tabs: &[(View, &str)] = if transposed_op {
+        &[(View::Transposed, "Transposed convolution")]
+    } else {
+        &[
+            (View::Forward, "Sliding window"),
+            (View::Im2col, "im2col"),
+            (View::Backprop, "Backprop"),
+            (View::Transposed, "Its transpose"),
+        ]
+    };
     let view = state.view.view;
     let unit = match (view, state.view.gradient) {
+        (View::Transposed, _) if !transposed_op => "cell of y",
         (View::Transposed, _) => "input cell",
         (View::Backprop, GradFocus::Input) => "grad_input cell",
         (View::Backprop, GradFocus::Weight) => "grad_weight cell",
@@ -116,7 +123,7 @@ pub fn App() -> Html {
         }),
         (None, View::Transposed) => shown(results.transposed(), |t| {
             html! {
-                <TransposedView trace={t} zero_inserted={results.zero_inserted()} matrix={results.matrix()}
+                <TransposedView trace={t} of_conv={!transposed_op} zero_inserted={results.zero_inserted()} matrix={results.matrix()}
                     {step} selected={state.selected} explain={state.view.explain} dispatch={dispatch.clone()} />
             }
         }),

@@ -47,6 +47,9 @@ pub struct Results {
     forward: OnceCell<Shown<Forward>>,
     im2col: OnceCell<Shown<Im2col>>,
     backward: OnceCell<Shown<Backward>>,
+    /// The transposed convolution the scatter views show: the problem itself,
+    /// or for a direct convolution its transpose.
+    scatter_problem: OnceCell<Result<Problem, ConvError>>,
     transposed: OnceCell<Shown<Transposed>>,
     zero_inserted: OnceCell<Shown<ZeroInsertedConv>>,
     matrix: OnceCell<Shown<MatrixForm>>,
@@ -68,6 +71,7 @@ impl Results {
             forward: OnceCell::new(),
             im2col: OnceCell::new(),
             backward: OnceCell::new(),
+            scatter_problem: OnceCell::new(),
             transposed: OnceCell::new(),
             zero_inserted: OnceCell::new(),
             matrix: OnceCell::new(),
@@ -101,19 +105,38 @@ impl Results {
         self.get(&self.backward, Backward::new)
     }
 
-    /// The scatter (transposed convolutions).
+    /// A result of the scatter problem (the problem, or a direct convolution's transpose).
+    fn get_scattered<T>(
+        &self,
+        cell: &OnceCell<Shown<T>>,
+        make: fn(&Problem) -> Result<T, ConvError>,
+    ) -> Option<Shown<T>> {
+        if self.error.is_some() {
+            return None;
+        }
+        let problem = self.scatter_problem.get_or_init(|| {
+            if self.problem.op.is_transposed() {
+                Ok((*self.problem).clone())
+            } else {
+                Forward::new(&self.problem)?.transpose_problem()
+            }
+        });
+        Some(cell.get_or_init(|| make(problem.as_ref().map_err(Clone::clone)?).map(|v| Shared(Rc::new(v)))).clone())
+    }
+
+    /// The scatter: of a transposed convolution, or of a direct one's transpose.
     pub fn transposed(&self) -> Option<Shown<Transposed>> {
-        self.get(&self.transposed, Transposed::new)
+        self.get_scattered(&self.transposed, Transposed::new)
     }
 
-    /// The zero-inserted direct convolution (transposed convolutions).
+    /// The zero-inserted direct convolution of [`Self::transposed`]'s problem.
     pub fn zero_inserted(&self) -> Option<Shown<ZeroInsertedConv>> {
-        self.get(&self.zero_inserted, ZeroInsertedConv::new)
+        self.get_scattered(&self.zero_inserted, ZeroInsertedConv::new)
     }
 
-    /// The matrix form (transposed convolutions; an error past the size cap).
+    /// The matrix form of [`Self::transposed`]'s problem (an error past the size cap).
     pub fn matrix(&self) -> Option<Shown<MatrixForm>> {
-        self.get(&self.matrix, MatrixForm::new)
+        self.get_scattered(&self.matrix, MatrixForm::new)
     }
 }
 
@@ -130,7 +153,9 @@ mod tests {
         assert!(Rc::ptr_eq(&first.0, &again.0), "computed once, then kept");
         assert_eq!(r.backward().and_then(Result::ok).map(|b| b.grad_bias.len()), Some(1));
         assert!(r.im2col().is_some_and(|m| m.is_ok()));
-        assert!(r.transposed().is_some_and(|t| t.is_err()), "a direct problem has no scatter");
+        // A direct problem's scatter is its transpose: the output mapped back to the input's shape.
+        let t = r.transposed().and_then(Result::ok).expect("its transpose");
+        assert_eq!((t.geometry.input, t.geometry.output), ([3, 3], [5, 5]));
         let bad = Problem { hyper: Hyper { dilation: [3, 3], ..Hyper::default() }, ..Problem::default() };
         let r = Results::new(Rc::new(bad));
         assert_eq!(r.error.as_ref().map(|e| e.path.as_str()), Some("dilation"));

@@ -375,24 +375,18 @@ impl State {
         *self = State { speed: self.speed, held_link: self.held_link, ..State::with_document(document) };
         // A hand-written link may name a view the operation does not have
         // (the default "forward" for a transposed convolution): show the op's own.
-        let v = &mut self.view;
-        match (self.problem.op.is_transposed(), v.view) {
-            (true, View::Forward | View::Im2col | View::Backprop | View::Image | View::Export) => {
-                v.view = View::Transposed
-            }
-            (false, View::Transposed) => v.view = View::Forward,
-            _ => {}
+        // (Its scatter is the only view a transposed convolution has.)
+        if self.problem.op.is_transposed() {
+            self.view.view = View::Transposed;
         }
     }
 
+    /// Views belong to the operation: a tab never changes the problem. A
+    /// transposed convolution has its scatter view alone; a direct one has the
+    /// others and its transpose (the transposed view of its transpose).
     fn set_view(&mut self, view: View) {
-        let op = self.problem.op;
-        match view {
-            View::Transposed if !op.is_transposed() => self.set_op(op.transposed()),
-            View::Forward | View::Im2col | View::Backprop | View::Image | View::Export if op.is_transposed() => {
-                self.set_op(op.conv());
-            }
-            _ => {}
+        if self.problem.op.is_transposed() && view != View::Transposed {
+            return;
         }
         if self.view.view != view {
             self.view.view = view;
@@ -528,12 +522,18 @@ mod tests {
     #[test]
     fn switching_ops_keeps_the_kernel() {
         let mut s = state();
+        // A tab never changes the problem: a convolution's transposed view is its transpose.
         s.apply(Action::SetView(View::Transposed));
-        assert_eq!(s.problem.op, Op::ConvTranspose2d);
-        assert_eq!(s.view.view, View::Transposed);
-        assert_eq!(s.step_count(), 25);
+        assert_eq!((s.problem.op, s.view.view), (Op::Conv2d, View::Transposed));
+        assert_eq!(s.step_count(), 9, "one copy per output cell of the convolution");
         s.apply(Action::SetView(View::Forward));
-        assert_eq!(s.problem.op, Op::Conv2d);
+        assert_eq!(*s.problem, Problem::default());
+        // Switching the operation is the operation control's business, and keeps the kernel.
+        s.apply(Action::SetOp(Op::ConvTranspose2d));
+        assert_eq!((s.problem.op, s.view.view, s.step_count()), (Op::ConvTranspose2d, View::Transposed, 25));
+        s.apply(Action::SetView(View::Im2col));
+        assert_eq!(s.view.view, View::Transposed, "a transposed convolution has no im2col tab");
+        s.apply(Action::SetOp(Op::Conv2d));
         assert_eq!(*s.problem, Problem::default());
         s.apply(Action::SetDims(Dims::One));
         assert_eq!(s.problem.input.dim(), (1, 1, 5));
@@ -586,7 +586,8 @@ mod tests {
         // A link that names no view opens the operation's own view.
         s.apply(Action::Load(Box::new(Document::parse(r#"{"op":"conv_transpose2d","input":[[1]],"weight":[[1]]}"#))));
         assert_eq!(s.view.view, View::Transposed);
+        // A convolution's link may open its transpose.
         s.apply(Action::Load(Box::new(Document::parse(r#"{"input":[[1]],"weight":[[1]],"view":"transposed"}"#))));
-        assert_eq!(s.view.view, View::Forward);
+        assert_eq!((s.problem.op, s.view.view), (Op::Conv2d, View::Transposed));
     }
 }

@@ -20,6 +20,10 @@ use crate::state::{Action, Explain, Move};
 #[derive(Properties, PartialEq)]
 pub struct TransposedViewProps {
     pub trace: Shared<Transposed>,
+    /// The transpose of the direct convolution being edited: its input is
+    /// that convolution's output y, its output has the convolution's input shape.
+    #[prop_or_default]
+    pub of_conv: bool,
     pub zero_inserted: Option<Shown<ZeroInsertedConv>>,
     pub matrix: Option<Shown<MatrixForm>>,
     pub step: usize,
@@ -40,6 +44,11 @@ fn role_marks(role: CanvasRole) -> u32 {
 /// The placement of `step` on canvas cell `(f, pos)`, if it places one there.
 fn placement_at(step: &ScatterStep, f: usize, pos: [usize; 2]) -> Option<&Placement> {
     step.placements.iter().find(|p| p.f == f && p.canvas_pos == pos)
+}
+
+/// `F×OH×OW` (1D: `F×OW`).
+fn shape_text(dims: Dims, [c, h, w]: [usize; 3]) -> String {
+    if dims == Dims::Two { format!("{c}\u{00D7}{h}\u{00D7}{w}") } else { format!("{c}\u{00D7}{w}") }
 }
 
 fn op_sign(text: &'static str) -> Html {
@@ -79,7 +88,12 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
             }
         })
     };
-    let input = Grids::new("transposed_input", dims, "input x (click a cell to step there)", g.input, &input_cell)
+    let input_caption = if props.of_conv {
+        "y, the convolution's output (click a cell to step there)"
+    } else {
+        "input x (click a cell to step there)"
+    };
+    let input = Grids::new("transposed_input", dims, input_caption, g.input, &input_cell)
         .per(&["channel"], leads_1(g.in_channels))
         .on_click(on_input)
         .render();
@@ -137,6 +151,15 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
     let first = step.placements.first().map(|p| p.canvas_pos).unwrap_or_default();
     html! {
         <section class="view transposed-view" aria-label="Transposed convolution">
+            if props.of_conv {
+                <p class="view-note">{ format!(
+                    "The transpose of this convolution: the same kernel maps its output y ({}) back to its input's shape ({}). \
+                     Each cell of y scales the kernel and adds it where its window was; where windows overlapped, the copies add up. \
+                     With dY in place of y this is backprop's dX. To edit a transposed convolution itself, choose it under Parameters.",
+                    shape_text(dims, g.input_shape()),
+                    shape_text(dims, g.output_shape()),
+                ) }</p>
+            }
             { switch("Explanation", &explanations, props.explain, props.dispatch.reform(Action::SetExplain)) }
             <div class="matrices">
                 { stack(input) }

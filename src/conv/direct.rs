@@ -12,11 +12,11 @@
 
 use ndarray::{Array1, Array3, Array4};
 
-use super::error::ConvError;
+use super::error::{ConvError, Dims};
 use super::format;
 use super::padding::PaddedInput;
-use super::params::ConvGeometry;
-use super::problem::Problem;
+use super::params::{ConvGeometry, Hyper, PaddingMode};
+use super::problem::{Op, Problem};
 
 /// One product of a window cell and a kernel cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -222,6 +222,39 @@ impl Forward {
     }
 }
 
+impl Forward {
+    /// The transposed convolution this convolution is the transpose of: the
+    /// same kernel, stride, padding, dilation and groups, mapping the output's
+    /// shape `(F, OH, OW)` back to the input's `(C, H, W)` (`output_padding`
+    /// restores the rows and columns the floor in the output-size formula
+    /// dropped), applied to this convolution's output. With `flip` its kernel
+    /// is the rotated one the window used.
+    pub fn transpose_problem(&self) -> Result<Problem, ConvError> {
+        let g = &self.geometry;
+        let p = g.params;
+        if p.padding_mode != PaddingMode::Zeros {
+            return Err(ConvError::TransposeOfPadding { mode: p.padding_mode.name() });
+        }
+        // (H + 2p - d(k-1) - 1) mod s per axis: what the floor dropped.
+        let output_padding = [0, 1].map(|axis| (g.padded[axis] - g.span[axis]) % p.stride[axis]);
+        let [kh, kw] = g.kernel;
+        let weight = if p.flip {
+            Array4::from_shape_fn(self.weight.raw_dim(), |(f, c, i, j)| self.weight[[f, c, kh - 1 - i, kw - 1 - j]])
+        } else {
+            self.weight.clone()
+        };
+        let op = if g.dims == Dims::One { Op::ConvTranspose1d } else { Op::ConvTranspose2d };
+        Ok(Problem {
+            op,
+            input: self.output.clone(),
+            weight,
+            bias: None,
+            hyper: Hyper { output_padding, flip: false, ..p },
+            grad_output: None,
+        })
+    }
+}
+
 /// The whole output, in an order that reads contiguous rows: for each
 /// filter, channel and tap, the tap's weight times a strided row of the
 /// padded input is added to a row of the output. Each output cell still
@@ -301,6 +334,28 @@ mod tests {
             vec![Feed { step: 0, out_index: [0, 0, 0], weight_indices: vec![[0, 0, 0, 0]] }]
         );
         assert_eq!(fw.feeds([0, 5, 0]), vec![], "out of range: nothing, no panic");
+        Ok(())
+    }
+
+    #[test]
+    fn the_transpose_maps_the_output_shape_back() -> Result<(), ConvError> {
+        // 5x5 input, 3x3 kernel, stride 2, padding 1 -> 3x3; its transpose gives 5x5 again
+        // (output_padding 0: (5 + 2 - 3) mod 2 = 0); with a 6x6 input, output_padding 1.
+        for (n, op) in [(5, 0), (6, 1)] {
+            let input = Array3::from_elem((1, n, n), 1.0);
+            let hyper = Hyper { stride: [2, 2], padding: [1, 1], ..Hyper::default() };
+            let fw = Forward::new(&Problem { input, hyper, ..seed_2d() })?;
+            let t = fw.transpose_problem()?;
+            assert_eq!(t.hyper.output_padding, [op, op]);
+            assert_eq!(t.output_shape()?, [1, n, n]);
+            assert_eq!(t.input, fw.output);
+        }
+        let reflect = Problem {
+            hyper: Hyper { padding: [1, 1], padding_mode: PaddingMode::Reflect, ..Hyper::default() },
+            ..seed_2d()
+        };
+        let err = Forward::new(&reflect)?.transpose_problem().unwrap_err();
+        assert_eq!(err.field(), crate::conv::Field::PaddingMode);
         Ok(())
     }
 

@@ -287,6 +287,15 @@ pub enum ConvError {
         mode: &'static str,
     },
 
+    /// The transpose of a convolution whose padding copies cells is no transposed convolution.
+    #[error(
+        "the transpose of a convolution with {mode} padding is not a transposed convolution (its padding copies cells): set padding_mode to zeros to see it"
+    )]
+    TransposeOfPadding {
+        /// The padding mode's name, e.g. `"reflect"`.
+        mode: &'static str,
+    },
+
     /// A result asked of the wrong operation (e.g. gradients of a transposed convolution).
     #[error("this is not shown for {op}")]
     WrongOp {
@@ -322,7 +331,7 @@ impl ConvError {
             | ConvError::NotOneD { field, .. }
             | ConvError::TransposedOnly { field, .. }
             | ConvError::DirectOnly { field, .. } => *field,
-            ConvError::TransposedPaddingMode { .. } => Field::PaddingMode,
+            ConvError::TransposedPaddingMode { .. } | ConvError::TransposeOfPadding { .. } => Field::PaddingMode,
             ConvError::ZeroGroups | ConvError::GroupsDivide { .. } => Field::Groups,
             ConvError::WeightChannels { .. } => Field::Weight,
             // A dilated kernel that does not fit: the dilation is the likelier culprit.

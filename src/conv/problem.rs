@@ -88,7 +88,8 @@ pub enum Geometry {
 pub enum Walk {
     /// The sliding window (and im2col's rows): one step per output cell `(F, OH, OW)`.
     Windows,
-    /// The transposed convolution's scatter: one step per input cell `(C, H, W)`.
+    /// The transposed convolution's scatter: one step per input cell `(C, H, W)`
+    /// (for a direct convolution, of its transpose: one per output cell).
     Scatter,
     /// The cells of `grad_input`, `(C, H, W)`.
     GradInput,
@@ -116,6 +117,8 @@ impl Geometry {
             (Geometry::Conv(g), Walk::GradWeight) => g.weight_shape().iter().product(),
             (Geometry::Conv(g), Walk::GradBias) => g.out_channels,
             (Geometry::Transposed(g), Walk::Scatter) => g.steps(),
+            // A convolution's transpose scatters one copy per output cell.
+            (Geometry::Conv(g), Walk::Scatter) => g.steps(),
             _ => 0,
         }
     }
@@ -265,7 +268,7 @@ mod tests {
         assert_eq!(g.output_shape(), [1, 3, 3]);
         assert_eq!(
             [Walk::Windows, Walk::Scatter, Walk::GradInput, Walk::GradWeight, Walk::GradBias].map(|w| g.steps(w)),
-            [9, 0, 25, 9, 1]
+            [9, 9, 25, 9, 1]
         );
         let t = Problem { op: Op::ConvTranspose2d, ..Problem::default() };
         assert_eq!(t.steps(Walk::Scatter), 25);

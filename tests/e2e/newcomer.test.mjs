@@ -111,3 +111,27 @@ test('Copy link confirms the copy, or offers the link to copy by hand', async (t
   await field.waitFor();
   assert.equal(await field.inputValue(), copied);
 });
+
+test('tabs belong to the operation: a convolution shows its transpose without changing', async (t) => {
+  const { page } = await openApp(t);
+  const tabs = await page.getByRole('tab').allInnerTexts();
+  assert.deepEqual(tabs, ['Sliding window', 'im2col', 'Backprop', 'Its transpose']);
+  const y = toGrid(await readMatrix(page, 'output'))[0];
+  await page.getByRole('tab', { name: 'Its transpose' }).click();
+  // Still the convolution, with its kernel: the parameters say so.
+  assert.equal(await page.locator('#op-kind').inputValue(), 'conv');
+  assert.match(await page.locator('.view-note').innerText(), /maps its output y \(1×3×3\) back to its input's shape \(1×5×5\)/);
+  // The transpose scatters y with the same kernel: out[i+a, j+b] += y[i, j] * w[a, b].
+  const w = [[-2, 2, 0], [2, 2, 2], [-3, -1, -1]];
+  const expected = [...Array(5)].map(() => Array(5).fill(0));
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) expected[i + a][j + b] += y[i][j] * w[a][b];
+  assert.deepEqual(toGrid(await readMatrix(page, 'output')), [expected]);
+  assert.deepEqual(toGrid(await readMatrix(page, 'transposed_input')), [y]);
+  // Back to the sliding window: the same convolution, unchanged.
+  await page.getByRole('tab', { name: 'Sliding window' }).click();
+  assert.deepEqual(toGrid(await readMatrix(page, 'output')), [y]);
+
+  // A transposed convolution has its own view alone; the operation control switches.
+  await page.selectOption('#op-kind', 'transposed');
+  assert.deepEqual(await page.getByRole('tab').allInnerTexts(), ['Transposed convolution']);
+});
