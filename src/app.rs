@@ -193,7 +193,7 @@ pub fn App() -> Html {
                 </section>
             </main>
             <footer class="foot">
-                { "Semantics of torch.nn.functional: input (C, H, W), weight (F, C/groups, KH, KW). Keys: \u{2190} \u{2192} step, Space play, Home/End." }
+                { "Semantics of torch.nn.functional: input (C, H, W), weight (F, C/groups, KH, KW); one example, no batch axis." }
             </footer>
         </div>
     }

@@ -310,11 +310,24 @@ pub(crate) fn stack(content: Html) -> Html {
     html! { <div class="stack">{ content }</div> }
 }
 
-/// What the marks mean: each entry is drawn with the mark's own class.
+/// An operator sign and the matrix it leads to, kept together: an equation
+/// of matrices wraps between terms, never between a sign and its matrix.
+pub(crate) fn unit(sign: &'static str, content: Html) -> Html {
+    html! {
+        <div class="unit">
+            <div class="op-sign" aria-hidden="true">{ sign }</div>
+            <div class="stack">{ content }</div>
+        </div>
+    }
+}
+
+/// What the marks mean: a key with a swatch drawn in each mark's own class.
 pub(crate) fn legend(entries: &[(&'static str, &'static str)]) -> Html {
     html! {
-        <p class="legend">
-            { for entries.iter().map(|&(class, text)| html! { <span class={classes!("cell", class)}>{ text }</span> }) }
-        </p>
+        <ul class="legend" aria-label="Legend">
+            { for entries.iter().map(|&(class, text)| html! {
+                <li><span class={classes!("cell", class)} aria-hidden="true"></span>{ text }</li>
+            }) }
+        </ul>
     }
 }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::grids::{GridCell, Grids, data_index, leads_1, legend, rect, stack};
+use super::grids::{GridCell, Grids, data_index, leads_1, legend, rect, unit};
 use super::heatmap::{DOM_CELLS, Planes};
 use super::matrix::{Cell, Matrix, mark};
 use crate::conv::{Dims, Im2col};
@@ -133,19 +133,16 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
                     { for current_row }
                     <p class="columns-legend">{ format!("columns: {}", column_names.join(" \u{00B7} ")) }</p>
                 </div>
-                <div class="op-sign" aria-hidden="true">{ "\u{00D7}" }</div>
-                { stack(weights) }
-                <div class="op-sign" aria-hidden="true">{ "=" }</div>
-                { stack(product) }
-                <div class="op-sign" aria-hidden="true">{ "\u{2192}" }</div>
-                { stack(output) }
+                { unit("\u{00D7}", weights) }
+                { unit("=", product) }
+                { unit("\u{2192}", output) }
             </div>
             { legend(&[
                 ("row", "the current row / filter column"),
                 ("selected", "their dot product"),
                 ("current", "the output cell"),
                 ("dim", "zeros of other groups (block-diagonal W)"),
-            ]) }
+            ][..if g.params.groups > 1 { 4 } else { 3 }]) }
             <div class="equation" aria-live="polite">
                 <p class="eq-title">{ format!("row {row} of X\u{0302} (output position {}) times column {f} of W", data_index(dims, &[], [oi, oj])) }</p>
                 <p class="eq">{ m.row_equation(row, f) }</p>

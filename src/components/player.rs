@@ -47,6 +47,7 @@ pub fn Player(props: &PlayerProps) -> Html {
     let empty = props.steps == 0;
     let last = props.steps.saturating_sub(1);
     html! {
+        <>
         <div class="player" role="group" aria-label="Step player">
             <button type="button" onclick={go(Move::First)} disabled={empty} title="First step (Home)" aria-label="First step">{ "|\u{25C0}" }</button>
             <button type="button" onclick={go(Move::Prev)} disabled={empty} title="Step back (Left arrow)" aria-label="Step back">{ "\u{25C0}" }</button>
@@ -69,5 +70,8 @@ pub fn Player(props: &PlayerProps) -> Html {
                 </select>
             </label>
         </div>
+        <p class="keys">{ "Keys: " }<kbd>{ "\u{2190}" }</kbd>{ " " }<kbd>{ "\u{2192}" }</kbd>{ " step \u{00B7} " }
+            <kbd>{ "Space" }</kbd>{ " play or pause \u{00B7} " }<kbd>{ "Home" }</kbd>{ " " }<kbd>{ "End" }</kbd>{ " first, last" }</p>
+        </>
     }
 }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch};
+use super::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch, unit};
 use super::matrix::{Cell, Matrix, mark};
 use crate::conv::transposed::{CanvasRole, Placement, ScatterStep};
 use crate::conv::{Dims, MatrixForm, Transposed, ZeroInsertedConv, format};
@@ -49,10 +49,6 @@ fn placement_at(step: &ScatterStep, f: usize, pos: [usize; 2]) -> Option<&Placem
 /// `F×OH×OW` (1D: `F×OW`).
 fn shape_text(dims: Dims, [c, h, w]: [usize; 3]) -> String {
     if dims == Dims::Two { format!("{c}\u{00D7}{h}\u{00D7}{w}") } else { format!("{c}\u{00D7}{w}") }
-}
-
-fn op_sign(text: &'static str) -> Html {
-    html! { <div class="op-sign" aria-hidden="true">{ text }</div> }
 }
 
 #[component]
@@ -163,10 +159,8 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
             { switch("Explanation", &explanations, props.explain, props.dispatch.reform(Action::SetExplain)) }
             <div class="matrices">
                 { stack(input) }
-                { op_sign("\u{2192}") }
                 { middle }
-                { op_sign(into_output) }
-                { stack(output) }
+                { unit(into_output, output) }
             </div>
             { legend(&marks_legend) }
             <div class="equation" aria-live="polite">
@@ -218,7 +212,7 @@ fn scatter(t: &Transposed, step_index: usize, step: &ScatterStep) -> Html {
     let canvas = Grids::new("canvas", dims, "canvas so far (uncropped)", g.canvas, &canvas_cell)
         .per(&["filter"], leads_1(g.out_channels))
         .render();
-    html! { <>{ stack(scaled) }{ op_sign("+=") }{ stack(canvas) }</> }
+    html! { <>{ unit("\u{2192}", scaled) }{ unit("+=", canvas) }</> }
 }
 
 /// The zero-inserted, padded input, the flipped kernel and their direct convolution.
@@ -265,21 +259,19 @@ fn zero_inserted(t: &Transposed, step: &ScatterStep, z: &ZeroInsertedConv) -> Ht
     let same = z.output == t.output;
     html! {
         <>
-            <div class="stack">
+            { unit("\u{2192}", html! { <>
                 { input }
                 { for recipe.map(|line| html! { <p class="hint narrow">{ line }</p> }) }
-            </div>
-            { op_sign("\u{2217}") }
-            { stack(kernel) }
-            { op_sign("=") }
-            <div class="stack">
+            </> }) }
+            { unit("\u{2217}", kernel) }
+            { unit("=", html! { <>
                 { output }
                 <p class="hint narrow">{ if same {
                     "stride 1, the same dilation: the same numbers as the scatter"
                 } else {
                     "differs from the scatter's output (please report this example)"
                 } }</p>
-            </div>
+            </> }) }
         </>
     }
 }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use yew::prelude::*;
 
-use super::grids::{GridCell, Grids, leads_1, leads_2, legend, rect, stack};
+use super::grids::{GridCell, Grids, leads_1, leads_2, legend, rect, stack, unit};
 use super::heatmap::Planes;
 use super::matrix::{Cell, mark};
 use crate::conv::{Dims, Forward, format};
@@ -81,7 +81,8 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
         }
         cells
     };
-    let padded_grids = Grids::new("padded_input", dims, "padded input", g.padded, &padded_cell)
+    let padded_caption = if g.params.padding == [0, 0] { "input (no padding)" } else { "padded input" };
+    let padded_grids = Grids::new("padded_input", dims, padded_caption, g.padded, &padded_cell)
         .per(&["channel"], (group_start..group_start + g.in_per_group).map(|c| vec![c]).collect())
         .on_hover(on_probe)
         .planes(&padded_planes, &padded_marked)
@@ -180,20 +181,21 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
         <section class="view window-view" aria-label="Sliding window">
             <div class="matrices">
                 { stack(padded_grids) }
-                <div class="op-sign" aria-hidden="true">{ "\u{2217}" }</div>
-                { stack(kernel_grids) }
-                <div class="op-sign" aria-hidden="true">{ "=" }</div>
-                { stack(output_grids) }
+                { unit("\u{2217}", kernel_grids) }
+                { unit("=", output_grids) }
             </div>
             { legend(&[
                 ("win et eb el er", "the window"),
                 ("tap", "cells multiplied in this step"),
-                ("pad", "padding"),
                 ("current", "the output cell being computed"),
                 ("fed", "outputs fed by the input cell under the pointer"),
-            ]) }
+                ("pad", "padding"),
+            ][..if g.params.padding == [0, 0] { 4 } else { 5 }]) }
             <div class="equation" aria-live="polite">
-                <p class="eq-title">{ format!("{y}: window at {window_at} of the padded input") }</p>
+                <p class="eq-title">{ format!("{y}: window at {window_at} of the {}", if g.params.padding == [0, 0] { "input" } else { "padded input" }) }</p>
+                if g.params.flip {
+                    <p class="flip-note">{ "Flip is on: the window meets the kernel rotated by 180\u{00B0}, so its first cell multiplies the kernel's last (each kernel cell is labelled with the weight it holds)." }</p>
+                }
                 if per_channel {
                     { for step.channel_sums.iter().map(|(c, sum)| {
                         let terms: Vec<String> = step.terms.iter().filter(|t| t.channel == *c)

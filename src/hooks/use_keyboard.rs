@@ -8,14 +8,16 @@ use yew::prelude::*;
 use crate::state::{Action, Move, State};
 
 /// Whether the element that has the key keeps it: fields keep their keys;
-/// buttons, checkboxes and links keep Space (it presses them); the scrub
-/// slider gives the arrows to the player.
+/// buttons, checkboxes and links keep Space (it presses them), except the
+/// player's own buttons: after clicking "step" a learner presses Space to
+/// play, not to step again. The scrub slider gives the arrows to the player.
 fn target_keeps(e: &KeyboardEvent, key: &str) -> bool {
     e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
         let tag = el.tag_name().to_ascii_lowercase();
         let kind = el.get_attribute("type").unwrap_or_default();
         let field = tag == "textarea" || tag == "select" || (tag == "input" && kind != "range" && kind != "checkbox");
-        let presses = tag == "button" || tag == "a" || kind == "checkbox";
+        let in_player = el.closest(".player").ok().flatten().is_some();
+        let presses = (tag == "button" && !in_player) || tag == "a" || kind == "checkbox";
         field || (presses && (key == " " || key == "Spacebar"))
     })
 }

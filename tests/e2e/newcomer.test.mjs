@@ -135,3 +135,47 @@ test('tabs belong to the operation: a convolution shows its transpose without ch
   await page.selectOption('#op-kind', 'transposed');
   assert.deepEqual(await page.getByRole('tab').allInnerTexts(), ['Transposed convolution']);
 });
+
+const twoChannels = {
+  input: [
+    [[1, -3, -1, -2, -2], [-2, 1, 0, -1, 0], [-2, 1, 0, -3, -2], [-2, 2, -2, -3, 2], [2, -2, 0, -3, 1]],
+    [[-3, 0, 2, -2, -2], [-2, 0, -3, -1, 0], [-1, -3, -2, 1, -3], [1, 1, -2, 2, -1], [0, 2, -2, 1, -2]],
+  ],
+  weight: [[[[-3, -1, -1], [1, 1, 0], [-2, 0, 1]], [[1, -3, 0], [2, 1, -1], [2, 0, 0]]]],
+};
+
+for (const width of [390, 1024]) {
+  test(`no sideways page scroll at ${width}px in any view; signs stay with their matrices`, async (t) => {
+    const hash = '#config=' + encodeURIComponent(JSON.stringify(twoChannels));
+    const { page } = await openApp(t, { hash, viewport: { width, height: 800 } });
+    for (const tab of ['Sliding window', 'im2col', 'Backprop', 'Its transpose']) {
+      await page.getByRole('tab', { name: tab }).click();
+      const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      assert.ok(scroll <= inner, `${tab} at ${width}px: page is ${scroll}px wide in a ${inner}px window`);
+      // Every sign sits on the same line as the matrix it leads to.
+      const apart = await page.$$eval('.unit', (units) =>
+        units.filter((u) => {
+          const [sign, body] = [u.querySelector('.op-sign'), u.querySelector('.stack')];
+          return sign.getBoundingClientRect().top > body.getBoundingClientRect().bottom;
+        }).length,
+      );
+      assert.equal(apart, 0, `${tab}: a sign wrapped away from its matrix`);
+    }
+  });
+}
+
+test('small cues: Space after a step button plays; legends name only what is there', async (t) => {
+  const { page } = await openApp(t);
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await page.keyboard.press('Space');
+  assert.equal(await page.getByRole('button', { name: 'Pause' }).getAttribute('aria-pressed'), 'true');
+  await page.keyboard.press('Space');
+  // Padding 0: no "padding" in the legend, and the window is over the input.
+  const legend = await page.locator('.legend').innerText();
+  assert.doesNotMatch(legend, /padding/);
+  assert.match(await page.locator('.eq-title').innerText(), /of the input$/);
+  await page.getByRole('tab', { name: 'im2col' }).click();
+  assert.doesNotMatch(await page.locator('.legend').innerText(), /other groups/, 'groups = 1');
+  // The keyboard keys are named beside the player, not below the fold.
+  assert.match(await page.locator('.keys').innerText(), /Space play or pause/);
+});
