@@ -118,7 +118,7 @@ pub fn App() -> Html {
         },
         (None, View::Im2col) => shown(results.im2col(), |m| {
             html! {
-                <Im2colView im2col={m} {step} dispatch={dispatch.clone()} />
+                <Im2colView im2col={m} {step} order={state.view.order} dispatch={dispatch.clone()} />
             }
         }),
         (None, View::Transposed) => shown(results.transposed(), |t| {

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use ndarray::{Array1, IxDyn};
 use yew::Reducible;
 
-use crate::conv::{Dims, Op, PaddingMode, Problem};
+use crate::conv::{ColumnOrder, Dims, Op, PaddingMode, Problem};
 use crate::document::{Document, DocumentError, limits};
 use crate::editing;
 use crate::grid::{self, Grid, Tensor};
@@ -73,6 +73,7 @@ pub enum Action {
     SetView(View),
     SetExplain(Explain),
     SetGradFocus(GradFocus),
+    SetOrder(ColumnOrder),
     Step(Move),
     TogglePlay,
     /// Timer tick while playing.
@@ -306,6 +307,7 @@ impl State {
             }
             Action::SetView(view) => self.set_view(view),
             Action::SetExplain(e) => self.view.explain = e,
+            Action::SetOrder(order) => self.view.order = order,
             Action::SetGradFocus(g) => {
                 self.view.gradient = g;
                 self.view.step = 0;

@@ -3,6 +3,8 @@
 //! configuration document carries it beside the [`Problem`](crate::conv::Problem)
 //! so a link reopens exactly this screen.
 
+use crate::conv::ColumnOrder;
+
 /// The panel shown first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum View {
@@ -102,6 +104,8 @@ pub struct ViewState {
     pub gradient: GradFocus,
     /// The player's step in that view.
     pub step: usize,
+    /// The im2col view's column order.
+    pub order: ColumnOrder,
 }
 
 impl ViewState {

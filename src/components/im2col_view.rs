@@ -9,10 +9,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::grids::{GridCell, Grids, data_index, leads_1, legend, rect, unit};
+use super::grids::{GridCell, Grids, data_index, leads_1, legend, rect, switch, unit};
 use super::heatmap::{DOM_CELLS, Planes};
 use super::matrix::{Cell, Matrix, mark};
-use crate::conv::{Dims, Im2col};
+use crate::conv::{ColumnOrder, Dims, Im2col};
 use crate::results::Shared;
 use crate::state::{Action, Move};
 
@@ -20,6 +20,8 @@ use crate::state::{Action, Move};
 pub struct Im2colViewProps {
     pub im2col: Shared<Im2col>,
     pub step: usize,
+    /// The order of X̂'s columns (and W's rows).
+    pub order: ColumnOrder,
     pub dispatch: Callback<Action>,
 }
 
@@ -27,7 +29,13 @@ pub struct Im2colViewProps {
 pub fn Im2colView(props: &Im2colViewProps) -> Html {
     let m = &props.im2col;
     // The heatmaps' pixels, made once per result, not once per step.
-    let patch_planes = use_memo(m.clone(), |m| Planes::of2(&m.patches));
+    let order = props.order;
+    // Shown column k is stored (unfold) column cols[k].
+    let cols = m.columns(order);
+    let patch_planes = use_memo((m.clone(), order), |(m, order)| {
+        let cols = m.columns(*order);
+        Planes::of2(&m.patches.select(ndarray::Axis(1), &cols))
+    });
     let product_planes = use_memo(m.clone(), |m| Planes::of2(&m.product));
     let output_planes = use_memo(m.clone(), |m| Planes::of3(&m.output));
     let g = &m.geometry;
@@ -40,22 +48,26 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
     };
     let (n_rows, n_cols) = m.patches.dim();
     let group_cols = m.group_columns(g.group_of_filter(f));
-    let breaks: Vec<usize> = (1..g.params.groups).map(|k| m.group_columns(k).start).collect();
+    // Group blocks are contiguous only channel by channel.
+    let breaks: Vec<usize> = match order {
+        ColumnOrder::Unfold => (1..g.params.groups).map(|k| m.group_columns(k).start).collect(),
+        ColumnOrder::Tutorial => Vec::new(),
+    };
 
     let patch_cell = |_: &[usize], [r, c]: [usize; 2]| {
         let mut marks = if r == row { mark::ROW } else { 0 };
-        if !group_cols.contains(&c) {
+        if !group_cols.contains(&cols[c]) {
             marks |= mark::DIM;
         }
-        Cell { marks, ..Cell::new(String::new(), m.patches[[r, c]]) }
+        Cell { marks, ..Cell::new(String::new(), m.patches[[r, cols[c]]]) }
     };
     let weight_cell = |_: &[usize], [c, ff]: [usize; 2]| {
         let mut marks = if ff == f { mark::COL } else { 0 };
         // Zero of the block-diagonal W: channel outside filter ff's group.
-        if m.column_parts(c).is_some_and(|(ch, _)| ch / g.in_per_group != g.group_of_filter(ff)) {
+        if m.column_parts(cols[c]).is_some_and(|(ch, _)| ch / g.in_per_group != g.group_of_filter(ff)) {
             marks |= mark::DIM;
         }
-        Cell { marks, ..Cell::new(String::new(), m.weights[[c, ff]]) }
+        Cell { marks, ..Cell::new(String::new(), m.weights[[cols[c], ff]]) }
     };
     let product_cell = |_: &[usize], [r, ff]: [usize; 2]| {
         let mut marks = if r == row { mark::ROW } else { 0 };
@@ -121,12 +133,21 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
         .per(&["filter"], leads_1(g.out_channels))
         .planes(&output_planes, &|lead| if lead[0] == f { vec![[oi, oj]] } else { vec![] })
         .render();
-    let column_names: Vec<String> = (0..n_cols)
-        .filter_map(|c| m.column_parts(c))
+    let column_names: Vec<String> = cols
+        .iter()
+        .filter_map(|&c| m.column_parts(c))
         .map(|(ch, [ti, tj])| if dims == Dims::One { format!("c{ch} k{tj}") } else { format!("c{ch} ({ti},{tj})") })
         .collect();
     html! {
         <section class="view im2col-view" aria-label="im2col">
+            { switch("Column order", &[
+                (ColumnOrder::Unfold, "channel by channel (PyTorch's unfold)"),
+                (ColumnOrder::Tutorial, "kernel cell by kernel cell (the tutorial's)"),
+            ], order, props.dispatch.reform(Action::SetOrder)) }
+            <p class="view-note">{ match order {
+                ColumnOrder::Unfold => "The columns go channel by channel: all of channel 0's kernel cells, row by row, then channel 1's, and so on. This is the order of torch.nn.functional.unfold.",
+                ColumnOrder::Tutorial => "The columns go kernel cell by kernel cell, with the channels of each cell side by side: the order the first tutorial builds X\u{0302} in. X\u{0302}W is unchanged: the same products, added in another order.",
+            } }</p>
             <div class="matrices">
                 <div class="stack">
                     { patches }
@@ -145,7 +166,7 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
             ][..if g.params.groups > 1 { 4 } else { 3 }]) }
             <div class="equation" aria-live="polite">
                 <p class="eq-title">{ format!("row {row} of X\u{0302} (output position {}) times column {f} of W", data_index(dims, &[], [oi, oj])) }</p>
-                <p class="eq">{ m.row_equation(row, f) }</p>
+                <p class="eq">{ m.row_equation_in(row, f, order) }</p>
             </div>
         </section>
     }

@@ -17,6 +17,31 @@ use super::padding::PaddedInput;
 use super::params::ConvGeometry;
 use super::problem::Problem;
 
+/// The order of the patch matrix's columns (and of W's rows). The product is
+/// the same in both: the same products, added in another order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ColumnOrder {
+    /// `(c, ki, kj)`: channel by channel, as `torch.nn.functional.unfold` orders them.
+    #[default]
+    Unfold,
+    /// `(ki, kj, c)`: kernel position by position, the channels of each side by
+    /// side, as the first tutorial builds `Xhat` (seeds/000 In \[21\]).
+    Tutorial,
+}
+
+impl ColumnOrder {
+    /// Both orders, as the view offers them.
+    pub const ALL: [ColumnOrder; 2] = [ColumnOrder::Unfold, ColumnOrder::Tutorial];
+
+    /// The document's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColumnOrder::Unfold => "unfold",
+            ColumnOrder::Tutorial => "tutorial",
+        }
+    }
+}
+
 /// The three matrices of the im2col view and the reshaped result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Im2col {
@@ -68,13 +93,30 @@ impl Im2col {
     /// Row `row` of the patch matrix times column `f` of the weights, written
     /// out over filter `f`'s group: `x1*w1 + x2*w2 + ... (+ b) = y`.
     pub fn row_equation(&self, row: usize, f: usize) -> String {
+        self.row_equation_in(row, f, ColumnOrder::Unfold)
+    }
+
+    /// The columns in `order`: shown column `k` is stored (unfold) column `columns(order)[k]`.
+    pub fn columns(&self, order: ColumnOrder) -> Vec<usize> {
+        let [kh, kw] = self.geometry.kernel;
+        let c = self.geometry.in_channels;
+        match order {
+            ColumnOrder::Unfold => (0..c * kh * kw).collect(),
+            ColumnOrder::Tutorial => (0..kh * kw).flat_map(|tap| (0..c).map(move |ch| ch * kh * kw + tap)).collect(),
+        }
+    }
+
+    /// [`Self::row_equation`] with the products in `order`'s column order.
+    pub fn row_equation_in(&self, row: usize, f: usize, order: ColumnOrder) -> String {
         let [oh, ow] = self.geometry.output;
         if row >= oh * ow || f >= self.geometry.out_channels {
             return String::new();
         }
-        let group = self.geometry.group_of_filter(f);
+        let group = self.group_columns(self.geometry.group_of_filter(f));
         let mut parts: Vec<String> = self
-            .group_columns(group)
+            .columns(order)
+            .into_iter()
+            .filter(|col| group.contains(col))
             .map(|col| {
                 format!("{}*{}", format::factor(self.patches[[row, col]]), format::factor(self.weights[[col, f]]))
             })
@@ -174,6 +216,19 @@ mod tests {
         assert_eq!(m.row_equation(5, 0), "", "out of range: nothing, no panic");
         assert_eq!(m.step_of(3, 0), Some(3));
         assert_eq!((m.step_of(5, 0), m.step_of(0, 1)), (None, None));
+        Ok(())
+    }
+
+    #[test]
+    fn the_tutorial_order_interleaves_channels() -> Result<(), ConvError> {
+        // Two channels, 1x2 kernel: unfold's columns c0k0 c0k1 c1k0 c1k1; the
+        // tutorial's k0c0 k0c1 k1c0 k1c1 (seeds/000 In [21]'s Xhat).
+        let input = Array3::from_shape_fn((2, 1, 3), |(c, _, j)| (c * 10 + j) as f64);
+        let weight = Array4::from_shape_fn((1, 2, 1, 2), |(_, c, _, j)| (c * 2 + j + 1) as f64);
+        let m = Im2col::new(&Problem { op: Op::Conv1d, input, weight, ..Problem::default() })?;
+        assert_eq!(m.columns(ColumnOrder::Tutorial), vec![0, 2, 1, 3]);
+        assert_eq!(m.row_equation_in(0, 0, ColumnOrder::Unfold), "0*1 + 1*2 + 10*3 + 11*4 = 76");
+        assert_eq!(m.row_equation_in(0, 0, ColumnOrder::Tutorial), "0*1 + 10*3 + 1*2 + 11*4 = 76");
         Ok(())
     }
 

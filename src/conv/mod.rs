@@ -34,7 +34,7 @@ pub mod transposed;
 pub use backward::Backward;
 pub use direct::{Feed, Forward, ForwardStep, Term};
 pub use error::{ConvError, Dims, Field};
-pub use im2col::Im2col;
+pub use im2col::{ColumnOrder, Im2col};
 pub use padding::PaddedInput;
 pub use params::{ConvGeometry, Hyper, PaddingMode, TransposeGeometry};
 pub use problem::{Geometry, Op, Problem, Walk};

@@ -16,7 +16,7 @@ use std::fmt;
 use ndarray::{Array1, ArrayD, IxDyn};
 use serde_json::{Value, json};
 
-use crate::conv::{ConvError, Dims, Field, Hyper, Op, PaddingMode, Problem};
+use crate::conv::{ColumnOrder, ConvError, Dims, Field, Hyper, Op, PaddingMode, Problem};
 use crate::view_state::{Explain, GradFocus, View, ViewState};
 
 /// Size caps that keep the page responsive whatever a link holds.
@@ -195,7 +195,7 @@ fn write_axes(d: &Document, hw: [usize; 2], default: usize) -> Option<Value> {
 }
 
 /// Every key, in the README's order (which is also the order they are written in).
-const KEYS: [Key; 16] = [
+const KEYS: [Key; 17] = [
     Key {
         name: "op",
         read: |v, k, r| read::choice(v, k, &Op::ALL.map(|o| (o.name(), o))).map(|x| r.op = x),
@@ -272,6 +272,11 @@ const KEYS: [Key; 16] = [
         name: "gradient",
         read: |v, k, r| read::choice(v, k, &GradFocus::ALL.map(|g| (g.name(), g))).map(|x| r.view.gradient = x),
         write: |d| (d.view.gradient != GradFocus::Input).then(|| json!(d.view.gradient.name())),
+    },
+    Key {
+        name: "order",
+        read: |v, k, r| read::choice(v, k, &ColumnOrder::ALL.map(|o| (o.name(), o))).map(|x| r.view.order = x),
+        write: |d| (d.view.order != ColumnOrder::Unfold).then(|| json!(d.view.order.name())),
     },
     Key {
         name: "step",

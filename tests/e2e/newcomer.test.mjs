@@ -179,3 +179,21 @@ test('small cues: Space after a step button plays; legends name only what is the
   // The keyboard keys are named beside the player, not below the fold.
   assert.match(await page.locator('.keys').innerText(), /Space play or pause/);
 });
+
+test("im2col's columns can follow the tutorial's order; the product is unchanged", async (t) => {
+  const hash = '#config=' + encodeURIComponent(JSON.stringify({ ...twoChannels, view: 'im2col' }));
+  const { page } = await openApp(t, { hash });
+  const row0 = async () => {
+    const m = await readMatrix(page, 'im2col');
+    return [...Array(18).keys()].map((c) => m[`0,${c}`]);
+  };
+  assert.match(await page.locator('.view-note').innerText(), /channel by channel/);
+  const product = await readMatrix(page, 'im2col_product');
+  await page.getByRole('button', { name: "kernel cell by kernel cell (the tutorial's)" }).click();
+  // seeds/000 In [21]: Xhat's first row, (position, channel) order.
+  assert.deepEqual(await row0(), [1, -3, -3, 0, -1, 2, -2, -2, 1, 0, 0, -3, -2, -1, 1, -3, 0, -2]);
+  assert.deepEqual(await readMatrix(page, 'im2col_product'), product);
+  assert.match(await page.locator('.view-note').innerText(), /unchanged/);
+  // The link keeps the order (document key "order").
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"order":"tutorial"'));
+});
