@@ -306,7 +306,13 @@ impl State {
                 self.problem_mut().bias = on.then(|| Array1::zeros(f));
             }
             Action::SetView(view) => self.set_view(view),
-            Action::SetExplain(e) => self.view.explain = e,
+            Action::SetExplain(e) => {
+                // The zero-inserted form walks output cells, the others input cells.
+                if self.view.explain != e {
+                    self.view.explain = e;
+                    self.view.step = 0;
+                }
+            }
             Action::SetOrder(order) => self.view.order = order,
             Action::SetGradFocus(g) => {
                 self.view.gradient = g;

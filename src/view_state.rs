@@ -113,7 +113,8 @@ impl ViewState {
     pub fn walk(&self, transposed: bool) -> crate::conv::Walk {
         use crate::conv::Walk;
         match (self.view, transposed, self.gradient) {
-            (_, true, _) => Walk::Scatter,
+            (View::Transposed, _, _) if self.explain == Explain::ZeroInserted => Walk::ZeroInsertedWindows,
+            (_, true, _) | (View::Transposed, false, _) => Walk::Scatter,
             (View::Backprop, false, GradFocus::Input) => Walk::GradInput,
             (View::Backprop, false, GradFocus::Weight) => Walk::GradWeight,
             (View::Backprop, false, GradFocus::Bias) => Walk::GradBias,

@@ -56,6 +56,30 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
     let t = &props.trace;
     let g = &t.geometry;
     let dims = g.dims;
+    let header = html! {
+        <>
+            if props.of_conv {
+                <p class="view-note">{ format!(
+                    "The transpose of this convolution: the same kernel maps its output y ({}) back to its input's shape ({}). \
+                     Each cell of y scales the kernel and adds it where its window was; where windows overlapped, the copies add up. \
+                     With dY in place of y this is backprop's dX. To edit a transposed convolution itself, choose it under Parameters.",
+                    shape_text(dims, g.input_shape()),
+                    shape_text(dims, g.output_shape()),
+                ) }</p>
+            }
+            { switch("Explanation", &EXPLANATIONS, props.explain, props.dispatch.reform(Action::SetExplain)) }
+        </>
+    };
+    if props.explain == Explain::ZeroInserted {
+        let view = match props.zero_inserted.clone() {
+            Some(Ok(z)) => zero_inserted_windows(t, &z, props.step),
+            Some(Err(e)) => html! { <p class="hint too-large">{ e.to_string() }</p> },
+            None => Html::default(),
+        };
+        return html! {
+            <section class="view transposed-view" aria-label="Transposed convolution">{ header }{ view }</section>
+        };
+    }
     let Some(step) = t.step(props.step) else {
         return html! { <p>{ "No steps." }</p> };
     };
@@ -101,9 +125,6 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
         if selected == Some([f, pos[0], pos[1]]) {
             marks |= mark::SELECTED;
         }
-        if step.placements.iter().any(|p| p.f == f && p.out_pos == Some(pos)) {
-            marks |= mark::PLACED;
-        }
         marked(t.output[[f, pos[0], pos[1]]], marks)
     };
     let on_select = props.dispatch.reform(|(lead, [a, b]): GridCell| Action::Select(Some([lead[0], a, b])));
@@ -112,30 +133,19 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
         let select = on_select.clone();
         Callback::from(move |cell: Option<GridCell>| cell.into_iter().for_each(|c| select.emit(c)))
     };
-    let output = Grids::new("output", dims, "output (hover a cell for its sum)", g.output, &output_cell)
+    let output = Grids::new("output", dims, "final output (hover a cell for its sum)", g.output, &output_cell)
         .per(&["filter"], leads_1(g.out_channels))
         .on_click(on_select.clone())
         .on_hover(on_hover)
         .render();
 
     let (middle, into_output) = match props.explain {
-        Explain::Scatter => (scatter(t, props.step, &step), "crop \u{2192}"),
-        Explain::ZeroInserted => {
-            let z = props.zero_inserted.clone().and_then(Result::ok);
-            (z.map(|z| zero_inserted(t, &step, &z)).unwrap_or_default(), "=")
-        }
         Explain::Matrix => (matrix_form(t, &step, props.step, props.matrix.as_ref()), "crop \u{2192}"),
+        _ => (scatter(t, props.step, &step), "after every step \u{2192}"),
     };
-    let explanations = [
-        (Explain::Scatter, "Scatter and sum"),
-        (Explain::ZeroInserted, "Zero-inserted convolution"),
-        (Explain::Matrix, "Matrix C\u{1D40}x"),
-    ];
     let mut marks_legend = vec![("placed", "placed this step")];
-    match props.explain {
-        Explain::Scatter => {}
-        Explain::ZeroInserted => marks_legend.push(("probe", "where the current input cell sits")),
-        Explain::Matrix => marks_legend.push(("row", "the current input cell's row")),
+    if props.explain == Explain::Matrix {
+        marks_legend.push(("row", "the current input cell's row"));
     }
     marks_legend.extend([
         ("cropped", "cropped by padding"),
@@ -147,16 +157,7 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
     let first = step.placements.first().map(|p| p.canvas_pos).unwrap_or_default();
     html! {
         <section class="view transposed-view" aria-label="Transposed convolution">
-            if props.of_conv {
-                <p class="view-note">{ format!(
-                    "The transpose of this convolution: the same kernel maps its output y ({}) back to its input's shape ({}). \
-                     Each cell of y scales the kernel and adds it where its window was; where windows overlapped, the copies add up. \
-                     With dY in place of y this is backprop's dX. To edit a transposed convolution itself, choose it under Parameters.",
-                    shape_text(dims, g.input_shape()),
-                    shape_text(dims, g.output_shape()),
-                ) }</p>
-            }
-            { switch("Explanation", &explanations, props.explain, props.dispatch.reform(Action::SetExplain)) }
+            { header }
             <div class="matrices">
                 { stack(input) }
                 { middle }
@@ -212,39 +213,91 @@ fn scatter(t: &Transposed, step_index: usize, step: &ScatterStep) -> Html {
     let canvas = Grids::new("canvas", dims, "canvas so far (uncropped)", g.canvas, &canvas_cell)
         .per(&["filter"], leads_1(g.out_channels))
         .render();
-    html! { <>{ unit("\u{2192}", scaled) }{ unit("+=", canvas) }</> }
+    // The overlap sums as they grow: the canvas so far, cropped to the output.
+    let last = step_index + 1 == g.steps();
+    let so_far_cell = |lead: &[usize], pos: [usize; 2]| {
+        let f = lead[0];
+        let [y, x] = t.canvas_pos_of(pos);
+        let bias = if last { t.bias.as_ref().map_or(0.0, |b| b[f]) } else { 0.0 };
+        let mut cell = marked(canvas_values.get([f, y, x]).copied().unwrap_or(0.0) + bias, 0);
+        if let Some(p) = step.placements.iter().find(|p| p.f == f && p.out_pos == Some(pos)) {
+            cell.marks |= mark::PLACED;
+            cell.note = Some(format!("+{}", format::factor(p.product)));
+        }
+        cell
+    };
+    let so_far_caption = match (&t.bias, last) {
+        (Some(_), false) => "output so far (each sum grows as copies land; the bias is added after the last step)",
+        _ => "output so far (each sum grows as copies land)",
+    };
+    let so_far = Grids::new("output_so_far", dims, so_far_caption, g.output, &so_far_cell)
+        .per(&["filter"], leads_1(g.out_channels))
+        .render();
+    html! { <>{ unit("\u{2192}", scaled) }{ unit("+=", canvas) }{ unit("crop \u{2192}", so_far) }</> }
 }
 
-/// The zero-inserted, padded input, the flipped kernel and their direct convolution.
-fn zero_inserted(t: &Transposed, step: &ScatterStep, z: &ZeroInsertedConv) -> Html {
+/// The explanations the view offers.
+const EXPLANATIONS: [(Explain, &str); 3] = [
+    (Explain::Scatter, "Scatter and sum"),
+    (Explain::ZeroInserted, "Zero-inserted convolution"),
+    (Explain::Matrix, "Matrix C\u{1D40}x"),
+];
+
+/// The transposed convolution as a sliding window: the kernel, rotated 180
+/// degrees, slides over the zero-inserted, padded input, one window per
+/// output cell (`step` walks the output row-major). Every number is the
+/// core's: [`ZeroInsertedConv::direct`]'s step, and the overlap list of the
+/// same output cell.
+fn zero_inserted_windows(t: &Transposed, z: &ZeroInsertedConv, step_index: usize) -> Html {
     let g = &t.geometry;
     let p = &g.params;
     let dims = g.dims;
-    let [c, i, j] = step.in_index;
+    let Some(step) = z.direct.step(step_index) else {
+        return html! { <p>{ "No steps." }</p> };
+    };
+    let [f, oi, oj] = step.out_index;
+    let [sh, sw] = z.direct.geometry.span;
+    let window = ((oi, oj), (oi + sh - 1, oj + sw - 1));
+    let taps: Vec<(usize, [usize; 2])> = step.terms.iter().map(|term| (term.channel, term.padded_pos)).collect();
+    let sources: Vec<[usize; 3]> = t.contributions_of([f, oi, oj]).iter().map(|k| k.in_index).collect();
+    let x_cell = |lead: &[usize], [a, b]: [usize; 2]| {
+        let index = [lead[0], a, b];
+        marked(t.input[index], if sources.contains(&index) { mark::SOURCE } else { 0 })
+    };
     let (_, zh, zw) = z.input.dim();
-    let input_cell = |lead: &[usize], pos: [usize; 2]| {
-        let source = z.sources[pos];
-        let mut marks = if source.is_none() { mark::PAD } else { 0 };
-        if lead[0] == c && source == Some([i, j]) {
-            marks |= mark::PROBE;
+    let zero_cell = |lead: &[usize], pos: [usize; 2]| {
+        let c = lead[0];
+        let mut marks = if z.sources[pos].is_none() { mark::PAD } else { 0 };
+        marks |= mark::edges(pos[0], pos[1], window.0, window.1);
+        if taps.contains(&(c, pos)) {
+            marks |= mark::TAP;
         }
-        marked(z.input[[lead[0], pos[0], pos[1]]], marks)
+        marked(z.input[[c, pos[0], pos[1]]], marks)
     };
-    let kernel_cell = |lead: &[usize], pos: [usize; 2]| marked(z.kernel[[lead[0], lead[1], pos[0], pos[1]]], 0);
-    let output_cell = |lead: &[usize], pos: [usize; 2]| {
-        let f = lead[0];
-        let touched = step.placements.iter().any(|p| p.f == f && p.out_pos == Some(pos));
-        marked(z.output[[f, pos[0], pos[1]]], if touched { mark::PLACED } else { 0 })
+    let kernel_cell = |lead: &[usize], pos: [usize; 2]| {
+        marked(z.kernel[[lead[0], lead[1], pos[0], pos[1]]], if lead[0] == f { mark::TAP } else { 0 })
     };
-    let input = Grids::new("zero_inserted", dims, "zero-inserted, padded input", [zh, zw], &input_cell)
+    let output_cell = |lead: &[usize], [a, b]: [usize; 2]| {
+        let marks = if [lead[0], a, b] == [f, oi, oj] { mark::CURRENT } else { 0 };
+        marked(t.output[[lead[0], a, b]], marks)
+    };
+    let x = Grids::new(
+        "transposed_input",
+        dims,
+        "input x (its copies sum into the current cell: outlined)",
+        g.input,
+        &x_cell,
+    )
+    .per(&["channel"], leads_1(g.in_channels))
+    .render();
+    let zero = Grids::new("zero_inserted", dims, "zero-inserted, padded input", [zh, zw], &zero_cell)
         .per(&["channel"], leads_1(g.in_channels))
         .render();
     let kernel = Grids::new("flipped_kernel", dims, "kernel rotated 180\u{00B0}", g.kernel, &kernel_cell)
         .per(&["filter", "channel"], leads_2(g.out_channels, g.in_per_group))
         .render();
-    let output = Grids::new("zero_inserted_output", dims, "direct convolution", g.output, &output_cell)
-        .per(&["filter"], leads_1(g.out_channels))
-        .render();
+    let output =
+        Grids::new("output", dims, "output", g.output, &output_cell).per(&["filter"], leads_1(g.out_channels)).render();
     let axes: &[(usize, &str)] = if dims == Dims::Two { &[(0, "rows"), (1, "columns")] } else { &[(1, "width")] };
     let recipe = axes.iter().map(|&(a, name)| {
         format!(
@@ -256,22 +309,37 @@ fn zero_inserted(t: &Transposed, step: &ScatterStep, z: &ZeroInsertedConv) -> Ht
             s = p.stride[a],
         )
     });
-    let same = z.output == t.output;
+    let show_channels = g.in_channels > 1 || g.out_channels > 1;
+    let y = format::label("y", dims, show_channels.then_some(&[f][..]), [oi, oj]);
+    let at = if dims == Dims::Two { format!("row {oi}, column {oj}") } else { format!("position {oj}") };
     html! {
         <>
-            { unit("\u{2192}", html! { <>
-                { input }
-                { for recipe.map(|line| html! { <p class="hint narrow">{ line }</p> }) }
-            </> }) }
-            { unit("\u{2217}", kernel) }
-            { unit("=", html! { <>
-                { output }
-                <p class="hint narrow">{ if same {
-                    "stride 1, the same dilation: the same numbers as the scatter"
-                } else {
-                    "differs from the scatter's output (please report this example)"
-                } }</p>
-            </> }) }
+            <p class="view-note">{
+                "The same numbers as a sliding window: put s-1 zeros between the input's cells and d(k-1)-p zeros around them, \
+                 rotate the kernel by 180\u{00B0}, and slide it with stride 1. Each window gives one output cell; \
+                 the zeros add nothing, so each sum is the overlap sum the scatter builds."
+            }</p>
+            <div class="matrices">
+                { stack(x) }
+                { unit("\u{2192}", html! { <>
+                    { zero }
+                    { for recipe.map(|line| html! { <p class="hint narrow">{ line }</p> }) }
+                </> }) }
+                { unit("\u{2217}", kernel) }
+                { unit("=", output) }
+            </div>
+            { legend(&[
+                ("win et eb el er", "the window"),
+                ("tap", "cells multiplied in this step"),
+                ("pad", "inserted or padding zeros"),
+                ("current", "the output cell being computed"),
+                ("source", "input cells whose copies land here"),
+            ]) }
+            <div class="equation" aria-live="polite">
+                <p class="eq-title">{ format!("{y}: the rotated kernel's window at {at} of the zero-inserted input") }</p>
+                <p class="eq">{ step.equation() }</p>
+                <p class="eq overlap">{ format!("Without the zeros, the overlap sum: {}", t.overlap_equation([f, oi, oj])) }</p>
+            </div>
         </>
     }
 }

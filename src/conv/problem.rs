@@ -91,6 +91,10 @@ pub enum Walk {
     /// The transposed convolution's scatter: one step per input cell `(C, H, W)`
     /// (for a direct convolution, of its transpose: one per output cell).
     Scatter,
+    /// The windows of a transposed convolution's zero-inserted form: one per
+    /// cell of its output (for a direct convolution, of its transpose's output,
+    /// which has the input's shape).
+    ZeroInsertedWindows,
     /// The cells of `grad_input`, `(C, H, W)`.
     GradInput,
     /// The cells of `grad_weight`, `(F, C/groups, KH, KW)`.
@@ -119,6 +123,8 @@ impl Geometry {
             (Geometry::Transposed(g), Walk::Scatter) => g.steps(),
             // A convolution's transpose scatters one copy per output cell.
             (Geometry::Conv(g), Walk::Scatter) => g.steps(),
+            (Geometry::Transposed(g), Walk::ZeroInsertedWindows) => g.output_shape().iter().product(),
+            (Geometry::Conv(g), Walk::ZeroInsertedWindows) => g.input_shape().iter().product(),
             _ => 0,
         }
     }
@@ -267,11 +273,20 @@ mod tests {
         let g = p.geometry()?;
         assert_eq!(g.output_shape(), [1, 3, 3]);
         assert_eq!(
-            [Walk::Windows, Walk::Scatter, Walk::GradInput, Walk::GradWeight, Walk::GradBias].map(|w| g.steps(w)),
-            [9, 9, 25, 9, 1]
+            [
+                Walk::Windows,
+                Walk::Scatter,
+                Walk::ZeroInsertedWindows,
+                Walk::GradInput,
+                Walk::GradWeight,
+                Walk::GradBias
+            ]
+            .map(|w| g.steps(w)),
+            [9, 9, 25, 25, 9, 1]
         );
         let t = Problem { op: Op::ConvTranspose2d, ..Problem::default() };
         assert_eq!(t.steps(Walk::Scatter), 25);
+        assert_eq!(t.steps(Walk::ZeroInsertedWindows), 49);
         assert_eq!(t.output_shape()?, [1, 7, 7]);
         assert_eq!(t.steps(Walk::Windows), 0);
         Ok(())

@@ -318,6 +318,10 @@ pub struct ZeroInsertedConv {
     pub params: Hyper,
     /// `(F, OH, OW)`: equal to the transposed convolution's output.
     pub output: Array3<f64>,
+    /// That direct convolution, whose windows ([`Forward::step`]) the
+    /// zero-inserted explanation slides: step `k` computes output cell `k`
+    /// (row-major over `(F, OH, OW)`).
+    pub direct: Forward,
 }
 
 impl ZeroInsertedConv {
@@ -359,8 +363,15 @@ impl ZeroInsertedConv {
             hyper: conv_params,
             grad_output: None,
         };
-        let output = Forward::new(&direct)?.output;
-        Ok(ZeroInsertedConv { input: direct.input, sources, kernel: direct.weight, params: conv_params, output })
+        let forward = Forward::new(&direct)?;
+        Ok(ZeroInsertedConv {
+            input: direct.input,
+            sources,
+            kernel: direct.weight,
+            params: conv_params,
+            output: forward.output.clone(),
+            direct: forward,
+        })
     }
 }
 

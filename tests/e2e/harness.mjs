@@ -151,6 +151,10 @@ export async function openApp(t, { hash = '', viewport = { width: 1400, height: 
   await page.goto(`${url}/index.html${hash}`);
   try {
     await page.waitForSelector('[data-matrix]', { timeout: 20_000 });
+    // Yew renders nested components over several scheduler passes: wait for
+    // the view (or its error) and a frame, so reads see the finished page.
+    await page.waitForSelector('section.view, .result-error', { timeout: 20_000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
   } catch (err) {
     // A wasm panic shows up as a timeout; say what the page said instead.
     throw new Error(`app did not render [data-matrix]; page errors: ${JSON.stringify(errors)}`, {

@@ -59,14 +59,21 @@ test('the explanations switch and follow the step', async (t) => {
   // s-1 = 1 zero between the cells, d(k-1) - p = 2 zeros around.
   assert.deepEqual(toGrid(await readMatrix(page, 'zero_inserted')), [[0, 0, 2, 0, 3, 0, 0]]);
   assert.ok(await hasClass(page, 'zero_inserted', '0,0', 'pad'));
-  assert.ok(await hasClass(page, 'zero_inserted', '0,2', 'probe'), 'x[0] is where step 0 is');
   // w.flip(-1): indices f, c, k.
   assert.deepEqual(toGrid(await readMatrix(page, 'flipped_kernel')), [[[11, 7, 5]]]);
-  // F.conv1d(torch.tensor([[0., 0, 2, 0, 3, 0, 0]])[None], w.flip(-1))[0] == F.conv_transpose1d(x[None], w, stride=2)[0]
-  assert.deepEqual(toGrid(await readMatrix(page, 'zero_inserted_output')), [[10, 14, 37, 21, 33]]);
+  // Its own sliding window: one step per output cell. F.conv1d(torch.tensor([[0., 0, 2, 0, 3, 0, 0]])[None],
+  // w.flip(-1))[0] == F.conv_transpose1d(x[None], w, stride=2)[0]: step 2's window covers [2, 0, 3].
+  assert.deepEqual(toGrid(await readMatrix(page, 'output')), [[10, 14, 37, 21, 33]]);
+  assert.deepEqual(await current(page), ['output 0,0']);
+  assert.ok(await hasClass(page, 'zero_inserted', '0,2', 'tap'), 'window 0 covers positions 0..2');
   await page.keyboard.press('ArrowRight');
-  assert.ok(await hasClass(page, 'zero_inserted', '0,4', 'probe'), 'x[1] is where step 1 is');
-  assert.ok(!(await hasClass(page, 'zero_inserted', '0,2', 'probe')));
+  await page.keyboard.press('ArrowRight');
+  assert.deepEqual(await current(page), ['output 0,2']);
+  assert.ok(!(await hasClass(page, 'zero_inserted', '0,1', 'tap')));
+  assert.ok(await hasClass(page, 'zero_inserted', '0,4', 'tap'));
+  assert.equal(await page.locator('.eq').first().textContent(), '2*11 + 0*7 + 3*5 = 37');
+  assert.equal(await overlap(page), 'Without the zeros, the overlap sum: y[2] = x[0]*w[2] + x[1]*w[0] = 2*11 + 3*5 = 37');
+  assert.match(await page.locator('.view-note').innerText(), /slide it with stride 1/);
 
   await page.getByRole('button', { name: 'Matrix' }).click();
   assert.equal(await page.locator('[data-matrix="zero_inserted"]').count(), 0);
@@ -78,7 +85,10 @@ test('the explanations switch and follow the step', async (t) => {
   assert.deepEqual(toGrid(await readMatrix(page, 'input_flat')), [2, 3]);
   // C^T x: F.conv_transpose1d(x[None], w, stride=2)[0].flatten()
   assert.deepEqual(toGrid(await readMatrix(page, 'canvas_flat')), [10, 14, 37, 21, 33]);
-  // Step 1 is row 1 of C.
+  // Switching explanation starts over (the zero-inserted form walks output cells,
+  // the others input cells); step 1 is row 1 of C.
+  assert.ok(await hasClass(page, 'conv_matrix', '0,2', 'row'));
+  await page.keyboard.press('ArrowRight');
   assert.ok(await hasClass(page, 'conv_matrix', '1,2', 'row'));
   assert.ok(!(await hasClass(page, 'conv_matrix', '0,2', 'row')));
   await page.keyboard.press('Home');
@@ -133,9 +143,12 @@ test('2D: stride 2, padding 1, output_padding 1; cropped and extra cells', async
     'height: full (H-1)s + d(k-1) + 1 = (2-1)*2 + 1*(3-1) + 1 = 5, minus 2p = 2, plus output_padding 1 = 4',
     'width: full (W-1)s + d(k-1) + 1 = (2-1)*2 + 1*(3-1) + 1 = 5, minus 2p = 2, plus output_padding 1 = 4',
   ]);
-  // The direct convolution on the zero-inserted input gives the same output.
+  // The direct convolution on the zero-inserted input gives the same output,
+  // a window per output cell: step 0 is y[0,0].
+  const output = await readMatrix(page, 'output');
   await page.getByRole('button', { name: 'Zero-inserted convolution' }).click();
-  assert.deepEqual(await readMatrix(page, 'zero_inserted_output'), await readMatrix(page, 'output'));
+  assert.deepEqual(await readMatrix(page, 'output'), output);
+  assert.deepEqual(await current(page), ['output 0,0,0']);
 });
 
 test('groups 2, stride 3, dilation 2, padding 1, output_padding 2, bias', async (t) => {
