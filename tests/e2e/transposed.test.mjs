@@ -299,3 +299,16 @@ test('the matrix form of a large problem says why it is not shown', async (t) =>
   assert.equal(await page.locator('[data-matrix="conv_matrix"]').count(), 0);
   assert.equal(await page.locator('[data-matrix="output"]').count(), 100);
 });
+
+test('the overlap sums grow step by step in "output so far"', async (t) => {
+  const { page } = await openApp(t, { hash: configHash(SEED) });
+  // Step 0: only x[0]'s copy [10, 14, 22] has landed; the final output is already there.
+  assert.deepEqual(toGrid(await readMatrix(page, 'output_so_far')), [[10, 14, 22, 0, 0]]);
+  assert.deepEqual(toGrid(await readMatrix(page, 'output')), [[10, 14, 37, 21, 33]]);
+  assert.ok(await hasClass(page, 'output_so_far', '0,2', 'placed'));
+  assert.ok(!(await hasClass(page, 'output', '0,2', 'placed')), 'the final totals are not "placed this step"');
+  // Step 1: x[1]'s copy [15, 21, 33] lands at 2..4; y[2] grows from 22 to 37.
+  await page.keyboard.press('ArrowRight');
+  assert.deepEqual(toGrid(await readMatrix(page, 'output_so_far')), [[10, 14, 37, 21, 33]]);
+  assert.match(await page.locator(cell('output_so_far', '0,2')).innerText(), /\+15/);
+});
