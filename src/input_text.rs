@@ -22,10 +22,10 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
     if t.is_empty() {
         return Err("empty: type a number".to_string());
     }
-    match t.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(format!("“{}” is too large", text.trim())),
-        Err(_) => Err(format!("“{}” is not a number", text.trim())),
+    match crate::conv::decimal::parse(&t) {
+        Some(v) if v.is_finite() => Ok(v),
+        Some(_) => Err(format!("“{}” is too large", text.trim())),
+        None => Err(format!("“{}” is not a number", text.trim())),
     }
 }
 

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::conv::decimal;
 use crate::state::{Action, Move, SPEEDS};
 
 #[derive(Properties, PartialEq)]
@@ -39,7 +40,7 @@ pub fn Player(props: &PlayerProps) -> Html {
     let d = props.dispatch.clone();
     let speed = Callback::from(move |e: Event| {
         if let Some(v) =
-            e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).and_then(|el| el.value().parse().ok())
+            e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).and_then(|el| decimal::parse(&el.value()))
         {
             d.emit(Action::SetSpeed(v));
         }
@@ -65,7 +66,7 @@ pub fn Player(props: &PlayerProps) -> Html {
             <label class="speed">{ "speed " }
                 <select onchange={speed} aria-label="Speed">
                     { for SPEEDS.iter().map(|s| html! {
-                        <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ format!("{s}/s") }</option>
+                        <option value={decimal::display(*s)} selected={(*s - props.speed).abs() < 1e-9}>{ format!("{}/s", decimal::display(*s)) }</option>
                     }) }
                 </select>
             </label>

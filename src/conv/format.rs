@@ -2,34 +2,35 @@
 //! values to four significant digits. Full precision lives in `data-value`
 //! and in tooltips; this is only what fits in a cell.
 
+use super::decimal;
 use super::error::Dims;
 
 /// Short form of `v` for a matrix cell or an equation.
 pub fn short(v: f64) -> String {
     if !v.is_finite() {
-        return v.to_string();
+        return decimal::display(v);
     }
     if v == 0.0 {
         // Avoid "-0": a learner reads it as a mistake.
         return "0".to_string();
     }
     if v.fract() == 0.0 && v.abs() < 1e15 {
-        return format!("{v:.0}");
+        return (v as i64).to_string();
     }
     let magnitude = v.abs().log10().floor() as i32;
     if (-3..6).contains(&magnitude) {
         let decimals = (3 - magnitude).max(0) as usize;
-        let text = format!("{v:.decimals$}");
+        let text = decimal::fixed(v, decimals);
         let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
         if text == "-0" { "0".to_string() } else { text.to_string() }
     } else {
-        format!("{v:.3e}")
+        decimal::exponent(v, 3)
     }
 }
 
 /// Full precision: the shortest text that reads back as the same `f64`.
 pub fn full(v: f64) -> String {
-    if v == 0.0 { "0".to_string() } else { v.to_string() }
+    if v == 0.0 { "0".to_string() } else { decimal::display(v) }
 }
 
 /// `short(v)`, in parentheses when negative, for use as a factor: `(-2)`.
