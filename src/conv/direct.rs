@@ -206,7 +206,7 @@ impl Forward {
                 }
             }
         }
-        hits.sort_unstable_by_key(|&(step, tap, _)| (step, tap));
+        super::index::sort_by_distinct_key(&mut hits, |&(step, tap, _)| (step, tap));
         let mut feeds: Vec<Feed> = Vec::new();
         for (step, _, weight_index) in hits {
             match feeds.last_mut() {

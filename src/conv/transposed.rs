@@ -165,7 +165,8 @@ impl Transposed {
                 }
             }
         }
-        list.sort_unstable_by_key(|k| k.step);
+        // Each input cell contributes once: the steps are distinct.
+        super::index::sort_by_distinct_key(&mut list, |k| k.step);
         list
     }
 
