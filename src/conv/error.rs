@@ -5,6 +5,11 @@ use std::fmt;
 
 use thiserror::Error;
 
+/// `[1, 2, 3]`, as `{:?}` writes a shape, without pulling in `Debug` formatting.
+pub fn shape_list(shape: &[usize]) -> String {
+    format!("[{}]", shape.iter().map(usize::to_string).collect::<Vec<_>>().join(", "))
+}
+
 /// Which control (or document key) caused an error; the UI marks it invalid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
@@ -127,7 +132,7 @@ pub enum ConvError {
     ZeroGroups,
 
     /// A tensor with an axis of length zero.
-    #[error("{name} has an empty axis: shape {shape:?}")]
+    #[error("{name} has an empty axis: shape {}", shape_list(.shape))]
     EmptyTensor {
         /// `"input"` or `"weight"`: the tensor with the empty axis.
         name: &'static str,
@@ -254,7 +259,7 @@ pub enum ConvError {
     },
 
     /// The upstream gradient does not have the output's shape.
-    #[error("grad_output has shape {got:?}, but the output has shape {expected:?}")]
+    #[error("grad_output has shape {}, but the output has shape {}", shape_list(.got), shape_list(.expected))]
     GradOutputShape {
         /// `[F, OH, OW]`: the forward output's shape.
         expected: Vec<usize>,
