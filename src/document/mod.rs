@@ -385,7 +385,11 @@ impl Raw {
             return Err(read::error("", format!("expected a JSON object {{...}}, got {}", read::kind(&value))));
         };
         let mut raw = Raw::default();
-        for (name, v) in &map {
+        // In key order, as a BTreeMap keeps them (serde_json's `preserve_order`
+        // keeps typing order): the first bad key reported stays the same.
+        let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+        crate::conv::index::sort_by_distinct_key(&mut entries, |(name, _)| *name);
+        for (name, v) in entries {
             let Some(key) = KEYS.iter().find(|k| k.name == name) else {
                 let known: Vec<String> = KEYS.iter().map(|k| format!("`{}`", k.name)).collect();
                 return Err(read::error(name, format!("unknown field `{name}`, expected one of {}", known.join(", "))));
