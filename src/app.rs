@@ -12,7 +12,7 @@ use crate::components::copy_link::CopyLink;
 use crate::components::editors::Editors;
 use crate::components::im2col_view::Im2colView;
 use crate::components::params::{Params, Settings};
-use crate::components::player::Player;
+use crate::components::player::{PlayerProps, player};
 use crate::components::transposed_view::TransposedView;
 use crate::components::window_view::WindowView;
 use crate::hooks::use_address_bar::{current_hash, document_from_hash, hash_of};
@@ -187,8 +187,8 @@ pub fn App() -> Html {
                             }
                         }) }
                     </nav>
-                    <Player step={step} steps={state.step_count()} playing={state.playing} speed={state.speed}
-                        unit={unit} dispatch={dispatch.clone()} />
+                    { player(&PlayerProps { step, steps: state.step_count(), playing: state.playing, speed: state.speed,
+                        unit: unit.into(), dispatch: dispatch.clone() }) }
                     { body }
                 </section>
             </main>

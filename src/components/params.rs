@@ -250,7 +250,7 @@ pub fn Params(props: &ParamsProps) -> Html {
             if let Some(err) = &props.error {
                 <p class="param-error" id={error_id}>{ err.message.clone() }</p>
             }
-            <Formula settings={c.clone()} />
+            { formula(&FormulaProps { settings: c.clone() }) }
         </section>
     }
 }
@@ -270,9 +270,9 @@ fn mi(s: &'static str) -> Html {
     html! { <mi>{ s }</mi> }
 }
 
-/// The output-size formula per axis, symbolic and with the numbers in.
-#[component]
-pub fn Formula(props: &FormulaProps) -> Html {
+/// The output-size formula per axis, symbolic and with the numbers in. A
+/// function, not a component: it only ever renders with its [`Params`].
+pub fn formula(props: &FormulaProps) -> Html {
     let c = &props.settings;
     let [h, w] = c.input;
     let [kh, kw] = c.kernel;

@@ -20,8 +20,8 @@ pub struct PlayerProps {
     pub dispatch: Callback<Action>,
 }
 
-#[component]
-pub fn Player(props: &PlayerProps) -> Html {
+/// A function, not a component: its props change with every step anyway.
+pub fn player(props: &PlayerProps) -> Html {
     let d = props.dispatch.clone();
     let go = move |m: Move| {
         let d = d.clone();
