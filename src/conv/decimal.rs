@@ -98,7 +98,8 @@ fn round(v: f64, digits: &mut Vec<u8>, point: &mut i32, keep: i32) {
 /// Writes `0.digits × 10^point` in positional form with `decimals` digits
 /// after the point (none and no point when 0).
 fn layout(out: &mut String, digits: &[u8], point: i32, decimals: usize) {
-    let digit = |i: i32| if i >= 0 && (i as usize) < digits.len() { char::from(b'0' + digits[i as usize]) } else { '0' };
+    let digit =
+        |i: i32| if i >= 0 && (i as usize) < digits.len() { char::from(b'0' + digits[i as usize]) } else { '0' };
     if point <= 0 {
         out.push('0');
     }
@@ -219,7 +220,11 @@ fn cmp_dec_bin(digits: &[u8], q: i32, m: u64, e: i32) -> Ordering {
     for _ in 0..q.unsigned_abs() {
         five.mul_add(5, 0);
     }
-    if q >= e { a.shl((q - e) as u32) } else { b.shl((e - q) as u32) }
+    if q >= e {
+        a.shl((q - e) as u32)
+    } else {
+        b.shl((e - q) as u32)
+    }
     a.cmp(&mut b)
 }
 
@@ -437,11 +442,43 @@ mod tests {
     fn parse_matches_core() {
         let mut r = Rng(12345);
         let mut texts: Vec<String> = [
-            "", ".", "-", "+", "e5", "1e", "1e+", "1.", ".5", "+.5e-3", "-0", "0e999999999999", "1e400", "-1e400",
-            "1e-400", "inf", "-Infinity", "NaN", "nan", "infin", "1_0", " 1", "1 ", "0x10", "1e+5", "1E5", "--1",
-            "4.9406564584124654e-324", "2.4703282292062327e-324", "2.4703282292062328e-324",
-            "1.7976931348623157e308", "1.7976931348623158e308", "1.7976931348623159e308", "179769313486231580793728971405301e276",
-            "9007199254740993", "9007199254740992.5", "9007199254740993.0000000000000000000000000000000000001",
+            "",
+            ".",
+            "-",
+            "+",
+            "e5",
+            "1e",
+            "1e+",
+            "1.",
+            ".5",
+            "+.5e-3",
+            "-0",
+            "0e999999999999",
+            "1e400",
+            "-1e400",
+            "1e-400",
+            "inf",
+            "-Infinity",
+            "NaN",
+            "nan",
+            "infin",
+            "1_0",
+            " 1",
+            "1 ",
+            "0x10",
+            "1e+5",
+            "1E5",
+            "--1",
+            "4.9406564584124654e-324",
+            "2.4703282292062327e-324",
+            "2.4703282292062328e-324",
+            "1.7976931348623157e308",
+            "1.7976931348623158e308",
+            "1.7976931348623159e308",
+            "179769313486231580793728971405301e276",
+            "9007199254740993",
+            "9007199254740992.5",
+            "9007199254740993.0000000000000000000000000000000000001",
         ]
         .iter()
         .map(|s| s.to_string())

@@ -592,7 +592,11 @@ fn tensor(n: &Nested, key: &str, field: Field, dims: Dims, kind: TensorKind) -> 
     } else {
         return Err(DocumentError::at(
             field,
-            format!("{key} must have shape {names}, got {} axes {}", shape.len(), crate::conv::error::shape_list(&shape)),
+            format!(
+                "{key} must have shape {names}, got {} axes {}",
+                shape.len(),
+                crate::conv::error::shape_list(&shape)
+            ),
         ));
     };
     if dims == Dims::One {
