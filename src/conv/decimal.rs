@@ -518,10 +518,10 @@ mod tests {
         for _ in 0..200_000 {
             let len = 1 + r.next() % 25;
             let mut s: String = (0..len).map(|_| char::from(b'0' + (r.next() % 10) as u8)).collect();
-            if r.next() % 2 == 0 {
+            if r.next().is_multiple_of(2) {
                 s.insert((r.next() % len) as usize, '.');
             }
-            if r.next() % 2 == 0 {
+            if r.next().is_multiple_of(2) {
                 s = format!("{s}e{}", (r.next() % 700) as i64 - 350);
             }
             texts.push(s);
