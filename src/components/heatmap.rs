@@ -16,6 +16,8 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
+use crate::conv::decimal::fixed;
+
 use super::grids::data_index;
 use super::matrix::mark;
 use crate::conv::{Dims, format};
@@ -258,11 +260,11 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
         }
     };
     html! {
-        <figure class="matrix heatmap" style={format!("width:{:.0}px", width.max(150.0))}>
+        <figure class="matrix heatmap" style={format!("width:{}px", fixed(width.max(150.0), 0))}>
             if !props.caption.is_empty() {
                 <figcaption>{ props.caption.clone() }</figcaption>
             }
-            <div class="heatmap-box" style={format!("width:{width:.0}px;height:{height:.0}px")}>
+            <div class="heatmap-box" style={format!("width:{}px;height:{}px", fixed(width, 0), fixed(height, 0))}>
                 <canvas ref={canvas} width={cols.to_string()} height={rows.to_string()}
                     data-shape={format!("{rows},{cols}")} role="img"
                     aria-label={format!("{} drawn as colours, {rows} by {cols}: hover a cell for its value", props.name)}
@@ -270,15 +272,15 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
                     {onmousemove} {onmouseleave} {onclick} />
                 { for props.overlays.iter().map(|o| html! {
                     <div class={classes!("overlay", mark::classes(o.mark))} aria-hidden="true" style={format!(
-                        "left:{:.3}%;top:{:.3}%;width:{:.3}%;height:{:.3}%",
-                        percent(o.left, cols), percent(o.top, rows),
-                        percent(o.right + 1 - o.left, cols), percent(o.bottom + 1 - o.top, rows)
+                        "left:{}%;top:{}%;width:{}%;height:{}%",
+                        fixed(percent(o.left, cols), 3), fixed(percent(o.top, rows), 3),
+                        fixed(percent(o.right + 1 - o.left, cols), 3), fixed(percent(o.bottom + 1 - o.top, rows), 3)
                     )} />
                 }) }
                 if let Some((r, c)) = props.current {
                     <div class="overlay cell current" aria-hidden="true" style={format!(
-                        "left:{:.3}%;top:{:.3}%;width:{:.3}%;height:{:.3}%",
-                        percent(c, cols), percent(r, rows), percent(1, cols), percent(1, rows)
+                        "left:{}%;top:{}%;width:{}%;height:{}%",
+                        fixed(percent(c, cols), 3), fixed(percent(r, rows), 3), fixed(percent(1, cols), 3), fixed(percent(1, rows), 3)
                     )} />
                 }
             </div>
