@@ -16,7 +16,7 @@ use crate::results::Shared;
 const OVERLAID: [u32; 9] =
     [mark::WINDOW, mark::TAP, mark::ROW, mark::COL, mark::PLACED, mark::SOURCE, mark::FED, mark::PROBE, mark::SELECTED];
 
-/// A cell with marks; [`Grids`] fills in its `data-index`.
+/// A cell with marks; `Grids` fills in its `data-index`.
 pub(crate) fn marked(value: f64, marks: u32) -> Cell {
     Cell { index: String::new(), value, marks, note: None }
 }
@@ -46,7 +46,7 @@ pub(crate) fn rect([top, left]: [usize; 2], [bottom, right]: [usize; 2]) -> Vec<
     (top..=bottom).flat_map(|i| (left..=right).map(move |j| [i, j])).collect()
 }
 
-/// A cell of a tensor shown by [`Grids`]: its leading indices and its position.
+/// A cell of a tensor shown by `Grids`: its leading indices and its position.
 pub(crate) type GridCell = (Vec<usize>, [usize; 2]);
 
 /// A tensor drawn as matrices. In 2D: one grid per leading index (a channel,

@@ -67,7 +67,7 @@ pub struct Overlay {
 }
 
 /// Boxes for the cells whose marks include each of `bits`: runs along a row
-/// are merged, then equal runs of consecutive rows; at most [`MAX_OVERLAYS`].
+/// are merged, then equal runs of consecutive rows; at most `MAX_OVERLAYS`.
 /// One pass over `marks` finds the marked cells; only those are looked at again.
 pub fn overlays_of(marks: &[u32], cols: usize, bits: &[u32]) -> Vec<Overlay> {
     let mut out: Vec<Overlay> = Vec::new();

@@ -1,7 +1,7 @@
 //! The sliding window: the padded input with the window outlined, the kernel,
 //! the output with the current cell marked, and the step's arithmetic.
 //! Everything shown is read from the core's [`Forward`], the step's terms on
-//! demand. Large grids draw as heatmaps (see [`Grids`]), so a step costs the
+//! demand. Large grids draw as heatmaps (see `Grids`), so a step costs the
 //! same at 3x64x64 as at 5x5 apart from the colours' cells.
 
 use std::collections::HashSet;

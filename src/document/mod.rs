@@ -5,7 +5,7 @@
 //! Course authors write it by hand, so reading is strict (unknown keys are
 //! errors), forgiving where PyTorch is (an integer stands for every axis,
 //! missing keys take PyTorch's defaults), and every error names its JSON path.
-//! Each key is declared once, in [`KEYS`]: its name, how it is read and how it
+//! Each key is declared once, in `KEYS`: its name, how it is read and how it
 //! is written. The schema is documented in the README.
 //!
 //! (Read by walking `serde_json::Value` rather than `#[derive(Deserialize)]`:
