@@ -141,7 +141,7 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
 
     let (middle, into_output) = match props.explain {
         Explain::Matrix => (matrix_form(t, &step, props.step, props.matrix.as_ref()), "crop \u{2192}"),
-        _ => (scatter(t, props.step, &step), "after every step \u{2192}"),
+        _ => (scatter(t, props.step, &step), "at the end \u{2192}"),
     };
     let mut marks_legend = vec![("placed", "placed this step")];
     if props.explain == Explain::Matrix {
