@@ -182,7 +182,7 @@ pub fn App() -> Html {
                             let v = *v;
                             html! {
                                 <button type="button" role="tab" aria-selected={(view == v).to_string()}
-                                    class={classes!("tab", (view == v).then_some("active"))}
+                                    class={if view == v { "tab active" } else { "tab" }}
                                     onclick={dispatch.reform(move |_| Action::SetView(v))}>{ *label }</button>
                             }
                         }) }

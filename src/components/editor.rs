@@ -93,7 +93,7 @@ fn EditorRow(props: &EditorRowProps) -> Html {
     html! {
         <tr>
         { for props.cells.iter().enumerate().map(|(c, cell)| html! {
-            <td class={classes!("cell", cell.marked.then_some("tap"), cell.invalid.then_some("invalid"))}>
+            <td class={format!("cell{}{}", if cell.marked { " tap" } else { "" }, if cell.invalid { " invalid" } else { "" })}>
                 <input
                     type="text"
                     inputmode="decimal"

@@ -109,7 +109,7 @@ pub fn Editors(props: &EditorsProps) -> Html {
             })
         });
         html! {
-            <section class={classes!("panel", "tensor", invalid.then_some("invalid"))} aria-label={title.clone()}>
+            <section class={if invalid { "panel tensor invalid" } else { "panel tensor" }} aria-label={title.clone()}>
                 <h2>{ title }</h2>
                 <div class="tools">{ tools }</div>
                 <div class="grids">

@@ -326,7 +326,7 @@ pub(crate) fn legend(entries: &[(&'static str, &'static str)]) -> Html {
     html! {
         <ul class="legend" aria-label="Legend">
             { for entries.iter().map(|&(class, text)| html! {
-                <li><span class={classes!("cell", class)} aria-hidden="true"></span>{ text }</li>
+                <li><span class={format!("cell {class}")} aria-hidden="true"></span>{ text }</li>
             }) }
         </ul>
     }

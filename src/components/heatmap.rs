@@ -251,7 +251,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
         let index = props.index.of(r, c);
         let label = format!("{}[{index}] = {}", props.name, format::full(value));
         html! {
-            <span class={classes!("readout", current.then_some("current"))} data-matrix={props.name.clone()}
+            <span class={if current { "readout current" } else { "readout" }} data-matrix={props.name.clone()}
                 data-index={index} data-value={format::full(value)} aria-current={current.then_some("true")}
                 aria-label={label.clone()}>
                 { if current { "current " } else { "under the pointer " } }
@@ -268,10 +268,10 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
                 <canvas ref={canvas} width={cols.to_string()} height={rows.to_string()}
                     data-shape={format!("{rows},{cols}")} role="img"
                     aria-label={format!("{} drawn as colours, {rows} by {cols}: hover a cell for its value", props.name)}
-                    class={classes!(props.on_click.is_some().then_some("interactive"))}
+                    class={if props.on_click.is_some() { "interactive" } else { "" }}
                     {onmousemove} {onmouseleave} {onclick} />
                 { for props.overlays.iter().map(|o| html! {
-                    <div class={classes!("overlay", mark::classes(o.mark))} aria-hidden="true" style={format!(
+                    <div class={format!("overlay {}", mark::classes(o.mark))} aria-hidden="true" style={format!(
                         "left:{}%;top:{}%;width:{}%;height:{}%",
                         fixed(percent(o.left, cols), 3), fixed(percent(o.top, rows), 3),
                         fixed(percent(o.right + 1 - o.left, cols), 3), fixed(percent(o.bottom + 1 - o.top, rows), 3)

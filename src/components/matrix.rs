@@ -215,7 +215,7 @@ pub fn Matrix(props: &MatrixProps) -> Html {
             if !props.caption.is_empty() {
                 <figcaption>{ props.caption.clone() }</figcaption>
             }
-            <table class={classes!("grid", interactive.then_some("interactive"))} {onmouseleave} {onmouseover} {onclick}>
+            <table class={if interactive { "grid interactive" } else { "grid" }} {onmouseleave} {onmouseover} {onclick}>
                 <tbody>
                     { for props.rows.iter().enumerate().map(|(r, row)| html! {
                         <MatrixRow key={r} name={props.name.clone()} {r} cells={row.clone()} breaks={props.col_breaks.clone()} />

@@ -58,7 +58,7 @@ pub fn NumberField(props: &NumberFieldProps) -> Html {
     let bad_text = draft.is_some();
     let message_id = format!("msg-{}", props.label.replace(' ', "-"));
     html! {
-        <span class={classes!("number-field", (props.invalid || bad_text).then_some("invalid"))}>
+        <span class={if props.invalid || bad_text { "number-field invalid" } else { "number-field" }}>
             <button type="button" class="step" onclick={step(-1)} disabled={value <= min} aria-label={format!("decrease {}", props.label)}>{ "\u{2212}" }</button>
             <input
                 type="text"
@@ -177,7 +177,7 @@ pub fn Params(props: &ParamsProps) -> Html {
         let axes: Vec<usize> = if dims == Dims::One { vec![1] } else { vec![0, 1] };
         let invalid = error_field == Some(field);
         html! {
-            <div class={classes!("param", invalid.then_some("invalid"))}>
+            <div class={if invalid { "param invalid" } else { "param" }}>
                 <span class="param-name">{ label }</span>
                 { for axes.into_iter().map(|axis| {
                     let d = d.clone();
@@ -225,13 +225,13 @@ pub fn Params(props: &ParamsProps) -> Html {
             if transposed {
                 { per_axis_row("output_padding", PerAxisParam::OutputPadding, c.hyper.output_padding, 0, Field::OutputPadding) }
             }
-            <div class={classes!("param", (error_field == Some(Field::Groups)).then_some("invalid"))}>
+            <div class={if error_field == Some(Field::Groups) { "param invalid" } else { "param" }}>
                 <span class="param-name">{ "groups" }</span>
                 <NumberField label="groups" value={c.hyper.groups} min={1} max={limits::CHANNELS}
                     invalid={error_field == Some(Field::Groups)} describedby={described(Field::Groups)} on_change={groups_cb} />
             </div>
             if !transposed {
-                <div class={classes!("param", (error_field == Some(Field::PaddingMode)).then_some("invalid"))}>
+                <div class={if error_field == Some(Field::PaddingMode) { "param invalid" } else { "param" }}>
                     <label class="param-name" for="padding-mode">{ "padding mode" }</label>
                     <select id="padding-mode" onchange={on_mode}>
                         { for PaddingMode::ALL.iter().map(|m| html! {
