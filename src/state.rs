@@ -2,7 +2,6 @@
 //! what only the UI needs (cells being typed, the player, the cell under the
 //! pointer). Every change is an [`Action`]; [`State::apply`] is pure and tested natively.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use ndarray::{Array1, IxDyn};
@@ -97,6 +96,51 @@ pub struct Draft {
     pub error: Option<String>,
 }
 
+/// Cells being typed, by tensor and stored index, in key order (as a
+/// `BTreeMap` would keep them). A sorted `Vec`: there are a handful, and
+/// the map's node code is ~5 KB of the gzipped wasm.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Drafts(Vec<((Tensor, Vec<usize>), Draft)>);
+
+impl Drafts {
+    fn find(&self, key: &(Tensor, Vec<usize>)) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.cmp(key))
+    }
+    pub fn get(&self, key: &(Tensor, Vec<usize>)) -> Option<&Draft> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+    pub fn contains_key(&self, key: &(Tensor, Vec<usize>)) -> bool {
+        self.find(key).is_ok()
+    }
+    pub fn insert(&mut self, key: (Tensor, Vec<usize>), draft: Draft) {
+        match self.find(&key) {
+            Ok(i) => self.0[i].1 = draft,
+            Err(i) => self.0.insert(i, (key, draft)),
+        }
+    }
+    pub fn remove(&mut self, key: &(Tensor, Vec<usize>)) {
+        if let Ok(i) = self.find(key) {
+            self.0.remove(i);
+        }
+    }
+    pub fn retain(&mut self, mut keep: impl FnMut(&(Tensor, Vec<usize>), &Draft) -> bool) {
+        self.0.retain(|(k, d)| keep(k, d));
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&(Tensor, Vec<usize>), &Draft)> {
+        self.0.iter().map(|(k, d)| (k, d))
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::ops::Index<&(Tensor, Vec<usize>)> for Drafts {
+    type Output = Draft;
+    fn index(&self, key: &(Tensor, Vec<usize>)) -> &Draft {
+        self.get(key).expect("no draft for this cell")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     /// What the learner set. Shared (`Rc`) so the views and the memo hold it
@@ -105,7 +149,7 @@ pub struct State {
     /// What the learner looks at.
     pub view: ViewState,
     /// Cells being typed, by tensor and stored index.
-    pub drafts: BTreeMap<(Tensor, Vec<usize>), Draft>,
+    pub drafts: Drafts,
     /// A message for the whole page (bad link, bad paste), shown with role="alert".
     pub alert: Option<String>,
     pub playing: bool,
@@ -127,7 +171,7 @@ impl Default for State {
         State {
             problem: Rc::new(Problem::default()),
             view: ViewState::default(),
-            drafts: BTreeMap::new(),
+            drafts: Drafts::default(),
             alert: None,
             playing: false,
             speed: 2.0,

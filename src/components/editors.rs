@@ -1,7 +1,6 @@
 //! The editors column: input, kernel(s), bias and (in the backprop view) the
 //! upstream gradient, each with size steppers and fills.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use ndarray::ArrayD;
@@ -17,7 +16,7 @@ use crate::document::limits;
 use crate::grid::{self, Tensor};
 use crate::presets::{PRESETS, classic_kernel};
 use crate::results::Shared;
-use crate::state::{Action, Draft, Fill, Size};
+use crate::state::{Action, Draft, Drafts, Fill, Size};
 
 #[derive(Properties, PartialEq)]
 pub struct EditorsProps {
@@ -25,7 +24,7 @@ pub struct EditorsProps {
     /// The backprop view is open: the upstream gradient is editable too.
     pub backprop: bool,
     /// Cells being typed, by tensor and stored index.
-    pub drafts: Rc<BTreeMap<(Tensor, Vec<usize>), Draft>>,
+    pub drafts: Rc<Drafts>,
     /// Field the core's error points at (its section is marked).
     pub error_field: Option<Field>,
     pub dispatch: Callback<Action>,
