@@ -83,11 +83,22 @@ impl Results {
         &self.problem
     }
 
-    fn get<T>(&self, cell: &OnceCell<Shown<T>>, make: fn(&Problem) -> Result<T, ConvError>) -> Option<Shown<T>> {
+    /// The result in `cell`, made from `problem` on first use; `None` while
+    /// the problem breaks a rule (the page shows that error instead).
+    fn cached<'a, T>(
+        &'a self,
+        cell: &OnceCell<Shown<T>>,
+        problem: impl FnOnce() -> Result<&'a Problem, ConvError>,
+        make: fn(&Problem) -> Result<T, ConvError>,
+    ) -> Option<Shown<T>> {
         if self.error.is_some() {
             return None;
         }
-        Some(cell.get_or_init(|| make(&self.problem).map(|v| Shared(Rc::new(v)))).clone())
+        Some(cell.get_or_init(|| make(problem()?).map(|v| Shared(Rc::new(v)))).clone())
+    }
+
+    fn get<T>(&self, cell: &OnceCell<Shown<T>>, make: fn(&Problem) -> Result<T, ConvError>) -> Option<Shown<T>> {
+        self.cached(cell, || Ok(&self.problem), make)
     }
 
     /// The sliding window's output and steps (direct convolutions).
@@ -111,17 +122,19 @@ impl Results {
         cell: &OnceCell<Shown<T>>,
         make: fn(&Problem) -> Result<T, ConvError>,
     ) -> Option<Shown<T>> {
-        if self.error.is_some() {
-            return None;
-        }
-        let problem = self.scatter_problem.get_or_init(|| {
-            if self.problem.op.is_transposed() {
-                Ok((*self.problem).clone())
-            } else {
-                Forward::new(&self.problem)?.transpose_problem()
-            }
-        });
-        Some(cell.get_or_init(|| make(problem.as_ref().map_err(Clone::clone)?).map(|v| Shared(Rc::new(v)))).clone())
+        let problem = || {
+            self.scatter_problem
+                .get_or_init(|| {
+                    if self.problem.op.is_transposed() {
+                        Ok((*self.problem).clone())
+                    } else {
+                        Forward::new(&self.problem)?.transpose_problem()
+                    }
+                })
+                .as_ref()
+                .map_err(Clone::clone)
+        };
+        self.cached(cell, problem, make)
     }
 
     /// The scatter: of a transposed convolution, or of a direct one's transpose.
