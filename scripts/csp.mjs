@@ -1,0 +1,33 @@
+// Trunk post_build hook: adds a Content-Security-Policy to the built page.
+// Trunk writes its loader as an inline module script whose text names the
+// hashed file names, so the policy allows that one script by its SHA-256
+// (computed here, after each build) and no other inline script. wasm needs
+// 'wasm-unsafe-eval'; styles allow 'unsafe-inline' because the views set
+// style attributes (heatmap boxes), which CSP counts as inline style.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+const dir = process.env.TRUNK_STAGING_DIR;
+if (!dir) throw new Error('csp.mjs runs as a Trunk hook (TRUNK_STAGING_DIR is not set)');
+const file = path.join(dir, 'index.html');
+let html = fs.readFileSync(file, 'utf8');
+html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n?/, '');
+const hashes = [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+  ([, body]) => `'sha256-${crypto.createHash('sha256').update(body, 'utf8').digest('base64')}'`,
+);
+const policy = [
+  "default-src 'self'",
+  `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(' ')}`.trim(),
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}" />`;
+// Before any script, or it would not apply to them.
+html = html.replace(/(<meta charset="utf-8" \/>)/, `$1\n    ${meta}`);
+if (!html.includes(meta)) throw new Error('csp.mjs: no <meta charset="utf-8" /> to put the policy after');
+fs.writeFileSync(file, html);

@@ -1,0 +1,36 @@
+// The page's Content-Security-Policy (scripts/csp.mjs adds it to every build)
+// is strict, and nothing the app does violates it, in any view: no inline
+// script but Trunk's hashed loader, no other origin, no eval.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, configHash } from './harness.mjs';
+
+test('a strict CSP holds in every view, and no request leaves the origin', async (t) => {
+  const { page } = await openApp(t, { hash: configHash({ input: [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]], weight: [[1, 0], [0, -1]] }) });
+  const policy = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+  assert.match(policy, /default-src 'self'/);
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
+  assert.doesNotMatch(policy.match(/script-src[^;]*/)[0], /'unsafe-inline'|'unsafe-eval'/);
+  // Violations are reported as events; collect them from here on.
+  await page.evaluate(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const origin = new URL(page.url()).origin;
+  const foreign = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) foreign.push(r.url());
+  });
+  for (const tab of ['Sliding window', 'im2col', 'Backprop', 'Its transpose']) {
+    await page.getByRole('tab', { name: tab }).click();
+    await page.keyboard.press('End');
+  }
+  await page.selectOption('select[aria-label="Load an example"]', 'seed-nchw');
+  await page.locator('canvas[data-shape]').first().hover();
+  await page.selectOption('#op-kind', 'transposed');
+  for (const name of ['Zero-inserted convolution', 'Matrix', 'Scatter and sum']) {
+    await page.getByRole('button', { name }).click();
+  }
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(foreign, []);
+});
