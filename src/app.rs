@@ -21,6 +21,12 @@ use crate::presets::PRESETS;
 use crate::results::{Results, Shared, Shown};
 use crate::state::{Action, GradFocus, State, View};
 
+/// Starts the app: the panic hook first, then the renderer.
+pub fn start() {
+    crate::crash::install();
+    yew::Renderer::<App>::new().render();
+}
+
 /// The state a page load starts in: the link's document, or the seed
 /// example (with the link's error shown) when there is none or it is invalid.
 fn initial_state() -> State {

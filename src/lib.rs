@@ -4,13 +4,14 @@
 //! [`view_state`], [`grid`], [`editing`], [`input_text`], [`presets`],
 //! [`state`] and [`results`] are plain Rust too and tested natively; [`app`],
 //! [`hooks`] and [`components`] are the Yew UI that only displays what the
-//! core computed.
+//! core computed; [`crash`] keeps a bug from leaving a dead page.
 #![forbid(unsafe_code)]
 
 pub mod app;
 pub mod components;
 #[deny(missing_docs)]
 pub mod conv;
+pub mod crash;
 pub mod document;
 pub mod editing;
 pub mod grid;

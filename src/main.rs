@@ -1,3 +1,3 @@
 fn main() {
-    yew::Renderer::<convscope::app::App>::new().render();
+    convscope::app::start();
 }

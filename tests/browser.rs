@@ -129,3 +129,34 @@ async fn keyboard_steps_the_window() {
     assert_eq!(current(root), "0,0,0");
     app.unmount();
 }
+
+#[wasm_bindgen_test]
+async fn a_bug_leaves_a_banner_not_a_dead_page() {
+    // What the panic hook shows (the hook itself runs on a panic, which the
+    // release build turns into an abort): the message as text, links back, a report.
+    let json = r#"{"op":"conv2d","input":[[1,2]],"weight":[[1]]}"#;
+    convscope::crash::remember(json);
+    convscope::crash::show("index out of bounds <img src=x onerror=alert(1)>");
+    let banner = document().get_element_by_id("crash").expect("the banner");
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    let text = banner.text_content().unwrap_or_default();
+    assert!(text.contains("What happened: index out of bounds <img src=x onerror=alert(1)>"), "{text}");
+    assert!(banner.query_selector("img").ok().flatten().is_none(), "text from a message is never markup");
+    let links = banner.query_selector_all("a").expect("links");
+    let hrefs: Vec<String> = (0..links.length())
+        .filter_map(|i| links.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .filter_map(|a| a.get_attribute("href"))
+        .collect();
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    let encoded = String::from(js_sys::encode_uri_component(json));
+    assert_eq!(hrefs, vec![format!("{path}#config={encoded}"), path]);
+    let report = banner.query_selector("textarea").ok().flatten().and_then(|t| t.text_content()).unwrap_or_default();
+    assert!(report.contains("what happened: index out of bounds") && report.contains(json), "{report}");
+    assert!(document().body().map(|b| b.class_name()).unwrap_or_default().contains("crashed"));
+    // Clean up for the other tests.
+    banner.remove();
+    if let Some(body) = document().body() {
+        body.set_class_name("");
+    }
+}

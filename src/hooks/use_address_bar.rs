@@ -55,7 +55,9 @@ pub fn use_address_bar(problem: Shared<Problem>, view: ViewState, hold: bool, di
                 if document.validate().is_err() {
                     return;
                 }
-                let hash = hash_of(&document);
+                let json = document.to_json();
+                crate::crash::remember(&json);
+                let hash = format!("#config={}", String::from(js_sys::encode_uri_component(&json)));
                 if let Some(w) = web_sys::window()
                     && w.location().hash().ok().as_deref() != Some(hash.as_str())
                     && let Ok(history) = w.history()

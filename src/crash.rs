@@ -1,0 +1,106 @@
+//! Never a dead page. No input should reach a panic, but if a bug does, the
+//! release build aborts and the page stops answering. The hook installed here
+//! runs first: it hides the frozen app and shows a banner that says what
+//! happened, links back to the last state and to the default example, and
+//! holds a bug report (the message and the document) to copy. It is built
+//! with plain DOM calls and text content only: nothing of the app's state is
+//! touched, and no text from a link is ever read as markup.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_sys::{Document, Element};
+
+thread_local! {
+    /// The last document the address bar showed, as JSON: what the report carries.
+    static LAST_DOCUMENT: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Keeps `json` (the document on screen) for a bug report.
+pub fn remember(json: &str) {
+    LAST_DOCUMENT.with(|d| {
+        if let Ok(mut d) = d.try_borrow_mut() {
+            json.clone_into(&mut d);
+        }
+    });
+}
+
+/// Installs the panic hook (once, at start).
+pub fn install() {
+    std::panic::set_hook(Box::new(|info| show(&info.to_string())));
+}
+
+fn element(doc: &Document, tag: &str, text: &str) -> Option<Element> {
+    let el = doc.create_element(tag).ok()?;
+    el.set_text_content(Some(text));
+    Some(el)
+}
+
+/// Replaces the app with the banner for `message`.
+pub fn show(message: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    if doc.get_element_by_id("crash").is_some() {
+        return;
+    }
+    let _ = build(&doc, message);
+}
+
+fn build(doc: &Document, message: &str) -> Option<()> {
+    let window = web_sys::window()?;
+    let body = doc.body()?;
+    let path = window.location().pathname().ok()?;
+    let document = LAST_DOCUMENT.with(|d| d.try_borrow().map(|d| d.clone()).unwrap_or_default());
+    let report = format!(
+        "ConvScope bug report\nwhat happened: {message}\ndocument: {document}\nbrowser: {}",
+        window.navigator().user_agent().unwrap_or_default()
+    );
+    let banner = doc.create_element("div").ok()?;
+    banner.set_id("crash");
+    banner.set_class_name("crash");
+    banner.set_attribute("role", "alert").ok()?;
+    let title = element(doc, "h2", "ConvScope stopped because of a bug")?;
+    let why = element(
+        doc,
+        "p",
+        "Something inside the app went wrong, and this page can no longer respond. What you set is not lost: \
+         the first link reopens it. Please send the report below to the course staff or the project.",
+    )?;
+    let what = element(doc, "p", &format!("What happened: {message}"))?;
+    for part in [&title, &why, &what] {
+        banner.append_child(part).ok()?;
+    }
+    let links = doc.create_element("p").ok()?;
+    if !document.is_empty() {
+        let reopen = element(doc, "a", "Reopen the last state")?;
+        let encoded = String::from(js_sys::encode_uri_component(&document));
+        reopen.set_attribute("href", &format!("{path}#config={encoded}")).ok()?;
+        links.append_child(&reopen).ok()?;
+        links.append_child(&doc.create_text_node(" \u{00B7} ")).ok()?;
+    }
+    let reset = element(doc, "a", "Reset to the default example")?;
+    reset.set_attribute("href", &path).ok()?;
+    links.append_child(&reset).ok()?;
+    banner.append_child(&links).ok()?;
+    let label = element(doc, "label", "Bug report (select it and copy it, or use the button): ")?;
+    let area = doc.create_element("textarea").ok()?;
+    area.set_attribute("readonly", "").ok()?;
+    area.set_attribute("rows", "5").ok()?;
+    area.set_text_content(Some(&report));
+    label.append_child(&area).ok()?;
+    banner.append_child(&label).ok()?;
+    let copy = element(doc, "button", "Copy the bug report")?;
+    copy.set_attribute("type", "button").ok()?;
+    // Touches nothing of the app: only the report text, captured here.
+    let on_copy = Closure::<dyn Fn()>::new(move || {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&report);
+        }
+    });
+    copy.add_event_listener_with_callback("click", on_copy.as_ref().unchecked_ref()).ok()?;
+    on_copy.forget();
+    banner.append_child(&copy).ok()?;
+    body.set_class_name(format!("{} crashed", body.class_name()).trim_start());
+    body.insert_before(&banner, body.first_child().as_ref()).ok()?;
+    Some(())
+}
