@@ -27,6 +27,9 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60 WASM_BIND
 step "release build (trunk build --release)"
 trunk build --release
 
+step "a test build with a panic on purpose (feature crash-test), for the crash banner's e2e test"
+trunk build --release --features crash-test --dist target/dist-crash-test
+
 step "release size (gzip -9)"
 total=0
 for f in dist/*.wasm dist/*.js dist/*.css; do

@@ -25,6 +25,11 @@ use crate::state::{Action, GradFocus, State, View};
 pub fn start() {
     crate::crash::install();
     yew::Renderer::<App>::new().render();
+    // Test builds only (feature crash-test): a real panic for the banner's e2e test.
+    #[cfg(feature = "crash-test")]
+    if current_hash() == "#crash-test" {
+        gloo::timers::callback::Timeout::new(300, || panic!("crash-test: a panic on purpose")).forget();
+    }
 }
 
 /// The state a page load starts in: the link's document, or the seed

@@ -26,9 +26,14 @@ pub fn remember(json: &str) {
     });
 }
 
-/// Installs the panic hook (once, at start).
+/// Installs the panic hook (once, before the renderer: through Yew's own
+/// setter, or Yew would replace it with its console-only hook). The message
+/// still goes to the console, with its stack, for developers.
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| show(&info.to_string())));
+    yew::set_custom_panic_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show(&info.to_string());
+    }));
 }
 
 fn element(doc: &Document, tag: &str, text: &str) -> Option<Element> {

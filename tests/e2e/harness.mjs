@@ -118,7 +118,10 @@ after(closeBrowser);
  * `hash` is e.g. configHash(doc); `url` overrides the dist/ server (used to
  * test the harness itself). Fails `t` if anything went wrong in the page.
  */
-export async function openApp(t, { hash = '', viewport = { width: 1400, height: 900 }, url, permissions = [] } = {}) {
+export async function openApp(
+  t,
+  { hash = '', viewport = { width: 1400, height: 900 }, url, permissions = [], expectedError = null } = {},
+) {
   if (!url) {
     serverPromise ??= startServer();
     url = (await serverPromise).url;
@@ -143,7 +146,9 @@ export async function openApp(t, { hash = '', viewport = { width: 1400, height: 
   t.after(async () => {
     // Let late requests (the favicon is fetched after load) report first.
     await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => {});
-    const seen = [...errors]; // snapshot: closing may abort requests in flight.
+    // snapshot: closing may abort requests in flight. A test that provokes an
+    // error on purpose names it (expectedError, a RegExp); any other still fails.
+    const seen = errors.filter((e) => !(expectedError && expectedError.test(e)));
     await context.close();
     assert.deepEqual(seen, [], 'the page reported errors');
   });
