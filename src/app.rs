@@ -28,7 +28,7 @@ pub fn start() {
     // Test builds only (feature crash-test): a real panic for the banner's e2e test.
     #[cfg(feature = "crash-test")]
     if current_hash() == "#crash-test" {
-        gloo::timers::callback::Timeout::new(300, || panic!("crash-test: a panic on purpose")).forget();
+        gloo::timers::callback::Timeout::new(1000, || panic!("crash-test: a panic on purpose")).forget();
     }
 }
 

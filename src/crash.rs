@@ -7,23 +7,40 @@
 //! touched, and no text from a link is ever read as markup.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{Document, Element};
 
+use crate::conv::Problem;
+use crate::document;
+use crate::view_state::ViewState;
+
 thread_local! {
-    /// The last document the address bar showed, as JSON: what the report carries.
-    static LAST_DOCUMENT: RefCell<String> = const { RefCell::new(String::new()) };
+    /// What is on screen (shared, so keeping it costs nothing): the report's document.
+    static ON_SCREEN: RefCell<Option<(Rc<Problem>, ViewState)>> = const { RefCell::new(None) };
 }
 
-/// Keeps `json` (the document on screen) for a bug report.
-pub fn remember(json: &str) {
-    LAST_DOCUMENT.with(|d| {
+/// Keeps the problem and view on screen for a bug report (written out only if one is needed).
+pub fn remember(problem: Rc<Problem>, view: ViewState) {
+    ON_SCREEN.with(|d| {
         if let Ok(mut d) = d.try_borrow_mut() {
-            json.clone_into(&mut d);
+            *d = Some((problem, view));
         }
     });
+}
+
+/// The document on screen as JSON, or nothing.
+fn document_on_screen() -> String {
+    ON_SCREEN
+        .with(|d| {
+            d.try_borrow().ok().and_then(|d| {
+                let (problem, view) = d.as_ref()?;
+                Some(document::Document { problem: (**problem).clone(), view: *view }.to_json())
+            })
+        })
+        .unwrap_or_default()
 }
 
 /// Installs the panic hook (once, before the renderer: through Yew's own
@@ -55,7 +72,7 @@ fn build(doc: &Document, message: &str) -> Option<()> {
     let window = web_sys::window()?;
     let body = doc.body()?;
     let path = window.location().pathname().ok()?;
-    let document = LAST_DOCUMENT.with(|d| d.try_borrow().map(|d| d.clone()).unwrap_or_default());
+    let document = document_on_screen();
     let report = format!(
         "ConvScope bug report\nwhat happened: {message}\ndocument: {document}\nbrowser: {}",
         window.navigator().user_agent().unwrap_or_default()

@@ -134,8 +134,11 @@ async fn keyboard_steps_the_window() {
 async fn a_bug_leaves_a_banner_not_a_dead_page() {
     // What the panic hook shows (the hook itself runs on a panic, which the
     // release build turns into an abort): the message as text, links back, a report.
-    let json = r#"{"op":"conv2d","input":[[1,2]],"weight":[[1]]}"#;
-    convscope::crash::remember(json);
+    let doc = convscope::document::Document::parse(r#"{"op":"conv2d","input":[[[1,2]]],"weight":[[[[1]]]]}"#)
+        .expect("a document");
+    let json = doc.to_json();
+    convscope::crash::remember(std::rc::Rc::new(doc.problem), doc.view);
+    let json = json.as_str();
     convscope::crash::show("index out of bounds <img src=x onerror=alert(1)>");
     let banner = document().get_element_by_id("crash").expect("the banner");
     assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));

@@ -46,6 +46,7 @@ pub fn hash_of(document: &Document) -> String {
 pub fn use_address_bar(problem: Shared<Problem>, view: ViewState, hold: bool, dispatcher: UseReducerDispatcher<State>) {
     use_effect_with((problem, view, hold), move |(problem, view, hold)| {
         let (problem, view) = (problem.clone(), *view);
+        crate::crash::remember(problem.0.clone(), view);
         // A link that could not be opened stays for its author to fix.
         let timeout = (!*hold).then(|| {
             Timeout::new(URL_DELAY_MS, move || {
@@ -55,9 +56,7 @@ pub fn use_address_bar(problem: Shared<Problem>, view: ViewState, hold: bool, di
                 if document.validate().is_err() {
                     return;
                 }
-                let json = document.to_json();
-                crate::crash::remember(&json);
-                let hash = format!("#config={}", String::from(js_sys::encode_uri_component(&json)));
+                let hash = hash_of(&document);
                 if let Some(w) = web_sys::window()
                     && w.location().hash().ok().as_deref() != Some(hash.as_str())
                     && let Ok(history) = w.history()
