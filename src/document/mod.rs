@@ -19,6 +19,11 @@ use serde_json::{Value, json};
 use crate::conv::{ColumnOrder, ConvError, Dims, Field, Hyper, Op, PaddingMode, Problem};
 use crate::view_state::{Explain, GradFocus, View, ViewState};
 
+/// The document format's version, written first in every document. A link
+/// without the key is read as this version (links made before it existed);
+/// a link from a newer version is refused with a message that says so.
+pub const VERSION: u64 = 1;
+
 /// Size caps that keep the page responsive whatever a link holds.
 pub mod limits {
     /// Characters of a configuration document.
@@ -195,7 +200,21 @@ fn write_axes(d: &Document, hw: [usize; 2], default: usize) -> Option<Value> {
 }
 
 /// Every key, in the README's order (which is also the order they are written in).
-const KEYS: [Key; 17] = [
+const KEYS: [Key; 18] = [
+    Key {
+        name: "version",
+        read: |v, k, _| match v.as_u64() {
+            Some(n) if (1..=VERSION).contains(&n) => Ok(()),
+            Some(n) if n > VERSION => Err(read::error(
+                k,
+                format!(
+                    "this link was made by a newer ConvScope (document version {n}); this one reads version {VERSION}"
+                ),
+            )),
+            _ => Err(read::error(k, format!("expected a document version from 1 to {VERSION}"))),
+        },
+        write: |_| Some(json!(VERSION)),
+    },
     Key {
         name: "op",
         read: |v, k, r| read::choice(v, k, &Op::ALL.map(|o| (o.name(), o))).map(|x| r.op = x),
@@ -649,7 +668,8 @@ mod tests {
 
     #[test]
     fn one_d_round_trip() -> Result<(), DocumentError> {
-        let text = r#"{"op":"conv1d","input":[[1,2,-1,1,-3]],"weight":[[[-1,0,1]]],"padding":1,"flip":true}"#;
+        let text =
+            r#"{"version":1,"op":"conv1d","input":[[1,2,-1,1,-3]],"weight":[[[-1,0,1]]],"padding":1,"flip":true}"#;
         let c = Document::parse(text)?;
         assert_eq!(c.problem.input.dim(), (1, 1, 5));
         assert_eq!(c.problem.weight.dim(), (1, 1, 1, 3));
@@ -663,12 +683,11 @@ mod tests {
 
     #[test]
     fn views_explanations_and_gradients_round_trip() -> Result<(), DocumentError> {
-        let text = r#"{"op":"conv2d","input":[[[1,2],[3,4]]],"weight":[[[[1]]]],"view":"backprop","gradient":"weight","step":1}"#;
+        let text = r#"{"version":1,"op":"conv2d","input":[[[1,2],[3,4]]],"weight":[[[[1]]]],"view":"backprop","gradient":"weight","step":1}"#;
         let c = Document::parse(text)?;
         assert_eq!((c.view.view, c.view.gradient, c.view.step), (View::Backprop, GradFocus::Weight, 1));
         assert_eq!(c.to_json(), text);
-        let text =
-            r#"{"op":"conv_transpose1d","input":[[1,2]],"weight":[[[1,1]]],"view":"transposed","explain":"matrix"}"#;
+        let text = r#"{"version":1,"op":"conv_transpose1d","input":[[1,2]],"weight":[[[1,1]]],"view":"transposed","explain":"matrix"}"#;
         assert_eq!(Document::parse(text)?.view.explain, Explain::Matrix);
         assert_eq!(Document::parse(text)?.to_json(), text);
         let err = Document::parse(r#"{"input":[[1]],"weight":[[1]],"gradient":"dx"}"#).unwrap_err();
@@ -767,10 +786,28 @@ mod tests {
     }
 
     #[test]
+    fn links_say_their_version_and_older_links_still_open() -> Result<(), DocumentError> {
+        // A link from before the key existed is read as version 1 and written with it.
+        let old = r#"{"op":"conv1d","input":[[1,2,3]],"weight":[[[1,1]]]}"#;
+        assert_eq!(
+            Document::parse(old)?.to_json(),
+            r#"{"version":1,"op":"conv1d","input":[[1,2,3]],"weight":[[[1,1]]]}"#
+        );
+        let newer = Document::parse(r#"{"version":2,"input":[[1]],"weight":[[1]]}"#).unwrap_err();
+        assert_eq!(
+            (newer.path.as_str(), newer.message.as_str()),
+            ("version", "this link was made by a newer ConvScope (document version 2); this one reads version 1")
+        );
+        assert!(Document::parse(r#"{"version":0,"input":[[1]],"weight":[[1]]}"#).is_err());
+        assert!(Document::parse(r#"{"version":"1","input":[[1]],"weight":[[1]]}"#).is_err());
+        Ok(())
+    }
+
+    #[test]
     fn every_key_is_written_back_where_it_was_read() -> Result<(), DocumentError> {
-        let text = r#"{"op":"conv2d","input":[[[1,2,3],[4,5,6],[7,8,9]]],"weight":[[[[1,0],[0,-1]]]],"bias":[0.5],"stride":[1,2],"padding":1,"dilation":2,"padding_mode":"circular","flip":true,"grad_output":[[[1,2],[3,4],[5,6]]],"view":"backprop","gradient":"bias","step":1}"#;
+        let text = r#"{"version":1,"op":"conv2d","input":[[[1,2,3],[4,5,6],[7,8,9]]],"weight":[[[[1,0],[0,-1]]]],"bias":[0.5],"stride":[1,2],"padding":1,"dilation":2,"padding_mode":"circular","flip":true,"grad_output":[[[1,2],[3,4],[5,6]]],"view":"backprop","gradient":"bias","step":1}"#;
         assert_eq!(Document::parse(text)?.to_json(), text);
-        let text = r#"{"op":"conv_transpose2d","input":[[[1,2],[3,4]],[[5,6],[7,8]]],"weight":[[[[1]]],[[[2]]]],"stride":2,"groups":2,"output_padding":1,"view":"transposed","explain":"zero_inserted"}"#;
+        let text = r#"{"version":1,"op":"conv_transpose2d","input":[[[1,2],[3,4]],[[5,6],[7,8]]],"weight":[[[[1]]],[[[2]]]],"stride":2,"groups":2,"output_padding":1,"view":"transposed","explain":"zero_inserted"}"#;
         assert_eq!(Document::parse(text)?.to_json(), text);
         Ok(())
     }

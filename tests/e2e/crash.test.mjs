@@ -1,5 +1,5 @@
 // Never a dead page: a real panic (the crash-test build panics on purpose a
-// moment after opening #crash-test) replaces the frozen app with a banner that
+// second after opening #crash-test) replaces the frozen app with a banner that
 // reopens the last state and holds a bug report. scripts/test.sh builds that
 // dist into target/dist-crash-test; releases never carry the trigger.
 import { test } from 'node:test';
@@ -25,7 +25,7 @@ test('a panic shows the crash banner, with the way back and a report', async (t)
   await banner.waitFor({ timeout: 5000 });
   assert.match(await banner.innerText(), /What happened: [\s\S]*crash-test: a panic on purpose/);
   assert.equal(await page.locator('.app').isVisible(), false, 'the frozen app is hidden');
-  assert.match(await banner.locator('textarea').inputValue(), /what happened: [\s\S]*crash-test[\s\S]*document: \{"op":"conv2d"/);
+  assert.match(await banner.locator('textarea').inputValue(), /what happened: [\s\S]*crash-test[\s\S]*document: \{"version":1,"op":"conv2d"/);
   // The way back: the default example, from a fresh page.
   await banner.getByRole('link', { name: 'Reset to the default example' }).click();
   await page.locator('[data-matrix="output"][aria-current="true"]').waitFor();

@@ -99,7 +99,7 @@ test('Copy link confirms the copy, or offers the link to copy by hand', async (t
   await allowed.page.getByRole('button', { name: 'Copy link' }).click();
   await allowed.page.getByText('Link copied').waitFor();
   const copied = await allowed.page.evaluate(() => navigator.clipboard.readText());
-  assert.match(copied, /\/index\.html#config=%7B%22op%22%3A%22conv2d%22/);
+  assert.match(copied, /\/index\.html#config=%7B%22version%22%3A1%2C%22op%22%3A%22conv2d%22/);
 
   // Without clipboard permission (as in a cross-origin iframe) the link is shown, selected.
   const refused = await openApp(t);
