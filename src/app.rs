@@ -16,7 +16,8 @@ use crate::components::player::{PlayerProps, player};
 use crate::components::transposed_view::TransposedView;
 use crate::components::window_view::WindowView;
 use crate::hooks::use_address_bar::{current_hash, document_from_hash, hash_of};
-use crate::hooks::{use_address_bar, use_keyboard, use_player};
+use crate::hooks::use_storage::stored_document;
+use crate::hooks::{use_address_bar, use_keyboard, use_player, use_storage};
 use crate::presets::PRESETS;
 use crate::results::{Results, Shared, Shown};
 use crate::state::{Action, GradFocus, State, View};
@@ -32,12 +33,22 @@ pub fn start() {
     }
 }
 
-/// The state a page load starts in: the link's document, or the seed
-/// example (with the link's error shown) when there is none or it is invalid.
+/// The state a page load starts in: the link's document; without a link, the
+/// last state stored in this browser; else the seed example. A link or stored
+/// state that cannot be opened is reported, and the seed example shown.
 fn initial_state() -> State {
     let mut state = State::default();
     if let Some(loaded) = document_from_hash(&current_hash()) {
         state.apply(Action::Load(Box::new(loaded)));
+    } else if let Some(stored) = stored_document() {
+        match stored {
+            Ok(document) => state.apply(Action::Load(Box::new(Ok(document)))),
+            Err(e) => {
+                state.alert = Some(format!(
+                    "Your last session could not be restored ({e}); the default example is shown instead."
+                ))
+            }
+        }
     }
     state
 }
@@ -63,6 +74,7 @@ pub fn App() -> Html {
     use_player(state.playing, state.speed, state.dispatcher());
     use_keyboard(state.dispatcher());
     use_address_bar(Shared(state.problem.clone()), state.view, state.held_link, state.dispatcher());
+    use_storage(Shared(state.problem.clone()), state.view);
 
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
     let results = use_memo(Shared(state.problem.clone()), |problem| Results::new(problem.0.clone()));
