@@ -179,6 +179,12 @@ pub fn App() -> Html {
                         }) }
                     </select>
                 </label>
+                <span class="history" role="group" aria-label="History">
+                    <button type="button" onclick={dispatch.reform(|_| Action::Undo)} disabled={state.undo.is_empty()}
+                        title="Undo (Ctrl+Z)">{ "Undo" }</button>
+                    <button type="button" onclick={dispatch.reform(|_| Action::Redo)} disabled={state.redo.is_empty()}
+                        title="Redo (Ctrl+Shift+Z or Ctrl+Y)">{ "Redo" }</button>
+                </span>
                 <CopyLink {link} />
             </header>
             if let Some(note) = state.example.and_then(|id| PRESETS.iter().find(|p| p.id == id)).and_then(|p| p.note) {

@@ -86,7 +86,17 @@ pub enum Action {
     /// A document from a link or an import: valid, or its error shown as an alert.
     Load(Box<Result<Document, DocumentError>>),
     DismissAlert,
+    /// Back to the problem (and view) before the last change of the problem.
+    Undo,
+    /// Forward again after an undo.
+    Redo,
 }
+
+/// Changes of the problem kept for undo (and redo), at most.
+pub const HISTORY: usize = 100;
+
+/// A problem and the view it was shown in: what undo and redo restore.
+pub type Snapshot = (Rc<Problem>, ViewState);
 
 /// A cell whose text is being typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,6 +174,10 @@ pub struct State {
     /// A link that could not be opened: the address bar keeps it, so its
     /// author can fix it, until the learner changes something.
     pub held_link: bool,
+    /// Earlier problems, oldest first (shared: a snapshot costs a pointer).
+    pub undo: Vec<Snapshot>,
+    /// Problems undone, most recent last.
+    pub redo: Vec<Snapshot>,
 }
 
 impl Default for State {
@@ -180,6 +194,8 @@ impl Default for State {
             notice: None,
             example: None,
             held_link: false,
+            undo: Vec::new(),
+            redo: Vec::new(),
         }
     }
 }
@@ -272,6 +288,7 @@ impl State {
             _ => None,
         };
         let failed_load = matches!(&action, Action::Load(loaded) if loaded.is_err());
+        let travelled = matches!(action, Action::Undo | Action::Redo);
         if !matches!(action, Action::Probe(_) | Action::Tick | Action::Select(_)) {
             self.notice = None;
         }
@@ -410,9 +427,18 @@ impl State {
                 Err(e) => self.alert = Some(format!("This link's configuration could not be opened: {e}")),
             },
             Action::DismissAlert => self.alert = None,
+            Action::Undo => self.travel(true),
+            Action::Redo => self.travel(false),
         }
         self.reconcile();
         let problem_changed = !Rc::ptr_eq(&problem_before, &self.problem);
+        if problem_changed && !travelled {
+            self.undo.push((problem_before, view_before));
+            if self.undo.len() > HISTORY {
+                self.undo.remove(0);
+            }
+            self.redo.clear();
+        }
         if problem_changed {
             self.example = preset;
         }
@@ -423,8 +449,25 @@ impl State {
         }
     }
 
+    /// Undo (`back`) or redo: swaps the problem and view on screen with the
+    /// last snapshot of one list, keeping them on the other. Drafts go: their
+    /// text belonged to the problem that was on screen.
+    fn travel(&mut self, back: bool) {
+        let (from, to) = if back { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
+        let Some((problem, view)) = from.pop() else { return };
+        to.push((std::mem::replace(&mut self.problem, problem), std::mem::replace(&mut self.view, view)));
+        self.drafts = Drafts::default();
+        self.playing = false;
+    }
+
     fn load(&mut self, document: Document) {
-        *self = State { speed: self.speed, held_link: self.held_link, ..State::with_document(document) };
+        *self = State {
+            speed: self.speed,
+            held_link: self.held_link,
+            undo: std::mem::take(&mut self.undo),
+            redo: std::mem::take(&mut self.redo),
+            ..State::with_document(document)
+        };
         // A hand-written link may name a view the operation does not have
         // (the default "forward" for a transposed convolution): show the op's own.
         // (Its scatter is the only view a transposed convolution has.)
@@ -624,6 +667,34 @@ mod tests {
         assert_eq!(s.example, Some("seed-6x6"), "stepping keeps the example");
         s.apply(Action::Edit { tensor: Tensor::Input, index: vec![0, 0, 0], text: "5".into() });
         assert_eq!(s.example, None);
+    }
+
+    #[test]
+    fn undo_and_redo_walk_the_problems() {
+        let mut s = state();
+        let edit = |text: &str| Action::Edit { tensor: Tensor::Input, index: vec![0, 0, 0], text: text.into() };
+        s.apply(edit("7"));
+        s.apply(Action::LoadPreset("seed-6x6".into()));
+        s.apply(Action::Step(Move::Next));
+        assert_eq!(s.undo.len(), 2, "a step is not an edit");
+        s.apply(Action::Undo);
+        assert_eq!(s.problem.input[[0, 0, 0]], 7.0);
+        s.apply(Action::Undo);
+        assert_eq!(*s.problem, Problem::default());
+        s.apply(Action::Undo);
+        assert_eq!(*s.problem, Problem::default(), "nothing more to undo");
+        s.apply(Action::Redo);
+        s.apply(Action::Redo);
+        assert_eq!(s.example, None);
+        assert_eq!(s.problem.input.dim(), (1, 6, 6));
+        // A new edit after an undo drops what could have been redone.
+        s.apply(Action::Undo);
+        s.apply(edit("5"));
+        assert!(s.redo.is_empty());
+        for k in 0..150 {
+            s.apply(edit(&k.to_string()));
+        }
+        assert_eq!(s.undo.len(), HISTORY);
     }
 
     #[test]

@@ -22,6 +22,15 @@ fn target_keeps(e: &KeyboardEvent, key: &str) -> bool {
     })
 }
 
+/// Whether the key goes to a text field (which has its own undo).
+fn target_is_field(e: &KeyboardEvent) -> bool {
+    e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+        let tag = el.tag_name().to_ascii_lowercase();
+        let kind = el.get_attribute("type").unwrap_or_default();
+        tag == "textarea" || (tag == "input" && kind != "range" && kind != "checkbox")
+    })
+}
+
 /// Installs the shortcuts on the document for the component's lifetime.
 #[hook]
 pub fn use_keyboard(dispatcher: UseReducerDispatcher<State>) {
@@ -33,10 +42,22 @@ pub fn use_keyboard(dispatcher: UseReducerDispatcher<State>) {
                 let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
                     return;
                 };
+                let key = e.key();
+                // Undo and redo, except in a field: there the browser's own undo works.
+                if (e.ctrl_key() || e.meta_key()) && !e.alt_key() && !target_is_field(e) {
+                    let action = match key.to_ascii_lowercase().as_str() {
+                        "z" if e.shift_key() => Action::Redo,
+                        "z" => Action::Undo,
+                        "y" => Action::Redo,
+                        _ => return,
+                    };
+                    e.prevent_default();
+                    dispatcher.dispatch(action);
+                    return;
+                }
                 if e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
-                let key = e.key();
                 if target_keeps(e, &key) {
                     return;
                 }

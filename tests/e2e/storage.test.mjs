@@ -43,3 +43,23 @@ for (const [what, text] of [
     assert.notEqual(await page.evaluate((key) => localStorage.getItem(key), KEY), text);
   });
 }
+
+test('undo and redo: Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y and the buttons', async (t) => {
+  const { page } = await openApp(t);
+  const x = () => page.locator(cell('input', '0,0,0')).inputValue();
+  await typeInto(page, cell('input', '0,0,0'), '7');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  assert.equal(await x(), '7');
+  await page.keyboard.press('Control+Z');
+  assert.equal(await x(), '2');
+  await page.keyboard.press('Control+Shift+Z');
+  assert.equal(await x(), '7');
+  await page.keyboard.press('Control+Z');
+  await page.keyboard.press('Control+Y');
+  assert.equal(await x(), '7');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  assert.equal(await x(), '2');
+  assert.equal(await page.getByRole('button', { name: 'Undo' }).isDisabled(), true, 'nothing older');
+  await page.getByRole('button', { name: 'Redo' }).click();
+  assert.equal(await x(), '7');
+});
