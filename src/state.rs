@@ -13,6 +13,7 @@ use crate::editing;
 use crate::grid::{self, Grid, Tensor};
 use crate::input_text::parse_number;
 use crate::presets;
+use crate::results::Shared;
 
 pub use crate::editing::{Fill, Size};
 // The explanation and gradient in focus are part of the document (a link
@@ -95,8 +96,11 @@ pub enum Action {
 /// Changes of the problem kept for undo (and redo), at most.
 pub const HISTORY: usize = 100;
 
-/// A problem and the view it was shown in: what undo and redo restore.
-pub type Snapshot = (Rc<Problem>, ViewState);
+/// A problem and the view it was shown in: what undo and redo restore. The
+/// problem compares by identity: the reducer compares whole states on every
+/// action, and 100 snapshots of a 3x64x64 problem compared by value would
+/// cost more than the step itself.
+pub type Snapshot = (Shared<Problem>, ViewState);
 
 /// A cell whose text is being typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -433,7 +437,7 @@ impl State {
         self.reconcile();
         let problem_changed = !Rc::ptr_eq(&problem_before, &self.problem);
         if problem_changed && !travelled {
-            self.undo.push((problem_before, view_before));
+            self.undo.push((Shared(problem_before), view_before));
             if self.undo.len() > HISTORY {
                 self.undo.remove(0);
             }
@@ -454,8 +458,8 @@ impl State {
     /// text belonged to the problem that was on screen.
     fn travel(&mut self, back: bool) {
         let (from, to) = if back { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
-        let Some((problem, view)) = from.pop() else { return };
-        to.push((std::mem::replace(&mut self.problem, problem), std::mem::replace(&mut self.view, view)));
+        let Some((Shared(problem), view)) = from.pop() else { return };
+        to.push((Shared(std::mem::replace(&mut self.problem, problem)), std::mem::replace(&mut self.view, view)));
         self.drafts = Drafts::default();
         self.playing = false;
     }
