@@ -12,8 +12,12 @@ test('reopening without a link brings the last state back', async (t) => {
   const { page } = await openApp(t);
   await typeInto(page, cell('input', '0,0,0'), '7');
   await page.getByRole('tab', { name: 'im2col' }).click();
-  await page.waitForFunction((key) => (localStorage.getItem(key) || '').includes('"input":[[[7,'), KEY);
+  await page.waitForFunction((key) => {
+    const stored = localStorage.getItem(key) || '';
+    return stored.includes('"input":[[[7,') && stored.includes('"view":"im2col"');
+  }, KEY);
   const base = page.url().split('#')[0];
+  await page.waitForLoadState('networkidle');
   await page.goto('about:blank');
   await page.goto(base);
   await page.locator('[data-matrix="output"][aria-current="true"]').waitFor();
@@ -33,6 +37,10 @@ for (const [what, text] of [
   test(`a ${what} stored entry is reported and replaced, never fatal`, async (t) => {
     const { page } = await openApp(t);
     const base = page.url().split('#')[0];
+    // Let the first load finish (its favicon: an aborted request fails the test)
+    // and the app store its own state, then put the bad entry in its place.
+    await page.waitForLoadState('networkidle');
+    await page.waitForFunction((key) => localStorage.getItem(key) !== null, KEY);
     await page.evaluate(([key, text]) => localStorage.setItem(key, text), [KEY, text]);
     await page.goto('about:blank');
     await page.goto(base);
