@@ -1,4 +1,4 @@
-// The page's Content-Security-Policy (scripts/csp.mjs adds it to every build)
+// The page's Content-Security-Policy (scripts/post_build.mjs adds it to every build)
 // is strict, and nothing the app does violates it, in any view: no inline
 // script but Trunk's hashed loader, no other origin, no eval.
 import { test } from 'node:test';
