@@ -51,11 +51,16 @@ fn pasted_block(e: &Event) -> Option<String> {
 
 /// Focuses the editor cell at `(r, c)` of the same table, if there is one.
 fn focus_cell(from: &HtmlInputElement, r: usize, c: usize) -> bool {
-    let Some(table) = from.closest("table").ok().flatten() else {
-        return false;
-    };
-    let selector = format!("input[data-r='{r}'][data-c='{c}']");
-    match table.query_selector(&selector).ok().flatten().and_then(|e: Element| e.dyn_into::<HtmlInputElement>().ok()) {
+    let next = from
+        .closest("table")
+        .ok()
+        .flatten()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlTableElement>().ok())
+        .and_then(|t| t.rows().item(u32::try_from(r).ok()?))
+        .and_then(|row| row.dyn_into::<web_sys::HtmlTableRowElement>().ok()?.cells().item(u32::try_from(c).ok()?))
+        .and_then(|cell| cell.query_selector("input").ok().flatten())
+        .and_then(|e: Element| e.dyn_into::<HtmlInputElement>().ok());
+    match next {
         Some(next) => {
             let _ = next.focus();
             next.select();
@@ -80,7 +85,6 @@ struct EditorCell {
 #[derive(Properties, PartialEq)]
 struct EditorRowProps {
     name: &'static str,
-    r: usize,
     cells: Vec<EditorCell>,
     error_id: AttrValue,
 }
@@ -92,18 +96,15 @@ fn EditorRow(props: &EditorRowProps) -> Html {
     let name = props.name;
     html! {
         <tr>
-        { for props.cells.iter().enumerate().map(|(c, cell)| html! {
+        { for props.cells.iter().map(|cell| html! {
             <td class={format!("cell{}{}", if cell.marked { " tap" } else { "" }, if cell.invalid { " invalid" } else { "" })}>
                 <input
                     type="text"
                     inputmode="decimal"
-                    autocomplete="off"
                     spellcheck="false"
                     data-matrix={name}
                     data-index={cell.shown.clone()}
                     data-value={format::full(cell.value)}
-                    data-r={props.r.to_string()}
-                    data-c={c.to_string()}
                     aria-label={format!("{name}[{}]", cell.shown)}
                     aria-invalid={cell.invalid.then_some("true")}
                     aria-describedby={cell.invalid.then(|| props.error_id.clone())}
@@ -130,7 +131,7 @@ pub fn Editor(props: &EditorProps) -> Html {
     let error_id: AttrValue =
         format!("err-{name}-{}", grid.base.iter().map(usize::to_string).collect::<Vec<_>>().join("-")).into();
 
-    // Table-level handlers: the cell is read from the event target's data-r/data-c.
+    // Table-level handlers: the cell is the event target's row and column in the table.
     let cell_of = |e: &Event| -> Option<(HtmlInputElement, usize, usize)> {
         let (r, c) = event_cell(e)?;
         Some((input_of(e)?, r, c))
@@ -213,7 +214,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             <table class="grid" {oninput} {onfocusout} {onpaste} {onkeydown} {onmouseover} {onmouseleave}>
                 <tbody>
                 { for (0..grid.rows).map(|r| html! {
-                    <EditorRow key={r} {name} {r} cells={row_cells(r)} error_id={error_id.clone()} />
+                    <EditorRow key={r} {name} cells={row_cells(r)} error_id={error_id.clone()} />
                 }) }
                 </tbody>
             </table>

@@ -136,23 +136,23 @@ pub struct MatrixProps {
     pub col_breaks: Rc<Vec<usize>>,
 }
 
-/// The `(r, c)` of the cell an event happened in, read from its `data-r`/`data-c`.
+/// The `(r, c)` of the table cell an event happened in: its row in the
+/// `<tbody>` and its column, read from the DOM's `sectionRowIndex` and
+/// `cellIndex` (no per-cell attributes to write).
 ///
 /// Events are handled once per table (delegation), not once per cell: rows
 /// then carry no callbacks, so a row whose cells did not change is not
 /// re-rendered at all (see `MatrixRow`), which keeps large grids fast.
 pub fn event_cell(e: &Event) -> Option<(usize, usize)> {
     let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
-    let cell = target.closest("[data-r]").ok()??;
-    let r = cell.get_attribute("data-r")?.parse().ok()?;
-    let c = cell.get_attribute("data-c")?.parse().ok()?;
-    Some((r, c))
+    let cell = target.closest("td").ok()??.dyn_into::<web_sys::HtmlTableCellElement>().ok()?;
+    let row = cell.parent_element()?.dyn_into::<web_sys::HtmlTableRowElement>().ok()?;
+    Some((usize::try_from(row.section_row_index()).ok()?, usize::try_from(cell.cell_index()).ok()?))
 }
 
 #[derive(Properties, PartialEq)]
 struct MatrixRowProps {
     name: AttrValue,
-    r: usize,
     cells: Vec<Cell>,
     breaks: Rc<Vec<usize>>,
 }
@@ -175,8 +175,6 @@ fn MatrixRow(props: &MatrixRowProps) -> Html {
                         data-matrix={name.clone()}
                         data-index={cell.index.clone()}
                         data-value={format::full(cell.value)}
-                        data-r={props.r.to_string()}
-                        data-c={c.to_string()}
                         title={label.clone()}
                         aria-label={label}
                         aria-current={(cell.marks & mark::CURRENT != 0).then_some("true")}
@@ -218,7 +216,7 @@ pub fn Matrix(props: &MatrixProps) -> Html {
             <table class={if interactive { "grid interactive" } else { "grid" }} {onmouseleave} {onmouseover} {onclick}>
                 <tbody>
                     { for props.rows.iter().enumerate().map(|(r, row)| html! {
-                        <MatrixRow key={r} name={props.name.clone()} {r} cells={row.clone()} breaks={props.col_breaks.clone()} />
+                        <MatrixRow key={r} name={props.name.clone()} cells={row.clone()} breaks={props.col_breaks.clone()} />
                     }) }
                 </tbody>
             </table>
