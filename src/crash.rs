@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::prelude::{Closure, JsValue};
 use web_sys::{Document, Element};
 
 use crate::conv::Problem;
@@ -113,11 +113,27 @@ fn build(doc: &Document, message: &str) -> Option<()> {
     banner.append_child(&label).ok()?;
     let copy = element(doc, "button", "Copy the bug report")?;
     copy.set_attribute("type", "button").ok()?;
-    // Touches nothing of the app: only the report text, captured here.
+    // Touches nothing of the app: only the report text and the banner's own
+    // nodes, captured here. Not through wasm-bindgen-futures: the panic may
+    // have happened inside its task queue, which then runs nothing more.
+    let (button, area_el) = (copy.clone(), area.clone());
     let on_copy = Closure::<dyn Fn()>::new(move || {
-        if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&report);
-        }
+        let Some(w) = web_sys::window() else { return };
+        let done = button.clone();
+        let copied = Closure::<dyn FnMut(JsValue)>::new(move |_| done.set_text_content(Some("Copied")));
+        // Clipboard refused (e.g. an iframe without permission): the text is
+        // selected instead, for Ctrl+C.
+        let (button, area) = (button.clone(), area_el.clone());
+        let refused = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(area) = area.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                area.select();
+            }
+            button.set_text_content(Some("Selected: press Ctrl+C to copy"));
+        });
+        let _ = w.navigator().clipboard().write_text(&report).then2(&copied, &refused);
+        // One pair per click, kept until the promise settles (a few bytes).
+        copied.forget();
+        refused.forget();
     });
     copy.add_event_listener_with_callback("click", on_copy.as_ref().unchecked_ref()).ok()?;
     on_copy.forget();

@@ -136,7 +136,10 @@ fn action(state: &State, step: Step) -> Option<Action> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    // 200 sequences in the test command; PROPTEST_CASES sets the long run's count (README).
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200)
+    ))]
 
     #[test]
     fn no_sequence_of_actions_breaks_the_app(steps in prop::collection::vec(step(), 1..25)) {

@@ -18,7 +18,12 @@ test('a panic shows the crash banner, with the way back and a report', async (t)
     `${DIST} is missing: build it with trunk build --release --features crash-test --dist target/dist-crash-test`,
   );
   const server = await startServer(DIST);
-  const { page } = await openApp(t, { url: server.url, hash: '#crash-test', expectedError: /unreachable|crash-test/ });
+  const { page } = await openApp(t, {
+    url: server.url,
+    hash: '#crash-test',
+    expectedError: /unreachable|crash-test/,
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   // After the page's own checks (hooks run in the order they were added).
   t.after(() => server.close());
   const banner = page.getByRole('alert').filter({ hasText: 'ConvScope stopped because of a bug' });
@@ -26,10 +31,33 @@ test('a panic shows the crash banner, with the way back and a report', async (t)
   assert.match(await banner.innerText(), /What happened: [\s\S]*crash-test: a panic on purpose/);
   assert.equal(await page.locator('.app').isVisible(), false, 'the frozen app is hidden');
   assert.match(await banner.locator('textarea').inputValue(), /what happened: [\s\S]*crash-test[\s\S]*document: \{"version":1,"op":"conv2d"/);
+  // The report's button puts exactly the report on the clipboard, and says so.
+  const copy = banner.getByRole('button', { name: 'Copy the bug report' });
+  await copy.click();
+  await banner.getByRole('button', { name: 'Copied' }).waitFor({ timeout: 3000 });
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await banner.locator('textarea').inputValue());
   // The way back: the default example, from a fresh page.
   await banner.getByRole('link', { name: 'Reset to the default example' }).click();
   await page.locator('[data-matrix="output"][aria-current="true"]').waitFor();
   assert.equal(await page.getByRole('alert').count(), 0);
+});
+
+test('without clipboard access the report is selected for Ctrl+C', async (t) => {
+  const server = await startServer(DIST);
+  const { page } = await openApp(t, { url: server.url, hash: '#crash-test', expectedError: /unreachable|crash-test/ });
+  t.after(() => server.close());
+  await page.evaluate(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+  });
+  const banner = page.getByRole('alert').filter({ hasText: 'ConvScope stopped because of a bug' });
+  await banner.waitFor({ timeout: 5000 });
+  await banner.getByRole('button', { name: 'Copy the bug report' }).click();
+  await banner.getByRole('button', { name: 'Selected: press Ctrl+C to copy' }).waitFor({ timeout: 3000 });
+  const selected = await page.evaluate(() => {
+    const a = document.querySelector('#crash textarea');
+    return document.activeElement === a && a.value.slice(a.selectionStart, a.selectionEnd);
+  });
+  assert.equal(selected, await banner.locator('textarea').inputValue());
 });
 
 test('the release build carries no trigger: #crash-test opens the default example', async (t) => {
