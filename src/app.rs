@@ -13,14 +13,18 @@ use crate::components::editors::Editors;
 use crate::components::im2col_view::Im2colView;
 use crate::components::params::{Params, Settings};
 use crate::components::player::{PlayerProps, player};
+use crate::components::shortcuts::ShortcutSheet;
 use crate::components::transposed_view::TransposedView;
 use crate::components::window_view::WindowView;
+use crate::document::Document;
 use crate::hooks::use_address_bar::{current_hash, document_from_hash, hash_of};
+use crate::hooks::use_keyboard::Keys;
 use crate::hooks::use_storage::stored_document;
-use crate::hooks::{use_address_bar, use_keyboard, use_player, use_storage};
+use crate::hooks::use_theme::{shows_dark, stored_theme};
+use crate::hooks::{use_address_bar, use_keyboard, use_player, use_storage, use_theme};
 use crate::presets::PRESETS;
 use crate::results::{Results, Shared, Shown};
-use crate::state::{Action, GradFocus, State, View};
+use crate::state::{Action, Embed, GradFocus, State, Theme, View};
 
 /// Starts the app: the panic hook first, then the renderer.
 pub fn start() {
@@ -37,9 +41,12 @@ pub fn start() {
 /// last state stored in this browser; else the seed example. A link or stored
 /// state that cannot be opened is reported, and the seed example shown.
 fn initial_state() -> State {
-    let mut state = State::default();
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let mut state = State { embed: Embed::from_query(&query), theme: stored_theme(), ..State::default() };
     if let Some(loaded) = document_from_hash(&current_hash()) {
         state.apply(Action::Load(Box::new(loaded)));
+    } else if state.embed != Embed::Off {
+        // An embedded page shows its link's document or the default, never this browser's last state.
     } else if let Some(stored) = stored_document() {
         match stored {
             Ok(document) => state.apply(Action::Load(Box::new(Ok(document)))),
@@ -51,6 +58,39 @@ fn initial_state() -> State {
         }
     }
     state
+}
+
+/// This page's address without its query and hash: the full app.
+fn page_address() -> String {
+    let location = web_sys::window().map(|w| w.location());
+    let origin = location.as_ref().and_then(|l| l.origin().ok()).unwrap_or_default();
+    let path = location.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_default();
+    format!("{origin}{path}")
+}
+
+/// The `<iframe>` a course page pastes to show `document` embedded.
+fn embed_snippet(address: &str, document: &Document) -> String {
+    let view = match document.view.view {
+        View::Im2col => "im2col",
+        View::Transposed => "transposed convolution",
+        View::Backprop => "backpropagation",
+        _ => "sliding window",
+    };
+    let src = format!("{address}?embed{}", hash_of(document)).replace('&', "&amp;").replace('"', "&quot;");
+    format!(
+        "<iframe src=\"{src}\" width=\"100%\" height=\"520\" title=\"ConvScope: {view}\" loading=\"lazy\" \
+         style=\"border: 1px solid #d5dae1; border-radius: 8px;\"></iframe>"
+    )
+}
+
+/// Full screen on or off (the browser asks nothing more: a key or a click is the gesture).
+pub fn toggle_fullscreen() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    if doc.fullscreen_element().is_some() {
+        doc.exit_fullscreen();
+    } else if let Some(root) = doc.document_element() {
+        let _ = root.request_fullscreen();
+    }
 }
 
 /// A view's result, or the reason it cannot be shown, as a note in its place.
@@ -72,9 +112,13 @@ pub fn App() -> Html {
         (*use_memo((), move |_| Callback::from(move |a: Action| dispatcher.dispatch(a)))).clone()
     };
     use_player(state.playing, state.speed, state.dispatcher());
-    use_keyboard(state.dispatcher());
+    use_keyboard(
+        state.dispatcher(),
+        Keys { help: state.help, present: state.view.present, dark: shows_dark(state.theme) },
+    );
     use_address_bar(Shared(state.problem.clone()), state.view, state.held_link, state.dispatcher());
-    use_storage(Shared(state.problem.clone()), state.view);
+    use_storage(Shared(state.problem.clone()), state.view, state.embed == Embed::Off);
+    use_theme(state.theme);
 
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
     let results = use_memo(Shared(state.problem.clone()), |problem| Results::new(problem.0.clone()));
@@ -101,14 +145,15 @@ pub fn App() -> Html {
             }
         })
     };
-    // The link to exactly what is on screen (the address bar may lag by URL_DELAY_MS).
+    // The link to exactly what is on screen (the address bar may lag by
+    // URL_DELAY_MS), made at the click: stepping costs nothing.
     let link = {
         let state = state.clone();
-        Callback::from(move |()| {
-            let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-            let base = href.split('#').next().unwrap_or_default().to_string();
-            format!("{base}{}", hash_of(&state.document()))
-        })
+        Callback::from(move |()| format!("{}{}", page_address(), hash_of(&state.document())))
+    };
+    let embed_code = {
+        let state = state.clone();
+        Callback::from(move |()| embed_snippet(&page_address(), &state.document()))
     };
     // The tabs belong to the operation: a tab never changes the problem.
     let transposed_op = state.problem.op.is_transposed();
@@ -162,8 +207,62 @@ pub fn App() -> Html {
         }),
     };
     let drafts = Rc::new(state.drafts.clone());
-    html! {
-        <div class="app">
+    let (present, embed) = (state.view.present, state.embed);
+    // Presenting folds the editors away (E shows them); `?embed` has none, `?embed=edit` stacks them under the view.
+    let side_panels = match embed {
+        Embed::View => false,
+        Embed::Edit => true,
+        Embed::Off => !present || state.editors_open,
+    };
+    let side = side_panels.then(|| {
+        html! {
+            <aside class="side" aria-label="Editors and parameters">
+                <Editors problem={Shared(state.problem.clone())} backprop={view == View::Backprop} {drafts}
+                    error_field={results.error.as_ref().and_then(|e| e.field)} dispatch={dispatch.clone()} />
+                <Params settings={Settings::of(&state.problem)} error={results.error.clone()} dispatch={dispatch.clone()} />
+            </aside>
+        }
+    });
+    let dark = shows_dark(state.theme);
+    let theme_button = html! {
+        <button type="button" onclick={dispatch.reform(move |_| Action::SetTheme(if dark { Theme::Light } else { Theme::Dark }))}
+            aria-pressed={dark.to_string()} title="Dark or light theme (T)">{ "Dark theme" }</button>
+    };
+    let header = if embed != Embed::Off {
+        // The full app in a new tab, opened on the same state (the link is made at the click).
+        let open_full = {
+            let link = link.clone();
+            // (Yew delegates events to the app's root: the anchor is found from the target.)
+            Callback::from(move |e: MouseEvent| {
+                let anchor =
+                    e.target_dyn_into::<web_sys::Element>().and_then(|el| el.closest("a.open-full").ok().flatten());
+                if let Some(a) = anchor.and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+                    a.set_href(&link.emit(()));
+                }
+            })
+        };
+        html! {
+            <header class="embed-bar">
+                <a class="open-full" href="./" target="_blank" rel="noopener" onclick={open_full}>
+                    { "Open in ConvScope \u{2197}" }</a>
+            </header>
+        }
+    } else if present {
+        html! {
+            <header class="top">
+                <h1><span class="logo" aria-hidden="true"></span>{ "ConvScope" }</h1>
+                <span class="screen" role="group" aria-label="Presenting">
+                    <button type="button" onclick={dispatch.reform(|_| Action::SetPresent(false))}
+                        title="Back to editing (P)">{ "Stop presenting" }</button>
+                    <button type="button" onclick={dispatch.reform(|_| Action::ToggleEditors)}
+                        aria-pressed={state.editors_open.to_string()} title="Show or fold the editors (E)">{ "Editors" }</button>
+                    <button type="button" onclick={Callback::from(|_| toggle_fullscreen())} title="Full screen (F)">{ "Full screen" }</button>
+                    { theme_button }
+                </span>
+            </header>
+        }
+    } else {
+        html! {
             <header class="top">
                 <h1><span class="logo" aria-hidden="true"></span>{ "ConvScope" }</h1>
                 <p class="tagline">{ "convolution, step by step, with your numbers" }</p>
@@ -185,10 +284,34 @@ pub fn App() -> Html {
                     <button type="button" onclick={dispatch.reform(|_| Action::Redo)} disabled={state.redo.is_empty()}
                         title="Redo (Ctrl+Shift+Z or Ctrl+Y)">{ "Redo" }</button>
                 </span>
-                <CopyLink {link} />
+                <span class="share" role="group" aria-label="Share">
+                    <CopyLink {link} />
+                    <CopyLink link={embed_code} label="Copy embed code" done="Embed code copied" what="embed code"
+                        title="Copy an <iframe> that shows this state in a course page" />
+                </span>
+                <span class="screen" role="group" aria-label="Screen">
+                    <button type="button" onclick={dispatch.reform(|_| Action::SetPresent(true))}
+                        title="Large type for a projector (P)">{ "Present" }</button>
+                    { theme_button }
+                    <button type="button" onclick={dispatch.reform(|_| Action::SetHelp(true))}
+                        title="Keyboard shortcuts (?)">{ "Shortcuts" }</button>
+                </span>
             </header>
+        }
+    };
+    let class = classes!(
+        "app",
+        present.then_some("presenting"),
+        (embed != Embed::Off).then_some("embedded"),
+        (!side_panels).then_some("no-side"),
+    );
+    html! {
+        <div {class}>
+            { header }
             if let Some(note) = state.example.and_then(|id| PRESETS.iter().find(|p| p.id == id)).and_then(|p| p.note) {
-                <p class="example-note" role="note">{ note }</p>
+                if embed == Embed::Off {
+                    <p class="example-note" role="note">{ note }</p>
+                }
             }
             if let Some(notice) = &state.notice {
                 <p class="notice" role="status">{ notice.clone() }</p>
@@ -200,30 +323,38 @@ pub fn App() -> Html {
                 </div>
             }
             <main class="layout">
-                <aside class="side">
-                    <Editors problem={Shared(state.problem.clone())} backprop={view == View::Backprop} {drafts}
-                        error_field={results.error.as_ref().and_then(|e| e.field)} dispatch={dispatch.clone()} />
-                    <Params settings={Settings::of(&state.problem)} error={results.error.clone()} dispatch={dispatch.clone()} />
-                </aside>
+                if embed == Embed::Off {
+                    { side.clone().unwrap_or_default() }
+                }
                 <section class="main">
-                    <nav class="tabs" role="tablist" aria-label="Views">
-                        { for tabs.iter().map(|(v, label)| {
-                            let v = *v;
-                            html! {
-                                <button type="button" role="tab" aria-selected={(view == v).to_string()}
-                                    class={if view == v { "tab active" } else { "tab" }}
-                                    onclick={dispatch.reform(move |_| Action::SetView(v))}>{ *label }</button>
-                            }
-                        }) }
-                    </nav>
+                    if embed == Embed::Off {
+                        <nav class="tabs" role="tablist" aria-label="Views">
+                            { for tabs.iter().map(|(v, label)| {
+                                let v = *v;
+                                html! {
+                                    <button type="button" role="tab" aria-selected={(view == v).to_string()}
+                                        class={if view == v { "tab active" } else { "tab" }}
+                                        onclick={dispatch.reform(move |_| Action::SetView(v))}>{ *label }</button>
+                                }
+                            }) }
+                        </nav>
+                    }
                     { player(&PlayerProps { step, steps: state.step_count(), playing: state.playing, speed: state.speed,
                         unit: unit.into(), dispatch: dispatch.clone() }) }
                     { body }
                 </section>
+                if embed != Embed::Off {
+                    { side.unwrap_or_default() }
+                }
             </main>
-            <footer class="foot">
-                { "Semantics of torch.nn.functional: input (C, H, W), weight (F, C/groups, KH, KW); one example, no batch axis." }
-            </footer>
+            if state.help {
+                <ShortcutSheet dispatch={dispatch.clone()} />
+            }
+            if embed == Embed::Off && !present {
+                <footer class="foot">
+                    { "Semantics of torch.nn.functional: input (C, H, W), weight (F, C/groups, KH, KW); one example, no batch axis." }
+                </footer>
+            }
         </div>
     }
 }

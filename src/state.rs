@@ -91,6 +91,68 @@ pub enum Action {
     Undo,
     /// Forward again after an undo.
     Redo,
+    /// Presenting on or off (document key `present`).
+    SetPresent(bool),
+    /// While presenting: show or fold the editors.
+    ToggleEditors,
+    /// The keyboard shortcut sheet, open or closed.
+    SetHelp(bool),
+    SetTheme(Theme),
+}
+
+/// How the page is embedded (the page address's `?embed` query, not the
+/// document: "open in ConvScope" opens the same document in the full app).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Embed {
+    /// The full app.
+    #[default]
+    Off,
+    /// `?embed`: the view and its player alone.
+    View,
+    /// `?embed=edit`: the view, with the editors stacked under it.
+    Edit,
+}
+
+impl Embed {
+    /// The mode a page address's query asks for (`?embed`, `?embed=edit`).
+    pub fn from_query(query: &str) -> Embed {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        query.split('&').fold(Embed::Off, |mode, pair| match pair.split_once('=').unwrap_or((pair, "")) {
+            ("embed", "edit") => Embed::Edit,
+            ("embed", _) => Embed::View,
+            _ => mode,
+        })
+    }
+}
+
+/// The colour theme the learner chose (kept in localStorage, not in links).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Whatever the system prefers (`prefers-color-scheme`).
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// The name stored and set as `data-theme` on the page (`None`: follow the system).
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Theme::System => None,
+            Theme::Light => Some("light"),
+            Theme::Dark => Some("dark"),
+        }
+    }
+
+    /// The theme a stored name means (anything else: follow the system).
+    pub fn from_name(name: &str) -> Theme {
+        match name {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::System,
+        }
+    }
 }
 
 /// Changes of the problem kept for undo (and redo), at most.
@@ -182,6 +244,13 @@ pub struct State {
     pub undo: Vec<Snapshot>,
     /// Problems undone, most recent last.
     pub redo: Vec<Snapshot>,
+    /// Embedded in another page (from the address's query, fixed for the page's life).
+    pub embed: Embed,
+    /// While presenting: the editors shown again (they fold away by default).
+    pub editors_open: bool,
+    /// The keyboard shortcut sheet is open.
+    pub help: bool,
+    pub theme: Theme,
 }
 
 impl Default for State {
@@ -200,6 +269,10 @@ impl Default for State {
             held_link: false,
             undo: Vec::new(),
             redo: Vec::new(),
+            embed: Embed::Off,
+            editors_open: false,
+            help: false,
+            theme: Theme::System,
         }
     }
 }
@@ -433,6 +506,13 @@ impl State {
             Action::DismissAlert => self.alert = None,
             Action::Undo => self.travel(true),
             Action::Redo => self.travel(false),
+            Action::SetPresent(on) => {
+                self.view.present = on;
+                self.editors_open = false;
+            }
+            Action::ToggleEditors => self.editors_open = !self.editors_open,
+            Action::SetHelp(open) => self.help = open,
+            Action::SetTheme(theme) => self.theme = theme,
         }
         self.reconcile();
         let problem_changed = !Rc::ptr_eq(&problem_before, &self.problem);
@@ -459,19 +539,28 @@ impl State {
     fn travel(&mut self, back: bool) {
         let (from, to) = if back { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
         let Some((Shared(problem), view)) = from.pop() else { return };
+        // Presenting is how the screen is used, not part of the change undone.
+        let present = self.view.present;
         to.push((Shared(std::mem::replace(&mut self.problem, problem)), std::mem::replace(&mut self.view, view)));
+        self.view.present = present;
         self.drafts = Drafts::default();
         self.playing = false;
     }
 
     fn load(&mut self, document: Document) {
+        // How the page is used stays: a preset opened while presenting is presented.
+        let present = document.view.present || self.view.present;
         *self = State {
             speed: self.speed,
             held_link: self.held_link,
             undo: std::mem::take(&mut self.undo),
             redo: std::mem::take(&mut self.redo),
+            embed: self.embed,
+            editors_open: self.editors_open,
+            theme: self.theme,
             ..State::with_document(document)
         };
+        self.view.present = present;
         // A hand-written link may name a view the operation does not have
         // (the default "forward" for a transposed convolution): show the op's own.
         // (Its scatter is the only view a transposed convolution has.)
@@ -716,5 +805,40 @@ mod tests {
         // A convolution's link may open its transpose.
         s.apply(Action::Load(Box::new(Document::parse(r#"{"input":[[1]],"weight":[[1]],"view":"transposed"}"#))));
         assert_eq!((s.problem.op, s.view.view), (Op::Conv2d, View::Transposed));
+    }
+
+    #[test]
+    fn presenting_survives_undo_and_presets_and_reaches_the_link() {
+        let mut s = state();
+        s.apply(Action::SetPresent(true));
+        assert!(s.document().to_json().contains(r#""present":true"#));
+        s.apply(Action::ToggleEditors);
+        assert!(s.editors_open);
+        s.apply(Action::LoadPreset("seed-2d".into()));
+        assert!(s.view.present && s.editors_open, "a preset opened while presenting is presented");
+        s.apply(Action::Undo);
+        assert!(s.view.present, "undo restores the problem, not the way the screen is used");
+        s.apply(Action::SetPresent(false));
+        assert!(!s.view.present && !s.editors_open);
+        assert!(!s.document().to_json().contains("present"));
+        // A link may open presenting.
+        s.apply(Action::Load(Box::new(Document::parse(r#"{"input":[[1]],"weight":[[1]],"present":true}"#))));
+        assert!(s.view.present);
+    }
+
+    #[test]
+    fn embed_mode_is_read_from_the_query() {
+        assert_eq!(Embed::from_query(""), Embed::Off);
+        assert_eq!(Embed::from_query("?embed"), Embed::View);
+        assert_eq!(Embed::from_query("?embed="), Embed::View);
+        assert_eq!(Embed::from_query("?embed=edit"), Embed::Edit);
+        assert_eq!(Embed::from_query("?lang=en&embed=edit"), Embed::Edit);
+        assert_eq!(Embed::from_query("?embedded=1"), Embed::Off);
+        // The theme and the embed mode are the page's, not the document's: a load keeps them.
+        let mut s = State { embed: Embed::View, theme: Theme::Dark, ..state() };
+        s.apply(Action::LoadPreset("seed-2d".into()));
+        assert_eq!((s.embed, s.theme), (Embed::View, Theme::Dark));
+        assert_eq!(Theme::from_name("dark"), Theme::Dark);
+        assert_eq!(Theme::from_name("sepia"), Theme::System);
     }
 }

@@ -106,6 +106,9 @@ pub struct ViewState {
     pub step: usize,
     /// The im2col view's column order.
     pub order: ColumnOrder,
+    /// Presenting: the view and its equation in large type for a projector,
+    /// the editors folded away (document key `present`).
+    pub present: bool,
 }
 
 impl ViewState {

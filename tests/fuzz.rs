@@ -31,7 +31,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 fn document_json() -> impl Strategy<Value = String> {
-    const KEYS: [&str; 19] = [
+    const KEYS: [&str; 20] = [
         "op",
         "input",
         "weight",
@@ -49,6 +49,7 @@ fn document_json() -> impl Strategy<Value = String> {
         "gradient",
         "order",
         "step",
+        "present",
         "x",
         "",
     ];

@@ -1,6 +1,6 @@
-//! "Copy link": copies the link to exactly what is on screen and says so. Where
-//! the clipboard is refused (a cross-origin iframe, an old browser), the link
-//! appears in a field, selected, for the learner to copy by hand.
+//! "Copy link" (and "Copy embed code"): copies the text made at the click and
+//! says so. Where the clipboard is refused (a cross-origin iframe, an old
+//! browser), the text appears in a field, selected, to copy by hand.
 
 use gloo::timers::callback::Timeout;
 use wasm_bindgen_futures::JsFuture;
@@ -20,8 +20,18 @@ enum Copy {
 
 #[derive(Properties, PartialEq)]
 pub struct CopyLinkProps {
-    /// Makes the link when asked (at the click, so stepping costs nothing).
+    /// Makes the text when asked (at the click, so stepping costs nothing).
     pub link: Callback<(), String>,
+    #[prop_or(AttrValue::Static("Copy link"))]
+    pub label: AttrValue,
+    /// Said once copied.
+    #[prop_or(AttrValue::Static("Link copied"))]
+    pub done: AttrValue,
+    /// What is copied, in the refusal's sentence.
+    #[prop_or(AttrValue::Static("link"))]
+    pub what: AttrValue,
+    #[prop_or(AttrValue::Static("Copy a link to exactly this state"))]
+    pub title: AttrValue,
 }
 
 #[component]
@@ -60,13 +70,13 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
     };
     html! {
         <span class="copy-link">
-            <button type="button" {onclick} title="Copy a link to exactly this state">{ "Copy link" }</button>
+            <button type="button" {onclick} title={props.title.clone()}>{ props.label.clone() }</button>
             <span class="copy-status" role="status">
-                if *status == Copy::Copied { { "Link copied" } }
+                if *status == Copy::Copied { { props.done.clone() } }
             </span>
             if let Copy::Refused(link) = &*status {
                 <span class="copy-fallback">
-                    <label>{ "The browser did not allow copying. Select and copy this link: " }
+                    <label>{ format!("The browser did not allow copying. Select and copy this {}: ", props.what) }
                         <input type="text" readonly=true value={link.clone()} onfocus={select_all} autofocus=true /></label>
                     <button type="button" onclick={close} aria-label="Close">{ "\u{00D7}" }</button>
                 </span>

@@ -1,11 +1,22 @@
-//! Keyboard shortcuts for the player: arrows step, Space plays, Home/End
-//! jump, wherever the focus is, unless a field wants the key.
+//! Keyboard shortcuts: arrows step, Space plays, Home/End jump, P presents,
+//! E folds the editors, F goes full screen, T switches the theme, ? opens the
+//! shortcut sheet (Escape closes it), wherever the focus is, unless a field
+//! wants the key. The sheet (components/shortcuts.rs) lists them all.
 
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::state::{Action, Move, State};
+use crate::state::{Action, Move, State, Theme};
+
+/// What the state-dependent keys need to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keys {
+    pub help: bool,
+    pub present: bool,
+    /// The page shows the dark theme now.
+    pub dark: bool,
+}
 
 /// Whether the element that has the key keeps it: fields keep their keys;
 /// buttons, checkboxes and links keep Space (it presses them), except the
@@ -31,9 +42,13 @@ fn target_is_field(e: &KeyboardEvent) -> bool {
     })
 }
 
-/// Installs the shortcuts on the document for the component's lifetime.
+/// Installs the shortcuts on the document for the component's lifetime. The
+/// keys that depend on the state (P, T, Escape) read it through `now`, kept
+/// current on every render.
 #[hook]
-pub fn use_keyboard(dispatcher: UseReducerDispatcher<State>) {
+pub fn use_keyboard(dispatcher: UseReducerDispatcher<State>, now: Keys) {
+    let current = use_mut_ref(|| now);
+    *current.borrow_mut() = now;
     use_effect_with((), move |_| {
         let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
             // Not passive: Space and the arrows must not also scroll the page.
@@ -61,7 +76,18 @@ pub fn use_keyboard(dispatcher: UseReducerDispatcher<State>) {
                 if target_keeps(e, &key) {
                     return;
                 }
+                let now = *current.borrow();
                 let action = match key.as_str() {
+                    "?" => Action::SetHelp(!now.help),
+                    "Escape" if now.help => Action::SetHelp(false),
+                    "p" | "P" => Action::SetPresent(!now.present),
+                    "e" | "E" if now.present => Action::ToggleEditors,
+                    "t" | "T" => Action::SetTheme(if now.dark { Theme::Light } else { Theme::Dark }),
+                    "f" | "F" => {
+                        e.prevent_default();
+                        crate::app::toggle_fullscreen();
+                        return;
+                    }
                     "ArrowRight" => Action::Step(Move::Next),
                     "ArrowLeft" => Action::Step(Move::Prev),
                     "Home" => Action::Step(Move::First),

@@ -40,23 +40,27 @@ pub fn stored_document() -> Option<Result<Document, DocumentError>> {
     Some(parsed)
 }
 
-/// Stores the document of `problem` and `view` once it has been still for a moment.
+/// Stores the document of `problem` and `view` once it has been still for a
+/// moment, if `keep` (an embedded copy keeps nothing: a course page with three
+/// frames must not overwrite what the learner was working on).
 #[hook]
-pub fn use_storage(problem: Shared<Problem>, view: ViewState) {
-    use_effect_with((problem, view), move |(problem, view)| {
+pub fn use_storage(problem: Shared<Problem>, view: ViewState, keep: bool) {
+    use_effect_with((problem, view, keep), move |(problem, view, keep)| {
         let (problem, view) = (problem.clone(), *view);
-        let timeout = Timeout::new(STORE_DELAY_MS, move || {
-            let document = Document { problem: (*problem).clone(), view };
-            // An impossible state is not stored: the last valid one stays.
-            if document.validate().is_err() {
-                return;
-            }
-            let text = document.to_json();
-            if text.len() <= limits::DOCUMENT_CHARS
-                && let Some(s) = storage()
-            {
-                let _ = s.set_item(KEY, &text);
-            }
+        let timeout = keep.then(|| {
+            Timeout::new(STORE_DELAY_MS, move || {
+                let document = Document { problem: (*problem).clone(), view };
+                // An impossible state is not stored: the last valid one stays.
+                if document.validate().is_err() {
+                    return;
+                }
+                let text = document.to_json();
+                if text.len() <= limits::DOCUMENT_CHARS
+                    && let Some(s) = storage()
+                {
+                    let _ = s.set_item(KEY, &text);
+                }
+            })
         });
         move || drop(timeout)
     });

@@ -120,14 +120,22 @@ after(closeBrowser);
  */
 export async function openApp(
   t,
-  { hash = '', viewport = { width: 1400, height: 900 }, url, permissions = [], expectedError = null } = {},
+  {
+    hash = '',
+    viewport = { width: 1400, height: 900 },
+    url,
+    permissions = [],
+    expectedError = null,
+    colorScheme = 'light',
+    deviceScaleFactor = 1,
+  } = {},
 ) {
   if (!url) {
     serverPromise ??= startServer();
     url = (await serverPromise).url;
   }
   const browser = await getBrowser();
-  const context = await browser.newContext({ viewport, reducedMotion: 'reduce', permissions });
+  const context = await browser.newContext({ viewport, reducedMotion: 'reduce', permissions, colorScheme, deviceScaleFactor });
   const page = await context.newPage();
 
   const errors = [];

@@ -1,0 +1,49 @@
+//! The colour theme: the learner's choice is kept in localStorage (it is how
+//! this browser shows the app, not part of any link) and set as `data-theme`
+//! on the page's root element; without a choice, the stylesheet follows
+//! `prefers-color-scheme`.
+
+use yew::prelude::*;
+
+use crate::state::Theme;
+
+/// The localStorage key.
+pub const KEY: &str = "convscope.theme";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The theme this browser chose last (none: follow the system).
+pub fn stored_theme() -> Theme {
+    storage().and_then(|s| s.get_item(KEY).ok().flatten()).map_or(Theme::System, |name| Theme::from_name(&name))
+}
+
+/// Whether the page shows dark now: the choice, or else the system's preference.
+pub fn shows_dark(theme: Theme) -> bool {
+    match theme {
+        Theme::Dark => true,
+        Theme::Light => false,
+        Theme::System => web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|m| m.matches()),
+    }
+}
+
+/// Applies and keeps `theme`.
+#[hook]
+pub fn use_theme(theme: Theme) {
+    use_effect_with(theme, |theme| {
+        let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+        match theme.name() {
+            Some(name) => {
+                root.map(|r| r.set_attribute("data-theme", name));
+                storage().map(|s| s.set_item(KEY, name));
+            }
+            None => {
+                root.map(|r| r.remove_attribute("data-theme"));
+                storage().map(|s| s.remove_item(KEY));
+            }
+        }
+    });
+}
