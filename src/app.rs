@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::components::backprop_view::BackpropView;
 use crate::components::copy_link::CopyLink;
 use crate::components::editors::Editors;
+use crate::components::file_io::FileButtons;
 use crate::components::im2col_view::Im2colView;
 use crate::components::params::{Params, Settings};
 use crate::components::player::{PlayerProps, player};
@@ -151,6 +152,10 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |()| format!("{}{}", page_address(), hash_of(&state.document())))
     };
+    let document_text = {
+        let state = state.clone();
+        Callback::from(move |()| state.document().to_json())
+    };
     let embed_code = {
         let state = state.clone();
         Callback::from(move |()| embed_snippet(&page_address(), &state.document()))
@@ -288,6 +293,7 @@ pub fn App() -> Html {
                     <CopyLink {link} />
                     <CopyLink link={embed_code} label="Copy embed code" done="Embed code copied" what="embed code"
                         title="Copy an <iframe> that shows this state in a course page" />
+                    <FileButtons document={document_text} dispatch={dispatch.clone()} />
                 </span>
                 <span class="screen" role="group" aria-label="Screen">
                     <button type="button" onclick={dispatch.reform(|_| Action::SetPresent(true))}

@@ -84,8 +84,13 @@ pub enum Action {
     /// Output cell selected for its overlap list (transposed view).
     Select(Option<[usize; 3]>),
     LoadPreset(String),
-    /// A document from a link or an import: valid, or its error shown as an alert.
+    /// A document from a link: valid, or its error shown as an alert.
     Load(Box<Result<Document, DocumentError>>),
+    /// A document from a `.json` file the learner opened (`name`): the same, worded for a file.
+    Import {
+        name: String,
+        document: Box<Result<Document, DocumentError>>,
+    },
     DismissAlert,
     /// Back to the problem (and view) before the last change of the problem.
     Undo,
@@ -503,6 +508,10 @@ impl State {
                 Ok(document) => self.load(document),
                 Err(e) => self.alert = Some(format!("This link's configuration could not be opened: {e}")),
             },
+            Action::Import { name, document } => match *document {
+                Ok(document) => self.load(document),
+                Err(e) => self.alert = Some(format!("The file {name} could not be opened: {e}")),
+            },
             Action::DismissAlert => self.alert = None,
             Action::Undo => self.travel(true),
             Action::Redo => self.travel(false),
@@ -824,6 +833,21 @@ mod tests {
         // A link may open presenting.
         s.apply(Action::Load(Box::new(Document::parse(r#"{"input":[[1]],"weight":[[1]],"present":true}"#))));
         assert!(s.view.present);
+    }
+
+    #[test]
+    fn an_imported_file_is_undoable_and_a_bad_one_changes_nothing() {
+        let mut s = state();
+        let before = s.problem.clone();
+        let bad = Document::parse(r#"{"input":[[1]],"weight":[[1]],"colour":"red"}"#);
+        s.apply(Action::Import { name: "mine.json".into(), document: Box::new(bad) });
+        assert!(s.alert.as_deref().is_some_and(|a| a.starts_with("The file mine.json could not be opened: ")));
+        assert!(Rc::ptr_eq(&before, &s.problem) && !s.held_link);
+        let good = Document::parse(r#"{"input":[[1,2],[3,4]],"weight":[[1]],"view":"im2col"}"#);
+        s.apply(Action::Import { name: "mine.json".into(), document: Box::new(good) });
+        assert_eq!((s.problem.input.dim(), s.view.view), ((1, 2, 2), View::Im2col));
+        s.apply(Action::Undo);
+        assert!(Rc::ptr_eq(&before, &s.problem));
     }
 
     #[test]

@@ -134,3 +134,26 @@ test('the example course page embeds three working frames', async (t) => {
   await first.getByRole('button', { name: /Step forward/ }).click();
   await first.locator('[data-matrix="output"][aria-current="true"][data-index="0,1,0"]').waitFor();
 });
+
+test('Save .json downloads the state; Open .json brings a file back, and a bad file changes nothing', async (t) => {
+  const { page } = await openApp(t, { hash: configHash({ ...SMALL, view: 'im2col' }) });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save .json' }).click()]);
+  assert.equal(download.suggestedFilename(), 'convscope.json');
+  const fs = await import('node:fs/promises');
+  const saved = JSON.parse(await fs.readFile(await download.path(), 'utf8'));
+  assert.deepEqual([saved.version, saved.input, saved.view], [1, [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]], 'im2col']);
+
+  // Open a file the way a person does: the button opens the picker.
+  const open = async (name, text) => {
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Open .json' }).click()]);
+    await chooser.setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  };
+  await open('lesson.json', JSON.stringify({ input: [[0, 1], [2, 3]], weight: [[2]], view: 'forward' }));
+  await page.locator('[data-matrix="output"][data-index="0,1,1"][data-value="6"]').waitFor();
+  await open('broken.json', '{"input": [[1]], "weight": [[1]], "colour": "red"}');
+  assert.match(await page.getByRole('alert').innerText(), /The file broken\.json could not be opened: .*colour/);
+  assert.equal(await page.locator('[data-matrix="output"][data-index="0,1,1"]').getAttribute('data-value'), '6');
+  // Undo goes back to the state before the file.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.locator('[data-matrix="output"][data-index="0,1,1"][data-value="-4"]').waitFor();
+});
