@@ -53,6 +53,44 @@ pub fn display_index(tensor: Tensor, dims: Dims, index: &[usize]) -> String {
         .join(",")
 }
 
+/// A cell's accessible name, as a screen reader says it: "input channel 0,
+/// row 1, column 2" for `matrix` "input", `axes` `["channel", "row",
+/// "column"]` and `index` "0,1,2". An index of another length than `axes`
+/// is read as a position.
+pub fn cell_name(matrix: &str, axes: &[&str], index: &str) -> String {
+    let parts: Vec<&str> = index.split(',').collect();
+    let named = if axes.len() == parts.len() {
+        axes.iter().zip(&parts).map(|(axis, i)| format!("{axis} {i}")).collect::<Vec<_>>().join(", ")
+    } else {
+        format!("position {}", parts.join(", "))
+    };
+    format!("{} {named}", matrix.replace('_', " "))
+}
+
+/// The axis names of the views' matrices, by `data-matrix` name and index
+/// length (DESIGN's DOM contract gives each name its axis order).
+pub fn view_axes(matrix: &str, rank: usize) -> &'static [&'static str] {
+    const KERNELS: [&str; 6] =
+        ["weight", "kernel", "grad_weight", "backprop_weight", "flipped_kernel", "scaled_kernel"];
+    const MATRICES: [&str; 4] = ["im2col", "im2col_row", "conv_matrix", "canvas_flat"];
+    match rank {
+        1 if matrix.ends_with("bias") => &["filter"],
+        1 => &["entry"],
+        2 if MATRICES.contains(&matrix) => &["row", "column"],
+        2 => &["channel", "column"],
+        3 if KERNELS.contains(&matrix) => &["filter", "channel", "column"],
+        3 => &["channel", "row", "column"],
+        4 => &["filter", "channel", "row", "column"],
+        _ => &[],
+    }
+}
+
+/// A shown cell's accessible name with its value: "output channel 0, row 0, column 1: -5".
+pub fn cell_label(matrix: &str, index: &str, value: &str) -> String {
+    let rank = index.split(',').count();
+    format!("{}: {value}", cell_name(matrix, view_axes(matrix, rank), index))
+}
+
 /// One 2D slice of a tensor as the editor shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grid {
@@ -66,6 +104,9 @@ pub struct Grid {
     pub cols: usize,
     /// Caption, e.g. "channel 0" or "filter 1, channel 0".
     pub title: String,
+    /// The names of the displayed index's axes (`display_index` order), read
+    /// aloud in each cell's accessible name: `["channel", "row", "column"]`.
+    pub axes: &'static [&'static str],
 }
 
 impl Grid {
@@ -99,9 +140,19 @@ pub fn grids(problem: &Problem, tensor: Tensor) -> Vec<Grid> {
     let one_d = problem.dims() == Dims::One;
     let transposed = problem.op.is_transposed();
     let mut out = Vec::new();
+    let axes: &'static [&'static str] = match (tensor, one_d, transposed) {
+        (Tensor::Bias, ..) => &["filter"],
+        (Tensor::Input | Tensor::GradOutput, true, _) => &["channel", "column"],
+        (Tensor::Input | Tensor::GradOutput, false, _) => &["channel", "row", "column"],
+        (Tensor::Weight, true, false) => &["filter", "channel", "column"],
+        (Tensor::Weight, false, false) => &["filter", "channel", "row", "column"],
+        // A transposed convolution's weight is (C_in, F/groups, KH, KW).
+        (Tensor::Weight, true, true) => &["input channel", "output channel", "column"],
+        (Tensor::Weight, false, true) => &["input channel", "output channel", "row", "column"],
+    };
     let mut push = |base: Vec<usize>, row_axis: Option<usize>, col_axis: usize, title: String| {
         let rows = row_axis.map_or(1, |a| shape[a]);
-        out.push(Grid { tensor, base, row_axis, col_axis, rows, cols: shape[col_axis], title });
+        out.push(Grid { tensor, base, row_axis, col_axis, rows, cols: shape[col_axis], title, axes });
     };
     match (tensor, one_d) {
         (Tensor::Bias, _) => push(vec![0], None, 0, "bias".into()),
@@ -157,6 +208,25 @@ mod tests {
         assert_eq!(display_index(Tensor::Weight, Dims::One, &[0, 1, 0, 2]), "0,1,2");
         assert_eq!(display_index(Tensor::Input, Dims::Two, &[0, 2, 3]), "0,2,3");
         assert_eq!(display_index(Tensor::Bias, Dims::One, &[3]), "3");
+    }
+
+    #[test]
+    fn cells_are_named_by_their_axes() {
+        // The issue's example, and each kind of tensor the views show.
+        assert_eq!(cell_label("input", "0,1,2", "3"), "input channel 0, row 1, column 2: 3");
+        assert_eq!(cell_label("weight", "1,0,2,2", "-1"), "weight filter 1, channel 0, row 2, column 2: -1");
+        assert_eq!(cell_label("grad_bias", "1", "9"), "grad bias filter 1: 9");
+        assert_eq!(cell_label("im2col", "4,7", "0"), "im2col row 4, column 7: 0");
+        assert_eq!(cell_label("input", "1,4", "2"), "input channel 1, column 4: 2", "1D drops the row");
+        assert_eq!(cell_label("kernel", "0,0,2", "1"), "kernel filter 0, channel 0, column 2: 1");
+        assert_eq!(cell_name("x", &["channel"], "1,2"), "x position 1, 2");
+        // Editors name a transposed convolution's weight axes as they are.
+        let mut problem = Problem::default();
+        let g = &grids(&problem, Tensor::Weight)[0];
+        assert_eq!(cell_name("weight", g.axes, "0,0,1,2"), "weight filter 0, channel 0, row 1, column 2");
+        problem.op = crate::conv::Op::ConvTranspose2d;
+        let g = &grids(&problem, Tensor::Weight)[0];
+        assert_eq!(g.axes, ["input channel", "output channel", "row", "column"]);
     }
 
     #[test]

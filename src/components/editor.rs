@@ -13,7 +13,7 @@ use yew::prelude::*;
 use super::heatmap::{CellIndex, Heatmap, Overlay, scale_of};
 use super::matrix::{event_cell, mark};
 use crate::conv::{Dims, format};
-use crate::grid::{Grid, display_index};
+use crate::grid::{Grid, cell_name, display_index};
 use crate::results::Shared;
 use crate::state::{Action, Draft};
 
@@ -75,6 +75,8 @@ fn focus_cell(from: &HtmlInputElement, r: usize, c: usize) -> bool {
 struct EditorCell {
     /// `data-index` (the tensor's axis order, height dropped in 1D).
     shown: String,
+    /// The accessible name: "input channel 0, row 1, column 2".
+    label: String,
     value: f64,
     /// The text in the box: the draft while typing, else the short form.
     text: String,
@@ -105,7 +107,7 @@ fn EditorRow(props: &EditorRowProps) -> Html {
                     data-matrix={name}
                     data-index={cell.shown.clone()}
                     data-value={format::full(cell.value)}
-                    aria-label={format!("{name}[{}]", cell.shown)}
+                    aria-label={cell.label.clone()}
                     aria-invalid={cell.invalid.then_some("true")}
                     aria-describedby={cell.invalid.then(|| props.error_id.clone())}
                     title={format::full(cell.value)}
@@ -198,8 +200,10 @@ pub fn Editor(props: &EditorProps) -> Html {
                 let index = grid.index(r, c);
                 let value = props.values.get(IxDyn(&index)).copied().unwrap_or(0.0);
                 let draft = props.drafts.iter().find(|(i, _)| *i == index).map(|(_, d)| d);
+                let shown = display_index(tensor, props.dims, &index);
                 EditorCell {
-                    shown: display_index(tensor, props.dims, &index),
+                    label: cell_name(name, grid.axes, &shown),
+                    shown,
                     value,
                     text: draft.map_or_else(|| format::short(value), |d| d.text.clone()),
                     invalid: draft.is_some_and(|d| d.error.is_some()),
@@ -317,7 +321,7 @@ pub fn LargeEditor(props: &LargeEditorProps) -> Html {
                     { format!("{name}[{shown}] ") }
                     <input type="text" inputmode="decimal" autocomplete="off" spellcheck="false"
                         data-matrix={name} data-index={shown.clone()} data-value={format::full(value)}
-                        aria-label={format!("{name}[{shown}]")} aria-invalid={error.is_some().then_some("true")}
+                        aria-label={cell_name(name, grid.axes, &shown)} aria-invalid={error.is_some().then_some("true")}
                         aria-describedby={error.is_some().then(|| error_id.clone())}
                         value={draft.map_or_else(|| format::short(value), |d| d.text.clone())}
                         {oninput} {onfocusout} {onpaste} />

@@ -249,7 +249,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
     let readout = |(r, c): (usize, usize), current: bool| {
         let value = props.values.get(r * cols + c).copied().unwrap_or(f64::NAN);
         let index = props.index.of(r, c);
-        let label = format!("{}[{index}] = {}", props.name, format::full(value));
+        let label = crate::grid::cell_label(&props.name, &index, &format::full(value));
         html! {
             <span class={if current { "readout current" } else { "readout" }} data-matrix={props.name.clone()}
                 data-index={index} data-value={format::full(value)} aria-current={current.then_some("true")}

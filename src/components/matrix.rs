@@ -164,7 +164,9 @@ fn MatrixRow(props: &MatrixRowProps) -> Html {
     html! {
         <tr>
             { for props.cells.iter().enumerate().map(|(c, cell)| {
-                let label = format!("{}[{}] = {}", name, cell.index, format::full(cell.value));
+                let value = format::full(cell.value);
+                let title = format!("{}[{}] = {value}", name, cell.index);
+                let label = crate::grid::cell_label(name, &cell.index, &value);
                 let mut class = mark::classes(cell.marks);
                 if props.breaks.contains(&c) {
                     class.push_str(" break");
@@ -174,8 +176,8 @@ fn MatrixRow(props: &MatrixRowProps) -> Html {
                         class={class}
                         data-matrix={name.clone()}
                         data-index={cell.index.clone()}
-                        data-value={format::full(cell.value)}
-                        title={label.clone()}
+                        data-value={value}
+                        {title}
                         aria-label={label}
                         aria-current={(cell.marks & mark::CURRENT != 0).then_some("true")}
                     >

@@ -102,7 +102,7 @@ test('parameters: padding grows the output, an impossible dilation is explained'
   const alert = page.locator('.result-error');
   await alert.waitFor();
   assert.match(await alert.innerText(), /kernel 3x3 with dilation \(4, 1\) spans 9x3, larger than the padded input 7x7/);
-  assert.equal(await page.locator('input[aria-label="weight[0,0,0,0]"]').count(), 1, 'editors stay');
+  assert.equal(await page.locator('input[aria-label="weight filter 0, channel 0, row 0, column 0"]').count(), 1, 'editors stay');
   // The control that caused it is marked.
   assert.equal(await page.locator('input[aria-label="dilation height"]').getAttribute('aria-invalid'), 'true');
   await typeInto(page, 'input[aria-label="dilation height"]', '2');

@@ -128,6 +128,8 @@ export async function openApp(
     expectedError = null,
     colorScheme = 'light',
     deviceScaleFactor = 1,
+    // For injecting a test script (axe-core) past the page's own CSP.
+    bypassCSP = false,
   } = {},
 ) {
   if (!url) {
@@ -135,7 +137,7 @@ export async function openApp(
     url = (await serverPromise).url;
   }
   const browser = await getBrowser();
-  const context = await browser.newContext({ viewport, reducedMotion: 'reduce', permissions, colorScheme, deviceScaleFactor });
+  const context = await browser.newContext({ viewport, reducedMotion: 'reduce', permissions, colorScheme, deviceScaleFactor, bypassCSP });
   const page = await context.newPage();
 
   const errors = [];
