@@ -157,3 +157,27 @@ test('Save .json downloads the state; Open .json brings a file back, and a bad f
   await page.getByRole('button', { name: 'Undo' }).click();
   await page.locator('[data-matrix="output"][data-index="0,1,1"][data-value="-4"]').waitFor();
 });
+
+test('keyboard only: Tab reaches every view, Enter opens it, the arrows step, the focus ring shows', async (t) => {
+  const { page } = await openApp(t, { hash: configHash(SMALL) });
+  const current = (name) => page.locator(`[data-matrix="${name}"][aria-current="true"]`).getAttribute('data-index');
+  // Each view's stepped matrix: the one whose current cell moves.
+  for (const [tab, name] of [['im2col', 'output'], ['Backprop', 'grad_input'], ['Its transpose', 'transposed_input'], ['Sliding window', 'output']]) {
+    // Tab forward until the tab has the focus, as a person would (at most 200 presses).
+    let found = false;
+    for (let i = 0; i < 200 && !found; i++) {
+      await page.keyboard.press('Tab');
+      found = await page.evaluate((name) => document.activeElement?.getAttribute('role') === 'tab' && document.activeElement.textContent === name, tab);
+    }
+    assert.ok(found, `Tab reaches the ${tab} tab`);
+    const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle + ' ' + getComputedStyle(document.activeElement).outlineWidth);
+    assert.equal(ring, 'solid 3px', 'a visible focus ring');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((name) => document.querySelector('[role="tab"][aria-selected="true"]')?.textContent === name, tab);
+    const first = await current(name);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(([n, f]) => document.querySelector(`[data-matrix="${n}"][aria-current="true"]`)?.dataset.index !== f, [name, first]);
+    await page.keyboard.press('Home');
+    await page.waitForFunction(([n, f]) => document.querySelector(`[data-matrix="${n}"][aria-current="true"]`)?.dataset.index === f, [name, first]);
+  }
+});
