@@ -181,3 +181,14 @@ test('keyboard only: Tab reaches every view, Enter opens it, the arrows step, th
     await page.waitForFunction(([n, f]) => document.querySelector(`[data-matrix="${n}"][aria-current="true"]`)?.dataset.index === f, [name, first]);
   }
 });
+
+test('from a 1920px projector down to a 390px phone nothing is wider than the screen', async (t) => {
+  for (const width of [1920, 1024, 800, 390]) {
+    for (const view of ['forward', 'im2col', 'backprop']) {
+      const { page } = await openApp(t, { hash: configHash({ ...SMALL, view }), viewport: { width, height: 900 } });
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      assert.ok(wide <= 0, `${view} at ${width}px is ${wide}px too wide`);
+      await page.context().close();
+    }
+  }
+});
