@@ -31,6 +31,35 @@ test('a strict CSP holds in every view, and no request leaves the origin', async
   for (const name of ['Zero-inserted convolution', 'Matrix', 'Scatter and sum']) {
     await page.getByRole('button', { name }).click();
   }
+  // Every mode: presenting with its editors, the shortcut sheet, the dark theme.
+  for (const key of ['p', 'e', '?', 'Escape', 't', 'p']) await page.keyboard.press(key);
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(foreign, []);
+});
+
+test('the CSP holds embedded too, and on the example course page with its frames', async (t) => {
+  const doc = { input: [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]], weight: [[1, 0], [0, -1]] };
+  for (const mode of ['embed', 'embed=edit']) {
+    const { page } = await openApp(t, { hash: `?${mode}${configHash(doc)}` });
+    await page.evaluate(() => {
+      window.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await page.getByRole('button', { name: /Step forward/ }).click();
+    await page.keyboard.press('End');
+    assert.deepEqual(await page.evaluate(() => window.__violations), [], mode);
+  }
+  // The course page: a violation in it or its frames is a console error, which fails the test.
+  const { page } = await openApp(t);
+  const origin = new URL(page.url()).origin;
+  const foreign = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) foreign.push(r.url());
+  });
+  await page.goto(`${origin}/course.html`);
+  for (const id of ['sliding', 'transposed', 'backprop']) {
+    await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+    await page.frameLocator(`#${id}`).locator('[data-matrix]').first().waitFor();
+  }
   assert.deepEqual(foreign, []);
 });
