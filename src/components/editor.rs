@@ -285,10 +285,49 @@ pub fn LargeEditor(props: &LargeEditorProps) -> Html {
             let grid = grid.clone();
             Callback::from(move |at: Option<(usize, usize)>| cb.emit(at.map(|(r, c)| grid.index(r, c))))
         });
+        // Keyboard: the map is a focusable group; the arrows move the open cell
+        // (starting at the top-left), so every cell is reachable without a mouse.
+        let on_key = {
+            let (open, rows, cols) = (open.clone(), grid.rows, grid.cols);
+            Callback::from(move |e: KeyboardEvent| {
+                let (r, c) = match *open {
+                    Some((g, r, c)) if g == k => (r, c),
+                    _ => (0, 0),
+                };
+                let started = matches!(*open, Some((g, ..)) if g == k);
+                if started && e.key() == "Enter" {
+                    // To the open cell's field, below the maps.
+                    let field = e
+                        .target_dyn_into::<Element>()
+                        .and_then(|el| el.closest(".large-editor").ok().flatten())
+                        .and_then(|box_| box_.query_selector(".cell-editor input").ok().flatten())
+                        .and_then(|el| el.dyn_into::<HtmlInputElement>().ok());
+                    if let Some(field) = field {
+                        e.prevent_default();
+                        let _ = field.focus();
+                        field.select();
+                    }
+                    return;
+                }
+                let next = match e.key().as_str() {
+                    "ArrowUp" if started => (r.saturating_sub(1), c),
+                    "ArrowDown" if started => ((r + 1).min(rows - 1), c),
+                    "ArrowLeft" if started => (r, c.saturating_sub(1)),
+                    "ArrowRight" if started => (r, (c + 1).min(cols - 1)),
+                    "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" | "Enter" => (r, c),
+                    _ => return,
+                };
+                e.prevent_default();
+                open.set(Some((k, next.0, next.1)));
+            })
+        };
         html! {
-            <Heatmap name={name} caption={format!("{} (click a cell to edit it)", grid.title)} rows={grid.rows}
-                cols={grid.cols} values={Shared(Rc::new(values))} {scale} {index} overlays={Rc::new(overlays)}
-                on_click={Some(on_click)} {on_hover} {side} />
+            <div class="heatmap-keys" tabindex="0" role="group" data-own-keys="arrows" onkeydown={on_key}
+                aria-label={format!("{} {}: arrow keys pick a cell to edit, Enter goes to its field", name, grid.title)}>
+                <Heatmap name={name} caption={format!("{} (click a cell to edit it)", grid.title)} rows={grid.rows}
+                    cols={grid.cols} values={Shared(Rc::new(values))} {scale} {index} overlays={Rc::new(overlays)}
+                    on_click={Some(on_click)} {on_hover} {side} />
+            </div>
         }
     });
     let cell_editor = (*open).and_then(|(k, r, c)| {
@@ -316,7 +355,7 @@ pub fn LargeEditor(props: &LargeEditorProps) -> Html {
         });
         let error_id = format!("err-{name}-cell");
         Some(html! {
-            <div class="cell-editor">
+            <div class="cell-editor" aria-live="polite">
                 <label>
                     { format!("{name}[{shown}] ") }
                     <input type="text" inputmode="decimal" autocomplete="off" spellcheck="false"

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::state::Action;
 
 /// (keys, what they do), in the order a learner meets them.
-pub const SHORTCUTS: [(&str, &str); 13] = [
+pub const SHORTCUTS: [(&str, &str); 14] = [
     ("\u{2192} / \u{2190}", "next / previous step"),
     ("Home / End", "first / last step"),
     ("Space", "play or pause"),
@@ -23,6 +23,7 @@ pub const SHORTCUTS: [(&str, &str); 13] = [
     ("?", "this sheet"),
     ("Escape", "close this sheet"),
     ("Ctrl+V in a cell", "paste a block (NumPy printout, nested list, rows)"),
+    ("Arrows, Enter on a large map", "pick a cell of a large input, then go to its field"),
 ];
 
 #[derive(Properties, PartialEq)]

@@ -28,8 +28,10 @@ fn target_keeps(e: &KeyboardEvent, key: &str) -> bool {
         let kind = el.get_attribute("type").unwrap_or_default();
         let field = tag == "textarea" || tag == "select" || (tag == "input" && kind != "range" && kind != "checkbox");
         let in_player = el.closest(".player").ok().flatten().is_some();
+        // A large editor's map moves its own cell with the arrows.
+        let own_arrows = key.starts_with("Arrow") && el.closest("[data-own-keys]").ok().flatten().is_some();
         let presses = (tag == "button" && !in_player) || tag == "a" || kind == "checkbox";
-        field || (presses && (key == " " || key == "Spacebar"))
+        field || own_arrows || (presses && (key == " " || key == "Spacebar"))
     })
 }
 

@@ -80,6 +80,18 @@ test('3x64x64 with 16 filters opens, steps, hovers and edits', async (t) => {
   );
   assert.deepEqual(await current(page), ['5,40,17', y(edited, 5, 40, 17)]);
   assert.deepEqual(await readMatrix(page, 'input'), { '1,40,17': 9 });
+
+  // Without a mouse: the map is a focusable group; arrows pick a cell, Enter goes to its field.
+  const group = page.locator('.large-editor .heatmap-keys', { hasText: 'channel 2' });
+  await group.focus();
+  const step = await page.locator('[data-matrix="output"][aria-current="true"]').getAttribute('data-index');
+  for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown', 'ArrowDown', 'ArrowLeft']) await page.keyboard.press(key);
+  assert.equal(await page.locator('[data-matrix="output"][aria-current="true"]').getAttribute('data-index'), step, 'the player did not move');
+  await page.keyboard.press('Enter');
+  const picked = page.locator('input[data-matrix="input"][data-index="2,2,0"]');
+  assert.equal(await picked.evaluate((el) => el === document.activeElement), true);
+  await page.keyboard.type('-5');
+  await page.waitForFunction(() => document.querySelector('input[data-matrix="input"][data-index="2,2,0"]')?.dataset.value === '-5');
 });
 
 test('3x64x64 opens in im2col and backprop views with heatmaps', async (t) => {
