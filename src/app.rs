@@ -113,13 +113,13 @@ pub fn App() -> Html {
         (*use_memo((), move |_| Callback::from(move |a: Action| dispatcher.dispatch(a)))).clone()
     };
     use_player(state.playing, state.speed, state.dispatcher());
-    use_keyboard(
-        state.dispatcher(),
-        Keys { help: state.help, present: state.view.present, dark: shows_dark(state.theme) },
-    );
+    let dark = shows_dark(state.theme);
+    use_keyboard(state.dispatcher(), Keys { help: state.help, present: state.view.present, dark });
     use_address_bar(Shared(state.problem.clone()), state.view, state.held_link, state.dispatcher());
     use_storage(Shared(state.problem.clone()), state.view, state.embed == Embed::Off);
-    use_theme(state.theme);
+    // The theme the page opened with (initial_state read it from storage).
+    let opened_with = *use_memo((), |_| state.theme);
+    use_theme(state.theme, opened_with);
 
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
     let results = use_memo(Shared(state.problem.clone()), |problem| Results::new(problem.0.clone()));
@@ -228,7 +228,6 @@ pub fn App() -> Html {
             </aside>
         }
     });
-    let dark = shows_dark(state.theme);
     let theme_button = html! {
         <button type="button" onclick={dispatch.reform(move |_| Action::SetTheme(if dark { Theme::Light } else { Theme::Dark }))}
             aria-pressed={dark.to_string()} title="Dark or light theme (T)">{ "Dark theme" }</button>

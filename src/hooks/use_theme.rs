@@ -30,20 +30,23 @@ pub fn shows_dark(theme: Theme) -> bool {
     }
 }
 
-/// Applies and keeps `theme`.
+/// Applies `theme`, and keeps it once the learner changes it (`stored`: the
+/// theme the page started with, read from storage: not written back at start-up).
 #[hook]
-pub fn use_theme(theme: Theme) {
-    use_effect_with(theme, |theme| {
+pub fn use_theme(theme: Theme, stored: Theme) {
+    let kept = use_mut_ref(|| stored);
+    use_effect_with(theme, move |theme| {
         let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
         match theme.name() {
-            Some(name) => {
-                root.map(|r| r.set_attribute("data-theme", name));
-                storage().map(|s| s.set_item(KEY, name));
-            }
-            None => {
-                root.map(|r| r.remove_attribute("data-theme"));
-                storage().map(|s| s.remove_item(KEY));
-            }
+            Some(name) => root.map(|r| r.set_attribute("data-theme", name)),
+            None => root.map(|r| r.remove_attribute("data-theme")),
+        };
+        if *kept.borrow() != *theme {
+            *kept.borrow_mut() = *theme;
+            match theme.name() {
+                Some(name) => storage().map(|s| s.set_item(KEY, name)),
+                None => storage().map(|s| s.remove_item(KEY)),
+            };
         }
     });
 }
