@@ -69,4 +69,16 @@ if [ "$want" = test ]; then
   if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
     apt_install chromium chromium-driver
   fi
+  # The export tests run the exported NumPy code: a venv with NumPy, pinned.
+  # (PyTorch is not installed: its runs are skipped with a notice when absent.)
+  if ! target/pyenv/bin/python -c 'import numpy' >/dev/null 2>&1; then
+    command -v python3 >/dev/null 2>&1 || apt_install python3
+    if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+      apt_install python3-venv
+    fi
+    step "installing NumPy $NUMPY_VERSION in target/pyenv (for the export tests)"
+    rm -rf target/pyenv
+    python3 -m venv target/pyenv
+    target/pyenv/bin/pip install --quiet "numpy==$NUMPY_VERSION"
+  fi
 fi

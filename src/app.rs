@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::components::backprop_view::BackpropView;
 use crate::components::copy_link::CopyLink;
 use crate::components::editors::Editors;
+use crate::components::export_view::ExportView;
 use crate::components::file_io::FileButtons;
 use crate::components::im2col_view::Im2colView;
 use crate::components::params::{Params, Settings};
@@ -163,13 +164,14 @@ pub fn App() -> Html {
     // The tabs belong to the operation: a tab never changes the problem.
     let transposed_op = state.problem.op.is_transposed();
     let tabs: &[(View, &str)] = if transposed_op {
-        &[(View::Transposed, "Transposed convolution")]
+        &[(View::Transposed, "Transposed convolution"), (View::Export, "Export")]
     } else {
         &[
             (View::Forward, "Sliding window"),
             (View::Im2col, "im2col"),
             (View::Backprop, "Backprop"),
             (View::Transposed, "Its transpose"),
+            (View::Export, "Export"),
         ]
     };
     let view = state.view.view;
@@ -200,6 +202,9 @@ pub fn App() -> Html {
                     {step} selected={state.selected} explain={state.view.explain} dispatch={dispatch.clone()} />
             }
         }),
+        (None, View::Export) => html! {
+            <ExportView problem={Shared(state.problem.clone())} results={results.clone()} />
+        },
         (None, View::Backprop) => shown(results.backward(), |b| {
             html! {
                 <BackpropView trace={b} {step} focus={state.view.gradient} dispatch={dispatch.clone()} />
@@ -344,8 +349,10 @@ pub fn App() -> Html {
                             }) }
                         </nav>
                     }
-                    { player(&PlayerProps { step, steps: state.step_count(), playing: state.playing, speed: state.speed,
-                        unit: unit.into(), dispatch: dispatch.clone() }) }
+                    if view != View::Export {
+                        { player(&PlayerProps { step, steps: state.step_count(), playing: state.playing, speed: state.speed,
+                            unit: unit.into(), dispatch: dispatch.clone() }) }
+                    }
                     { body }
                 </section>
                 if embed != Embed::Off {

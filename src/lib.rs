@@ -14,6 +14,7 @@ pub mod conv;
 pub mod crash;
 pub mod document;
 pub mod editing;
+pub mod export;
 pub mod grid;
 pub mod hooks;
 pub mod input_text;

@@ -573,7 +573,7 @@ impl State {
         // A hand-written link may name a view the operation does not have
         // (the default "forward" for a transposed convolution): show the op's own.
         // (Its scatter is the only view a transposed convolution has.)
-        if self.problem.op.is_transposed() {
+        if self.problem.op.is_transposed() && self.view.view != View::Export {
             self.view.view = View::Transposed;
         }
     }
@@ -582,7 +582,7 @@ impl State {
     /// transposed convolution has its scatter view alone; a direct one has the
     /// others and its transpose (the transposed view of its transpose).
     fn set_view(&mut self, view: View) {
-        if self.problem.op.is_transposed() && view != View::Transposed {
+        if self.problem.op.is_transposed() && !matches!(view, View::Transposed | View::Export) {
             return;
         }
         if self.view.view != view {

@@ -13,17 +13,18 @@ use crate::state::Action;
 /// The name a saved document gets.
 const FILE_NAME: &str = "convscope.json";
 
-/// Offers `text` to the browser as a download named [`FILE_NAME`].
-fn download(text: &str) -> Option<()> {
+/// Offers `bytes` to the browser as a download named `name`, of type `mime`.
+/// Made in the page: nothing is uploaded.
+pub fn download(bytes: &[u8], name: &str, mime: &str) -> Option<()> {
     let doc = web_sys::window()?.document()?;
-    let parts = js_sys::Array::of1(&text.into());
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
     let a: HtmlAnchorElement = doc.create_element("a").ok()?.dyn_into().ok()?;
     a.set_href(&url);
-    a.set_download(FILE_NAME);
+    a.set_download(name);
     a.click();
     web_sys::Url::revoke_object_url(&url).ok()
 }
@@ -53,7 +54,7 @@ pub fn FileButtons(props: &FileButtonsProps) -> Html {
     let save = {
         let document = props.document.clone();
         Callback::from(move |_: MouseEvent| {
-            let _ = download(&document.emit(()));
+            let _ = download(document.emit(()).as_bytes(), FILE_NAME, "application/json");
         })
     };
     let open = {

@@ -6,6 +6,7 @@ pub mod backprop_view;
 pub mod copy_link;
 pub mod editor;
 pub mod editors;
+pub mod export_view;
 pub mod file_io;
 pub mod grids;
 pub mod heatmap;

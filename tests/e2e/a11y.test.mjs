@@ -31,6 +31,7 @@ const CASES = [
   ['transposed, scatter', TRANSPOSED],
   ['transposed, zero-inserted', { ...TRANSPOSED, explain: 'zero_inserted' }],
   ['transposed, matrix', { ...TRANSPOSED, explain: 'matrix' }],
+  ['export', { ...CONV, view: 'export' }],
 ];
 
 for (const [name, doc] of CASES) {

@@ -184,7 +184,7 @@ test('keyboard only: Tab reaches every view, Enter opens it, the arrows step, th
 
 test('from a 1920px projector down to a 390px phone nothing is wider than the screen', async (t) => {
   for (const width of [1920, 1024, 800, 390]) {
-    for (const view of ['forward', 'im2col', 'backprop']) {
+    for (const view of ['forward', 'im2col', 'backprop', 'export']) {
       const { page } = await openApp(t, { hash: configHash({ ...SMALL, view }), viewport: { width, height: 900 } });
       const wide = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
       assert.ok(wide <= 0, `${view} at ${width}px is ${wide}px too wide`);
