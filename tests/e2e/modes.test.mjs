@@ -118,6 +118,7 @@ test('Copy embed code copies an iframe of this state', async (t) => {
 
 test('the example course page embeds three working frames', async (t) => {
   const { page } = await openApp(t);
+  await page.waitForLoadState('networkidle'); // its favicon: an aborted request fails the test
   await page.goto(page.url().replace(/index\.html.*$/, 'course.html'));
   const want = { sliding: 'output', transposed: 'output', backprop: 'grad_weight' };
   for (const [id, matrix] of Object.entries(want)) {

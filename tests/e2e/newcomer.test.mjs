@@ -115,7 +115,7 @@ test('Copy link confirms the copy, or offers the link to copy by hand', async (t
 test('tabs belong to the operation: a convolution shows its transpose without changing', async (t) => {
   const { page } = await openApp(t);
   const tabs = await page.getByRole('tab').allInnerTexts();
-  assert.deepEqual(tabs, ['Sliding window', 'im2col', 'Backprop', 'Its transpose']);
+  assert.deepEqual(tabs, ['Sliding window', 'im2col', 'Backprop', 'Its transpose', 'Export']);
   const y = toGrid(await readMatrix(page, 'output'))[0];
   await page.getByRole('tab', { name: 'Its transpose' }).click();
   // Still the convolution, with its kernel: the parameters say so.
@@ -133,7 +133,7 @@ test('tabs belong to the operation: a convolution shows its transpose without ch
 
   // A transposed convolution has its own view alone; the operation control switches.
   await page.selectOption('#op-kind', 'transposed');
-  assert.deepEqual(await page.getByRole('tab').allInnerTexts(), ['Transposed convolution']);
+  assert.deepEqual(await page.getByRole('tab').allInnerTexts(), ['Transposed convolution', 'Export']);
 });
 
 const twoChannels = {

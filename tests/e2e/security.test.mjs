@@ -56,6 +56,7 @@ test('the CSP holds embedded too, and on the example course page with its frames
   page.on('request', (r) => {
     if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) foreign.push(r.url());
   });
+  await page.waitForLoadState('networkidle'); // its favicon: an aborted request fails the test
   await page.goto(`${origin}/course.html`);
   for (const id of ['sliding', 'transposed', 'backprop']) {
     await page.locator(`#${id}`).scrollIntoViewIfNeeded();
