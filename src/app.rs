@@ -11,6 +11,7 @@ use crate::components::backprop_view::BackpropView;
 use crate::components::copy_link::CopyLink;
 use crate::components::editors::Editors;
 use crate::components::export_view::ExportView;
+use crate::components::figure_bar::FigureBar;
 use crate::components::file_io::FileButtons;
 use crate::components::im2col_view::Im2colView;
 use crate::components::params::{Params, Settings};
@@ -352,6 +353,9 @@ pub fn App() -> Html {
                     if view != View::Export {
                         { player(&PlayerProps { step, steps: state.step_count(), playing: state.playing, speed: state.speed,
                             unit: unit.into(), dispatch: dispatch.clone() }) }
+                        if embed == Embed::Off && !present && results.error.is_none() {
+                            <FigureBar {step} steps={state.step_count()} name={view.name()} dispatch={dispatch.clone()} />
+                        }
                     }
                     { body }
                 </section>

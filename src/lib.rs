@@ -15,6 +15,7 @@ pub mod crash;
 pub mod document;
 pub mod editing;
 pub mod export;
+pub mod figure;
 pub mod grid;
 pub mod hooks;
 pub mod input_text;

@@ -7,6 +7,7 @@ pub mod copy_link;
 pub mod editor;
 pub mod editors;
 pub mod export_view;
+pub mod figure_bar;
 pub mod file_io;
 pub mod grids;
 pub mod heatmap;
