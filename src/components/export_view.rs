@@ -80,6 +80,11 @@ pub fn ExportView(props: &ExportViewProps) -> Html {
             { block("numpy", "NumPy", &code.0) }
             { block("pytorch", "PyTorch", &code.1) }
             <section class="export-data">
+                <h3>{ "Figures" }</h3>
+                <p class="hint">{ "Each view has export buttons under its player: SVG (vector, real text) and PNG of the view at its step, \
+                    and an animated GIF of every step, with or without the equation, light or dark." }</p>
+            </section>
+            <section class="export-data">
                 <h3>{ "Data" }</h3>
                 <p class="hint">{ "Each array in PyTorch's layout, as a .npy file (np.load reads it) or all in one JSON file." }</p>
                 <div class="export-buttons">

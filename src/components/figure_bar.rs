@@ -398,8 +398,8 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
         })
     };
     html! {
-        <div class="figure-bar" role="group" aria-label="Figure of this view">
-            <span class="figure-label">{ "Figure:" }</span>
+        <div class="figure-bar" role="group" aria-label="Export this view">
+            <span class="figure-label">{ "Export:" }</span>
             <button type="button" onclick={svg} title="This view at this step, as SVG (vector, real text)">{ "SVG" }</button>
             <button type="button" onclick={png} title="The same drawing as PNG, at twice the size">{ "PNG" }</button>
             <button type="button" onclick={gif} disabled={*busy} title="Every step as an animated GIF">{ "GIF" }</button>
@@ -414,6 +414,8 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
             <label>{ "frame delay " }
                 <input type="number" class="delay" min="50" max="10000" step="50" value={delay.to_string()} onchange={on_delay}
                     aria-label="GIF frame delay in milliseconds" />{ " ms" }</label>
+            <button type="button" onclick={props.dispatch.reform(|_| Action::SetView(crate::state::View::Export))}
+                title="NumPy and PyTorch code, and the arrays as .npy or JSON">{ "Code and data\u{2026}" }</button>
             <span class="figure-status" role="status">{ (*status).clone() }</span>
         </div>
     }

@@ -78,4 +78,7 @@ test('PNG is the same drawing, and a GIF has one frame per step', async (t) => {
   await page.getByText('GIF made: 9 frames').waitFor();
   // The player is back where it was.
   assert.equal(await page.locator('[data-matrix="output"][aria-current="true"]').getAttribute('data-index'), '0,0,0');
+  // Code and data are one button away from every view.
+  await page.getByRole('button', { name: /Code and data/ }).click();
+  await page.locator('pre[data-export="numpy"]').waitFor();
 });
