@@ -71,7 +71,7 @@ if [ "$want" = test ]; then
   fi
   # The export tests run the exported NumPy code: a venv with NumPy, pinned.
   # (PyTorch is not installed: its runs are skipped with a notice when absent.)
-  if ! target/pyenv/bin/python -c 'import numpy' >/dev/null 2>&1; then
+  if ! target/pyenv/bin/python -c "import numpy, sys; sys.exit(numpy.__version__ != '$NUMPY_VERSION')" >/dev/null 2>&1; then
     command -v python3 >/dev/null 2>&1 || apt_install python3
     if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
       apt_install python3-venv

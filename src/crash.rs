@@ -130,7 +130,12 @@ fn build(doc: &Document, message: &str) -> Option<()> {
             }
             button.set_text_content(Some("Selected: press Ctrl+C to copy"));
         });
-        let _ = w.navigator().clipboard().write_text(&report).then2(&copied, &refused);
+        // No clipboard at all (plain http): straight to the selection.
+        if crate::components::copy_link::has_clipboard(&w) {
+            let _ = w.navigator().clipboard().write_text(&report).then2(&copied, &refused);
+        } else {
+            let _ = refused.as_ref().unchecked_ref::<js_sys::Function>().call1(&JsValue::NULL, &JsValue::NULL);
+        }
         // One pair per click, kept until the promise settles (a few bytes).
         copied.forget();
         refused.forget();

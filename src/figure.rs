@@ -115,29 +115,41 @@ impl Figure {
     }
 }
 
-/// An animated GIF of RGBA frames `(width, height, pixels)`, each shown for
-/// `delay_ms`, looping. The screen is the largest frame; `None` if a frame is
-/// larger than a GIF allows or its pixels do not match its size.
-pub fn gif(frames: &[(u32, u32, Vec<u8>)], delay_ms: u16) -> Option<Vec<u8>> {
-    let width = u16::try_from(frames.iter().map(|f| f.0).max()?).ok()?;
-    let height = u16::try_from(frames.iter().map(|f| f.1).max()?).ok()?;
-    let mut out = Vec::new();
-    {
-        let mut encoder = gif::Encoder::new(&mut out, width, height, &[]).ok()?;
+/// An animated GIF written frame by frame, so a long walk never holds all
+/// its frames at once: every frame has the size of the first, and each is
+/// shown for `delay_ms`, looping.
+pub struct GifWriter {
+    encoder: gif::Encoder<Vec<u8>>,
+    width: u16,
+    height: u16,
+    delay: u16,
+}
+
+impl GifWriter {
+    /// `None` if the size is larger than a GIF allows.
+    pub fn new(width: u32, height: u32, delay_ms: u16) -> Option<GifWriter> {
+        let (width, height) = (u16::try_from(width).ok()?, u16::try_from(height).ok()?);
+        let mut encoder = gif::Encoder::new(Vec::new(), width, height, &[]).ok()?;
         encoder.set_repeat(gif::Repeat::Infinite).ok()?;
-        for (w, h, pixels) in frames {
-            let (w, h) = (u16::try_from(*w).ok()?, u16::try_from(*h).ok()?);
-            if pixels.len() != usize::from(w) * usize::from(h) * 4 {
-                return None;
-            }
-            let mut rgba = pixels.clone();
-            // Speed 10: NeuQuant's usual trade of colour fidelity for time.
-            let mut frame = gif::Frame::from_rgba_speed(w, h, &mut rgba, 10);
-            frame.delay = delay_ms / 10; // centiseconds
-            encoder.write_frame(&frame).ok()?;
-        }
+        Some(GifWriter { encoder, width, height, delay: delay_ms / 10 }) // centiseconds
     }
-    Some(out)
+
+    /// Adds one frame of RGBA `pixels` (quantised in place); `None` if they are
+    /// not the writer's size.
+    pub fn add(&mut self, pixels: &mut [u8]) -> Option<()> {
+        if pixels.len() != usize::from(self.width) * usize::from(self.height) * 4 {
+            return None;
+        }
+        // Speed 10: NeuQuant's usual trade of colour fidelity for time.
+        let mut frame = gif::Frame::from_rgba_speed(self.width, self.height, pixels, 10);
+        frame.delay = self.delay;
+        self.encoder.write_frame(&frame).ok()
+    }
+
+    /// The file.
+    pub fn finish(self) -> Option<Vec<u8>> {
+        self.encoder.into_inner().ok()
+    }
 }
 
 #[cfg(test)]
@@ -146,8 +158,13 @@ mod tests {
 
     #[test]
     fn gif_has_one_frame_per_step_with_its_delay() {
-        let frame = |v: u8| (4, 3, (0..4 * 3).flat_map(|i| [v, i as u8 * 20, 255 - v, 255]).collect::<Vec<u8>>());
-        let bytes = gif(&[frame(0), frame(120), frame(240)], 600).expect("encodes");
+        let frame = |v: u8| (0..4 * 3).flat_map(|i| [v, i as u8 * 20, 255 - v, 255]).collect::<Vec<u8>>();
+        let mut writer = GifWriter::new(4, 3, 600).expect("a GIF's size");
+        for v in [0, 120, 240] {
+            writer.add(&mut frame(v)).expect("a frame of the writer's size");
+        }
+        assert_eq!(writer.add(&mut [0; 12]), None, "pixels that do not fit the size");
+        let bytes = writer.finish().expect("encodes");
         assert_eq!(&bytes[..6], b"GIF89a");
         let mut options = gif::DecodeOptions::new();
         options.set_color_output(gif::ColorOutput::RGBA);
@@ -157,7 +174,7 @@ mod tests {
             delays.push((f.width, f.height, f.delay));
         }
         assert_eq!(delays, [(4, 3, 60); 3]);
-        assert_eq!(gif(&[(2, 2, vec![0; 3])], 100), None, "pixels that do not fit their size");
+        assert!(GifWriter::new(70_000, 1, 100).is_none(), "larger than a GIF allows");
     }
 
     #[test]

@@ -18,6 +18,12 @@ enum Copy {
     Refused(String),
 }
 
+/// Whether the browser offers `navigator.clipboard` here (it does only in a
+/// secure context: https or localhost). Calling it where it is missing throws.
+pub fn has_clipboard(window: &web_sys::Window) -> bool {
+    js_sys::Reflect::get(&window.navigator(), &"clipboard".into()).is_ok_and(|c| !c.is_undefined() && !c.is_null())
+}
+
 #[derive(Properties, PartialEq)]
 pub struct CopyLinkProps {
     /// Makes the text when asked (at the click, so stepping costs nothing).
@@ -49,6 +55,10 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let link = link.emit(());
             let Some(window) = web_sys::window() else { return };
+            // No clipboard at all (a page served over plain http): copy by hand.
+            if !has_clipboard(&window) {
+                return status.set(Copy::Refused(link));
+            }
             let promise = window.navigator().clipboard().write_text(&link);
             let status = status.clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -62,6 +72,8 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
     let select_all = Callback::from(|e: FocusEvent| {
         if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
             input.select();
+        } else if let Some(area) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+            area.select();
         }
     });
     let close = {
@@ -77,7 +89,13 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
             if let Copy::Refused(link) = &*status {
                 <span class="copy-fallback">
                     <label>{ format!("The browser did not allow copying. Select and copy this {}: ", props.what) }
-                        <input type="text" readonly=true value={link.clone()} onfocus={select_all} autofocus=true /></label>
+                        // Code keeps its lines: a text field would join them.
+                        if link.contains('\n') {
+                            <textarea readonly=true rows="8" value={link.clone()} onfocus={select_all} autofocus=true />
+                        } else {
+                            <input type="text" readonly=true value={link.clone()} onfocus={select_all} autofocus=true />
+                        }
+                    </label>
                     <button type="button" onclick={close} aria-label="Close">{ "\u{00D7}" }</button>
                 </span>
             }

@@ -186,7 +186,7 @@ fn capture(root: &Element, with_equation: bool) -> Option<Figure> {
                     if let Some((left, top, height)) = line_box.take()
                         && !line.trim().is_empty()
                     {
-                        shapes.push(text_shape(line.trim_end(), left, top, height));
+                        shapes.push(text_shape(line.trim(), left, top, height));
                     }
                     line.clear();
                     line_box = Some((r.left(), r.top(), r.height()));
@@ -246,8 +246,9 @@ async fn pause(ms: i32) {
     let _ = JsFuture::from(promise).await;
 }
 
-/// The figure drawn on a canvas at `scale`: its RGBA pixels and size.
-async fn rasterise(figure: &Figure, scale: f64) -> Option<(HtmlCanvasElement, u32, u32)> {
+/// The figure drawn on a canvas at `scale`, on a canvas of `size` (default:
+/// the figure's own, scaled) filled with its background first.
+async fn rasterise(figure: &Figure, scale: f64, size: Option<(u32, u32)>) -> Option<(HtmlCanvasElement, u32, u32)> {
     let doc = web_sys::window()?.document()?;
     let svg = figure.to_svg();
     let url = format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&svg)));
@@ -258,12 +259,19 @@ async fn rasterise(figure: &Figure, scale: f64) -> Option<(HtmlCanvasElement, u3
     });
     image.set_src(&url);
     JsFuture::from(loaded).await.ok()?;
-    let (w, h) = ((figure.width * scale).ceil() as u32, (figure.height * scale).ceil() as u32);
+    // Browsers refuse canvases past 16,384 pixels a side.
+    let (fw, fh) = (
+        ((figure.width * scale).ceil() as u32).clamp(1, 16_384),
+        ((figure.height * scale).ceil() as u32).clamp(1, 16_384),
+    );
+    let (w, h) = size.unwrap_or((fw, fh));
     let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
-    canvas.set_width(w.max(1));
-    canvas.set_height(h.max(1));
+    canvas.set_width(w);
+    canvas.set_height(h);
     let ctx = canvas.get_context("2d").ok()??.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()?;
-    ctx.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, f64::from(w), f64::from(h)).ok()?;
+    ctx.set_fill_style_str(&figure.background);
+    ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
+    ctx.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, f64::from(fw), f64::from(fh)).ok()?;
     Some((canvas, w, h))
 }
 
@@ -272,7 +280,19 @@ fn png_bytes(canvas: &HtmlCanvasElement) -> Option<Vec<u8>> {
     let data = url.split_once(',')?.1;
     // atob: the PNG's bytes, one per UTF-16 unit.
     let binary: String = web_sys::window()?.atob(data).ok()?;
-    Some(binary.chars().map(|c| c as u8).collect())
+    let bytes: Vec<u8> = binary.chars().map(|c| c as u8).collect();
+    // A canvas the browser could not make gives "data:," and no PNG.
+    bytes.starts_with(b"\x89PNG").then_some(bytes)
+}
+
+thread_local! {
+    /// A GIF is being made: one at a time, whichever bar started it.
+    static CAPTURING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The `aria-label` of the view on screen: a GIF stops if it changes.
+fn view_on_screen() -> Option<String> {
+    web_sys::window()?.document()?.query_selector("section.view").ok()??.get_attribute("aria-label")
 }
 
 #[derive(Properties, PartialEq)]
@@ -310,7 +330,7 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
             let Some(figure) = capture_in(colours, eq) else { return status.set("The view could not be drawn".into()) };
             let (name, status) = (name.clone(), status.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match rasterise(&figure, 2.0).await.and_then(|(canvas, ..)| png_bytes(&canvas)) {
+                match rasterise(&figure, 2.0, None).await.and_then(|(canvas, ..)| png_bytes(&canvas)) {
                     Some(bytes) => {
                         let _ = download(&bytes, &format!("convscope-{name}.png"), "image/png");
                         status.set("PNG made".into());
@@ -325,7 +345,7 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
             (*with_equation, *colours, *delay, name.clone(), status.clone(), busy.clone());
         let (steps, back_to, dispatch) = (props.steps, props.step, props.dispatch.clone());
         Callback::from(move |_: MouseEvent| {
-            if *busy || steps == 0 {
+            if CAPTURING.with(|c| c.replace(true)) || steps == 0 {
                 return;
             }
             busy.set(true);
@@ -336,14 +356,24 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
                 } else {
                     (0..GIF_FRAMES).map(|k| k * (steps - 1) / (GIF_FRAMES - 1)).collect()
                 };
-                let mut frames: Vec<(u32, u32, Vec<u8>)> = Vec::new();
+                let view = view_on_screen();
+                // Every frame is drawn at the first one's scale and size, and
+                // written as soon as it is drawn (no walk holds all its frames).
+                let mut writer: Option<(crate::figure::GifWriter, f64, (u32, u32))> = None;
+                let mut made = 0;
                 for (k, &step) in picks.iter().enumerate() {
                     status.set(format!("GIF: step {} of {}", k + 1, picks.len()));
                     dispatch.emit(Action::Step(Move::To(step)));
                     pause(40).await;
+                    if view_on_screen() != view {
+                        break;
+                    }
                     let Some(figure) = capture_in(colours, eq) else { break };
-                    let scale = (GIF_WIDTH / figure.width).min(1.0);
-                    let Some((canvas, w, h)) = rasterise(&figure, scale).await else { break };
+                    let (scale, size) = match &writer {
+                        Some((_, scale, size)) => (*scale, Some(*size)),
+                        None => ((GIF_WIDTH / figure.width).min(1.0), None),
+                    };
+                    let Some((canvas, w, h)) = rasterise(&figure, scale, size).await else { break };
                     let Some(ctx) = canvas
                         .get_context("2d")
                         .ok()
@@ -353,16 +383,26 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
                         break;
                     };
                     let Ok(pixels) = ctx.get_image_data(0.0, 0.0, f64::from(w), f64::from(h)) else { break };
-                    frames.push((w, h, pixels.data().0));
-                }
-                dispatch.emit(Action::Step(Move::To(back_to)));
-                match crate::figure::gif(&frames, delay_ms) {
-                    Some(bytes) if frames.len() == picks.len() => {
-                        let _ = download(&bytes, &format!("convscope-{name}.gif"), "image/gif");
-                        status.set(format!("GIF made: {} frames", frames.len()));
+                    if writer.is_none() {
+                        writer = crate::figure::GifWriter::new(w, h, delay_ms).map(|g| (g, scale, (w, h)));
                     }
-                    _ => status.set("The GIF could not be made".into()),
+                    let Some((gif, ..)) = writer.as_mut() else { break };
+                    if gif.add(&mut pixels.data().0).is_none() {
+                        break;
+                    }
+                    made += 1;
                 }
+                if view_on_screen() == view {
+                    dispatch.emit(Action::Step(Move::To(back_to)));
+                }
+                match writer.and_then(|(gif, ..)| gif.finish()) {
+                    Some(bytes) if made == picks.len() => {
+                        let _ = download(&bytes, &format!("convscope-{name}.gif"), "image/gif");
+                        status.set(format!("GIF made: {made} frames"));
+                    }
+                    _ => status.set("The GIF stopped: the view changed, or a step could not be drawn".into()),
+                }
+                CAPTURING.with(|c| c.set(false));
                 busy.set(false);
             });
         })
@@ -414,7 +454,7 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
             <label>{ "frame delay " }
                 <input type="number" class="delay" min="50" max="10000" step="50" value={delay.to_string()} onchange={on_delay}
                     aria-label="GIF frame delay in milliseconds" />{ " ms" }</label>
-            <button type="button" onclick={props.dispatch.reform(|_| Action::SetView(crate::state::View::Export))}
+            <button type="button" onclick={props.dispatch.reform(|_| Action::SetView(crate::state::View::Export))} disabled={*busy}
                 title="NumPy and PyTorch code, and the arrays as .npy or JSON">{ "Code and data\u{2026}" }</button>
             <span class="figure-status" role="status">{ (*status).clone() }</span>
         </div>

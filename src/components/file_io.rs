@@ -25,8 +25,17 @@ pub fn download(bytes: &[u8], name: &str, mime: &str) -> Option<()> {
     let a: HtmlAnchorElement = doc.create_element("a").ok()?.dyn_into().ok()?;
     a.set_href(&url);
     a.set_download(name);
+    // In the page while clicked (some browsers ignore a detached link), and
+    // the URL kept a moment for the download to start.
+    let body = doc.body()?;
+    body.append_child(&a).ok()?;
     a.click();
-    web_sys::Url::revoke_object_url(&url).ok()
+    a.remove();
+    gloo::timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Some(())
 }
 
 /// The text of a file, read as a document: too long a file is refused before parsing.

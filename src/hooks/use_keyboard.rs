@@ -75,13 +75,24 @@ pub fn use_keyboard(dispatcher: UseReducerDispatcher<State>, now: Keys) {
                 if e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
+                let now = *current.borrow();
+                // The shortcut sheet is modal: only Escape and ? act while it is open.
+                if now.help {
+                    if key == "Escape" || key == "?" {
+                        e.prevent_default();
+                        dispatcher.dispatch(Action::SetHelp(false));
+                    }
+                    return;
+                }
                 if target_keeps(e, &key) {
                     return;
                 }
-                let now = *current.borrow();
+                // Toggles act once per press, not again while the key is held.
+                if e.repeat() && matches!(key.as_str(), "p" | "P" | "e" | "E" | "t" | "T" | "f" | "F" | "?") {
+                    return;
+                }
                 let action = match key.as_str() {
-                    "?" => Action::SetHelp(!now.help),
-                    "Escape" if now.help => Action::SetHelp(false),
+                    "?" => Action::SetHelp(true),
                     "p" | "P" => Action::SetPresent(!now.present),
                     "e" | "E" if now.present => Action::ToggleEditors,
                     "t" | "T" => Action::SetTheme(if now.dark { Theme::Light } else { Theme::Dark }),

@@ -117,3 +117,14 @@ print(json.dumps({n: np.load('${dir}/' + n + '.npy').tolist() for n in ['input',
   await page.getByRole('tab', { name: 'Sliding window' }).click();
   same('output.npy', await readMatrix(page, 'output'), loaded.output);
 });
+
+test('without a clipboard (plain http) the code is offered with its lines, to copy by hand', async (t) => {
+  const { page } = await openApp(t, { hash: configHash({ ...CASES[0][1], view: 'export' }) });
+  await page.evaluate(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true }));
+  await page.getByRole('button', { name: 'Copy NumPy code' }).click();
+  const area = page.locator('.copy-fallback textarea');
+  await area.waitFor();
+  const text = await area.inputValue();
+  assert.equal(text, await page.locator('pre[data-export="numpy"]').textContent());
+  assert.ok(text.split('\n').length > 20, 'the script keeps its lines');
+});

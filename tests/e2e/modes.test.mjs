@@ -65,6 +65,7 @@ test('themes: the system dark scheme is followed, the toggle overrides it and is
   await toggle.click();
   await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
   assert.equal(await bg(page), 'rgb(246, 247, 249)');
+  await page.waitForLoadState('networkidle'); // its favicon: an aborted request fails the test
   await page.reload();
   await page.locator('[data-matrix="output"]').first().waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light', 'remembered');
