@@ -19,6 +19,7 @@ pub mod figure;
 pub mod grid;
 pub mod hooks;
 pub mod input_text;
+pub mod practice;
 pub mod presets;
 pub mod results;
 pub mod state;
