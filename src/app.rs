@@ -213,12 +213,13 @@ pub fn App() -> Html {
         }),
         (None, _) => shown(results.forward(), |f| {
             html! {
-                <WindowView forward={f} {step} probe={state.probe} dispatch={dispatch.clone()} />
+                <WindowView forward={f} {step} probe={state.probe}
+                    practice={state.view.practice.then(|| state.practice.clone())} dispatch={dispatch.clone()} />
             }
         }),
     };
     let drafts = Rc::new(state.drafts.clone());
-    let (present, embed) = (state.view.present, state.embed);
+    let (present, embed, practicing) = (state.view.present, state.embed, state.view.practice);
     // Presenting folds the editors away (E shows them); `?embed` has none, `?embed=edit` stacks them under the view.
     let side_panels = match embed {
         Embed::View => false,
@@ -303,6 +304,8 @@ pub fn App() -> Html {
                 <span class="screen" role="group" aria-label="Screen">
                     <button type="button" onclick={dispatch.reform(|_| Action::SetPresent(true))}
                         title="Large type for a projector (P)">{ "Present" }</button>
+                    <button type="button" onclick={dispatch.reform(move |_| Action::SetPractice(!practicing))}
+                        aria-pressed={practicing.to_string()} title="Predict each number before it is shown (sliding window)">{ "Practice" }</button>
                     { theme_button }
                     <button type="button" onclick={dispatch.reform(|_| Action::SetHelp(true))}
                         title="Keyboard shortcuts (?)">{ "Shortcuts" }</button>

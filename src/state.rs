@@ -103,6 +103,29 @@ pub enum Action {
     /// The keyboard shortcut sheet, open or closed.
     SetHelp(bool),
     SetTheme(Theme),
+    /// Practice on or off (document key `practice`).
+    SetPractice(bool),
+    /// The learner's answer as typed.
+    PracticeType(String),
+    /// Enter: the answer against `expected`, the core's number for this step.
+    PracticeCheck {
+        expected: f64,
+    },
+    /// One more hint (the window, the first product, all products).
+    PracticeHint,
+    /// Show the number and go on.
+    PracticeReveal,
+}
+
+/// Practice's progress on the step on screen, and the session's score.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Practice {
+    pub answer: String,
+    pub verdict: Option<crate::practice::Verdict>,
+    /// Hints shown for this step, 0 to 3.
+    pub hints: u8,
+    pub score: u32,
+    pub streak: u32,
 }
 
 /// How the page is embedded (the page address's `?embed` query, not the
@@ -256,6 +279,7 @@ pub struct State {
     /// The keyboard shortcut sheet is open.
     pub help: bool,
     pub theme: Theme,
+    pub practice: Practice,
 }
 
 impl Default for State {
@@ -278,6 +302,7 @@ impl Default for State {
             editors_open: false,
             help: false,
             theme: Theme::System,
+            practice: Practice::default(),
         }
     }
 }
@@ -462,6 +487,8 @@ impl State {
                 self.view.step = 0;
             }
             Action::Step(m) => {
+                self.practice =
+                    Practice { score: self.practice.score, streak: self.practice.streak, ..Practice::default() };
                 let last = self.step_count().saturating_sub(1);
                 let step = self.view.step;
                 self.view.step = match m {
@@ -522,6 +549,35 @@ impl State {
             Action::ToggleEditors => self.editors_open = !self.editors_open,
             Action::SetHelp(open) => self.help = open,
             Action::SetTheme(theme) => self.theme = theme,
+            Action::SetPractice(on) => {
+                self.view.practice = on;
+                self.playing = false;
+                self.practice =
+                    Practice { score: self.practice.score, streak: self.practice.streak, ..Practice::default() };
+            }
+            Action::PracticeType(text) => {
+                self.practice.answer = text;
+                self.practice.verdict = None;
+            }
+            Action::PracticeCheck { expected } => {
+                let verdict = crate::practice::check(&self.practice.answer, expected);
+                match verdict {
+                    crate::practice::Verdict::Right => {
+                        self.practice.score += 1;
+                        self.practice.streak += 1;
+                        self.advance_practice();
+                    }
+                    crate::practice::Verdict::Wrong => self.practice.streak = 0,
+                    crate::practice::Verdict::NotANumber(_) => {}
+                }
+                self.practice.verdict = Some(verdict);
+            }
+            Action::PracticeHint => self.practice.hints = (self.practice.hints + 1).min(3),
+            Action::PracticeReveal => {
+                self.practice.streak = 0;
+                self.advance_practice();
+                self.practice.verdict = None;
+            }
         }
         self.reconcile();
         let problem_changed = !Rc::ptr_eq(&problem_before, &self.problem);
@@ -540,6 +596,14 @@ impl State {
         } else if problem_changed || view_before != self.view {
             self.held_link = false;
         }
+    }
+
+    /// Practice moves on: the step answered (or revealed) stays shown, the next is asked.
+    fn advance_practice(&mut self) {
+        let last = self.step_count().saturating_sub(1);
+        self.view.step = (self.view.step + 1).min(last);
+        self.practice.answer.clear();
+        self.practice.hints = 0;
     }
 
     /// Undo (`back`) or redo: swaps the problem and view on screen with the

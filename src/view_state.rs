@@ -109,6 +109,9 @@ pub struct ViewState {
     /// Presenting: the view and its equation in large type for a projector,
     /// the editors folded away (document key `present`).
     pub present: bool,
+    /// Practice: the player stops before each result and asks for it
+    /// (document key `practice`).
+    pub practice: bool,
 }
 
 impl ViewState {

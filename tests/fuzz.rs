@@ -31,7 +31,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 fn document_json() -> impl Strategy<Value = String> {
-    const KEYS: [&str; 20] = [
+    const KEYS: [&str; 21] = [
         "op",
         "input",
         "weight",
@@ -50,6 +50,7 @@ fn document_json() -> impl Strategy<Value = String> {
         "order",
         "step",
         "present",
+        "practice",
         "x",
         "",
     ];

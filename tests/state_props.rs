@@ -101,6 +101,11 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_map(|g| Step::Act(Action::SetGradFocus(g))),
         (0usize..5, 0usize..40, 0usize..40).prop_map(|(a, b, c)| Step::Act(Action::Probe(Some([a, b, c])))),
         (0usize..5, 0usize..40, 0usize..40).prop_map(|(a, b, c)| Step::Act(Action::Select(Some([a, b, c])))),
+        any::<bool>().prop_map(|on| Step::Act(Action::SetPractice(on))),
+        text().prop_map(|t| Step::Act(Action::PracticeType(t))),
+        any::<f64>().prop_map(|expected| Step::Act(Action::PracticeCheck { expected })),
+        Just(Step::Act(Action::PracticeHint)),
+        Just(Step::Act(Action::PracticeReveal)),
     ]
 }
 

@@ -45,8 +45,10 @@ pub mod mark {
     pub const EXTRA: u32 = 1 << 16;
     /// The probed input cell itself.
     pub const PROBE: u32 = 1 << 17;
+    /// Practice: a number not yet answered, shown as "?" and not in the DOM.
+    pub const HIDDEN: u32 = 1 << 18;
 
-    const NAMES: [(u32, &str); 18] = [
+    const NAMES: [(u32, &str); 19] = [
         (PAD, "pad"),
         (WINDOW, "win"),
         (TAP, "tap"),
@@ -65,6 +67,7 @@ pub mod mark {
         (EDGE_RIGHT, "er"),
         (EXTRA, "extra"),
         (PROBE, "probe"),
+        (HIDDEN, "hidden"),
     ];
 
     /// The class list of a set of marks.
@@ -164,9 +167,11 @@ fn MatrixRow(props: &MatrixRowProps) -> Html {
     html! {
         <tr>
             { for props.cells.iter().enumerate().map(|(c, cell)| {
-                let value = format::full(cell.value);
+                // Practice hides a number until it is answered: nowhere in the page.
+                let hidden = cell.marks & mark::HIDDEN != 0;
+                let value = if hidden { "?".to_string() } else { format::full(cell.value) };
                 let title = format!("{}[{}] = {value}", name, cell.index);
-                let label = crate::grid::cell_label(name, &cell.index, &value);
+                let label = crate::grid::cell_label(name, &cell.index, if hidden { "not yet answered" } else { &value });
                 let mut class = mark::classes(cell.marks);
                 if props.breaks.contains(&c) {
                     class.push_str(" break");
@@ -176,12 +181,12 @@ fn MatrixRow(props: &MatrixRowProps) -> Html {
                         class={class}
                         data-matrix={name.clone()}
                         data-index={cell.index.clone()}
-                        data-value={value}
+                        data-value={(!hidden).then_some(value)}
                         {title}
                         aria-label={label}
                         aria-current={(cell.marks & mark::CURRENT != 0).then_some("true")}
                     >
-                        { format::short(cell.value) }
+                        { if hidden { "?".to_string() } else { format::short(cell.value) } }
                         if let Some(note) = &cell.note {
                             <span class="note">{ note.clone() }</span>
                         }

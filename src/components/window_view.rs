@@ -12,8 +12,9 @@ use super::grids::{GridCell, Grids, leads_1, leads_2, legend, rect, stack, unit}
 use super::heatmap::Planes;
 use super::matrix::{Cell, mark};
 use crate::conv::{Dims, Forward, format};
+use crate::practice::Verdict;
 use crate::results::Shared;
-use crate::state::{Action, Move};
+use crate::state::{Action, Move, Practice};
 
 #[derive(Properties, PartialEq)]
 pub struct WindowViewProps {
@@ -21,6 +22,9 @@ pub struct WindowViewProps {
     pub step: usize,
     /// Input cell `[c, i, j]` under the pointer.
     pub probe: Option<[usize; 3]>,
+    /// Practice: the learner's progress on this step (`None`: not practising).
+    #[prop_or_default]
+    pub practice: Option<Practice>,
     pub dispatch: Callback<Action>,
 }
 
@@ -40,6 +44,12 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
     let [sh, sw] = g.span;
     let window = ((step.window[0], step.window[1]), (step.window[0] + sh - 1, step.window[1] + sw - 1));
     let feeds = props.probe.map(|p| t.feeds(p)).unwrap_or_default();
+    // Practice asks for each output cell in step order: from this step on they
+    // are hidden, and the window shows only once hinted. (Only where every
+    // output cell is a DOM cell: a heatmap would show the numbers as colours.)
+    let practice =
+        props.practice.as_ref().filter(|_| g.output_shape().iter().product::<usize>() <= super::heatmap::DOM_CELLS);
+    let show_window = practice.is_none_or(|p| p.hints >= 1);
 
     // Window cells of this step, looked up once per cell below.
     let taps: HashSet<(usize, [usize; 2])> = step.terms.iter().map(|term| (term.channel, term.padded_pos)).collect();
@@ -47,8 +57,10 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
     let padded_cell = |lead: &[usize], pos: [usize; 2]| {
         let c = lead[0];
         let mut marks = if t.padded.is_padding(pos) { mark::PAD } else { 0 };
-        marks |= mark::edges(pos[0], pos[1], window.0, window.1);
-        if taps.contains(&(c, pos)) {
+        if show_window {
+            marks |= mark::edges(pos[0], pos[1], window.0, window.1);
+        }
+        if show_window && taps.contains(&(c, pos)) {
             marks |= mark::TAP;
         }
         if let Some([pc, pi, pj]) = props.probe
@@ -119,6 +131,9 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
         let mut cell = Cell::new(String::new(), t.output[[ff, pos[0], pos[1]]]);
         if [ff, pos[0], pos[1]] == [f, oi, oj] {
             cell.marks |= mark::CURRENT;
+        }
+        if practice.is_some() && g.step_of([ff, pos[0], pos[1]]).is_none_or(|s| s >= props.step) {
+            cell.marks |= mark::HIDDEN;
         }
         if let Some(fd) = feeds.iter().find(|fd| fd.out_index == [ff, pos[0], pos[1]]) {
             cell.marks |= mark::FED;
@@ -191,6 +206,10 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
                 ("fed", "outputs fed by the input cell under the pointer"),
                 ("pad", "padding"),
             ][..if g.params.padding == [0, 0] { 4 } else { 5 }]) }
+            if let Some(p) = practice {
+                { practice_panel(p, &y, &format!("{f},{}", if dims == Dims::Two { format!("{oi},{oj}") } else { oj.to_string() }),
+                    &step, &window_at, &props.dispatch) }
+            } else {
             <div class="equation" aria-live="polite">
                 <p class="eq-title">{ format!("{y}: window at {window_at} of the {}", if g.params.padding == [0, 0] { "input" } else { "padded input" }) }</p>
                 if g.params.flip {
@@ -210,6 +229,67 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
                     <p class="probe-note">{ probe_line(pc, pi, pj) }</p>
                 }
             </div>
+            }
+            if props.practice.is_some() && practice.is_none() {
+                <p class="hint">{ "Practice asks for output cells where every one is shown as a number: make the problem smaller." }</p>
+            }
         </section>
+    }
+}
+
+/// Practice on one step: the cell to predict, hints one at a time, the verdict.
+fn practice_panel(
+    p: &Practice,
+    y: &str,
+    index: &str,
+    step: &crate::conv::ForwardStep,
+    window_at: &str,
+    dispatch: &Callback<Action>,
+) -> Html {
+    let expected = step.result;
+    let products: Vec<String> =
+        step.terms.iter().map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.w))).collect();
+    let bias = if step.has_bias { format!(" + bias {}", format::factor(step.bias)) } else { String::new() };
+    let oninput = dispatch.reform(|e: InputEvent| {
+        Action::PracticeType(e.target_dyn_into::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default())
+    });
+    let onkeydown = {
+        let d = dispatch.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                d.emit(Action::PracticeCheck { expected });
+            }
+        })
+    };
+    html! {
+        <div class="equation practice" aria-live="polite">
+            <p class="eq-title">{ format!("Practice: what is {y}? The sum of the window's products{}.", if step.has_bias { ", plus the bias" } else { "" }) }</p>
+            if p.hints >= 1 {
+                <p class="eq hint-line">{ format!("The window is at {window_at} (outlined).") }</p>
+            }
+            if p.hints == 2 {
+                <p class="eq hint-line">{ format!("First product: {} = {}", products.first().cloned().unwrap_or_default(), format::short(step.terms.first().map_or(0.0, |t| t.x * t.w))) }</p>
+            }
+            if p.hints >= 3 {
+                <p class="eq hint-line">{ format!("All products: {}{bias}", format::sum(&products)) }</p>
+            }
+            <p class="practice-answer">
+                <label>{ format!("{y} = ") }
+                    <input type="text" inputmode="decimal" spellcheck="false" data-practice="output" data-index={index.to_string()}
+                        aria-label={format!("your answer for {y}")} value={p.answer.clone()} {oninput} {onkeydown} />
+                </label>
+                <button type="button" onclick={dispatch.reform(move |_| Action::PracticeCheck { expected })}>{ "Check (Enter)" }</button>
+                <button type="button" onclick={dispatch.reform(|_| Action::PracticeHint)} disabled={p.hints >= 3}>{ "Hint" }</button>
+                <button type="button" onclick={dispatch.reform(|_| Action::PracticeReveal)}>{ "Reveal" }</button>
+            </p>
+            { match &p.verdict {
+                Some(Verdict::Right) => html! { <p class="verdict right" data-verdict="right">{ "Right. On to the next cell." }</p> },
+                Some(Verdict::Wrong) => html! { <p class="verdict wrong" data-verdict="wrong">{ format!("Not {}. Check each product and their sum; try again, take a hint, or reveal.", p.answer.trim()) }</p> },
+                Some(Verdict::NotANumber(why)) => html! { <p class="verdict wrong" data-verdict="wrong">{ format!("Not a number: {why}.") }</p> },
+                None => Html::default(),
+            } }
+            <p class="score">{ format!("Score {} \u{00B7} streak {}", p.score, p.streak) }</p>
+        </div>
     }
 }

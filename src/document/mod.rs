@@ -200,7 +200,7 @@ fn write_axes(d: &Document, hw: [usize; 2], default: usize) -> Option<Value> {
 }
 
 /// Every key, in the README's order (which is also the order they are written in).
-const KEYS: [Key; 19] = [
+const KEYS: [Key; 20] = [
     Key {
         name: "version",
         read: |v, k, _| match v.as_u64() {
@@ -306,6 +306,11 @@ const KEYS: [Key; 19] = [
         name: "present",
         read: |v, k, r| read::boolean(v, k).map(|x| r.view.present = x),
         write: |d| d.view.present.then_some(Value::Bool(true)),
+    },
+    Key {
+        name: "practice",
+        read: |v, k, r| read::boolean(v, k).map(|x| r.view.practice = x),
+        write: |d| d.view.practice.then_some(Value::Bool(true)),
     },
 ];
 
@@ -810,7 +815,7 @@ mod tests {
 
     #[test]
     fn every_key_is_written_back_where_it_was_read() -> Result<(), DocumentError> {
-        let text = r#"{"version":1,"op":"conv2d","input":[[[1,2,3],[4,5,6],[7,8,9]]],"weight":[[[[1,0],[0,-1]]]],"bias":[0.5],"stride":[1,2],"padding":1,"dilation":2,"padding_mode":"circular","flip":true,"grad_output":[[[1,2],[3,4],[5,6]]],"view":"backprop","gradient":"bias","step":1,"present":true}"#;
+        let text = r#"{"version":1,"op":"conv2d","input":[[[1,2,3],[4,5,6],[7,8,9]]],"weight":[[[[1,0],[0,-1]]]],"bias":[0.5],"stride":[1,2],"padding":1,"dilation":2,"padding_mode":"circular","flip":true,"grad_output":[[[1,2],[3,4],[5,6]]],"view":"backprop","gradient":"bias","step":1,"present":true,"practice":true}"#;
         assert_eq!(Document::parse(text)?.to_json(), text);
         let text = r#"{"version":1,"op":"conv_transpose2d","input":[[[1,2],[3,4]],[[5,6],[7,8]]],"weight":[[[[1]]],[[[2]]]],"stride":2,"groups":2,"output_padding":1,"view":"transposed","explain":"zero_inserted"}"#;
         assert_eq!(Document::parse(text)?.to_json(), text);

@@ -32,6 +32,7 @@ const CASES = [
   ['transposed, zero-inserted', { ...TRANSPOSED, explain: 'zero_inserted' }],
   ['transposed, matrix', { ...TRANSPOSED, explain: 'matrix' }],
   ['export', { ...CONV, view: 'export' }],
+  ['practice', { ...CONV, practice: true }],
 ];
 
 for (const [name, doc] of CASES) {
