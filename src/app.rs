@@ -119,9 +119,7 @@ pub fn App() -> Html {
     use_keyboard(state.dispatcher(), Keys { help: state.help, present: state.view.present, dark });
     use_address_bar(Shared(state.problem.clone()), state.view, state.held_link, state.dispatcher());
     use_storage(Shared(state.problem.clone()), state.view, state.embed == Embed::Off);
-    // The theme the page opened with (initial_state read it from storage).
-    let opened_with = *use_memo((), |_| state.theme);
-    use_theme(state.theme, opened_with);
+    use_theme(state.theme);
 
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
     let results = use_memo(Shared(state.problem.clone()), |problem| Results::new(problem.0.clone()));

@@ -119,23 +119,24 @@ fn build(doc: &Document, message: &str) -> Option<()> {
     let (button, area_el) = (copy.clone(), area.clone());
     let on_copy = Closure::<dyn Fn()>::new(move || {
         let Some(w) = web_sys::window() else { return };
+        // Clipboard refused (e.g. an iframe without permission) or missing
+        // (plain http): the text is selected instead, for Ctrl+C.
+        let select_report = {
+            let (button, area) = (button.clone(), area_el.clone());
+            move || {
+                if let Some(area) = area.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                    area.select();
+                }
+                button.set_text_content(Some("Selected: press Ctrl+C to copy"));
+            }
+        };
+        if !crate::components::copy_link::has_clipboard(&w) {
+            return select_report();
+        }
         let done = button.clone();
         let copied = Closure::<dyn FnMut(JsValue)>::new(move |_| done.set_text_content(Some("Copied")));
-        // Clipboard refused (e.g. an iframe without permission): the text is
-        // selected instead, for Ctrl+C.
-        let (button, area) = (button.clone(), area_el.clone());
-        let refused = Closure::<dyn FnMut(JsValue)>::new(move |_| {
-            if let Some(area) = area.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-                area.select();
-            }
-            button.set_text_content(Some("Selected: press Ctrl+C to copy"));
-        });
-        // No clipboard at all (plain http): straight to the selection.
-        if crate::components::copy_link::has_clipboard(&w) {
-            let _ = w.navigator().clipboard().write_text(&report).then2(&copied, &refused);
-        } else {
-            let _ = refused.as_ref().unchecked_ref::<js_sys::Function>().call1(&JsValue::NULL, &JsValue::NULL);
-        }
+        let refused = Closure::<dyn FnMut(JsValue)>::new(move |_| select_report());
+        let _ = w.navigator().clipboard().write_text(&report).then2(&copied, &refused);
         // One pair per click, kept until the promise settles (a few bytes).
         copied.forget();
         refused.forget();

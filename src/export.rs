@@ -32,6 +32,11 @@ fn nested(a: &ArrayViewD<f64>) -> String {
     }
 }
 
+/// `a` in PyTorch's layout: in 1D, without its (size-1) height axis `axis`.
+fn torch_layout(p: &Problem, a: ArrayD<f64>, axis: usize) -> ArrayD<f64> {
+    if p.dims() == Dims::One { a.index_axis_move(ndarray::Axis(axis), 0) } else { a }
+}
+
 /// The problem's tensors as the scripts declare them: 2D shapes, or the
 /// height axis dropped in 1D (the document's and PyTorch's layouts).
 struct Tensors {
@@ -45,8 +50,7 @@ struct Tensors {
 }
 
 fn tensors(p: &Problem) -> Tensors {
-    let one_d = p.dims() == Dims::One;
-    let drop_h = |a: ArrayD<f64>, axis: usize| if one_d { a.index_axis_move(ndarray::Axis(axis), 0) } else { a };
+    let drop_h = |a: ArrayD<f64>, axis: usize| torch_layout(p, a, axis);
     let x = drop_h(p.input.clone().into_dyn(), 1);
     let w = drop_h(p.weight.clone().into_dyn(), 2);
     let dy = (!p.op.is_transposed())
@@ -259,8 +263,7 @@ pub fn arrays(
     output: Option<&ndarray::Array3<f64>>,
     backward: Option<&crate::conv::Backward>,
 ) -> Vec<(&'static str, ArrayD<f64>)> {
-    let one_d = p.dims() == Dims::One;
-    let drop_h = |a: ArrayD<f64>, axis: usize| if one_d { a.index_axis_move(ndarray::Axis(axis), 0) } else { a };
+    let drop_h = |a: ArrayD<f64>, axis: usize| torch_layout(p, a, axis);
     let mut out =
         vec![("input", drop_h(p.input.clone().into_dyn(), 1)), ("weight", drop_h(p.weight.clone().into_dyn(), 2))];
     if let Some(b) = &p.bias {

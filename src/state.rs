@@ -128,6 +128,13 @@ pub struct Practice {
     pub streak: u32,
 }
 
+impl Practice {
+    /// A new cell to answer: no answer, verdict or hints yet; the score stays.
+    fn new_cell(&mut self) {
+        *self = Practice { score: self.score, streak: self.streak, ..Practice::default() };
+    }
+}
+
 /// How the page is embedded (the page address's `?embed` query, not the
 /// document: "open in ConvScope" opens the same document in the full app).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -487,8 +494,7 @@ impl State {
                 self.view.step = 0;
             }
             Action::Step(m) => {
-                self.practice =
-                    Practice { score: self.practice.score, streak: self.practice.streak, ..Practice::default() };
+                self.practice.new_cell();
                 let last = self.step_count().saturating_sub(1);
                 let step = self.view.step;
                 self.view.step = match m {
@@ -552,8 +558,7 @@ impl State {
             Action::SetPractice(on) => {
                 self.view.practice = on;
                 self.playing = false;
-                self.practice =
-                    Practice { score: self.practice.score, streak: self.practice.streak, ..Practice::default() };
+                self.practice.new_cell();
             }
             Action::PracticeType(text) => {
                 self.practice.answer = text;
@@ -576,7 +581,6 @@ impl State {
             Action::PracticeReveal => {
                 self.practice.streak = 0;
                 self.advance_practice();
-                self.practice.verdict = None;
             }
         }
         self.reconcile();
@@ -602,8 +606,7 @@ impl State {
     fn advance_practice(&mut self) {
         let last = self.step_count().saturating_sub(1);
         self.view.step = (self.view.step + 1).min(last);
-        self.practice.answer.clear();
-        self.practice.hints = 0;
+        self.practice.new_cell();
     }
 
     /// Undo (`back`) or redo: swaps the problem and view on screen with the

@@ -41,22 +41,23 @@ pub fn ExportView(props: &ExportViewProps) -> Html {
             </section>
         }
     };
-    let results = props.results.clone();
-    let problem = props.problem.clone();
-    let arrays = move || {
-        let output = if problem.op.is_transposed() {
-            results.transposed().and_then(|r| r.ok()).map(|t| t.output.clone())
-        } else {
-            results.forward().and_then(|r| r.ok()).map(|f| f.output.clone())
-        };
-        let backward = results.backward().and_then(|r| r.ok());
-        export::arrays(&problem, output.as_ref(), backward.as_deref())
+    // The arrays are made once per problem (they copy every tensor), not per render or click.
+    let arrays = {
+        let results = props.results.clone();
+        use_memo(props.problem.clone(), move |problem| {
+            let output = if problem.op.is_transposed() {
+                results.transposed().and_then(|r| r.ok()).map(|t| t.output.clone())
+            } else {
+                results.forward().and_then(|r| r.ok()).map(|f| f.output.clone())
+            };
+            let backward = results.backward().and_then(|r| r.ok());
+            export::arrays(problem, output.as_ref(), backward.as_deref())
+        })
     };
-    let names: Vec<&'static str> = arrays().into_iter().map(|(name, _)| name).collect();
-    let npy_buttons = names.into_iter().map(|name| {
-        let arrays = arrays.clone();
+    let npy_buttons = arrays.iter().map(|(name, _)| {
+        let (arrays, name) = (arrays.clone(), *name);
         let onclick = Callback::from(move |_: MouseEvent| {
-            if let Some((_, a)) = arrays().into_iter().find(|(n, _)| *n == name) {
+            if let Some((_, a)) = arrays.iter().find(|(n, _)| *n == name) {
                 let _ = download(&export::npy(&a.view()), &format!("{name}.npy"), "application/octet-stream");
             }
         });
@@ -65,7 +66,7 @@ pub fn ExportView(props: &ExportViewProps) -> Html {
     let all_json = {
         let arrays = arrays.clone();
         Callback::from(move |_: MouseEvent| {
-            let _ = download(export::arrays_json(&arrays()).as_bytes(), "convscope-arrays.json", "application/json");
+            let _ = download(export::arrays_json(&arrays).as_bytes(), "convscope-arrays.json", "application/json");
         })
     };
     let leaves = if transposed { "y" } else { "y, and the gradients dx, dw and db for dY (db only with a bias)" };

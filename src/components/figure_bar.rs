@@ -59,12 +59,9 @@ fn inset_shadow(shadow: &str) -> Option<(String, f64)> {
 /// The parts of a view a figure leaves out: its controls and notes, and the
 /// equation unless asked for.
 fn left_out(el: &Element, with_equation: bool) -> bool {
-    let skip = if with_equation {
-        ".switch, .view-note, .backprop-note, button, select, .hint, .readouts"
-    } else {
-        ".switch, .view-note, .backprop-note, button, select, .hint, .readouts, .equation"
-    };
-    el.closest(skip).ok().flatten().is_some()
+    let inside = |selector: &str| el.closest(selector).ok().flatten().is_some();
+    inside(".switch, .view-note, .backprop-note, button, select, .hint, .readouts")
+        || (!with_equation && inside(".equation"))
 }
 
 /// The view under `root` as the page draws it now.
@@ -248,7 +245,11 @@ async fn pause(ms: i32) {
 
 /// The figure drawn on a canvas at `scale`, on a canvas of `size` (default:
 /// the figure's own, scaled) filled with its background first.
-async fn rasterise(figure: &Figure, scale: f64, size: Option<(u32, u32)>) -> Option<(HtmlCanvasElement, u32, u32)> {
+async fn rasterise(
+    figure: &Figure,
+    scale: f64,
+    size: Option<(u32, u32)>,
+) -> Option<(HtmlCanvasElement, web_sys::CanvasRenderingContext2d, u32, u32)> {
     let doc = web_sys::window()?.document()?;
     let svg = figure.to_svg();
     let url = format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&svg)));
@@ -272,7 +273,7 @@ async fn rasterise(figure: &Figure, scale: f64, size: Option<(u32, u32)>) -> Opt
     ctx.set_fill_style_str(&figure.background);
     ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
     ctx.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, f64::from(fw), f64::from(fh)).ok()?;
-    Some((canvas, w, h))
+    Some((canvas, ctx, w, h))
 }
 
 fn png_bytes(canvas: &HtmlCanvasElement) -> Option<Vec<u8>> {
@@ -373,15 +374,7 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
                         Some((_, scale, size)) => (*scale, Some(*size)),
                         None => ((GIF_WIDTH / figure.width).min(1.0), None),
                     };
-                    let Some((canvas, w, h)) = rasterise(&figure, scale, size).await else { break };
-                    let Some(ctx) = canvas
-                        .get_context("2d")
-                        .ok()
-                        .flatten()
-                        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-                    else {
-                        break;
-                    };
+                    let Some((_, ctx, w, h)) = rasterise(&figure, scale, size).await else { break };
                     let Ok(pixels) = ctx.get_image_data(0.0, 0.0, f64::from(w), f64::from(h)) else { break };
                     if writer.is_none() {
                         writer = crate::figure::GifWriter::new(w, h, delay_ms).map(|g| (g, scale, (w, h)));

@@ -17,7 +17,8 @@ pub const KEY: &str = "convscope.document";
 /// How long the state must stay unchanged before it is stored.
 const STORE_DELAY_MS: u32 = 400;
 
-fn storage() -> Option<web_sys::Storage> {
+/// This browser's localStorage, where it is allowed.
+pub fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 

@@ -5,14 +5,11 @@
 
 use yew::prelude::*;
 
+use super::use_storage::storage;
 use crate::state::Theme;
 
 /// The localStorage key.
 pub const KEY: &str = "convscope.theme";
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
 
 /// The theme this browser chose last (none: follow the system).
 pub fn stored_theme() -> Theme {
@@ -30,11 +27,11 @@ pub fn shows_dark(theme: Theme) -> bool {
     }
 }
 
-/// Applies `theme`, and keeps it once the learner changes it (`stored`: the
-/// theme the page started with, read from storage: not written back at start-up).
+/// Applies `theme`, and keeps it once the learner changes it. The theme of
+/// the first render is the one read from storage: not written back at start-up.
 #[hook]
-pub fn use_theme(theme: Theme, stored: Theme) {
-    let kept = use_mut_ref(|| stored);
+pub fn use_theme(theme: Theme) {
+    let kept = use_mut_ref(|| theme);
     use_effect_with(theme, move |theme| {
         let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
         match theme.name() {
