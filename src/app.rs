@@ -16,15 +16,17 @@ use crate::components::file_io::FileButtons;
 use crate::components::im2col_view::Im2colView;
 use crate::components::params::{Params, Settings};
 use crate::components::player::{PlayerProps, player};
+use crate::components::practice_panel::{PracticeOn, QuizBar};
 use crate::components::shortcuts::ShortcutSheet;
 use crate::components::transposed_view::TransposedView;
 use crate::components::window_view::WindowView;
 use crate::document::Document;
 use crate::hooks::use_address_bar::{current_hash, document_from_hash, hash_of};
 use crate::hooks::use_keyboard::Keys;
+use crate::hooks::use_score::stored_score;
 use crate::hooks::use_storage::stored_document;
 use crate::hooks::use_theme::{shows_dark, stored_theme};
-use crate::hooks::{use_address_bar, use_keyboard, use_player, use_storage, use_theme};
+use crate::hooks::{use_address_bar, use_keyboard, use_player, use_score, use_storage, use_theme};
 use crate::presets::PRESETS;
 use crate::results::{Results, Shared, Shown};
 use crate::state::{Action, Embed, GradFocus, State, Theme, View};
@@ -46,6 +48,11 @@ pub fn start() {
 fn initial_state() -> State {
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     let mut state = State { embed: Embed::from_query(&query), theme: stored_theme(), ..State::default() };
+    if state.embed == Embed::Off
+        && let Some((score, streak)) = stored_score()
+    {
+        state.apply(Action::PracticeScore { score, streak });
+    }
     if let Some(loaded) = document_from_hash(&current_hash()) {
         state.apply(Action::Load(Box::new(loaded)));
     } else if state.embed != Embed::Off {
@@ -120,6 +127,7 @@ pub fn App() -> Html {
     use_address_bar(Shared(state.problem.clone()), state.view, state.held_link, state.dispatcher());
     use_storage(Shared(state.problem.clone()), state.view, state.embed == Embed::Off);
     use_theme(state.theme);
+    use_score(state.practice.score, state.practice.streak, state.embed == Embed::Off);
 
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
     let results = use_memo(Shared(state.problem.clone()), |problem| Results::new(problem.0.clone()));
@@ -175,6 +183,7 @@ pub fn App() -> Html {
     };
     let view = state.view.view;
     let unit = match (view, state.view.gradient) {
+        (View::Transposed, _) if state.view.practice => "output cell",
         (View::Transposed, _) if !transposed_op => "cell of y",
         (View::Transposed, _) => "input cell",
         (View::Backprop, GradFocus::Input) => "grad_input cell",
@@ -183,6 +192,11 @@ pub fn App() -> Html {
         _ => "output cell",
     };
     let step = state.view.step;
+    let practice = state.view.practice.then(|| PracticeOn {
+        state: state.practice.clone(),
+        reveal: state.view.reveal,
+        walk: state.walk(),
+    });
     let body = match (&results.error, view) {
         (Some(err), _) => html! {
             <div class="result-error" role="alert">
@@ -192,13 +206,13 @@ pub fn App() -> Html {
         },
         (None, View::Im2col) => shown(results.im2col(), |m| {
             html! {
-                <Im2colView im2col={m} {step} order={state.view.order} dispatch={dispatch.clone()} />
+                <Im2colView im2col={m} {step} order={state.view.order} practice={practice.clone()} dispatch={dispatch.clone()} />
             }
         }),
         (None, View::Transposed) => shown(results.transposed(), |t| {
             html! {
                 <TransposedView trace={t} of_conv={!transposed_op} zero_inserted={results.zero_inserted()} matrix={results.matrix()}
-                    {step} selected={state.selected} explain={state.view.explain} dispatch={dispatch.clone()} />
+                    {step} selected={state.selected} explain={state.view.explain} practice={practice.clone()} dispatch={dispatch.clone()} />
             }
         }),
         (None, View::Export) => html! {
@@ -206,13 +220,12 @@ pub fn App() -> Html {
         },
         (None, View::Backprop) => shown(results.backward(), |b| {
             html! {
-                <BackpropView trace={b} {step} focus={state.view.gradient} dispatch={dispatch.clone()} />
+                <BackpropView trace={b} {step} focus={state.view.gradient} practice={practice.clone()} dispatch={dispatch.clone()} />
             }
         }),
         (None, _) => shown(results.forward(), |f| {
             html! {
-                <WindowView forward={f} {step} probe={state.probe}
-                    practice={state.view.practice.then(|| state.practice.clone())} dispatch={dispatch.clone()} />
+                <WindowView forward={f} {step} probe={state.probe} practice={practice.clone()} dispatch={dispatch.clone()} />
             }
         }),
     };
@@ -229,7 +242,8 @@ pub fn App() -> Html {
             <aside class="side" aria-label="Editors and parameters">
                 <Editors problem={Shared(state.problem.clone())} backprop={view == View::Backprop} {drafts}
                     error_field={results.error.as_ref().and_then(|e| e.field)} dispatch={dispatch.clone()} />
-                <Params settings={Settings::of(&state.problem)} error={results.error.clone()} dispatch={dispatch.clone()} />
+                <Params settings={Settings::of(&state.problem)} error={results.error.clone()}
+                    hide_size={practice.as_ref().is_some_and(PracticeOn::hides_size)} dispatch={dispatch.clone()} />
             </aside>
         }
     });
@@ -303,7 +317,7 @@ pub fn App() -> Html {
                     <button type="button" onclick={dispatch.reform(|_| Action::SetPresent(true))}
                         title="Large type for a projector (P)">{ "Present" }</button>
                     <button type="button" onclick={dispatch.reform(move |_| Action::SetPractice(!practicing))}
-                        aria-pressed={practicing.to_string()} title="Predict each number before it is shown (sliding window)">{ "Practice" }</button>
+                        aria-pressed={practicing.to_string()} title="Predict each number before it is shown; questions about shapes; new problems by level">{ "Practice" }</button>
                     { theme_button }
                     <button type="button" onclick={dispatch.reform(|_| Action::SetHelp(true))}
                         title="Keyboard shortcuts (?)">{ "Shortcuts" }</button>
@@ -354,8 +368,12 @@ pub fn App() -> Html {
                     if view != View::Export {
                         { player(&PlayerProps { step, steps: state.step_count(), playing: state.playing, speed: state.speed,
                             unit: unit.into(), dispatch: dispatch.clone() }) }
-                        if embed == Embed::Off && !present && results.error.is_none() {
+                        if embed == Embed::Off && !present && results.error.is_none() && !practicing {
                             <FigureBar {step} steps={state.step_count()} name={view.name()} dispatch={dispatch.clone()} />
+                        }
+                        if practicing {
+                            <QuizBar practice={state.practice.clone()} problem={Shared(state.problem.clone())}
+                                window={view == View::Forward} kept={embed == Embed::Off} dispatch={dispatch.clone()} />
                         }
                     }
                     { body }

@@ -4,7 +4,7 @@
 
 use ndarray::{Array1, Array3, Array4};
 
-use crate::conv::{Hyper, Op, Problem};
+use crate::conv::{Backward, ConvError, Dims, Forward, Hyper, Im2col, Op, Problem, Transposed, format};
 use crate::document::{self, Document};
 use crate::input_text::parse_number;
 use crate::view_state::{View, ViewState};
@@ -29,6 +29,300 @@ pub fn check(answer: &str, expected: f64) -> Verdict {
     }
 }
 
+/// One factor of a product, named as the views name it (`x[0,1]`, `dy[2,0]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    pub label: String,
+    pub value: f64,
+}
+
+/// One number practice asks for, and what it is made of: the products the
+/// core's trace lists for it, in the same order, plus a bias.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    /// `data-practice`: the matrix name of the DOM contract (`output`, `im2col_product`, `grad_input`, ...).
+    pub matrix: &'static str,
+    /// `data-index`: the cell's indices in its tensor's axis order.
+    pub index: Vec<usize>,
+    /// The cell as the equations name it, `y[0,1]`.
+    pub label: String,
+    /// The core's number for the cell.
+    pub expected: f64,
+    /// The products that add up to it: two factors each (one for a sum of
+    /// upstream gradients, such as `db`).
+    pub products: Vec<Vec<Factor>>,
+    /// A bias added after the products.
+    pub bias: Option<f64>,
+    /// What the sum is, in words ("the window's products").
+    pub what: String,
+    /// The first hint: where the factors are on screen.
+    pub locate: String,
+}
+
+impl Question {
+    /// Product `k`'s value.
+    pub fn product(&self, k: usize) -> Option<f64> {
+        self.products.get(k).map(|f| f.iter().map(|x| x.value).product())
+    }
+
+    /// `x[0,1]*w[0,0]`: product `k` by its factors' names.
+    pub fn product_label(&self, k: usize) -> String {
+        self.products
+            .get(k)
+            .map(|f| f.iter().map(|x| x.label.as_str()).collect::<Vec<_>>().join("*"))
+            .unwrap_or_default()
+    }
+
+    /// `1*(-2)`: product `k` with its numbers.
+    pub fn product_numbers(&self, k: usize) -> String {
+        self.products
+            .get(k)
+            .map(|f| f.iter().map(|x| format::factor(x.value)).collect::<Vec<_>>().join("*"))
+            .unwrap_or_default()
+    }
+
+    /// The sliding window's output cell of `step`.
+    pub fn forward(t: &Forward, step: usize) -> Option<Question> {
+        let s = t.step(step)?;
+        let g = &t.geometry;
+        let many = g.in_channels > 1 || g.out_channels > 1;
+        let [f, oi, oj] = s.out_index;
+        let products = s
+            .terms
+            .iter()
+            .map(|term| {
+                let x = match term.source {
+                    Some(pos) => format::label("x", g.dims, many.then_some(&[term.channel][..]), pos),
+                    None => "pad".to_string(),
+                };
+                let [wf, wc, ki, kj] = term.weight_index;
+                let w = format::label("w", g.dims, many.then_some(&[wf, wc][..]), [ki, kj]);
+                vec![Factor { label: x, value: term.x }, Factor { label: w, value: term.w }]
+            })
+            .collect();
+        let padded = if g.params.padding == [0, 0] { "input" } else { "padded input" };
+        let at = if g.dims == Dims::Two {
+            format!("row {}, column {}", s.window[0], s.window[1])
+        } else {
+            format!("position {}", s.window[1])
+        };
+        Some(Question {
+            matrix: "output",
+            index: cell_index(g.dims, &[f], [oi, oj]),
+            label: format::label("y", g.dims, (g.out_channels > 1).then_some(&[f][..]), [oi, oj]),
+            expected: s.result,
+            products,
+            bias: s.has_bias.then_some(s.bias),
+            what: "the sum of the window's products".into(),
+            locate: format!("The window is at {at} of the {padded} (outlined)."),
+        })
+    }
+
+    /// im2col: entry `(row, f)` of the product X\u{0302}W for the window step
+    /// `step`, its columns named in the order shown.
+    pub fn im2col(m: &Im2col, order: crate::conv::ColumnOrder, step: usize) -> Option<Question> {
+        let g = &m.geometry;
+        let [f, oi, oj] = g.out_index_of(step)?;
+        let row = m.row_of([oi, oj])?;
+        let group = m.group_columns(g.group_of_filter(f));
+        let products = m
+            .columns(order)
+            .into_iter()
+            .enumerate()
+            .filter(|(_, col)| group.contains(col))
+            .map(|(k, col)| {
+                vec![
+                    Factor { label: format!("X[{row},{k}]"), value: m.patches[[row, col]] },
+                    Factor { label: format!("W[{k},{f}]"), value: m.weights[[col, f]] },
+                ]
+            })
+            .collect();
+        Some(Question {
+            matrix: "im2col_product",
+            index: vec![row, f],
+            label: format!("(X\u{0302}W)[{row},{f}]"),
+            expected: m.product[[row, f]],
+            products,
+            bias: None,
+            what: format!("row {row} of X\u{0302} times column {f} of W, entry by entry, summed"),
+            locate: format!("Row {row} of X\u{0302} and column {f} of W are outlined."),
+        })
+    }
+
+    /// The transposed convolution's output cell number `step` (row-major over
+    /// `(F, OH, OW)`): the overlap sum of the kernel copies that reach it.
+    pub fn transposed(t: &Transposed, step: usize) -> Option<Question> {
+        let g = &t.geometry;
+        let [f, oi, oj] = crate::conv::index::unravel(step, g.output_shape())?;
+        let many = g.in_channels > 1 || g.out_channels > 1;
+        let products = t
+            .contributions_of([f, oi, oj])
+            .iter()
+            .map(|k| {
+                let [c, i, j] = k.in_index;
+                let [_, fl, ki, kj] = k.weight_index;
+                vec![
+                    Factor { label: format::label("x", g.dims, many.then_some(&[c][..]), [i, j]), value: k.x },
+                    Factor { label: format::label("w", g.dims, many.then_some(&[c, fl][..]), [ki, kj]), value: k.w },
+                ]
+            })
+            .collect();
+        Some(Question {
+            matrix: "output",
+            index: cell_index(g.dims, &[f], [oi, oj]),
+            label: format::label("y", g.dims, (g.out_channels > 1).then_some(&[f][..]), [oi, oj]),
+            expected: t.output[[f, oi, oj]],
+            products,
+            bias: t.bias.as_ref().map(|b| b[f]),
+            what: "the overlap sum: every kernel copy that lands on this cell, input value times weight".into(),
+            locate: "The input cells whose copies land here are outlined.".into(),
+        })
+    }
+
+    /// Backprop: `grad_input`, `grad_weight` or `grad_bias` cell number `step`.
+    pub fn backprop(b: &Backward, gradient: crate::view_state::GradFocus, step: usize) -> Option<Question> {
+        use crate::view_state::GradFocus;
+        let g = &b.forward.geometry;
+        let dims = g.dims;
+        let many = g.in_channels > 1 || g.out_channels > 1;
+        let dy = |[f, i, j]: [usize; 3]| format::label("dy", dims, many.then_some(&[f][..]), [i, j]);
+        match gradient {
+            GradFocus::Input => {
+                let [c, i, j] = b.input_cell(step)?;
+                let products = b
+                    .input_terms_of([c, i, j])
+                    .iter()
+                    .map(|t| {
+                        let [wf, wc, ki, kj] = t.weight_index;
+                        vec![
+                            Factor { label: dy(t.out_index), value: t.dy },
+                            Factor {
+                                label: format::label("w", dims, many.then_some(&[wf, wc][..]), [ki, kj]),
+                                value: t.w,
+                            },
+                        ]
+                    })
+                    .collect();
+                Some(Question {
+                    matrix: "grad_input",
+                    index: cell_index(dims, &[c], [i, j]),
+                    label: format!("dL/d{}", format::label("x", dims, many.then_some(&[c][..]), [i, j])),
+                    expected: b.grad_input[[c, i, j]],
+                    products,
+                    bias: None,
+                    what: "for every window that read this cell, dY there times the weight it met, summed".into(),
+                    locate: "The dY cells and weights that meet here are outlined.".into(),
+                })
+            }
+            GradFocus::Weight => {
+                let index = b.weight_cell(step)?;
+                let [f, cl, ki, kj] = index;
+                let products = b
+                    .weight_terms_of(index)
+                    .iter()
+                    .map(|t| {
+                        let x = match t.source {
+                            Some(pos) => format::label("x", dims, many.then_some(&[t.channel][..]), pos),
+                            None => "pad".to_string(),
+                        };
+                        vec![Factor { label: x, value: t.x }, Factor { label: dy(t.out_index), value: t.dy }]
+                    })
+                    .collect();
+                let mut idx = vec![f, cl];
+                if dims == Dims::Two {
+                    idx.push(ki);
+                }
+                idx.push(kj);
+                Some(Question {
+                    matrix: "grad_weight",
+                    index: idx,
+                    label: format!("dL/d{}", format::label("w", dims, many.then_some(&[f, cl][..]), [ki, kj])),
+                    expected: b.grad_weight[index],
+                    products,
+                    bias: None,
+                    what: "at every window position, the input under this weight times dY there, summed".into(),
+                    locate: "The input cells under this weight and the dY cells are outlined.".into(),
+                })
+            }
+            GradFocus::Bias => {
+                let f = step;
+                let [_, oh, ow] = g.output_shape();
+                (f < g.out_channels).then(|| Question {
+                    matrix: "grad_bias",
+                    index: vec![f],
+                    label: format!("dL/db[{f}]"),
+                    expected: b.grad_bias[f],
+                    products: (0..oh)
+                        .flat_map(|i| (0..ow).map(move |j| [f, i, j]))
+                        .map(|o| vec![Factor { label: dy(o), value: b.grad_output[o] }])
+                        .collect(),
+                    bias: None,
+                    what: format!("every dY cell of filter {f}, summed"),
+                    locate: format!("The dY cells of filter {f} are outlined."),
+                })
+            }
+        }
+    }
+}
+
+/// `data-index` of an `(N, H, W)` cell: `n,i,j`, or `n,j` in 1D.
+fn cell_index(dims: Dims, lead: &[usize], [i, j]: [usize; 2]) -> Vec<usize> {
+    let mut v = lead.to_vec();
+    if dims == Dims::Two {
+        v.push(i);
+    }
+    v.push(j);
+    v
+}
+
+/// "Is this combination possible?": a convolution's sizes drawn so that about
+/// half cannot be built, with the core's answer (the output shape or its error).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Combination {
+    pub problem: Problem,
+    /// `Ok(F, OH, OW)` or the core's own error.
+    pub answer: Result<[usize; 3], ConvError>,
+}
+
+impl Combination {
+    pub fn draw(seed: u64) -> Combination {
+        let mut rng = Rng(seed ^ 0xC0B1_4A71_0000_0000);
+        let groups = [1, 1, 2, 3][rng.range(0, 3)];
+        let c = [1, 2, 3, 4, 6][rng.range(0, 4)];
+        let f = [1, 2, 3, 4][rng.range(0, 3)];
+        let (h, w) = (rng.range(2, 7), rng.range(2, 7));
+        let k = rng.range(1, 5);
+        let mut hyper = Hyper { groups, ..Hyper::default() };
+        hyper.stride = [rng.range(1, 3); 2];
+        hyper.padding = [rng.range(0, 2); 2];
+        hyper.dilation = [rng.range(1, 3); 2];
+        // Channels per group follow the weight, as in PyTorch: C/groups; an
+        // uneven C shows up as the weight's channel count not matching.
+        let problem = Problem {
+            op: Op::Conv2d,
+            input: Array3::zeros((c, h, w)),
+            weight: Array4::zeros((f, (c / groups).max(1), k, k)),
+            bias: None,
+            hyper,
+            grad_output: None,
+        };
+        let answer = problem.operation_geometry().map(|g| g.output_shape());
+        Combination { problem, answer }
+    }
+
+    /// The combination in words: "input 3x5x5, 2 filters 3x3, stride 2, padding 1, dilation 1, groups 1".
+    pub fn describe(&self) -> String {
+        let p = &self.problem;
+        let (c, h, w) = p.input.dim();
+        let (f, cg, kh, kw) = p.weight.dim();
+        let hp = &p.hyper;
+        format!(
+            "input {c}\u{00D7}{h}\u{00D7}{w}; {f} filter(s) of {cg}\u{00D7}{kh}\u{00D7}{kw}; stride {}, padding {}, dilation {}, groups {}",
+            hp.stride[0], hp.padding[0], hp.dilation[0], hp.groups
+        )
+    }
+}
+
 /// The levels "New problem" draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -47,6 +341,17 @@ pub enum Level {
 impl Level {
     pub const ALL: [Level; 5] =
         [Level::OneD, Level::PaddingStride, Level::DilationGroups, Level::Transposed, Level::Gradients];
+
+    /// The picker's words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Level::OneD => "1. 1D, stride 1, no padding",
+            Level::PaddingStride => "2. 2D with padding and stride",
+            Level::DilationGroups => "3. Dilation, channels and groups",
+            Level::Transposed => "4. Transposed with output_padding",
+            Level::Gradients => "5. Gradients",
+        }
+    }
 }
 
 /// SplitMix64: small, fast and good enough to draw exercises (no crate needed).

@@ -115,6 +115,50 @@ pub enum Action {
     PracticeHint,
     /// Show the number and go on.
     PracticeReveal,
+    /// After a wrong answer: the learner's value of product `k`, to see which are wrong.
+    PracticeProduct(usize, String),
+    /// The kind of question asked.
+    SetQuiz(Quiz),
+    /// The output size typed: `axis` 0/1 is the output's H/W, 2/3 the transposed canvas's.
+    PracticeShapeType(usize, String),
+    /// Checks the typed sizes against the core's geometry.
+    PracticeShapeCheck,
+    /// "Which input cells does this output use?": a padded input cell `[c, pi, pj]` picked or dropped.
+    PracticePick([usize; 3]),
+    /// The picked cells against the window's (the view passes the core's answer).
+    PracticePickCheck {
+        expected: Vec<[usize; 3]>,
+    },
+    /// "Is this combination possible?": the learner's claim.
+    PracticePossible(bool),
+    /// Another combination, or a new problem at `level`, drawn from `seed`
+    /// (the UI draws the seed; the reducer stays pure).
+    PracticeCombination {
+        seed: u64,
+    },
+    PracticeNew {
+        level: crate::practice::Level,
+        seed: u64,
+    },
+    /// The session's score and streak: reset, or restored from storage.
+    PracticeScore {
+        score: u32,
+        streak: u32,
+    },
+}
+
+/// The question practice asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Quiz {
+    /// The next number of the view's walk.
+    #[default]
+    Number,
+    /// "What is the output size?"
+    OutputSize,
+    /// "Which input cells does this output use?" (the sliding window).
+    InputCells,
+    /// "Is this combination possible?"
+    Possible,
 }
 
 /// Practice's progress on the step on screen, and the session's score.
@@ -124,14 +168,62 @@ pub struct Practice {
     pub verdict: Option<crate::practice::Verdict>,
     /// Hints shown for this step, 0 to 3.
     pub hints: u8,
+    /// After a wrong answer, the learner's value of each product (as typed).
+    pub products: Vec<String>,
     pub score: u32,
     pub streak: u32,
+    pub quiz: Quiz,
+    /// The output size as typed: H, W, then the transposed canvas's H, W.
+    pub shape: [String; 4],
+    pub shape_verdict: Option<bool>,
+    /// Padded input cells `[c, pi, pj]` picked as the window's.
+    pub picked: Vec<[usize; 3]>,
+    pub pick_verdict: Option<bool>,
+    /// The combination asked about (its seed) and whether the claim was right.
+    pub combination: u64,
+    pub possible_verdict: Option<bool>,
+    /// Cells answered right, by walk and step: shown even when the link hides
+    /// unanswered cells (document key `reveal: false`).
+    pub answered: Vec<(crate::conv::Walk, usize)>,
 }
 
 impl Practice {
-    /// A new cell to answer: no answer, verdict or hints yet; the score stays.
+    /// A new cell to answer: no answer, verdict, hints or picks yet; the
+    /// score, the question and the cells answered stay.
     fn new_cell(&mut self) {
-        *self = Practice { score: self.score, streak: self.streak, ..Practice::default() };
+        *self = Practice {
+            score: self.score,
+            streak: self.streak,
+            quiz: self.quiz,
+            shape: std::mem::take(&mut self.shape),
+            shape_verdict: self.shape_verdict,
+            combination: self.combination,
+            possible_verdict: self.possible_verdict,
+            answered: std::mem::take(&mut self.answered),
+            ..Practice::default()
+        };
+    }
+
+    /// A new problem: nothing of the last one's answers stays, only the score.
+    fn new_problem(&mut self) {
+        *self =
+            Practice { score: self.score, streak: self.streak, combination: self.combination, ..Practice::default() };
+    }
+
+    fn scored(&mut self, right: bool) {
+        if right {
+            self.score = self.score.saturating_add(1);
+            self.streak = self.streak.saturating_add(1);
+        } else {
+            self.streak = 0;
+        }
+    }
+
+    /// Whether step `step` of `walk` is hidden while practising with the
+    /// player at `current`: from the current step on, and with `reveal` off
+    /// (an instructor's link) every step not answered right.
+    pub fn hides(&self, walk: crate::conv::Walk, step: usize, current: usize, reveal: bool) -> bool {
+        (step >= current || !reveal) && !self.answered.contains(&(walk, step))
     }
 }
 
@@ -337,7 +429,12 @@ impl State {
 
     /// Number of player steps in the current view, 0 when the problem is invalid.
     pub fn step_count(&self) -> usize {
-        self.problem.steps(self.view.walk(self.problem.op.is_transposed()))
+        self.problem.steps(self.walk())
+    }
+
+    /// The walk the player takes in the current view.
+    pub fn walk(&self) -> crate::conv::Walk {
+        self.view.walk(self.problem.op.is_transposed())
     }
 
     fn clamp_step(&mut self) {
@@ -480,7 +577,13 @@ impl State {
                 let f = self.problem.operation_geometry().map(|g| g.output_shape()).map_or(1, |s| s[0]);
                 self.problem_mut().bias = on.then(|| Array1::zeros(f));
             }
-            Action::SetView(view) => self.set_view(view),
+            Action::SetView(view) => {
+                self.set_view(view);
+                // Only the sliding window asks which input cells a step uses.
+                if self.practice.quiz == Quiz::InputCells && self.view.view != View::Forward {
+                    self.practice.quiz = Quiz::Number;
+                }
+            }
             Action::SetExplain(e) => {
                 // The zero-inserted form walks output cells, the others input cells.
                 if self.view.explain != e {
@@ -558,7 +661,7 @@ impl State {
             Action::SetPractice(on) => {
                 self.view.practice = on;
                 self.playing = false;
-                self.practice.new_cell();
+                self.practice.new_problem();
             }
             Action::PracticeType(text) => {
                 self.practice.answer = text;
@@ -568,19 +671,102 @@ impl State {
                 let verdict = crate::practice::check(&self.practice.answer, expected);
                 match verdict {
                     crate::practice::Verdict::Right => {
-                        self.practice.score += 1;
-                        self.practice.streak += 1;
+                        self.practice.scored(true);
+                        let done = (self.walk(), self.view.step);
+                        if !self.practice.answered.contains(&done) {
+                            self.practice.answered.push(done);
+                        }
                         self.advance_practice();
                     }
-                    crate::practice::Verdict::Wrong => self.practice.streak = 0,
+                    crate::practice::Verdict::Wrong => self.practice.scored(false),
                     crate::practice::Verdict::NotANumber(_) => {}
                 }
                 self.practice.verdict = Some(verdict);
             }
             Action::PracticeHint => self.practice.hints = (self.practice.hints + 1).min(3),
-            Action::PracticeReveal => {
+            // An instructor's link (`reveal: false`) has no reveal.
+            Action::PracticeReveal if self.view.reveal => {
                 self.practice.streak = 0;
                 self.advance_practice();
+            }
+            Action::PracticeReveal => {}
+            Action::PracticeProduct(k, text) => {
+                if k < limits::PRACTICE_PRODUCTS {
+                    if self.practice.products.len() <= k {
+                        self.practice.products.resize(k + 1, String::new());
+                    }
+                    self.practice.products[k] = text;
+                }
+            }
+            Action::SetQuiz(quiz) => {
+                self.practice.quiz = quiz;
+                self.practice.shape_verdict = None;
+                self.practice.pick_verdict = None;
+                self.practice.possible_verdict = None;
+            }
+            Action::PracticeShapeType(axis, text) => {
+                if let Some(slot) = self.practice.shape.get_mut(axis) {
+                    *slot = text;
+                    self.practice.shape_verdict = None;
+                }
+            }
+            Action::PracticeShapeCheck => {
+                let typed: Vec<Option<usize>> = self.practice.shape.iter().map(|t| t.trim().parse().ok()).collect();
+                let right = match self.problem.operation_geometry() {
+                    Ok(g) => {
+                        let [_, oh, ow] = g.output_shape();
+                        let canvas = match g {
+                            crate::conv::Geometry::Transposed(t) => Some(t.canvas),
+                            crate::conv::Geometry::Conv(_) => None,
+                        };
+                        // A 1D problem asks for W alone (H is 1 and not asked).
+                        let h_ok = self.problem.dims() == Dims::One || typed[0] == Some(oh);
+                        let canvas_ok = canvas.is_none_or(|[ch, cw]| {
+                            (self.problem.dims() == Dims::One || typed[2] == Some(ch)) && typed[3] == Some(cw)
+                        });
+                        h_ok && typed[1] == Some(ow) && canvas_ok
+                    }
+                    Err(_) => false,
+                };
+                self.practice.scored(right);
+                self.practice.shape_verdict = Some(right);
+            }
+            Action::PracticePick(cell) => {
+                match self.practice.picked.iter().position(|&p| p == cell) {
+                    Some(k) => {
+                        self.practice.picked.remove(k);
+                    }
+                    None if self.practice.picked.len() < limits::PRACTICE_PRODUCTS => self.practice.picked.push(cell),
+                    None => {}
+                }
+                self.practice.pick_verdict = None;
+            }
+            Action::PracticePickCheck { mut expected } => {
+                let mut picked = self.practice.picked.clone();
+                picked.sort_unstable();
+                expected.sort_unstable();
+                expected.dedup();
+                let right = picked == expected;
+                self.practice.scored(right);
+                self.practice.pick_verdict = Some(right);
+            }
+            Action::PracticePossible(claim) => {
+                let possible = crate::practice::Combination::draw(self.practice.combination).answer.is_ok();
+                self.practice.scored(claim == possible);
+                self.practice.possible_verdict = Some(claim == possible);
+            }
+            Action::PracticeCombination { seed } => {
+                self.practice.combination = seed;
+                self.practice.possible_verdict = None;
+            }
+            Action::PracticeNew { level, seed } => {
+                let mut document = crate::practice::generate(level, seed);
+                document.view.practice = true;
+                self.load(document);
+            }
+            Action::PracticeScore { score, streak } => {
+                self.practice.score = score;
+                self.practice.streak = streak;
             }
         }
         self.reconcile();
@@ -594,6 +780,8 @@ impl State {
         }
         if problem_changed {
             self.example = preset;
+            // Answers belong to the numbers they were given for.
+            self.practice.new_problem();
         }
         if failed_load {
             self.held_link = true;
@@ -634,6 +822,12 @@ impl State {
             embed: self.embed,
             editors_open: self.editors_open,
             theme: self.theme,
+            practice: Practice {
+                score: self.practice.score,
+                streak: self.practice.streak,
+                combination: self.practice.combination,
+                ..Practice::default()
+            },
             ..State::with_document(document)
         };
         self.view.present = present;
@@ -931,5 +1125,69 @@ mod tests {
         assert_eq!((s.embed, s.theme), (Embed::View, Theme::Dark));
         assert_eq!(Theme::from_name("dark"), Theme::Dark);
         assert_eq!(Theme::from_name("sepia"), Theme::System);
+    }
+
+    #[test]
+    fn practice_checks_sizes_cells_and_combinations_and_keeps_the_score() {
+        // The default example: 5x5 input, 3x3 kernel, output 3x3.
+        let mut s = state();
+        s.apply(Action::SetPractice(true));
+        s.apply(Action::SetQuiz(Quiz::OutputSize));
+        s.apply(Action::PracticeShapeType(0, "3".into()));
+        s.apply(Action::PracticeShapeType(1, "4".into()));
+        s.apply(Action::PracticeShapeCheck);
+        assert_eq!((s.practice.shape_verdict, s.practice.streak), (Some(false), 0));
+        s.apply(Action::PracticeShapeType(1, " 3 ".into()));
+        assert_eq!(s.practice.shape_verdict, None, "typing clears the verdict");
+        s.apply(Action::PracticeShapeCheck);
+        assert_eq!((s.practice.shape_verdict, s.practice.score), (Some(true), 1));
+
+        // Picking cells: the same set in any order is right; a cell picked twice is dropped.
+        s.apply(Action::SetQuiz(Quiz::InputCells));
+        for cell in [[0, 0, 1], [0, 0, 0], [0, 5, 5], [0, 5, 5]] {
+            s.apply(Action::PracticePick(cell));
+        }
+        s.apply(Action::PracticePickCheck { expected: vec![[0, 0, 0], [0, 0, 1]] });
+        assert_eq!((s.practice.pick_verdict, s.practice.score), (Some(true), 2));
+        // The sliding window alone asks for cells: another view goes back to numbers.
+        s.apply(Action::SetView(View::Im2col));
+        assert_eq!(s.practice.quiz, Quiz::Number);
+
+        // "Possible?": the core decides.
+        let seed = (0..).find(|&k| crate::practice::Combination::draw(k).answer.is_err()).unwrap_or(0);
+        s.apply(Action::PracticeCombination { seed });
+        s.apply(Action::PracticePossible(true));
+        assert_eq!((s.practice.possible_verdict, s.practice.streak), (Some(false), 0));
+
+        // A new problem keeps the score; an edit forgets the answers, not the score.
+        s.apply(Action::PracticeNew { level: crate::practice::Level::Gradients, seed: 7 });
+        assert!(s.view.practice && s.view.view == View::Backprop);
+        assert_eq!(s.practice.score, 2);
+        s.apply(Action::PracticeScore { score: 0, streak: 0 });
+        assert_eq!((s.practice.score, s.practice.streak), (0, 0));
+    }
+
+    #[test]
+    fn without_reveal_only_answered_cells_show() {
+        let mut doc = Document::default();
+        doc.view.practice = true;
+        doc.view.reveal = false;
+        let mut s = State::with_document(doc);
+        let walk = s.walk();
+        // No reveal: the cell stays asked.
+        s.apply(Action::PracticeReveal);
+        assert_eq!(s.view.step, 0);
+        // Stepping past a cell does not show it; answering it does.
+        s.apply(Action::Step(Move::Next));
+        assert!(s.practice.hides(walk, 0, s.view.step, s.view.reveal));
+        s.apply(Action::Step(Move::First));
+        let expected = crate::conv::Forward::new(&s.problem).ok().and_then(|f| f.step(0)).map_or(0.0, |st| st.result);
+        s.apply(Action::PracticeType(crate::conv::format::full(expected)));
+        s.apply(Action::PracticeCheck { expected });
+        assert_eq!(s.view.step, 1, "a right answer moves on");
+        assert!(!s.practice.hides(walk, 0, s.view.step, s.view.reveal));
+        assert!(s.practice.hides(walk, 2, 3, s.view.reveal), "passed but not answered");
+        // With reveal (the default), a passed cell shows.
+        assert!(!s.practice.hides(walk, 2, 3, true));
     }
 }

@@ -94,7 +94,7 @@ impl GradFocus {
 }
 
 /// The UI's half of the document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ViewState {
     /// The view shown.
     pub view: View,
@@ -112,6 +112,25 @@ pub struct ViewState {
     /// Practice: the player stops before each result and asks for it
     /// (document key `practice`).
     pub practice: bool,
+    /// Practice: whether a cell can be revealed without an answer, and shows
+    /// once stepped past. An instructor's link sets it off (document key
+    /// `reveal: false`): every cell stays hidden until answered right.
+    pub reveal: bool,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            view: View::default(),
+            explain: Explain::default(),
+            gradient: GradFocus::default(),
+            step: 0,
+            order: ColumnOrder::default(),
+            present: false,
+            practice: false,
+            reveal: true,
+        }
+    }
 }
 
 impl ViewState {
@@ -119,7 +138,11 @@ impl ViewState {
     pub fn walk(&self, transposed: bool) -> crate::conv::Walk {
         use crate::conv::Walk;
         match (self.view, transposed, self.gradient) {
-            (View::Transposed, _, _) if self.explain == Explain::ZeroInserted => Walk::ZeroInsertedWindows,
+            // Practice asks for the transposed convolution's output cells one
+            // by one, in whatever explanation: the zero-inserted form's walk.
+            (View::Transposed, _, _) if self.explain == Explain::ZeroInserted || self.practice => {
+                Walk::ZeroInsertedWindows
+            }
             (_, true, _) | (View::Transposed, false, _) => Walk::Scatter,
             (View::Backprop, false, GradFocus::Input) => Walk::GradInput,
             (View::Backprop, false, GradFocus::Weight) => Walk::GradWeight,

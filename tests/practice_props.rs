@@ -52,3 +52,78 @@ proptest! {
         }
     }
 }
+
+/// Every question of every walk of a generated problem: its products plus its
+/// bias add up to the core's number, exactly (small integers), and it names
+/// a cell of the DOM contract.
+fn questions_add_up(doc: &Document) -> Result<usize, TestCaseError> {
+    use convscope::conv::{ColumnOrder, Im2col, Walk};
+    use convscope::practice::Question;
+    use convscope::view_state::GradFocus;
+    let p = &doc.problem;
+    let fail = |e: convscope::conv::ConvError| TestCaseError::fail(e.to_string());
+    let mut questions = Vec::new();
+    if p.op.is_transposed() {
+        let t = Transposed::new(p).map_err(fail)?;
+        questions.extend((0..p.steps(Walk::ZeroInsertedWindows)).map(|s| Question::transposed(&t, s)));
+    } else {
+        let f = Forward::new(p).map_err(fail)?;
+        let m = Im2col::new(p).map_err(fail)?;
+        let b = Backward::new(p).map_err(fail)?;
+        for s in 0..p.steps(Walk::Windows) {
+            questions.push(Question::forward(&f, s));
+            for order in [ColumnOrder::Unfold, ColumnOrder::Tutorial] {
+                questions.push(Question::im2col(&m, order, s));
+            }
+        }
+        for (focus, walk) in [
+            (GradFocus::Input, Walk::GradInput),
+            (GradFocus::Weight, Walk::GradWeight),
+            (GradFocus::Bias, Walk::GradBias),
+        ] {
+            questions.extend((0..p.steps(walk)).map(|s| Question::backprop(&b, focus, s)));
+        }
+        // The transpose of the convolution, as its "Its transpose" tab asks it.
+        let t = Transposed::new(&f.transpose_problem().map_err(fail)?).map_err(fail)?;
+        questions.extend((0..p.steps(Walk::ZeroInsertedWindows)).map(|s| Question::transposed(&t, s)));
+    }
+    for q in &questions {
+        let q = q.as_ref().ok_or_else(|| TestCaseError::fail("a step without a question"))?;
+        let sum: f64 = (0..q.products.len()).filter_map(|k| q.product(k)).sum::<f64>() + q.bias.unwrap_or(0.0);
+        prop_assert_eq!(sum, q.expected, "{}: {:?}", q.label, q.products);
+        prop_assert!(q.expected.fract() == 0.0);
+        prop_assert!(!q.index.is_empty() && !q.label.is_empty());
+    }
+    Ok(questions.len())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(100)
+    ))]
+
+    #[test]
+    fn every_question_is_the_sum_of_its_products(seed in any::<u64>()) {
+        for level in Level::ALL {
+            let asked = questions_add_up(&generate(level, seed))?;
+            prop_assert!(asked > 0);
+        }
+    }
+
+    /// "Is this combination possible?" is the core's own answer, and both
+    /// answers come up.
+    #[test]
+    fn combinations_are_answered_by_the_core(seed in any::<u64>()) {
+        use convscope::practice::Combination;
+        let c = Combination::draw(seed);
+        prop_assert_eq!(c.answer.clone(), c.problem.operation_geometry().map(|g| g.output_shape()));
+        prop_assert!(!c.describe().is_empty());
+    }
+}
+
+#[test]
+fn about_half_the_combinations_are_possible() {
+    use convscope::practice::Combination;
+    let possible = (0..1000u64).filter(|&s| Combination::draw(s).answer.is_ok()).count();
+    assert!((250..=750).contains(&possible), "{possible} of 1000 possible");
+}

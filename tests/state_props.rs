@@ -7,9 +7,10 @@
 use convscope::conv::{ConvError, Dims, Op, PaddingMode};
 use convscope::document::Document;
 use convscope::grid::{self, Tensor};
+use convscope::practice::Level;
 use convscope::presets::PRESETS;
 use convscope::results::Results;
-use convscope::state::{Action, Explain, Fill, GradFocus, Move, PerAxisParam, Size, State, View};
+use convscope::state::{Action, Explain, Fill, GradFocus, Move, PerAxisParam, Quiz, Size, State, View};
 use proptest::prelude::*;
 
 fn tensor() -> impl Strategy<Value = Tensor> {
@@ -106,6 +107,19 @@ fn step() -> impl Strategy<Value = Step> {
         any::<f64>().prop_map(|expected| Step::Act(Action::PracticeCheck { expected })),
         Just(Step::Act(Action::PracticeHint)),
         Just(Step::Act(Action::PracticeReveal)),
+        (0usize..2000, text()).prop_map(|(k, t)| Step::Act(Action::PracticeProduct(k, t))),
+        prop::sample::select(vec![Quiz::Number, Quiz::OutputSize, Quiz::InputCells, Quiz::Possible])
+            .prop_map(|q| Step::Act(Action::SetQuiz(q))),
+        (0usize..6, text()).prop_map(|(a, t)| Step::Act(Action::PracticeShapeType(a, t))),
+        Just(Step::Act(Action::PracticeShapeCheck)),
+        (0usize..5, 0usize..40, 0usize..40).prop_map(|(a, b, c)| Step::Act(Action::PracticePick([a, b, c]))),
+        prop::collection::vec((0usize..5, 0usize..40, 0usize..40), 0..12).prop_map(|v| Step::Act(
+            Action::PracticePickCheck { expected: v.into_iter().map(|(a, b, c)| [a, b, c]).collect() }
+        )),
+        any::<bool>().prop_map(|b| Step::Act(Action::PracticePossible(b))),
+        any::<u64>().prop_map(|seed| Step::Act(Action::PracticeCombination { seed })),
+        (0usize..5, any::<u64>()).prop_map(|(l, seed)| Step::Act(Action::PracticeNew { level: Level::ALL[l], seed })),
+        (any::<u32>(), any::<u32>()).prop_map(|(score, streak)| Step::Act(Action::PracticeScore { score, streak })),
     ]
 }
 
@@ -171,6 +185,19 @@ proptest! {
                     _ => results.forward().is_some_and(|r| r.is_ok()),
                 };
                 prop_assert!(shown, "{:?} of {:?} has nothing to show", state.view.view, state.problem.op);
+                // Practice has a question for the step on screen, in every view that asks.
+                if state.view.practice {
+                    use convscope::practice::Question;
+                    let step = state.view.step;
+                    let asked = match state.view.view {
+                        View::Im2col => results.im2col().and_then(Result::ok).map(|m| Question::im2col(&m, state.view.order, step).is_some()),
+                        View::Transposed => results.transposed().and_then(Result::ok).map(|t| Question::transposed(&t, step).is_some()),
+                        View::Backprop => results.backward().and_then(Result::ok).map(|b| Question::backprop(&b, state.view.gradient, step).is_some()),
+                        View::Export | View::Image => None,
+                        View::Forward => results.forward().and_then(Result::ok).map(|f| Question::forward(&f, step).is_some()),
+                    };
+                    prop_assert!(asked != Some(false), "no question for step {step} of {:?}", state.view.view);
+                }
                 let document = state.document();
                 let again = Document::parse(&document.to_json());
                 prop_assert_eq!(again.as_ref().ok(), Some(&document), "{:?}", again.as_ref().err());

@@ -10,7 +10,9 @@ use yew::prelude::*;
 use super::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch};
 use super::heatmap::Planes;
 use super::matrix::mark;
-use crate::conv::{Backward, Dims, format};
+use super::practice_panel::{PracticeOn, number_panel, size_hidden};
+use crate::conv::{Backward, Dims, Walk, format};
+use crate::practice::Question;
 use crate::results::Shared;
 use crate::state::{Action, GradFocus, Move};
 
@@ -19,6 +21,9 @@ pub struct BackpropViewProps {
     pub trace: Shared<Backward>,
     pub step: usize,
     pub focus: GradFocus,
+    /// Practice: the focused gradient's cells are asked for, one per step.
+    #[prop_or_default]
+    pub practice: Option<PracticeOn>,
     pub dispatch: Callback<Action>,
 }
 
@@ -111,6 +116,31 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
         }
     };
 
+    // Practice: where the terms are shows from the first hint on; only the
+    // cells answered (or, as the player passes, revealed) show their numbers.
+    let practice = props.practice.as_ref().filter(|_| {
+        let cells = [g.input_shape().iter().product::<usize>(), t.grad_weight.len(), g.output_shape().iter().product()];
+        cells.iter().all(|&n| n <= super::heatmap::DOM_CELLS)
+    });
+    if practice.is_some_and(|p| p.state.hints == 0 || !p.asks_number()) {
+        dy_used.clear();
+        weights_used.clear();
+        inputs_used.clear();
+    }
+    let hidden = |walk: Walk, step: Option<usize>| {
+        practice.is_some_and(|p| {
+            step.is_none_or(|s| {
+                if walk == p.walk { p.hides(s, props.step) } else { !p.state.answered.contains(&(walk, s)) }
+            })
+        })
+    };
+    let with_hidden = |mut cell: super::matrix::Cell, walk: Walk, step: Option<usize>| {
+        if hidden(walk, step) {
+            cell.marks |= mark::HIDDEN;
+        }
+        cell
+    };
+
     // Forward context: the padded input and the weight, with what meets marked.
     let input_cell = |lead: &[usize], pos: [usize; 2]| {
         let c = lead[0];
@@ -161,21 +191,36 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
     let w_grids = Grids::new("backprop_weight", dims, "weight W", [kh, kw], &weight_cell)
         .per(&["filter", "channel"], leads_2(wf, wc))
         .render();
-    let dy_grids = Grids::new("dy", dims, "dY (upstream gradient)", g.output, &dy_cell)
-        .per(&["filter"], leads_1(g.out_channels))
-        .planes(&dy_planes, &dy_marked)
-        .render();
+    let dy_grids = if practice.is_some_and(PracticeOn::hides_size) {
+        size_hidden("dY")
+    } else {
+        Grids::new("dy", dims, "dY (upstream gradient)", g.output, &dy_cell)
+            .per(&["filter"], leads_1(g.out_channels))
+            .planes(&dy_planes, &dy_marked)
+            .render()
+    };
 
     // The three gradients; a click on a cell focuses its gradient and steps there.
     let is_current = |cell: Current| if cell == current { mark::CURRENT } else { 0 };
     let grad_input_cell = |lead: &[usize], [a, b]: [usize; 2]| {
-        marked(t.grad_input[[lead[0], a, b]], is_current(Current::Input([lead[0], a, b])))
+        let index = [lead[0], a, b];
+        with_hidden(
+            marked(t.grad_input[index], is_current(Current::Input(index))),
+            Walk::GradInput,
+            t.input_step(index),
+        )
     };
     let grad_weight_cell = |lead: &[usize], [a, b]: [usize; 2]| {
         let index = [lead[0], lead[1], a, b];
-        marked(t.grad_weight[index], is_current(Current::Weight(index)))
+        with_hidden(
+            marked(t.grad_weight[index], is_current(Current::Weight(index))),
+            Walk::GradWeight,
+            t.weight_step(index),
+        )
     };
-    let grad_bias_cell = |_: &[usize], [_, f]: [usize; 2]| marked(t.grad_bias[f], is_current(Current::Bias(f)));
+    let grad_bias_cell = |_: &[usize], [_, f]: [usize; 2]| {
+        with_hidden(marked(t.grad_bias[f], is_current(Current::Bias(f))), Walk::GradBias, Some(f))
+    };
     let trace = t.clone();
     let on_input =
         jump(&props.dispatch, GradFocus::Input, props.focus, move |ix| trace.input_step(ix.try_into().ok()?));
@@ -236,11 +281,20 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
                 ("selected", "the same cell in the forward pass"),
                 ("pad", "padding"),
             ]) }
+            if let Some(p) = practice {
+                if let Some(q) = p.asks_number().then(|| Question::backprop(t, props.focus, props.step)).flatten() {
+                    { number_panel(&q, p, &props.dispatch) }
+                }
+            } else {
             <div class="equation" aria-live="polite">
                 <p class="eq-title">{ title }</p>
                 <p class="eq">{ equation }</p>
                 <p class="hint">{ relation }</p>
             </div>
+            }
+            if props.practice.is_some() && practice.is_none() {
+                <p class="hint">{ "Practice asks for gradient cells where every one is shown as a number: make the problem smaller." }</p>
+            }
         </section>
     }
 }

@@ -12,7 +12,9 @@ use yew::prelude::*;
 use super::grids::{GridCell, Grids, data_index, leads_1, legend, rect, switch, unit};
 use super::heatmap::{DOM_CELLS, Planes};
 use super::matrix::{Cell, Matrix, mark};
+use super::practice_panel::{PracticeOn, number_panel, size_hidden};
 use crate::conv::{ColumnOrder, Dims, Im2col};
+use crate::practice::Question;
 use crate::results::Shared;
 use crate::state::{Action, Move};
 
@@ -22,6 +24,9 @@ pub struct Im2colViewProps {
     pub step: usize,
     /// The order of X̂'s columns (and W's rows).
     pub order: ColumnOrder,
+    /// Practice: the product's entries are asked for, one per step.
+    #[prop_or_default]
+    pub practice: Option<PracticeOn>,
     pub dispatch: Callback<Action>,
 }
 
@@ -54,15 +59,21 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
         ColumnOrder::Tutorial => Vec::new(),
     };
 
+    // Practice hides the entries not yet answered, and the row and column
+    // in use until the first hint.
+    let practice = props.practice.as_ref().filter(|_| n_rows * g.out_channels <= DOM_CELLS);
+    let show_row = practice.is_none_or(|p| p.state.hints >= 1 || !p.asks_number());
+    let hidden = |s: Option<usize>| practice.is_some_and(|p| s.is_none_or(|s| p.hides(s, props.step)));
+    let row_mark = if show_row { mark::ROW } else { 0 };
     let patch_cell = |_: &[usize], [r, c]: [usize; 2]| {
-        let mut marks = if r == row { mark::ROW } else { 0 };
+        let mut marks = if r == row { row_mark } else { 0 };
         if !group_cols.contains(&cols[c]) {
             marks |= mark::DIM;
         }
         Cell { marks, ..Cell::new(String::new(), m.patches[[r, cols[c]]]) }
     };
     let weight_cell = |_: &[usize], [c, ff]: [usize; 2]| {
-        let mut marks = if ff == f { mark::COL } else { 0 };
+        let mut marks = if ff == f && show_row { mark::COL } else { 0 };
         // Zero of the block-diagonal W: channel outside filter ff's group.
         if m.column_parts(cols[c]).is_some_and(|(ch, _)| ch / g.in_per_group != g.group_of_filter(ff)) {
             marks |= mark::DIM;
@@ -70,15 +81,21 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
         Cell { marks, ..Cell::new(String::new(), m.weights[[cols[c], ff]]) }
     };
     let product_cell = |_: &[usize], [r, ff]: [usize; 2]| {
-        let mut marks = if r == row { mark::ROW } else { 0 };
+        let mut marks = if r == row { row_mark } else { 0 };
         // The dot product in use; `aria-current` stays on the output cell alone.
         if (r, ff) == (row, f) {
             marks |= mark::SELECTED;
         }
+        if hidden(m.step_of(r, ff)) {
+            marks |= mark::HIDDEN;
+        }
         Cell { marks, ..Cell::new(String::new(), m.product[[r, ff]]) }
     };
     let output_cell = |lead: &[usize], [i, j]: [usize; 2]| {
-        let marks = if [lead[0], i, j] == [f, oi, oj] { mark::CURRENT } else { 0 };
+        let mut marks = if [lead[0], i, j] == [f, oi, oj] { mark::CURRENT } else { 0 };
+        if hidden(g.step_of([lead[0], i, j])) {
+            marks |= mark::HIDDEN;
+        }
         Cell { marks, ..Cell::new(String::new(), m.output[[lead[0], i, j]]) }
     };
     // Clicking a patch row or a product cell jumps to that row's step (with
@@ -119,20 +136,29 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
         &weight_cell,
     )
     .render();
-    let product = Grids::new(
-        "im2col_product",
-        Dims::Two,
-        format!("X\u{0302}W ({n_rows} x {})", g.out_channels),
-        [n_rows, g.out_channels],
-        &product_cell,
-    )
-    .on_click(jump(None))
-    .planes(&product_planes, &|_| rect([row, 0], [row, g.out_channels - 1]))
-    .render();
-    let output = Grids::new("output", dims, "output (reshaped)", g.output, &output_cell)
-        .per(&["filter"], leads_1(g.out_channels))
-        .planes(&output_planes, &|lead| if lead[0] == f { vec![[oi, oj]] } else { vec![] })
-        .render();
+    let sized = practice.is_some_and(PracticeOn::hides_size);
+    let product = if sized {
+        size_hidden("X\u{0302}W")
+    } else {
+        Grids::new(
+            "im2col_product",
+            Dims::Two,
+            format!("X\u{0302}W ({n_rows} x {})", g.out_channels),
+            [n_rows, g.out_channels],
+            &product_cell,
+        )
+        .on_click(jump(None))
+        .planes(&product_planes, &|_| rect([row, 0], [row, g.out_channels - 1]))
+        .render()
+    };
+    let output = if sized {
+        size_hidden("output")
+    } else {
+        Grids::new("output", dims, "output (reshaped)", g.output, &output_cell)
+            .per(&["filter"], leads_1(g.out_channels))
+            .planes(&output_planes, &|lead| if lead[0] == f { vec![[oi, oj]] } else { vec![] })
+            .render()
+    };
     let column_names: Vec<String> = cols
         .iter()
         .filter_map(|&c| m.column_parts(c))
@@ -164,10 +190,19 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
                 ("current", "the output cell"),
                 ("dim", "zeros of other groups (block-diagonal W)"),
             ][..if g.params.groups > 1 { 4 } else { 3 }]) }
+            if let Some(p) = practice {
+                if let Some(q) = p.asks_number().then(|| Question::im2col(m, order, props.step)).flatten() {
+                    { number_panel(&q, p, &props.dispatch) }
+                }
+            } else {
             <div class="equation" aria-live="polite">
                 <p class="eq-title">{ format!("row {row} of X\u{0302} (output position {}) times column {f} of W", data_index(dims, &[], [oi, oj])) }</p>
                 <p class="eq">{ m.row_equation_in(row, f, order) }</p>
             </div>
+            }
+            if props.practice.is_some() && practice.is_none() {
+                <p class="hint">{ "Practice asks for the product's entries where every one is shown as a number: make the problem smaller." }</p>
+            }
         </section>
     }
 }

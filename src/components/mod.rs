@@ -15,6 +15,7 @@ pub mod im2col_view;
 pub mod matrix;
 pub mod params;
 pub mod player;
+pub mod practice_panel;
 pub mod shortcuts;
 pub mod transposed_view;
 pub mod window_view;

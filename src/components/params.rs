@@ -117,6 +117,9 @@ pub struct ParamsProps {
     pub settings: Settings,
     /// The core's verdict on the current parameters.
     pub error: Option<DocumentError>,
+    /// Practice asks for the output size: the formula keeps its numbers but not its result.
+    #[prop_or_default]
+    pub hide_size: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -250,7 +253,7 @@ pub fn Params(props: &ParamsProps) -> Html {
             if let Some(err) = &props.error {
                 <p class="param-error" id={error_id}>{ err.message.clone() }</p>
             }
-            { formula(&FormulaProps { settings: c.clone() }) }
+            { formula(&FormulaProps { settings: c.clone(), hide_result: props.hide_size }) }
         </section>
     }
 }
@@ -258,6 +261,8 @@ pub fn Params(props: &ParamsProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct FormulaProps {
     pub settings: Settings,
+    /// Shown as "?" (practice asks for it).
+    pub hide_result: bool,
 }
 
 fn mn(v: impl ToString) -> Html {
@@ -282,7 +287,11 @@ pub fn formula(props: &FormulaProps) -> Html {
         let n = [h, w][axis];
         let k = [kh, kw][axis];
         let (s, p, d, op) = (c.hyper.stride[axis], c.hyper.padding[axis], c.hyper.dilation[axis], c.hyper.output_padding[axis]);
-        let result = out.map_or_else(|| html! { <mtext>{ "invalid" }</mtext> }, |o| mn(o[axis + 1]));
+        let result = match out {
+            _ if props.hide_result => html! { <mi>{ "?" }</mi> },
+            Some(o) => mn(o[axis + 1]),
+            None => html! { <mtext>{ "invalid" }</mtext> },
+        };
         let out_name = if axis == 0 { "H_out" } else { "W_out" };
         if c.op.is_transposed() {
             html! {

@@ -12,8 +12,10 @@ use yew::prelude::*;
 
 use super::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch, unit};
 use super::matrix::{Cell, Matrix, mark};
+use super::practice_panel::{PracticeOn, number_panel, size_hidden};
 use crate::conv::transposed::{CanvasRole, Placement, ScatterStep};
 use crate::conv::{Dims, MatrixForm, Transposed, ZeroInsertedConv, format};
+use crate::practice::Question;
 use crate::results::{Shared, Shown};
 use crate::state::{Action, Explain, Move};
 
@@ -29,6 +31,9 @@ pub struct TransposedViewProps {
     pub step: usize,
     pub selected: Option<[usize; 3]>,
     pub explain: Explain,
+    /// Practice: the output's overlap sums are asked for, cell by cell.
+    #[prop_or_default]
+    pub practice: Option<PracticeOn>,
     pub dispatch: Callback<Action>,
 }
 
@@ -67,9 +72,20 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
                     shape_text(dims, g.output_shape()),
                 ) }</p>
             }
-            { switch("Explanation", &EXPLANATIONS, props.explain, props.dispatch.reform(Action::SetExplain)) }
+            if props.practice.is_none() {
+                { switch("Explanation", &EXPLANATIONS, props.explain, props.dispatch.reform(Action::SetExplain)) }
+            }
         </>
     };
+    if let Some(p) = &props.practice
+        && g.output_shape().iter().product::<usize>() <= super::heatmap::DOM_CELLS
+    {
+        return html! {
+            <section class="view transposed-view" aria-label="Transposed convolution">
+                { header }{ practice_layout(t, props.step, p, &props.dispatch) }
+            </section>
+        };
+    }
     if props.explain == Explain::ZeroInserted {
         let view = match props.zero_inserted.clone() {
             Some(Ok(z)) => zero_inserted_windows(t, &z, props.step),
@@ -234,6 +250,62 @@ fn scatter(t: &Transposed, step_index: usize, step: &ScatterStep) -> Html {
         .per(&["filter"], leads_1(g.out_channels))
         .render();
     html! { <>{ unit("\u{2192}", scaled) }{ unit("+=", canvas) }{ unit("crop \u{2192}", so_far) }</> }
+}
+
+/// Practice: the input, the kernel and the output, whose cells are asked for
+/// one by one (the player walks the output row-major). The first hint
+/// outlines the input cells whose kernel copies land on the asked cell.
+fn practice_layout(t: &Transposed, step: usize, on: &PracticeOn, dispatch: &Callback<Action>) -> Html {
+    let g = &t.geometry;
+    let dims = g.dims;
+    let (Some(q), Some(asked)) = (Question::transposed(t, step), crate::conv::index::unravel(step, g.output_shape()))
+    else {
+        return html! { <p>{ "No steps." }</p> };
+    };
+    let sources: Vec<[usize; 3]> = if on.state.hints >= 1 && on.asks_number() {
+        t.contributions_of(asked).iter().map(|k| k.in_index).collect()
+    } else {
+        Vec::new()
+    };
+    let x_cell = |lead: &[usize], [a, b]: [usize; 2]| {
+        let index = [lead[0], a, b];
+        marked(t.input[index], if sources.contains(&index) { mark::SOURCE } else { 0 })
+    };
+    let x = Grids::new("transposed_input", dims, "input x", g.input, &x_cell)
+        .per(&["channel"], leads_1(g.in_channels))
+        .render();
+    let w_cell = |lead: &[usize], [a, b]: [usize; 2]| marked(t.weight[[lead[0], lead[1], a, b]], 0);
+    let lead_names: &[&str] =
+        if g.params.groups > 1 { &["channel", "filter of its group"] } else { &["channel", "filter"] };
+    let w = Grids::new("weight", dims, "kernel w (each x scales a copy of it)", g.kernel, &w_cell)
+        .per(lead_names, leads_2(g.in_channels, g.out_per_group))
+        .render();
+    let output_cell = |lead: &[usize], [a, b]: [usize; 2]| {
+        let index = [lead[0], a, b];
+        let mut marks = if index == asked { mark::CURRENT } else { 0 };
+        if crate::conv::index::ravel(index, g.output_shape()).is_none_or(|s| on.hides(s, step)) {
+            marks |= mark::HIDDEN;
+        }
+        marked(t.output[index], marks)
+    };
+    let output = if on.hides_size() {
+        size_hidden("output")
+    } else {
+        Grids::new("output", dims, "output", g.output, &output_cell).per(&["filter"], leads_1(g.out_channels)).render()
+    };
+    html! {
+        <>
+            <div class="matrices">
+                { stack(x) }
+                { unit("\u{2192}", w) }
+                { unit("\u{2192}", output) }
+            </div>
+            { legend(&[("current", "the output cell asked for"), ("source", "the input cells whose copies land there")]) }
+            if on.asks_number() {
+                { number_panel(&q, on, dispatch) }
+            }
+        </>
+    }
 }
 
 /// The explanations the view offers.

@@ -11,10 +11,11 @@ use yew::prelude::*;
 use super::grids::{GridCell, Grids, leads_1, leads_2, legend, rect, stack, unit};
 use super::heatmap::Planes;
 use super::matrix::{Cell, mark};
+use super::practice_panel::{PracticeOn, number_panel, size_hidden};
 use crate::conv::{Dims, Forward, format};
-use crate::practice::Verdict;
+use crate::practice::Question;
 use crate::results::Shared;
-use crate::state::{Action, Move, Practice};
+use crate::state::{Action, Move, Quiz};
 
 #[derive(Properties, PartialEq)]
 pub struct WindowViewProps {
@@ -24,7 +25,7 @@ pub struct WindowViewProps {
     pub probe: Option<[usize; 3]>,
     /// Practice: the learner's progress on this step (`None`: not practising).
     #[prop_or_default]
-    pub practice: Option<Practice>,
+    pub practice: Option<PracticeOn>,
     pub dispatch: Callback<Action>,
 }
 
@@ -49,7 +50,10 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
     // output cell is a DOM cell: a heatmap would show the numbers as colours.)
     let practice =
         props.practice.as_ref().filter(|_| g.output_shape().iter().product::<usize>() <= super::heatmap::DOM_CELLS);
-    let show_window = practice.is_none_or(|p| p.hints >= 1);
+    // "Which input cells does this output use?": the learner picks them, so the window is not shown.
+    let picking = practice.filter(|p| p.state.quiz == Quiz::InputCells);
+    let show_window = practice.is_none_or(|p| p.asks_number() && p.state.hints >= 1)
+        || picking.is_some_and(|p| p.state.pick_verdict == Some(true));
 
     // Window cells of this step, looked up once per cell below.
     let taps: HashSet<(usize, [usize; 2])> = step.terms.iter().map(|term| (term.channel, term.padded_pos)).collect();
@@ -69,8 +73,12 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
         {
             marks |= mark::PROBE;
         }
+        if picking.is_some_and(|p| p.state.picked.contains(&[c, pos[0], pos[1]])) {
+            marks |= mark::SELECTED;
+        }
         Cell { marks, ..Cell::new(String::new(), t.padded.values[[c, pos[0], pos[1]]]) }
     };
+    let on_pick = props.dispatch.reform(|(lead, [pi, pj]): GridCell| Action::PracticePick([lead[0], pi, pj]));
     let on_probe = {
         let d = props.dispatch.clone();
         let padded = t.padded.clone();
@@ -94,11 +102,14 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
         cells
     };
     let padded_caption = if g.params.padding == [0, 0] { "input (no padding)" } else { "padded input" };
-    let padded_grids = Grids::new("padded_input", dims, padded_caption, g.padded, &padded_cell)
+    let mut padded_grids = Grids::new("padded_input", dims, padded_caption, g.padded, &padded_cell)
         .per(&["channel"], (group_start..group_start + g.in_per_group).map(|c| vec![c]).collect())
         .on_hover(on_probe)
-        .planes(&padded_planes, &padded_marked)
-        .render();
+        .planes(&padded_planes, &padded_marked);
+    if picking.is_some() {
+        padded_grids = padded_grids.on_click(on_pick);
+    }
+    let padded_grids = padded_grids.render();
 
     // Kernel of filter f as it meets the window (rotated when flip is on).
     let probe_taps: Vec<[usize; 4]> =
@@ -132,7 +143,9 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
         if [ff, pos[0], pos[1]] == [f, oi, oj] {
             cell.marks |= mark::CURRENT;
         }
-        if practice.is_some() && g.step_of([ff, pos[0], pos[1]]).is_none_or(|s| s >= props.step) {
+        if let Some(p) = practice
+            && g.step_of([ff, pos[0], pos[1]]).is_none_or(|s| p.hides(s, props.step))
+        {
             cell.marks |= mark::HIDDEN;
         }
         if let Some(fd) = feeds.iter().find(|fd| fd.out_index == [ff, pos[0], pos[1]]) {
@@ -162,12 +175,16 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
         }
         cells
     };
-    let output_grids = Grids::new("output", dims, "output", g.output, &out_cell)
-        .per(&["filter"], leads_1(g.out_channels))
-        .planes(&output_planes, &output_marked)
-        .on_hover(jump.clone())
-        .on_click(jump.reform(Some))
-        .render();
+    let output_grids = if practice.is_some_and(PracticeOn::hides_size) {
+        size_hidden("output")
+    } else {
+        Grids::new("output", dims, "output", g.output, &out_cell)
+            .per(&["filter"], leads_1(g.out_channels))
+            .planes(&output_planes, &output_marked)
+            .on_hover(jump.clone())
+            .on_click(jump.reform(Some))
+            .render()
+    };
 
     let per_channel = g.in_per_group > 1;
     let y = format::label("y", dims, (g.out_channels > 1).then_some(&[f][..]), [oi, oj]);
@@ -207,8 +224,11 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
                 ("pad", "padding"),
             ][..if g.params.padding == [0, 0] { 4 } else { 5 }]) }
             if let Some(p) = practice {
-                { practice_panel(p, &y, &format!("{f},{}", if dims == Dims::Two { format!("{oi},{oj}") } else { oj.to_string() }),
-                    &step, &window_at, &props.dispatch) }
+                if let Some(p) = picking {
+                    { pick_panel(p, &y, &step, &props.dispatch) }
+                } else if let Some(q) = p.asks_number().then(|| Question::forward(t, props.step)).flatten() {
+                    { number_panel(&q, p, &props.dispatch) }
+                }
             } else {
             <div class="equation" aria-live="polite">
                 <p class="eq-title">{ format!("{y}: window at {window_at} of the {}", if g.params.padding == [0, 0] { "input" } else { "padded input" }) }</p>
@@ -237,59 +257,25 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
     }
 }
 
-/// Practice on one step: the cell to predict, hints one at a time, the verdict.
-fn practice_panel(
-    p: &Practice,
-    y: &str,
-    index: &str,
-    step: &crate::conv::ForwardStep,
-    window_at: &str,
-    dispatch: &Callback<Action>,
-) -> Html {
-    let expected = step.result;
-    let products: Vec<String> =
-        step.terms.iter().map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.w))).collect();
-    let bias = if step.has_bias { format!(" + bias {}", format::factor(step.bias)) } else { String::new() };
-    let oninput = dispatch.reform(|e: InputEvent| {
-        Action::PracticeType(e.target_dyn_into::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default())
-    });
-    let onkeydown = {
-        let d = dispatch.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" {
-                e.prevent_default();
-                d.emit(Action::PracticeCheck { expected });
-            }
-        })
-    };
+/// "Which input cells does this output use?": the learner clicks the padded
+/// input's cells; the check compares them with the step's window.
+fn pick_panel(p: &PracticeOn, y: &str, step: &crate::conv::ForwardStep, dispatch: &Callback<Action>) -> Html {
+    let expected: Vec<[usize; 3]> = step.terms.iter().map(|t| [t.channel, t.padded_pos[0], t.padded_pos[1]]).collect();
+    let count = p.state.picked.len();
     html! {
         <div class="equation practice" aria-live="polite">
-            <p class="eq-title">{ format!("Practice: what is {y}? The sum of the window's products{}.", if step.has_bias { ", plus the bias" } else { "" }) }</p>
-            if p.hints >= 1 {
-                <p class="eq hint-line">{ format!("The window is at {window_at} (outlined).") }</p>
-            }
-            if p.hints == 2 {
-                <p class="eq hint-line">{ format!("First product: {} = {}", products.first().cloned().unwrap_or_default(), format::short(step.terms.first().map_or(0.0, |t| t.x * t.w))) }</p>
-            }
-            if p.hints >= 3 {
-                <p class="eq hint-line">{ format!("All products: {}{bias}", format::sum(&products)) }</p>
-            }
+            <p class="eq-title">{ format!("Which input cells does {y} use? Click them in the input (padding included), then check.") }</p>
             <p class="practice-answer">
-                <label>{ format!("{y} = ") }
-                    <input type="text" inputmode="decimal" spellcheck="false" data-practice="output" data-index={index.to_string()}
-                        aria-label={format!("your answer for {y}")} value={p.answer.clone()} {oninput} {onkeydown} />
-                </label>
-                <button type="button" onclick={dispatch.reform(move |_| Action::PracticeCheck { expected })}>{ "Check (Enter)" }</button>
-                <button type="button" onclick={dispatch.reform(|_| Action::PracticeHint)} disabled={p.hints >= 3}>{ "Hint" }</button>
-                <button type="button" onclick={dispatch.reform(|_| Action::PracticeReveal)}>{ "Reveal" }</button>
+                <span>{ format!("{count} picked") }</span>
+                <button type="button" onclick={dispatch.reform(move |_| Action::PracticePickCheck { expected: expected.clone() })}>{ "Check cells" }</button>
             </p>
-            { match &p.verdict {
-                Some(Verdict::Right) => html! { <p class="verdict right" data-verdict="right">{ "Right. On to the next cell." }</p> },
-                Some(Verdict::Wrong) => html! { <p class="verdict wrong" data-verdict="wrong">{ format!("Not {}. Check each product and their sum; try again, take a hint, or reveal.", p.answer.trim()) }</p> },
-                Some(Verdict::NotANumber(why)) => html! { <p class="verdict wrong" data-verdict="wrong">{ format!("Not a number: {why}.") }</p> },
+            { match p.state.pick_verdict {
+                Some(true) => html! { <p class="verdict right" data-verdict="right">{ format!("Right: these {count} cells are the window (outlined).") }</p> },
+                Some(false) => html! { <p class="verdict wrong" data-verdict="wrong">{ format!(
+                    "Not these: the window has {} cells ({} per channel). Its top-left corner is at stride times the output's position.",
+                    step.terms.len(), step.terms.len() / step.channel_sums.len().max(1)) }</p> },
                 None => Html::default(),
             } }
-            <p class="score">{ format!("Score {} \u{00B7} streak {}", p.score, p.streak) }</p>
         </div>
     }
 }

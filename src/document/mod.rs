@@ -42,6 +42,9 @@ pub mod limits {
     /// Cells of the largest grid a view draws: the padded input `C * (H+2ph) * (W+2pw)`,
     /// the output `F * OH * OW`, or the transposed convolution's canvas.
     pub const DRAWN_CELLS: usize = 1 << 18;
+    /// Practice: products a learner can check one by one, and input cells
+    /// they can pick (a practice problem's sums are far shorter).
+    pub const PRACTICE_PRODUCTS: usize = 1024;
 }
 
 /// A parse or validation error, with the JSON path of the culprit.
@@ -200,7 +203,7 @@ fn write_axes(d: &Document, hw: [usize; 2], default: usize) -> Option<Value> {
 }
 
 /// Every key, in the README's order (which is also the order they are written in).
-const KEYS: [Key; 20] = [
+const KEYS: [Key; 21] = [
     Key {
         name: "version",
         read: |v, k, _| match v.as_u64() {
@@ -311,6 +314,11 @@ const KEYS: [Key; 20] = [
         name: "practice",
         read: |v, k, r| read::boolean(v, k).map(|x| r.view.practice = x),
         write: |d| d.view.practice.then_some(Value::Bool(true)),
+    },
+    Key {
+        name: "reveal",
+        read: |v, k, r| read::boolean(v, k).map(|x| r.view.reveal = x),
+        write: |d| (!d.view.reveal).then_some(Value::Bool(false)),
     },
 ];
 
