@@ -14,6 +14,7 @@ use crate::components::export_view::ExportView;
 use crate::components::figure_bar::FigureBar;
 use crate::components::file_io::FileButtons;
 use crate::components::im2col_view::Im2colView;
+use crate::components::image_view::ImageView;
 use crate::components::params::{Params, Settings};
 use crate::components::player::{PlayerProps, player};
 use crate::components::practice_panel::{PracticeOn, QuizBar};
@@ -124,8 +125,8 @@ pub fn App() -> Html {
     use_player(state.playing, state.speed, state.dispatcher());
     let dark = shows_dark(state.theme);
     use_keyboard(state.dispatcher(), Keys { help: state.help, present: state.view.present, dark });
-    use_address_bar(Shared(state.problem.clone()), state.view, state.held_link, state.dispatcher());
-    use_storage(Shared(state.problem.clone()), state.view, state.embed == Embed::Off);
+    use_address_bar(Shared(state.problem.clone()), state.view, state.picture, state.held_link, state.dispatcher());
+    use_storage(Shared(state.problem.clone()), state.view, state.picture, state.embed == Embed::Off);
     use_theme(state.theme);
     use_score(state.practice.score, state.practice.streak, state.embed == Embed::Off);
 
@@ -178,6 +179,7 @@ pub fn App() -> Html {
             (View::Im2col, "im2col"),
             (View::Backprop, "Backprop"),
             (View::Transposed, "Its transpose"),
+            (View::Image, "Image"),
             (View::Export, "Export"),
         ]
     };
@@ -197,6 +199,7 @@ pub fn App() -> Html {
         reveal: state.view.reveal,
         walk: state.walk(),
     });
+    let hides_size = practice.as_ref().is_some_and(PracticeOn::hides_size);
     let body = match (&results.error, view) {
         (Some(err), _) => html! {
             <div class="result-error" role="alert">
@@ -213,6 +216,12 @@ pub fn App() -> Html {
             html! {
                 <TransposedView trace={t} of_conv={!transposed_op} zero_inserted={results.zero_inserted()} matrix={results.matrix()}
                     {step} selected={state.selected} explain={state.view.explain} practice={practice.clone()} dispatch={dispatch.clone()} />
+            }
+        }),
+        (None, View::Image) => shown(results.forward(), |f| {
+            html! {
+                <ImageView forward={f} problem={Shared(state.problem.clone())} picture={state.picture} mode={state.map_mode}
+                    probe={state.map_probe} error={state.picture_error.clone()} dispatch={dispatch.clone()} />
             }
         }),
         (None, View::Export) => html! {
@@ -240,10 +249,10 @@ pub fn App() -> Html {
     let side = side_panels.then(|| {
         html! {
             <aside class="side" aria-label="Editors and parameters">
-                <Editors problem={Shared(state.problem.clone())} backprop={view == View::Backprop} {drafts}
+                <Editors problem={Shared(state.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
                     error_field={results.error.as_ref().and_then(|e| e.field)} dispatch={dispatch.clone()} />
                 <Params settings={Settings::of(&state.problem)} error={results.error.clone()}
-                    hide_size={practice.as_ref().is_some_and(PracticeOn::hides_size)} dispatch={dispatch.clone()} />
+                    hide_size={hides_size} dispatch={dispatch.clone()} />
             </aside>
         }
     });
@@ -317,7 +326,7 @@ pub fn App() -> Html {
                     <button type="button" onclick={dispatch.reform(|_| Action::SetPresent(true))}
                         title="Large type for a projector (P)">{ "Present" }</button>
                     <button type="button" onclick={dispatch.reform(move |_| Action::SetPractice(!practicing))}
-                        aria-pressed={practicing.to_string()} title="Predict each number before it is shown; questions about shapes; new problems by level">{ "Practice" }</button>
+                        aria-pressed={practicing.to_string()} disabled={practicing && !state.view.reveal} title="Predict each number before it is shown; questions about shapes; new problems by level">{ "Practice" }</button>
                     { theme_button }
                     <button type="button" onclick={dispatch.reform(|_| Action::SetHelp(true))}
                         title="Keyboard shortcuts (?)">{ "Shortcuts" }</button>
@@ -365,9 +374,12 @@ pub fn App() -> Html {
                             }) }
                         </nav>
                     }
-                    if view != View::Export {
-                        { player(&PlayerProps { step, steps: state.step_count(), playing: state.playing, speed: state.speed,
-                            unit: unit.into(), dispatch: dispatch.clone() }) }
+                    if !matches!(view, View::Export | View::Image) {
+                        // The step count would give away the output size being asked for.
+                        if !hides_size {
+                            { player(&PlayerProps { step, steps: state.step_count(), playing: state.playing, speed: state.speed,
+                                unit: unit.into(), dispatch: dispatch.clone() }) }
+                        }
                         if embed == Embed::Off && !present && results.error.is_none() && !practicing {
                             <FigureBar {step} steps={state.step_count()} name={view.name()} dispatch={dispatch.clone()} />
                         }

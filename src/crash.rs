@@ -14,19 +14,22 @@ use wasm_bindgen::prelude::{Closure, JsValue};
 use web_sys::{Document, Element};
 
 use crate::conv::Problem;
-use crate::document;
+use crate::document::{self, PictureRef};
 use crate::view_state::ViewState;
+
+/// The problem, view and picture on screen.
+type OnScreen = (Rc<Problem>, ViewState, Option<PictureRef>);
 
 thread_local! {
     /// What is on screen (shared, so keeping it costs nothing): the report's document.
-    static ON_SCREEN: RefCell<Option<(Rc<Problem>, ViewState)>> = const { RefCell::new(None) };
+    static ON_SCREEN: RefCell<Option<OnScreen>> = const { RefCell::new(None) };
 }
 
 /// Keeps the problem and view on screen for a bug report (written out only if one is needed).
-pub fn remember(problem: Rc<Problem>, view: ViewState) {
+pub fn remember(problem: Rc<Problem>, view: ViewState, picture: Option<PictureRef>) {
     ON_SCREEN.with(|d| {
         if let Ok(mut d) = d.try_borrow_mut() {
-            *d = Some((problem, view));
+            *d = Some((problem, view, picture));
         }
     });
 }
@@ -36,8 +39,8 @@ fn document_on_screen() -> String {
     ON_SCREEN
         .with(|d| {
             d.try_borrow().ok().and_then(|d| {
-                let (problem, view) = d.as_ref()?;
-                Some(document::Document { problem: (**problem).clone(), view: *view }.to_json())
+                let (problem, view, picture) = d.as_ref()?;
+                Some(document::Document { problem: (**problem).clone(), view: *view, picture: *picture }.to_json())
             })
         })
         .unwrap_or_default()

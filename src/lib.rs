@@ -2,7 +2,7 @@
 //!
 //! [`conv`] is the pure core (no browser imports). [`document`],
 //! [`view_state`], [`grid`], [`editing`], [`input_text`], [`presets`],
-//! [`state`] and [`results`] are plain Rust too and tested natively; [`app`],
+//! [`picture`], [`state`] and [`results`] are plain Rust too and tested natively; [`app`],
 //! [`hooks`] and [`components`] are the Yew UI that only displays what the
 //! core computed; [`crash`] keeps a bug from leaving a dead page.
 #![forbid(unsafe_code)]
@@ -19,6 +19,7 @@ pub mod figure;
 pub mod grid;
 pub mod hooks;
 pub mod input_text;
+pub mod picture;
 pub mod practice;
 pub mod presets;
 pub mod results;

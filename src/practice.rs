@@ -151,7 +151,10 @@ impl Question {
 
     /// The transposed convolution's output cell number `step` (row-major over
     /// `(F, OH, OW)`): the overlap sum of the kernel copies that reach it.
-    pub fn transposed(t: &Transposed, step: usize) -> Option<Question> {
+    /// `of_conv`: the transpose of a convolution, whose input is that
+    /// convolution's output y and whose output (the input's shape) is z.
+    pub fn transposed(t: &Transposed, step: usize, of_conv: bool) -> Option<Question> {
+        let (x_name, y_name) = if of_conv { ("y", "z") } else { ("x", "y") };
         let g = &t.geometry;
         let [f, oi, oj] = crate::conv::index::unravel(step, g.output_shape())?;
         let many = g.in_channels > 1 || g.out_channels > 1;
@@ -162,7 +165,7 @@ impl Question {
                 let [c, i, j] = k.in_index;
                 let [_, fl, ki, kj] = k.weight_index;
                 vec![
-                    Factor { label: format::label("x", g.dims, many.then_some(&[c][..]), [i, j]), value: k.x },
+                    Factor { label: format::label(x_name, g.dims, many.then_some(&[c][..]), [i, j]), value: k.x },
                     Factor { label: format::label("w", g.dims, many.then_some(&[c, fl][..]), [ki, kj]), value: k.w },
                 ]
             })
@@ -170,7 +173,7 @@ impl Question {
         Some(Question {
             matrix: "output",
             index: cell_index(g.dims, &[f], [oi, oj]),
-            label: format::label("y", g.dims, (g.out_channels > 1).then_some(&[f][..]), [oi, oj]),
+            label: format::label(y_name, g.dims, (g.out_channels > 1).then_some(&[f][..]), [oi, oj]),
             expected: t.output[[f, oi, oj]],
             products,
             bias: t.bias.as_ref().map(|b| b[f]),
@@ -380,16 +383,36 @@ impl Rng {
 /// level's own (transposed, backprop, or the sliding window).
 pub fn generate(level: Level, seed: u64) -> Document {
     let mut rng = Rng(seed ^ ((level as u64) << 56));
-    loop {
+    let view = match level {
+        Level::Transposed => View::Transposed,
+        Level::Gradients => View::Backprop,
+        _ => View::Forward,
+    };
+    let document = |problem| Document { problem, view: ViewState { view, ..ViewState::default() }, picture: None };
+    // Draws until a problem is valid and shows its level's feature (a
+    // handful of draws at most; bounded all the same).
+    let mut fallback = None;
+    for _ in 0..1000 {
         let problem = draw(level, &mut rng);
         if problem.operation_geometry().is_ok() && document::validate(&problem).is_ok() {
-            let view = match level {
-                Level::Transposed => View::Transposed,
-                Level::Gradients => View::Backprop,
-                _ => View::Forward,
-            };
-            return Document { problem, view: ViewState { view, ..ViewState::default() } };
+            if shows_its_level(level, &problem) {
+                return document(problem);
+            }
+            fallback.get_or_insert(problem);
         }
+    }
+    document(fallback.unwrap_or_default())
+}
+
+/// Whether `problem` has what its level teaches: stride or padding (2),
+/// dilation or groups over several channels (3), output_padding (4).
+pub fn shows_its_level(level: Level, problem: &Problem) -> bool {
+    let h = &problem.hyper;
+    match level {
+        Level::OneD | Level::Gradients => true,
+        Level::PaddingStride => h.stride[0] > 1 || h.padding[0] > 0,
+        Level::DilationGroups => (h.dilation[0] > 1 || h.groups > 1) && problem.input.dim().0 > 1,
+        Level::Transposed => h.output_padding[0] > 0,
     }
 }
 
@@ -448,7 +471,7 @@ fn draw(level: Level, rng: &mut Rng) -> Problem {
             let stride = rng.range(2, 3);
             hyper.stride = [stride; 2];
             hyper.padding = [rng.range(0, 1); 2];
-            hyper.output_padding = [rng.range(0, stride - 1); 2];
+            hyper.output_padding = [rng.range(1, stride - 1); 2];
             Problem {
                 op: Op::ConvTranspose2d,
                 input: tensor3(rng, 1, h, w),

@@ -8,7 +8,7 @@ use ndarray::{Array1, IxDyn};
 use yew::Reducible;
 
 use crate::conv::{ColumnOrder, Dims, Op, PaddingMode, Problem};
-use crate::document::{Document, DocumentError, limits};
+use crate::document::{Document, DocumentError, PictureRef, limits};
 use crate::editing;
 use crate::grid::{self, Grid, Tensor};
 use crate::input_text::parse_number;
@@ -110,11 +110,15 @@ pub enum Action {
     /// Enter: the answer against `expected`, the core's number for this step.
     PracticeCheck {
         expected: f64,
+        /// The asked cell's `data-practice` name (answers are kept per matrix).
+        matrix: &'static str,
     },
     /// One more hint (the window, the first product, all products).
     PracticeHint,
     /// Show the number and go on.
-    PracticeReveal,
+    PracticeReveal {
+        matrix: &'static str,
+    },
     /// After a wrong answer: the learner's value of product `k`, to see which are wrong.
     PracticeProduct(usize, String),
     /// The kind of question asked.
@@ -145,6 +149,24 @@ pub enum Action {
         score: u32,
         streak: u32,
     },
+    /// Image mode: a bundled picture becomes the input (kernels follow its channels).
+    SetPicture(&'static str),
+    /// Image mode: the learner's picture as decoded by the browser, RGBA rows
+    /// (already scaled to at most `limits::SPATIAL` a side), or why it could not be read.
+    LoadPicture {
+        name: String,
+        decoded: Result<(u32, u32, Rc<Vec<u8>>), String>,
+    },
+    /// Image mode: the picture in grey (one channel) or in colour.
+    SetGreyscale(bool),
+    /// Image mode: a classic kernel (`presets::classic_kernel` id) as the filters.
+    ApplyKernel {
+        id: &'static str,
+        mode: KernelMode,
+    },
+    SetMapMode(MapMode),
+    /// Image mode: the feature-map pixel under the pointer.
+    ProbeMap(Option<[usize; 3]>),
 }
 
 /// The question practice asks.
@@ -184,7 +206,7 @@ pub struct Practice {
     pub possible_verdict: Option<bool>,
     /// Cells answered right, by walk and step: shown even when the link hides
     /// unanswered cells (document key `reveal: false`).
-    pub answered: Vec<(crate::conv::Walk, usize)>,
+    pub answered: Vec<(crate::conv::Walk, usize, &'static str)>,
 }
 
 impl Practice {
@@ -204,10 +226,23 @@ impl Practice {
         };
     }
 
-    /// A new problem: nothing of the last one's answers stays, only the score.
+    /// A new problem: nothing of the last one's answers stays, only the
+    /// score and the kind of question asked.
     fn new_problem(&mut self) {
-        *self =
-            Practice { score: self.score, streak: self.streak, combination: self.combination, ..Practice::default() };
+        *self = Practice {
+            score: self.score,
+            streak: self.streak,
+            combination: self.combination,
+            quiz: self.quiz,
+            ..Practice::default()
+        };
+    }
+
+    /// Cell `step` of `walk` in `matrix` is shown from now on (answered or revealed).
+    fn show(&mut self, walk: crate::conv::Walk, step: usize, matrix: &'static str) {
+        if !self.answered.contains(&(walk, step, matrix)) {
+            self.answered.push((walk, step, matrix));
+        }
     }
 
     fn scored(&mut self, right: bool) {
@@ -222,8 +257,15 @@ impl Practice {
     /// Whether step `step` of `walk` is hidden while practising with the
     /// player at `current`: from the current step on, and with `reveal` off
     /// (an instructor's link) every step not answered right.
-    pub fn hides(&self, walk: crate::conv::Walk, step: usize, current: usize, reveal: bool) -> bool {
-        (step >= current || !reveal) && !self.answered.contains(&(walk, step))
+    pub fn hides(
+        &self,
+        walk: crate::conv::Walk,
+        step: usize,
+        current: usize,
+        reveal: bool,
+        matrix: &'static str,
+    ) -> bool {
+        (step >= current || !reveal) && !self.answered.contains(&(walk, step, matrix))
     }
 }
 
@@ -289,7 +331,7 @@ pub const HISTORY: usize = 100;
 /// problem compares by identity: the reducer compares whole states on every
 /// action, and 100 snapshots of a 3x64x64 problem compared by value would
 /// cost more than the step itself.
-pub type Snapshot = (Shared<Problem>, ViewState);
+pub type Snapshot = (Shared<Problem>, ViewState, Option<PictureRef>);
 
 /// A cell whose text is being typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -379,6 +421,35 @@ pub struct State {
     pub help: bool,
     pub theme: Theme,
     pub practice: Practice,
+    /// The picture the input is, if it is one (document keys `image`, `greyscale`).
+    pub picture: Option<PictureRef>,
+    /// Image mode: how feature maps are drawn.
+    pub map_mode: MapMode,
+    /// Image mode: the feature-map pixel `[f, i, j]` under the pointer.
+    pub map_probe: Option<[usize; 3]>,
+    /// Image mode: why the last picture could not be opened (shown beside the picker).
+    pub picture_error: Option<String>,
+}
+
+/// How image mode draws a feature map (the numbers stay the output's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MapMode {
+    /// Signed values on the diverging scale.
+    #[default]
+    Signed,
+    /// `|y|`: edges of either sign alike.
+    Abs,
+    /// `max(y, 0)`: what a ReLU after the layer keeps.
+    Relu,
+}
+
+/// How a classic 3x3 kernel applies to a colour picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KernelMode {
+    /// One filter per channel (groups = C): a feature map each for R, G and B.
+    PerChannel,
+    /// One filter over the luminance: `0.299 R + 0.587 G + 0.114 B` weighted taps.
+    Luminance,
 }
 
 impl Default for State {
@@ -402,6 +473,10 @@ impl Default for State {
             help: false,
             theme: Theme::System,
             practice: Practice::default(),
+            picture: None,
+            map_mode: MapMode::Signed,
+            map_probe: None,
+            picture_error: None,
         }
     }
 }
@@ -419,12 +494,12 @@ impl Reducible for State {
 impl State {
     /// A state showing `document`.
     pub fn with_document(document: Document) -> State {
-        State { problem: Rc::new(document.problem), view: document.view, ..State::default() }
+        State { problem: Rc::new(document.problem), view: document.view, picture: document.picture, ..State::default() }
     }
 
     /// The document this state shows (what a link or the storage keeps).
     pub fn document(&self) -> Document {
-        Document { problem: (*self.problem).clone(), view: self.view }
+        Document { problem: (*self.problem).clone(), view: self.view, picture: self.picture }
     }
 
     /// Number of player steps in the current view, 0 when the problem is invalid.
@@ -500,7 +575,20 @@ impl State {
         };
         let failed_load = matches!(&action, Action::Load(loaded) if loaded.is_err());
         let travelled = matches!(action, Action::Undo | Action::Redo);
-        if !matches!(action, Action::Probe(_) | Action::Tick | Action::Select(_)) {
+        let picture_before = self.picture;
+        let picture_action = matches!(
+            action,
+            Action::SetPicture(_)
+                | Action::LoadPicture { .. }
+                | Action::SetGreyscale(_)
+                | Action::Load(_)
+                | Action::Import { .. }
+                | Action::LoadPreset(_)
+                | Action::PracticeNew { .. }
+                | Action::Undo
+                | Action::Redo
+        );
+        if !matches!(action, Action::Probe(_) | Action::ProbeMap(_) | Action::Tick | Action::Select(_)) {
             self.notice = None;
         }
         match action {
@@ -578,6 +666,7 @@ impl State {
                 self.problem_mut().bias = on.then(|| Array1::zeros(f));
             }
             Action::SetView(view) => {
+                self.practice.new_cell();
                 self.set_view(view);
                 // Only the sliding window asks which input cells a step uses.
                 if self.practice.quiz == Quiz::InputCells && self.view.view != View::Forward {
@@ -585,14 +674,19 @@ impl State {
                 }
             }
             Action::SetExplain(e) => {
+                self.practice.new_cell();
                 // The zero-inserted form walks output cells, the others input cells.
                 if self.view.explain != e {
                     self.view.explain = e;
                     self.view.step = 0;
                 }
             }
-            Action::SetOrder(order) => self.view.order = order,
+            Action::SetOrder(order) => {
+                self.practice.new_cell();
+                self.view.order = order;
+            }
             Action::SetGradFocus(g) => {
+                self.practice.new_cell();
                 self.view.gradient = g;
                 self.view.step = 0;
             }
@@ -658,6 +752,8 @@ impl State {
             Action::ToggleEditors => self.editors_open = !self.editors_open,
             Action::SetHelp(open) => self.help = open,
             Action::SetTheme(theme) => self.theme = theme,
+            // An instructor's link that hides the answers keeps practice on.
+            Action::SetPractice(false) if !self.view.reveal && self.view.practice => {}
             Action::SetPractice(on) => {
                 self.view.practice = on;
                 self.playing = false;
@@ -667,15 +763,17 @@ impl State {
                 self.practice.answer = text;
                 self.practice.verdict = None;
             }
-            Action::PracticeCheck { expected } => {
+            Action::PracticeCheck { expected, matrix } => {
                 let verdict = crate::practice::check(&self.practice.answer, expected);
+                let done = (self.walk(), self.view.step, matrix);
                 match verdict {
+                    // A cell scores once: answering it again (the last one, or one
+                    // stepped back to) says right without another point.
                     crate::practice::Verdict::Right => {
-                        self.practice.scored(true);
-                        let done = (self.walk(), self.view.step);
                         if !self.practice.answered.contains(&done) {
-                            self.practice.answered.push(done);
+                            self.practice.scored(true);
                         }
+                        self.practice.show(done.0, done.1, matrix);
                         self.advance_practice();
                     }
                     crate::practice::Verdict::Wrong => self.practice.scored(false),
@@ -685,11 +783,12 @@ impl State {
             }
             Action::PracticeHint => self.practice.hints = (self.practice.hints + 1).min(3),
             // An instructor's link (`reveal: false`) has no reveal.
-            Action::PracticeReveal if self.view.reveal => {
+            Action::PracticeReveal { matrix } if self.view.reveal => {
                 self.practice.streak = 0;
+                self.practice.show(self.walk(), self.view.step, matrix);
                 self.advance_practice();
             }
-            Action::PracticeReveal => {}
+            Action::PracticeReveal { .. } => {}
             Action::PracticeProduct(k, text) => {
                 if k < limits::PRACTICE_PRODUCTS {
                     if self.practice.products.len() <= k {
@@ -728,7 +827,10 @@ impl State {
                     }
                     Err(_) => false,
                 };
-                self.practice.scored(right);
+                // Checking again once right scores nothing more.
+                if self.practice.shape_verdict != Some(true) {
+                    self.practice.scored(right);
+                }
                 self.practice.shape_verdict = Some(right);
             }
             Action::PracticePick(cell) => {
@@ -747,9 +849,12 @@ impl State {
                 expected.sort_unstable();
                 expected.dedup();
                 let right = picked == expected;
-                self.practice.scored(right);
+                if self.practice.pick_verdict != Some(true) {
+                    self.practice.scored(right);
+                }
                 self.practice.pick_verdict = Some(right);
             }
+            Action::PracticePossible(_) if self.practice.possible_verdict.is_some() => {}
             Action::PracticePossible(claim) => {
                 let possible = crate::practice::Combination::draw(self.practice.combination).answer.is_ok();
                 self.practice.scored(claim == possible);
@@ -768,11 +873,73 @@ impl State {
                 self.practice.score = score;
                 self.practice.streak = streak;
             }
+            Action::SetPicture(name) => {
+                let grey = self.problem.input.dim().0 == 1 && self.picture.is_some();
+                self.use_picture(PictureRef::Bundled { name, grey }, None);
+            }
+            Action::LoadPicture { name, decoded } => {
+                let tensor = decoded.and_then(|(w, h, rgba)| {
+                    crate::picture::from_rgba(&rgba, w as usize, h as usize).map_err(|e| e.to_string())
+                });
+                match tensor {
+                    Ok(t) => self.use_picture(PictureRef::Own, Some(t)),
+                    Err(e) => self.picture_error = Some(format!("{name} could not be opened: {e}")),
+                }
+            }
+            Action::SetGreyscale(grey) => match self.picture {
+                Some(PictureRef::Bundled { name, .. }) => self.use_picture(PictureRef::Bundled { name, grey }, None),
+                // An own picture turns grey for good (its colour is not kept): upload it again for colour.
+                Some(PictureRef::Own) if grey && self.problem.input.dim().0 == 3 => {
+                    let g = crate::picture::greyscale(&self.problem.input);
+                    self.use_picture(PictureRef::Own, Some(g));
+                }
+                _ => {}
+            },
+            Action::ApplyKernel { id, mode } => match presets::classic_kernel(id) {
+                Some(k) if self.problem.dims() == Dims::Two && !self.problem.op.is_transposed() => {
+                    let c = self.problem.input.dim().0;
+                    let p = self.problem_mut();
+                    // Luminance: one filter whose taps weigh R, G and B like the eye;
+                    // per channel: one filter per channel (groups = C), a map each.
+                    let (weight, groups) = match mode {
+                        KernelMode::Luminance if c == 3 => {
+                            // ITU-R BT.601, as picture::greyscale weighs them.
+                            let lum = [0.299, 0.587, 0.114];
+                            (ndarray::Array4::from_shape_fn((1, 3, 3, 3), |(_, ch, i, j)| k[i][j] * lum[ch]), 1)
+                        }
+                        KernelMode::PerChannel => {
+                            (ndarray::Array4::from_shape_fn((c, 1, 3, 3), |(_, _, i, j)| k[i][j]), c)
+                        }
+                        KernelMode::Luminance => {
+                            (ndarray::Array4::from_shape_fn((1, c, 3, 3), |(_, _, i, j)| k[i][j] / c as f64), 1)
+                        }
+                    };
+                    p.weight = weight;
+                    p.hyper.groups = groups;
+                    self.drafts.retain(|(t, _), _| *t != Tensor::Weight);
+                }
+                Some(_) => self.alert = Some("classic kernels are 3x3 filters of a 2D convolution".into()),
+                None => self.alert = Some(format!("no kernel named {id}")),
+            },
+            Action::SetMapMode(mode) => self.map_mode = mode,
+            Action::ProbeMap(p) => self.map_probe = p,
         }
         self.reconcile();
         let problem_changed = !Rc::ptr_eq(&problem_before, &self.problem);
+        // A picture is 2D: a 1D problem keeps its row as plain numbers.
+        if self.picture.is_some() && self.problem.dims() == Dims::One {
+            self.picture = None;
+        }
+        // A picture edited by hand is the learner's own: its link no longer names the bundled one.
+        if problem_changed
+            && !picture_action
+            && matches!(self.picture, Some(PictureRef::Bundled { .. }))
+            && self.problem.input != problem_before.input
+        {
+            self.picture = Some(PictureRef::Own);
+        }
         if problem_changed && !travelled {
-            self.undo.push((Shared(problem_before), view_before));
+            self.undo.push((Shared(problem_before), view_before, picture_before));
             if self.undo.len() > HISTORY {
                 self.undo.remove(0);
             }
@@ -790,6 +957,32 @@ impl State {
         }
     }
 
+    /// The input becomes a picture (a bundled one's pixels, or `pixels`); the
+    /// filters follow its channel count the way the channel stepper does, and
+    /// the image view shows it.
+    fn use_picture(&mut self, picture: PictureRef, pixels: Option<ndarray::Array3<f64>>) {
+        let Some(pixels) = pixels.or_else(|| picture.pixels()) else { return };
+        if self.problem.op != Op::Conv2d {
+            self.set_op(Op::Conv2d);
+        }
+        let channels = pixels.dim().0;
+        let p = self.problem_mut();
+        p.input = pixels;
+        p.grad_output = None;
+        // Groups that no longer divide the channels (a per-channel kernel of a
+        // colour picture, now grey) become one group.
+        if !channels.is_multiple_of(p.hyper.groups.max(1)) {
+            p.hyper.groups = 1;
+        }
+        editing::follow_channels(p);
+        self.picture = Some(picture);
+        self.picture_error = None;
+        self.map_probe = None;
+        self.drafts = Drafts::default();
+        self.view.view = View::Image;
+        self.view.step = 0;
+    }
+
     /// Practice moves on: the step answered (or revealed) stays shown, the next is asked.
     fn advance_practice(&mut self) {
         let last = self.step_count().saturating_sub(1);
@@ -802,10 +995,14 @@ impl State {
     /// text belonged to the problem that was on screen.
     fn travel(&mut self, back: bool) {
         let (from, to) = if back { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
-        let Some((Shared(problem), view)) = from.pop() else { return };
+        let Some((Shared(problem), view, picture)) = from.pop() else { return };
         // Presenting is how the screen is used, not part of the change undone.
         let present = self.view.present;
-        to.push((Shared(std::mem::replace(&mut self.problem, problem)), std::mem::replace(&mut self.view, view)));
+        to.push((
+            Shared(std::mem::replace(&mut self.problem, problem)),
+            std::mem::replace(&mut self.view, view),
+            std::mem::replace(&mut self.picture, picture),
+        ));
         self.view.present = present;
         self.drafts = Drafts::default();
         self.playing = false;
@@ -831,6 +1028,13 @@ impl State {
             ..State::with_document(document)
         };
         self.view.present = present;
+        if self.picture == Some(PictureRef::Own) {
+            self.notice = Some(
+                "This state had your own picture, whose pixels links and this browser's storage never keep: \
+                 a bundled picture stands in. Open yours again to go on."
+                    .into(),
+            );
+        }
         // A hand-written link may name a view the operation does not have
         // (the default "forward" for a transposed convolution): show the op's own.
         // (Its scatter is the only view a transposed convolution has.)
@@ -1175,19 +1379,19 @@ mod tests {
         let mut s = State::with_document(doc);
         let walk = s.walk();
         // No reveal: the cell stays asked.
-        s.apply(Action::PracticeReveal);
+        s.apply(Action::PracticeReveal { matrix: "output" });
         assert_eq!(s.view.step, 0);
         // Stepping past a cell does not show it; answering it does.
         s.apply(Action::Step(Move::Next));
-        assert!(s.practice.hides(walk, 0, s.view.step, s.view.reveal));
+        assert!(s.practice.hides(walk, 0, s.view.step, s.view.reveal, "output"));
         s.apply(Action::Step(Move::First));
         let expected = crate::conv::Forward::new(&s.problem).ok().and_then(|f| f.step(0)).map_or(0.0, |st| st.result);
         s.apply(Action::PracticeType(crate::conv::format::full(expected)));
-        s.apply(Action::PracticeCheck { expected });
+        s.apply(Action::PracticeCheck { expected, matrix: "output" });
         assert_eq!(s.view.step, 1, "a right answer moves on");
-        assert!(!s.practice.hides(walk, 0, s.view.step, s.view.reveal));
-        assert!(s.practice.hides(walk, 2, 3, s.view.reveal), "passed but not answered");
+        assert!(!s.practice.hides(walk, 0, s.view.step, s.view.reveal, "output"));
+        assert!(s.practice.hides(walk, 2, 3, s.view.reveal, "output"), "passed but not answered");
         // With reveal (the default), a passed cell shows.
-        assert!(!s.practice.hides(walk, 2, 3, true));
+        assert!(!s.practice.hides(walk, 2, 3, true, "output"));
     }
 }

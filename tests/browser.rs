@@ -137,7 +137,7 @@ async fn a_bug_leaves_a_banner_not_a_dead_page() {
     let doc = convscope::document::Document::parse(r#"{"op":"conv2d","input":[[[1,2]]],"weight":[[[[1]]]]}"#)
         .expect("a document");
     let json = doc.to_json();
-    convscope::crash::remember(std::rc::Rc::new(doc.problem), doc.view);
+    convscope::crash::remember(std::rc::Rc::new(doc.problem), doc.view, doc.picture);
     let json = json.as_str();
     convscope::crash::show("index out of bounds <img src=x onerror=alert(1)>");
     let banner = document().get_element_by_id("crash").expect("the banner");

@@ -25,6 +25,7 @@ proptest! {
             let p = &doc.problem;
             prop_assert!(doc.validate().is_ok(), "{level:?}: {:?}", doc.validate());
             prop_assert!(p.input.iter().chain(p.weight.iter()).chain(p.bias.iter().flatten()).all(|v| v.fract() == 0.0 && v.abs() <= 3.0));
+            prop_assert!(convscope::practice::shows_its_level(level, p), "{level:?} without its feature: {:?}", p.hyper);
             let again = Document::parse(&doc.to_json()).ok();
             prop_assert_eq!(again.as_ref(), Some(&doc), "round-trips as a link");
             match level {
@@ -65,7 +66,7 @@ fn questions_add_up(doc: &Document) -> Result<usize, TestCaseError> {
     let mut questions = Vec::new();
     if p.op.is_transposed() {
         let t = Transposed::new(p).map_err(fail)?;
-        questions.extend((0..p.steps(Walk::ZeroInsertedWindows)).map(|s| Question::transposed(&t, s)));
+        questions.extend((0..p.steps(Walk::ZeroInsertedWindows)).map(|s| Question::transposed(&t, s, false)));
     } else {
         let f = Forward::new(p).map_err(fail)?;
         let m = Im2col::new(p).map_err(fail)?;
@@ -85,7 +86,7 @@ fn questions_add_up(doc: &Document) -> Result<usize, TestCaseError> {
         }
         // The transpose of the convolution, as its "Its transpose" tab asks it.
         let t = Transposed::new(&f.transpose_problem().map_err(fail)?).map_err(fail)?;
-        questions.extend((0..p.steps(Walk::ZeroInsertedWindows)).map(|s| Question::transposed(&t, s)));
+        questions.extend((0..p.steps(Walk::ZeroInsertedWindows)).map(|s| Question::transposed(&t, s, true)));
     }
     for q in &questions {
         let q = q.as_ref().ok_or_else(|| TestCaseError::fail("a step without a question"))?;

@@ -127,15 +127,19 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
         weights_used.clear();
         inputs_used.clear();
     }
-    let hidden = |walk: Walk, step: Option<usize>| {
+    let hidden = |walk: Walk, step: Option<usize>, matrix: &'static str| {
         practice.is_some_and(|p| {
             step.is_none_or(|s| {
-                if walk == p.walk { p.hides(s, props.step) } else { !p.state.answered.contains(&(walk, s)) }
+                if walk == p.walk {
+                    p.hides(s, props.step, matrix)
+                } else {
+                    !p.state.answered.contains(&(walk, s, matrix))
+                }
             })
         })
     };
-    let with_hidden = |mut cell: super::matrix::Cell, walk: Walk, step: Option<usize>| {
-        if hidden(walk, step) {
+    let with_hidden = |mut cell: super::matrix::Cell, walk: Walk, step: Option<usize>, matrix: &'static str| {
+        if hidden(walk, step, matrix) {
             cell.marks |= mark::HIDDEN;
         }
         cell
@@ -208,6 +212,7 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
             marked(t.grad_input[index], is_current(Current::Input(index))),
             Walk::GradInput,
             t.input_step(index),
+            "grad_input",
         )
     };
     let grad_weight_cell = |lead: &[usize], [a, b]: [usize; 2]| {
@@ -216,10 +221,11 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
             marked(t.grad_weight[index], is_current(Current::Weight(index))),
             Walk::GradWeight,
             t.weight_step(index),
+            "grad_weight",
         )
     };
     let grad_bias_cell = |_: &[usize], [_, f]: [usize; 2]| {
-        with_hidden(marked(t.grad_bias[f], is_current(Current::Bias(f))), Walk::GradBias, Some(f))
+        with_hidden(marked(t.grad_bias[f], is_current(Current::Bias(f))), Walk::GradBias, Some(f), "grad_bias")
     };
     let trace = t.clone();
     let on_input =

@@ -181,7 +181,7 @@ fn draw(canvas: &HtmlCanvasElement, values: &[f64], cols: usize, rows: usize, sc
 }
 
 /// The cell under a pointer event on the canvas.
-fn cell_at(e: &MouseEvent, rows: usize, cols: usize) -> Option<(usize, usize)> {
+pub(crate) fn cell_at(e: &MouseEvent, rows: usize, cols: usize) -> Option<(usize, usize)> {
     let canvas = e.target()?.dyn_into::<HtmlCanvasElement>().ok()?;
     let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
     if w <= 0.0 || h <= 0.0 {

@@ -63,7 +63,7 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
     // in use until the first hint.
     let practice = props.practice.as_ref().filter(|_| n_rows * g.out_channels <= DOM_CELLS);
     let show_row = practice.is_none_or(|p| p.state.hints >= 1 || !p.asks_number());
-    let hidden = |s: Option<usize>| practice.is_some_and(|p| s.is_none_or(|s| p.hides(s, props.step)));
+    let hidden = |s: Option<usize>, matrix| practice.is_some_and(|p| s.is_none_or(|s| p.hides(s, props.step, matrix)));
     let row_mark = if show_row { mark::ROW } else { 0 };
     let patch_cell = |_: &[usize], [r, c]: [usize; 2]| {
         let mut marks = if r == row { row_mark } else { 0 };
@@ -86,14 +86,14 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
         if (r, ff) == (row, f) {
             marks |= mark::SELECTED;
         }
-        if hidden(m.step_of(r, ff)) {
+        if hidden(m.step_of(r, ff), "im2col_product") {
             marks |= mark::HIDDEN;
         }
         Cell { marks, ..Cell::new(String::new(), m.product[[r, ff]]) }
     };
     let output_cell = |lead: &[usize], [i, j]: [usize; 2]| {
         let mut marks = if [lead[0], i, j] == [f, oi, oj] { mark::CURRENT } else { 0 };
-        if hidden(g.step_of([lead[0], i, j])) {
+        if hidden(g.step_of([lead[0], i, j]), "output") {
             marks |= mark::HIDDEN;
         }
         Cell { marks, ..Cell::new(String::new(), m.output[[lead[0], i, j]]) }
@@ -109,10 +109,13 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
             }
         })
     };
+    let sized = practice.is_some_and(PracticeOn::hides_size);
+    // Its row count is the output's size, asked for.
+    let rows_text = if sized { "?".to_string() } else { n_rows.to_string() };
     let patches = Grids::new(
         "im2col",
         Dims::Two,
-        format!("patch matrix X\u{0302} ({n_rows} x {n_cols}): one row per output position"),
+        format!("patch matrix X\u{0302} ({rows_text} x {n_cols}): one row per output position"),
         [n_rows, n_cols],
         &patch_cell,
     )
@@ -136,7 +139,6 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
         &weight_cell,
     )
     .render();
-    let sized = practice.is_some_and(PracticeOn::hides_size);
     let product = if sized {
         size_hidden("X\u{0302}W")
     } else {

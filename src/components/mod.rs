@@ -12,6 +12,7 @@ pub mod file_io;
 pub mod grids;
 pub mod heatmap;
 pub mod im2col_view;
+pub mod image_view;
 pub mod matrix;
 pub mod params;
 pub mod player;

@@ -22,9 +22,9 @@ pub struct PracticeOn {
 }
 
 impl PracticeOn {
-    /// Whether the view's step `step` is hidden with the player at `current`.
-    pub fn hides(&self, step: usize, current: usize) -> bool {
-        self.state.hides(self.walk, step, current, self.reveal)
+    /// Whether the view's step `step` is hidden in `matrix` with the player at `current`.
+    pub fn hides(&self, step: usize, current: usize, matrix: &'static str) -> bool {
+        self.state.hides(self.walk, step, current, self.reveal, matrix)
     }
 
     /// Whether the view asks for its next number (else another question is open).
@@ -52,7 +52,7 @@ fn typed(e: &Event) -> String {
 /// verdict and, after a wrong answer, a line per product to find the wrong one.
 pub fn number_panel(q: &Question, on: &PracticeOn, dispatch: &Callback<Action>) -> Html {
     let p = &on.state;
-    let expected = q.expected;
+    let (expected, matrix) = (q.expected, q.matrix);
     let numbers: Vec<String> = (0..q.products.len()).map(|k| q.product_numbers(k)).collect();
     let bias = q.bias.map(|b| format!(" + bias {}", format::factor(b))).unwrap_or_default();
     let onkeydown = {
@@ -60,7 +60,7 @@ pub fn number_panel(q: &Question, on: &PracticeOn, dispatch: &Callback<Action>) 
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" {
                 e.prevent_default();
-                d.emit(Action::PracticeCheck { expected });
+                d.emit(Action::PracticeCheck { expected, matrix });
             }
         })
     };
@@ -89,10 +89,10 @@ pub fn number_panel(q: &Question, on: &PracticeOn, dispatch: &Callback<Action>) 
                         aria-label={format!("your answer for {label}")} value={p.answer.clone()}
                         oninput={dispatch.reform(|e: InputEvent| Action::PracticeType(typed(&e)))} {onkeydown} />
                 </label>
-                <button type="button" onclick={dispatch.reform(move |_| Action::PracticeCheck { expected })}>{ "Check (Enter)" }</button>
+                <button type="button" onclick={dispatch.reform(move |_| Action::PracticeCheck { expected, matrix })}>{ "Check (Enter)" }</button>
                 <button type="button" onclick={dispatch.reform(|_| Action::PracticeHint)} disabled={p.hints >= 3}>{ "Hint" }</button>
                 if on.reveal {
-                    <button type="button" onclick={dispatch.reform(|_| Action::PracticeReveal)}>{ "Reveal" }</button>
+                    <button type="button" onclick={dispatch.reform(move |_| Action::PracticeReveal { matrix })}>{ "Reveal" }</button>
                 }
             </p>
             { match &p.verdict {

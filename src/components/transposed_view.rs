@@ -63,7 +63,7 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
     let dims = g.dims;
     let header = html! {
         <>
-            if props.of_conv {
+            if props.of_conv && !props.practice.as_ref().is_some_and(PracticeOn::hides_size) {
                 <p class="view-note">{ format!(
                     "The transpose of this convolution: the same kernel maps its output y ({}) back to its input's shape ({}). \
                      Each cell of y scales the kernel and adds it where its window was; where windows overlapped, the copies add up. \
@@ -82,18 +82,25 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
     {
         return html! {
             <section class="view transposed-view" aria-label="Transposed convolution">
-                { header }{ practice_layout(t, props.step, p, &props.dispatch) }
+                { header }{ practice_layout(t, props.step, p, props.of_conv, &props.dispatch) }
             </section>
         };
     }
-    if props.explain == Explain::ZeroInserted {
+    // Practice walks the output: too large to ask cell by cell, the
+    // zero-inserted windows (the same walk) are shown instead.
+    if props.explain == Explain::ZeroInserted || props.practice.is_some() {
         let view = match props.zero_inserted.clone() {
             Some(Ok(z)) => zero_inserted_windows(t, &z, props.step),
             Some(Err(e)) => html! { <p class="hint too-large">{ e.to_string() }</p> },
             None => Html::default(),
         };
         return html! {
-            <section class="view transposed-view" aria-label="Transposed convolution">{ header }{ view }</section>
+            <section class="view transposed-view" aria-label="Transposed convolution">
+                { header }{ view }
+                if props.practice.is_some() {
+                    <p class="hint">{ "Practice asks for output cells where every one is shown as a number: make the problem smaller." }</p>
+                }
+            </section>
         };
     }
     let Some(step) = t.step(props.step) else {
@@ -255,10 +262,15 @@ fn scatter(t: &Transposed, step_index: usize, step: &ScatterStep) -> Html {
 /// Practice: the input, the kernel and the output, whose cells are asked for
 /// one by one (the player walks the output row-major). The first hint
 /// outlines the input cells whose kernel copies land on the asked cell.
-fn practice_layout(t: &Transposed, step: usize, on: &PracticeOn, dispatch: &Callback<Action>) -> Html {
+///
+/// For the transpose of a convolution the input is that convolution's output
+/// y: its cells show once answered in the sliding window (else this tab would
+/// give them away), and the output, of the input's shape, is called z.
+fn practice_layout(t: &Transposed, step: usize, on: &PracticeOn, of_conv: bool, dispatch: &Callback<Action>) -> Html {
     let g = &t.geometry;
     let dims = g.dims;
-    let (Some(q), Some(asked)) = (Question::transposed(t, step), crate::conv::index::unravel(step, g.output_shape()))
+    let (Some(q), Some(asked)) =
+        (Question::transposed(t, step, of_conv), crate::conv::index::unravel(step, g.output_shape()))
     else {
         return html! { <p>{ "No steps." }</p> };
     };
@@ -267,11 +279,25 @@ fn practice_layout(t: &Transposed, step: usize, on: &PracticeOn, dispatch: &Call
     } else {
         Vec::new()
     };
+    let unanswered_y = |index: [usize; 3]| {
+        of_conv
+            && crate::conv::index::ravel(index, g.input_shape())
+                .is_none_or(|s| !on.state.answered.contains(&(crate::conv::Walk::Windows, s, "output")))
+    };
     let x_cell = |lead: &[usize], [a, b]: [usize; 2]| {
         let index = [lead[0], a, b];
-        marked(t.input[index], if sources.contains(&index) { mark::SOURCE } else { 0 })
+        let mut marks = if sources.contains(&index) { mark::SOURCE } else { 0 };
+        if unanswered_y(index) {
+            marks |= mark::HIDDEN;
+        }
+        marked(t.input[index], marks)
     };
-    let x = Grids::new("transposed_input", dims, "input x", g.input, &x_cell)
+    let x_caption = if of_conv {
+        "y, the convolution's output (each cell shows once answered in the sliding window)"
+    } else {
+        "input x"
+    };
+    let x = Grids::new("transposed_input", dims, x_caption, g.input, &x_cell)
         .per(&["channel"], leads_1(g.in_channels))
         .render();
     let w_cell = |lead: &[usize], [a, b]: [usize; 2]| marked(t.weight[[lead[0], lead[1], a, b]], 0);
@@ -283,7 +309,7 @@ fn practice_layout(t: &Transposed, step: usize, on: &PracticeOn, dispatch: &Call
     let output_cell = |lead: &[usize], [a, b]: [usize; 2]| {
         let index = [lead[0], a, b];
         let mut marks = if index == asked { mark::CURRENT } else { 0 };
-        if crate::conv::index::ravel(index, g.output_shape()).is_none_or(|s| on.hides(s, step)) {
+        if crate::conv::index::ravel(index, g.output_shape()).is_none_or(|s| on.hides(s, step, "output")) {
             marks |= mark::HIDDEN;
         }
         marked(t.output[index], marks)
@@ -291,7 +317,8 @@ fn practice_layout(t: &Transposed, step: usize, on: &PracticeOn, dispatch: &Call
     let output = if on.hides_size() {
         size_hidden("output")
     } else {
-        Grids::new("output", dims, "output", g.output, &output_cell).per(&["filter"], leads_1(g.out_channels)).render()
+        let caption = if of_conv { "z, of the input's shape" } else { "output" };
+        Grids::new("output", dims, caption, g.output, &output_cell).per(&["filter"], leads_1(g.out_channels)).render()
     };
     html! {
         <>

@@ -144,7 +144,7 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
             cell.marks |= mark::CURRENT;
         }
         if let Some(p) = practice
-            && g.step_of([ff, pos[0], pos[1]]).is_none_or(|s| p.hides(s, props.step))
+            && g.step_of([ff, pos[0], pos[1]]).is_none_or(|s| p.hides(s, props.step, "output"))
         {
             cell.marks |= mark::HIDDEN;
         }

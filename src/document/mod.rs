@@ -30,8 +30,10 @@ pub mod limits {
     pub const DOCUMENT_CHARS: usize = 200_000;
     /// Channels of the input and of the output.
     pub const CHANNELS: usize = 16;
-    /// Height and width of the input.
-    pub const SPATIAL: usize = 64;
+    /// Height and width of the input: a picture's largest side (image mode
+    /// scales uploads down to it). Links cannot carry that many numbers
+    /// (`DOCUMENT_CHARS`); a picture's link names it instead.
+    pub const SPATIAL: usize = 512;
     /// Height and width of the kernel.
     pub const KERNEL: usize = 16;
     /// Stride, padding, dilation, output_padding.
@@ -41,7 +43,8 @@ pub mod limits {
     pub const PRODUCTS: usize = 1 << 25;
     /// Cells of the largest grid a view draws: the padded input `C * (H+2ph) * (W+2pw)`,
     /// the output `F * OH * OW`, or the transposed convolution's canvas.
-    pub const DRAWN_CELLS: usize = 1 << 18;
+    /// A 3x512x512 picture with padding 1 (792,588 cells) fits.
+    pub const DRAWN_CELLS: usize = 1 << 20;
     /// Practice: products a learner can check one by one, and input cells
     /// they can pick (a practice problem's sums are far shorter).
     pub const PRACTICE_PRODUCTS: usize = 1024;
@@ -89,6 +92,44 @@ pub struct Document {
     pub problem: Problem,
     /// The view, explanation, gradient and step.
     pub view: ViewState,
+    /// Where the input came from when it is a picture: then the document
+    /// names the picture (key `image`) instead of listing its pixels.
+    pub picture: Option<PictureRef>,
+}
+
+/// The picture an input is (document keys `image` and `greyscale`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PictureRef {
+    /// One of [`crate::picture::NAMES`], in colour `(3, H, W)` or grey `(1, H, W)`.
+    Bundled { name: &'static str, grey: bool },
+    /// The learner's own picture (uploaded, or a bundled one edited): its
+    /// pixels never go into a link or the stored state, which say `"own"`;
+    /// such a document opens with the first bundled picture in its place.
+    Own,
+}
+
+/// The first bundled picture with `channels` channels: in colour for 3,
+/// else its grey repeated.
+fn stand_in(channels: usize) -> Option<ndarray::Array3<f64>> {
+    let name = crate::picture::NAMES[0];
+    if channels == 3 {
+        return crate::picture::bundled(name);
+    }
+    let grey = crate::picture::greyscale(&crate::picture::bundled(name)?);
+    let (_, h, w) = grey.dim();
+    Some(ndarray::Array3::from_shape_fn((channels.clamp(1, limits::CHANNELS), h, w), |(_, i, j)| grey[[0, i, j]]))
+}
+
+impl PictureRef {
+    /// The input tensor of a bundled picture (an own picture's is the problem's input).
+    pub fn pixels(self) -> Option<ndarray::Array3<f64>> {
+        match self {
+            PictureRef::Bundled { name, grey } => {
+                crate::picture::bundled(name).map(|p| if grey { crate::picture::greyscale(&p) } else { p })
+            }
+            PictureRef::Own => None,
+        }
+    }
 }
 
 /// A nested JSON array of numbers, any depth.
@@ -176,6 +217,9 @@ struct Raw {
     padding_mode: PaddingMode,
     flip: bool,
     view: ViewState,
+    /// `image`: a bundled picture's name, or `"own"`.
+    image: Option<String>,
+    greyscale: bool,
 }
 
 /// One key of the document: its name, how it is read into [`Raw`] and how it
@@ -203,7 +247,7 @@ fn write_axes(d: &Document, hw: [usize; 2], default: usize) -> Option<Value> {
 }
 
 /// Every key, in the README's order (which is also the order they are written in).
-const KEYS: [Key; 21] = [
+const KEYS: [Key; 23] = [
     Key {
         name: "version",
         read: |v, k, _| match v.as_u64() {
@@ -226,7 +270,28 @@ const KEYS: [Key; 21] = [
     Key {
         name: "input",
         read: |v, k, r| read_tensor(v, k).map(|x| r.input = x),
-        write: |d| Some(tensor_value(&d.problem.input.view().into_dyn(), d.problem.dims())),
+        // A picture is named, not listed (an uploaded one is never written).
+        write: |d| d.picture.is_none().then(|| tensor_value(&d.problem.input.view().into_dyn(), d.problem.dims())),
+    },
+    Key {
+        name: "image",
+        read: |v, k, r| {
+            let names: Vec<(&'static str, &'static str)> =
+                crate::picture::NAMES.iter().chain(&["own"]).map(|&n| (n, n)).collect();
+            read::choice(v, k, &names).map(|x| r.image = Some(x.to_string()))
+        },
+        write: |d| match d.picture? {
+            PictureRef::Bundled { name, .. } => Some(json!(name)),
+            PictureRef::Own => Some(json!("own")),
+        },
+    },
+    Key {
+        name: "greyscale",
+        read: |v, k, r| read::boolean(v, k).map(|x| r.greyscale = x),
+        write: |d| match d.picture? {
+            PictureRef::Bundled { grey, .. } => grey.then_some(Value::Bool(true)),
+            PictureRef::Own => None,
+        },
     },
     Key {
         name: "weight",
@@ -278,7 +343,11 @@ const KEYS: [Key; 21] = [
     Key {
         name: "grad_output",
         read: |v, k, r| read_tensor(v, k).map(|x| r.grad_output = x),
-        write: |d| d.problem.grad_output.as_ref().map(|g| tensor_value(&g.view().into_dyn(), d.problem.dims())),
+        // dY has the output's shape, which an own picture (not written) decides: left out with it.
+        write: |d| {
+            let g = d.problem.grad_output.as_ref().filter(|_| d.picture != Some(PictureRef::Own))?;
+            Some(tensor_value(&g.view().into_dyn(), d.problem.dims()))
+        },
     },
     Key {
         name: "view",
@@ -487,12 +556,47 @@ impl Document {
     fn from_raw(raw: Raw) -> Result<Document, DocumentError> {
         let dims = raw.op.dims();
         let missing = |key: &str| read::error("", format!("missing field `{key}`"));
-        let input = raw.input.as_ref().ok_or_else(|| missing("input"))?;
         let weight = raw.weight.as_ref().ok_or_else(|| missing("weight"))?;
-        let input = tensor(input, "input", Field::Input, dims, TensorKind::Input)?;
         let weight = tensor(weight, "weight", Field::Weight, dims, TensorKind::Weight)?;
-        let weight = weight.into_dimensionality().map_err(|e| DocumentError::at(Field::Weight, e.to_string()))?;
-        let input = input.into_dimensionality().map_err(|e| DocumentError::at(Field::Input, e.to_string()))?;
+        let weight: ndarray::Array4<f64> =
+            weight.into_dimensionality().map_err(|e| DocumentError::at(Field::Weight, e.to_string()))?;
+        // The input: its numbers, or a picture's name (an own picture's
+        // pixels are not in the document: the first bundled one stands in).
+        let (input, picture) = match (&raw.input, raw.image.as_deref()) {
+            (Some(_), Some(_)) => {
+                return Err(read::error(
+                    "image",
+                    "give either `input` or `image`, not both: a picture is the input".into(),
+                ));
+            }
+            (None, None) => return Err(missing("input")),
+            (Some(input), None) => {
+                let input = tensor(input, "input", Field::Input, dims, TensorKind::Input)?;
+                (input.into_dimensionality().map_err(|e| DocumentError::at(Field::Input, e.to_string()))?, None)
+            }
+            (None, Some(name)) => {
+                if dims == Dims::One {
+                    return Err(read::error("image", "a picture is 2D: use conv2d (or leave `op` out)".into()));
+                }
+                let bundled = crate::picture::NAMES.iter().find(|&&n| n == name).copied();
+                let picture = match bundled {
+                    Some(name) => PictureRef::Bundled { name, grey: raw.greyscale },
+                    None => PictureRef::Own,
+                };
+                // An own picture's stand-in has the channels the filters need.
+                // (Conv weight (F, C/groups, ..), transposed weight (C, F/groups, ..).)
+                let need = if raw.op.is_transposed() {
+                    weight.dim().0
+                } else {
+                    weight.dim().1 * raw.groups.unwrap_or(1).max(1)
+                };
+                let pixels = picture.pixels().or_else(|| stand_in(need));
+                (pixels.ok_or_else(|| read::error("image", format!("no picture named {name}")))?, Some(picture))
+            }
+        };
+        if raw.greyscale && picture.is_none() {
+            return Err(read::error("greyscale", "`greyscale` belongs to a picture: give `image` too".into()));
+        }
         let bias = match &raw.bias {
             None => None,
             Some(b) => {
@@ -531,7 +635,7 @@ impl Document {
             flip: raw.flip,
         };
         let problem = Problem { op: raw.op, input, weight, bias, hyper, grad_output };
-        Ok(Document { problem, view: raw.view })
+        Ok(Document { problem, view: raw.view, picture })
     }
 
     /// Checks sizes against the caps and the operation's rules.
@@ -764,19 +868,32 @@ mod tests {
     }
 
     #[test]
+    fn every_number_survives_a_link_exactly() {
+        // k/255 is what a picture's pixels are; 3/255 read one ulp off before
+        // serde_json's float_roundtrip.
+        for k in 0..=255u32 {
+            let v = f64::from(k) / 255.0;
+            let text = format!(r#"{{"op":"conv1d","input":[{}],"weight":[1]}}"#, crate::conv::format::full(v));
+            let doc = Document::parse(&text).unwrap_or_default();
+            assert_eq!(doc.problem.input[[0, 0, 0]], v, "{text}");
+            assert_eq!(Document::parse(&doc.to_json()).ok(), Some(doc));
+        }
+    }
+
+    #[test]
     fn caps_refuse_huge_documents() {
         let big = format!(r#"{{"input": [{}], "weight": [[1]]}}"#, vec!["1"; 300_000].join(","));
         assert!(Document::parse(&big).is_err());
-        // A link that passes every other cap but would draw a 16x190x190 transposed canvas.
+        // A link that passes every other cap but would draw a 16x379x379 transposed canvas.
         let plane = format!("[{}]", vec![format!("[{}]", vec!["0"; 64].join(",")); 64].join(","));
         let tall = format!(
-            r#"{{"op": "conv_transpose2d", "input": [{}], "weight": [{}], "padding": 4, "stride": 3}}"#,
+            r#"{{"op": "conv_transpose2d", "input": [{}], "weight": [{}], "padding": 4, "stride": 6}}"#,
             vec![plane; 16].join(","),
             vec![format!("[{}]", vec!["[[1]]"; 16].join(",")); 16].join(",")
         );
         let err = Document::parse(&tall).unwrap_err();
-        assert_eq!(err.message, "this problem draws grids of 577600 cells, more than the limit of 262144");
-        let wide = format!(r#"{{"input": [[{}]], "weight": [[1]]}}"#, vec!["1"; 65].join(","));
+        assert_eq!(err.message, "this problem draws grids of 2298256 cells, more than the limit of 1048576");
+        let wide = format!(r#"{{"input": [[{}]], "weight": [[1]]}}"#, vec!["1"; 513].join(","));
         let err = Document::parse(&wide).unwrap_err();
         assert_eq!(err.path, "input");
     }

@@ -6,7 +6,7 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::conv::Problem;
-use crate::document::{Document, DocumentError};
+use crate::document::{Document, DocumentError, PictureRef};
 use crate::results::Shared;
 use crate::state::{Action, State, ViewState};
 
@@ -43,14 +43,20 @@ pub fn hash_of(document: &Document) -> String {
 /// [`URL_DELAY_MS`] (so playing or holding an arrow key does not rewrite a long
 /// URL on every step), unless `hold`; and loads any link pasted into the address bar.
 #[hook]
-pub fn use_address_bar(problem: Shared<Problem>, view: ViewState, hold: bool, dispatcher: UseReducerDispatcher<State>) {
-    use_effect_with((problem, view, hold), move |(problem, view, hold)| {
-        let (problem, view) = (problem.clone(), *view);
-        crate::crash::remember(problem.0.clone(), view);
+pub fn use_address_bar(
+    problem: Shared<Problem>,
+    view: ViewState,
+    picture: Option<PictureRef>,
+    hold: bool,
+    dispatcher: UseReducerDispatcher<State>,
+) {
+    use_effect_with((problem, view, picture, hold), move |(problem, view, picture, hold)| {
+        let (problem, view, picture) = (problem.clone(), *view, *picture);
+        crate::crash::remember(problem.0.clone(), view, picture);
         // A link that could not be opened stays for its author to fix.
         let timeout = (!*hold).then(|| {
             Timeout::new(URL_DELAY_MS, move || {
-                let document = Document { problem: (*problem).clone(), view };
+                let document = Document { problem: (*problem).clone(), view, picture };
                 // An impossible state (kept on screen so nothing typed is lost)
                 // could not be reopened from a link: the address keeps the last valid one.
                 if document.validate().is_err() {

@@ -7,7 +7,7 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::conv::Problem;
-use crate::document::{Document, DocumentError, limits};
+use crate::document::{Document, DocumentError, PictureRef, limits};
 use crate::results::Shared;
 use crate::state::ViewState;
 
@@ -45,12 +45,12 @@ pub fn stored_document() -> Option<Result<Document, DocumentError>> {
 /// moment, if `keep` (an embedded copy keeps nothing: a course page with three
 /// frames must not overwrite what the learner was working on).
 #[hook]
-pub fn use_storage(problem: Shared<Problem>, view: ViewState, keep: bool) {
-    use_effect_with((problem, view, keep), move |(problem, view, keep)| {
-        let (problem, view) = (problem.clone(), *view);
+pub fn use_storage(problem: Shared<Problem>, view: ViewState, picture: Option<PictureRef>, keep: bool) {
+    use_effect_with((problem, view, picture, keep), move |(problem, view, picture, keep)| {
+        let (problem, view, picture) = (problem.clone(), *view, *picture);
         let timeout = keep.then(|| {
             Timeout::new(STORE_DELAY_MS, move || {
-                let document = Document { problem: (*problem).clone(), view };
+                let document = Document { problem: (*problem).clone(), view, picture };
                 // An impossible state is not stored: the last valid one stays.
                 if document.validate().is_err() {
                     return;

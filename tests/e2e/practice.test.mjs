@@ -16,6 +16,9 @@ test('predict, check, hint, reveal: the numbers stay hidden until answered', asy
   assert.equal(await page.locator('[data-matrix="output"][data-value]').count(), 0);
   assert.deepEqual(await page.locator('td[data-matrix="output"]').allInnerTexts(), ['?', '?', '?', '?']);
   assert.equal(await page.locator('td.et').count(), 0, 'the window shows only once hinted');
+  // Nor does any text, label or title: -3 (every output's value) is nowhere in the page.
+  assert.ok(!(await page.locator('main').innerText()).includes('-3'), 'no -3 in the text');
+  assert.equal(await page.locator('[aria-label*="-3"], [title*="-3"], [data-value="-3"]').count(), 0);
 
   // Wrong, then hints one at a time, then right.
   await answer.fill('5');
@@ -210,11 +213,16 @@ test('New problem draws a problem at each level; its first cell can be worked ou
   const kinds = [];
   for (const level of levels) {
     await page.selectOption('select[aria-label="Level of a new problem"]', { label: level });
+    // Each new problem is a new link: wait for it, so what follows reads the new problem.
+    const before = await page.evaluate(() => location.hash);
     await page.getByRole('button', { name: 'New problem' }).click();
+    await page.waitForFunction((old) => location.hash !== old, before);
     await page.locator('input[data-practice]').waitFor();
     const tab = await page.locator('[role="tab"][aria-selected="true"]').innerText();
-    const rows = await page.locator('.side input[data-matrix="input"]').evaluateAll((els) => els.map((e) => Number(e.value)));
-    assert.ok(rows.every((v) => Number.isInteger(v) && Math.abs(v) <= 3), `small integers: ${rows}`);
+    for (const name of ['input', 'weight']) {
+      const values = await page.locator(`.side input[data-matrix="${name}"]`).evaluateAll((els) => els.map((e) => Number(e.value)));
+      assert.ok(values.length > 0 && values.every((v) => Number.isInteger(v) && Math.abs(v) <= 3), `${name}: small integers: ${values}`);
+    }
     const value = await answerWrongThenRight(page);
     assert.ok(Number.isInteger(value));
     kinds.push(`${tab}/${await page.locator('input[data-practice]').getAttribute('data-practice')}`);
@@ -230,6 +238,7 @@ test('New problem draws a problem at each level; its first cell can be worked ou
 test("an instructor's link hides every cell until answered, and the score is kept in this browser", async (t) => {
   const { page } = await openApp(t, { hash: configHash({ ...DOC, reveal: false }) });
   assert.equal(await page.getByRole('button', { name: 'Reveal' }).count(), 0);
+  assert.ok(await page.getByRole('button', { name: 'Practice' }).isDisabled(), 'the link keeps practice on');
   // Stepping past a cell does not show it.
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
@@ -251,4 +260,20 @@ test("an instructor's link hides every cell until answered, and the score is kep
   await page.getByRole('button', { name: 'Reset score' }).click();
   assert.match(await page.locator('.quiz .score').innerText(), /Score 0 · streak 0/);
   assert.equal(await page.evaluate(() => localStorage.getItem('convscope.practice')), '0,0');
+});
+
+test("the transpose of a convolution does not give the convolution's outputs away", async (t) => {
+  const { page } = await openApp(t, { hash: configHash({ ...DOC, view: 'transposed' }) });
+  // Its input is y: hidden until answered in the sliding window.
+  assert.equal(await page.locator('td[data-matrix="transposed_input"]').count(), 4);
+  assert.equal(await page.locator('td[data-matrix="transposed_input"][data-value]').count(), 0);
+  assert.match(await page.locator('input[data-practice]').getAttribute('aria-label'), /z\[0,0\]/);
+  await page.getByRole('tab', { name: 'Sliding window' }).click();
+  const answer = page.locator('input[data-practice="output"]');
+  await answer.fill('-3');
+  await answer.press('Enter');
+  await page.locator('[data-verdict="right"]').waitFor();
+  await page.getByRole('tab', { name: 'Its transpose' }).click();
+  await page.locator('td[data-matrix="transposed_input"][data-index="0,0,0"][data-value="-3"]').waitFor();
+  assert.equal(await page.locator('td[data-matrix="transposed_input"][data-value]').count(), 1);
 });
