@@ -34,6 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { png } from '../tests/e2e/png.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -44,6 +45,8 @@ const DIST_ARG = path.resolve(arg('dist', path.join(ROOT, 'dist')));
 let DIST = DIST_ARG; // replaced by a snapshot in main()
 const PEER = path.resolve(arg('peer', '/work/peer/convolution-visualizer'));
 const RUNS = Math.max(1, parseInt(arg('runs', '7'), 10) || 7);
+// --only image: just the image-mode case (f), for working on it.
+const ONLY = arg('only', '');
 const PEER_PREFIX = '/convolution-visualizer/';
 const CASE_TIMEOUT = 30_000;
 
@@ -197,9 +200,10 @@ async function main() {
 
   // (a) first render, ours and the peer alternating so drift hits both alike.
   const first = { ours: [], peer: [] };
+  const all = ONLY === '';
   const apps = [['ours', ours, '[data-matrix="output"]']];
   if (peer) apps.push(['peer', `${server.url}${PEER_PREFIX}`, '.viewport > .grid-container:nth-of-type(3) td']);
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < (all ? RUNS : 1); r++) {
     for (const [who, url, sel] of apps) {
       try {
         const marks = await open(url, { sels: { cell: sel } }, (page) => waitMark(page, ['cell']));
@@ -219,10 +223,10 @@ async function main() {
     if (b) row('default example', 'first render ratio ours/peer (medians)', `${(a.median / b.median).toFixed(2)}x`);
   }
 
-  const cases = [
+  const cases = all ? [
     { c: 3, hw: 32, f: 8, views: ['forward', 'im2col', 'backprop'] },
     { c: 3, hw: 64, f: 16, views: ['forward', 'im2col', 'backprop'] },
-  ];
+  ] : [];
   const label = (k, view) => `${k.c}x${k.hw}x${k.hw}, ${k.f} filters 3x3, ${view}`;
   // Opens a case; returns { page, refused } to fn, or the alert text if refused.
   const openCase = (k, view, instruments, fn) =>
@@ -255,7 +259,7 @@ async function main() {
   };
 
   // (b) opening a big problem from a link: 3 cold loads each.
-  for (const [k, views] of [[cases[0], ['forward']], [cases[1], cases[1].views]]) {
+  for (const [k, views] of all ? [[cases[0], ['forward']], [cases[1], cases[1].views]] : []) {
     for (const view of views) {
       await runCase(label(k, view), 'open link to current cell', async (times) => {
         for (let r = 0; r < 3; r++) {
@@ -337,6 +341,63 @@ async function main() {
       }));
     }
   }
+
+  // (f) image mode: a 512x512 RGB picture (generated PNG, opened through the
+  // picker as a learner does) with one 3x3x3 filter: decode to the first
+  // feature map drawn, then 20 weight edits to the next frame after the map
+  // is redrawn (putImageData), 3 pages.
+  const pictureCase = '512x512 RGB picture, 1 filter 3x3x3, image view';
+  const picture = png(512, 512, 3, (i, j) => [(i * 3 + j) % 256, (j * 5) % 256, ((i ^ j) * 7) % 256]);
+  const sobel = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]];
+  const pictureDoc = { image: 'checkerboard', weight: [[sobel, sobel, sobel]], padding: 1, view: 'image' };
+  const decodeTimes = [];
+  await runCase(pictureCase, 'edit weight to next frame (map redrawn)', async (times) => {
+    for (let r = 0; r < 3; r++) {
+      await open(ours + hashOf(pictureDoc), { sels: { map: 'canvas[data-feature-map="0"]' }, canvas: true }, async (page) => {
+        await waitMark(page, ['map']);
+        await page.evaluate(() => {
+          window.__decoded = new Promise((resolve) => {
+            let t0 = null;
+            window.addEventListener('change', () => { t0 = performance.now(); }, { capture: true, once: true });
+            window.__canvasDraw = () => {
+              if (t0 !== null && document.querySelector('canvas[data-feature-map="0"][data-shape="512,512"]')) {
+                window.__canvasDraw = () => {};
+                requestAnimationFrame(() => resolve(performance.now() - t0));
+              }
+            };
+            setTimeout(() => resolve(null), 20000);
+          });
+        });
+        await page.setInputFiles('.image-view input[type="file"]', { name: 'picture.png', mimeType: 'image/png', buffer: picture });
+        const d = await page.evaluate(() => window.__decoded);
+        if (d === null) throw new Error('the 512x512 picture was never drawn');
+        decodeTimes.push(d);
+        let value = 2;
+        for (let i = 0; i < 20; i++, value = 3 - value) {
+          await page.evaluate(() => {
+            window.__edit = new Promise((resolve) => {
+              let t0 = null;
+              window.addEventListener('input', () => { t0 = performance.now(); }, { capture: true, once: true });
+              window.__canvasDraw = () => {
+                if (t0 === null) return;
+                const start = t0;
+                t0 = null;
+                requestAnimationFrame(() => resolve(performance.now() - start));
+              };
+              setTimeout(() => resolve(null), 5000);
+            });
+          });
+          await page.click(W);
+          await page.keyboard.press('Control+A');
+          await page.keyboard.type(String(value));
+          const t = await page.evaluate(() => window.__edit);
+          if (t === null) throw new Error(`edit ${i + 1}: the map was not redrawn`);
+          times.push(t);
+        }
+      });
+    }
+  });
+  row(pictureCase, 'open the PNG to the first feature map drawn', decodeTimes.length ? decodeTimes : 'not measured');
 
   // (e) memory with the case open, after a forced GC so garbage does not count.
   for (const k of cases) {

@@ -258,13 +258,26 @@ pub fn LargeEditor(props: &LargeEditorProps) -> Html {
     };
     let tensor = first.tensor;
     let name = tensor.name();
-    let scale = scale_of(props.values.iter());
+    // The maps' pixels, made again only when the tensor changes (an edit of
+    // another tensor re-renders this editor, and a picture has 786,432 cells):
+    // the same planes also spare the heatmaps their redraw.
+    let planes = use_memo((props.values.clone(), props.grids.clone()), |(values, grids)| {
+        let planes: Vec<Shared<Vec<f64>>> = grids
+            .iter()
+            .map(|grid| {
+                let plane = (0..grid.rows)
+                    .flat_map(|r| (0..grid.cols).map(move |c| (r, c)))
+                    .map(|(r, c)| values.get(IxDyn(&grid.index(r, c))).copied().unwrap_or(0.0))
+                    .collect();
+                Shared(Rc::new(plane))
+            })
+            .collect();
+        (planes, scale_of(values.iter()))
+    });
+    let scale = planes.1;
     let side = if props.grids.len() > 1 { 180.0 } else { 320.0 };
     let heatmaps = props.grids.iter().enumerate().map(|(k, grid)| {
-        let values: Vec<f64> = (0..grid.rows)
-            .flat_map(|r| (0..grid.cols).map(move |c| (r, c)))
-            .map(|(r, c)| props.values.get(IxDyn(&grid.index(r, c))).copied().unwrap_or(0.0))
-            .collect();
+        let values = planes.0.get(k).cloned().unwrap_or_else(|| Shared(Rc::new(Vec::new())));
         let overlays: Vec<Overlay> = (*open)
             .filter(|&(g, ..)| g == k)
             .map(|(_, r, c)| Overlay { top: r, left: c, bottom: r, right: c, mark: mark::SELECTED })
@@ -325,7 +338,7 @@ pub fn LargeEditor(props: &LargeEditorProps) -> Html {
             <div class="heatmap-keys" tabindex="0" role="group" data-own-keys="arrows" onkeydown={on_key}
                 aria-label={format!("{} {}: arrow keys pick a cell to edit, Enter goes to its field", name, grid.title)}>
                 <Heatmap name={name} caption={format!("{} (click a cell to edit it)", grid.title)} rows={grid.rows}
-                    cols={grid.cols} values={Shared(Rc::new(values))} {scale} {index} overlays={Rc::new(overlays)}
+                    cols={grid.cols} {values} {scale} {index} overlays={Rc::new(overlays)}
                     on_click={Some(on_click)} {on_hover} {side} />
             </div>
         }

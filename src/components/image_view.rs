@@ -12,7 +12,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
 use super::grids::switch;
-use super::heatmap::{cell_at as pixel_at, colour, scale_of};
+use super::heatmap::{cell_at as pixel_at, colour};
 use super::matrix::{Cell, Matrix, mark};
 use crate::conv::{Forward, Problem, format};
 use crate::document::PictureRef;
@@ -55,6 +55,22 @@ fn shown(v: f64, mode: MapMode) -> f64 {
         MapMode::Abs => v.abs(),
         MapMode::Relu => v.max(0.0),
     }
+}
+
+/// The problem, compared by its input alone (a weight edit leaves the picture as it is).
+#[derive(Clone)]
+struct InputOf(Shared<Problem>);
+
+impl PartialEq for InputOf {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0.0, &other.0.0) || self.0.input == other.0.input
+    }
+}
+
+/// The scale a map is drawn on: the largest `|value|` as drawn (1 when all are 0).
+fn map_scale(values: &[f64], mode: MapMode) -> f64 {
+    let m = values.iter().map(|&v| shown(v, mode)).filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
+    if m > 0.0 { m } else { 1.0 }
 }
 
 /// RGBA of a plane on the diverging scale: a lookup table of 511 colours
@@ -160,24 +176,39 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
     let section = use_node_ref();
     let kernel_mode = use_state(|| KernelMode::PerChannel);
 
-    // Draw the picture and every map after each render that changed them: one putImageData each.
+    // Draw the picture when it changes (not on every weight edit), and every
+    // map when the output or the drawing mode does: one putImageData each.
     {
         let section = section.clone();
-        use_effect_with((t.clone(), props.problem.clone(), props.mode), move |(t, problem, mode)| {
-            let Some(root) = section.cast::<web_sys::Element>() else { return };
-            if let Some(canvas) =
-                root.query_selector("canvas.input-picture").ok().flatten().and_then(|c| c.dyn_into().ok())
-            {
+        use_effect_with(InputOf(props.problem.clone()), move |InputOf(problem)| {
+            let canvas = section
+                .cast::<web_sys::Element>()
+                .and_then(|root| root.query_selector("canvas.input-picture").ok().flatten())
+                .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok());
+            if let Some(canvas) = canvas {
                 let (_, h, w) = problem.input.dim();
                 put(&canvas, &picture_pixels(&problem.input), w, h);
             }
+        });
+    }
+    {
+        let section = section.clone();
+        use_effect_with((t.clone(), props.mode), move |(t, mode)| {
+            let Some(root) = section.cast::<web_sys::Element>() else { return };
             let (_, oh, ow) = t.output.dim();
             for (f, plane) in t.output.outer_iter().enumerate() {
-                let values = plane.as_slice().map(<[f64]>::to_vec).unwrap_or_else(|| plane.iter().copied().collect());
-                let scale = scale_of(values.iter().map(|&v| shown(v, *mode)).collect::<Vec<_>>().iter());
+                let copied;
+                let values = match plane.as_slice() {
+                    Some(v) => v,
+                    None => {
+                        copied = plane.iter().copied().collect::<Vec<f64>>();
+                        &copied
+                    }
+                };
+                let scale = map_scale(values, *mode);
                 let selector = format!("canvas[data-feature-map=\"{f}\"]");
                 if let Some(canvas) = root.query_selector(&selector).ok().flatten().and_then(|c| c.dyn_into().ok()) {
-                    put(&canvas, &map_pixels(&values, *mode, scale), ow, oh);
+                    put(&canvas, &map_pixels(values, *mode, scale), ow, oh);
                 }
             }
         });
@@ -234,7 +265,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
     let maps = (0..f_count).map(|f| {
         let plane = t.output.index_axis(ndarray::Axis(0), f);
         let (lo, hi) = plane.iter().map(|&v| shown(v, props.mode)).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        let scale = scale_of(plane.iter().map(|&v| shown(v, props.mode)).collect::<Vec<_>>().iter());
+        let scale = map_scale(plane.as_slice().unwrap_or(&[]), props.mode);
         let onmousemove = d.reform(move |e: MouseEvent| Action::ProbeMap(pixel_at(&e, oh, ow).map(|(i, j)| [f, i, j])));
         let onclick = {
             let (d, geometry) = (d.clone(), *g);

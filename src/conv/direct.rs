@@ -269,8 +269,16 @@ fn compute_output(
     let [f_count, oh, ow] = g.output_shape();
     let [ph, pw] = g.padded;
     let p = &g.params;
-    // (C, PH, PW) row-major, whatever the array's memory order.
-    let x: Vec<f64> = padded.values.iter().copied().collect();
+    // (C, PH, PW) row-major: the padded array as built (standard layout, no
+    // copy); a copy only if it were ever laid out otherwise.
+    let copied;
+    let x: &[f64] = match padded.values.as_slice() {
+        Some(x) => x,
+        None => {
+            copied = padded.values.iter().copied().collect::<Vec<f64>>();
+            &copied
+        }
+    };
     let mut out = vec![0.0; f_count * oh * ow];
     for (f, plane) in out.chunks_mut(oh * ow).enumerate() {
         let group_start = g.group_start(f);
@@ -282,9 +290,17 @@ fn compute_output(
                     let w = weight[[f, cl, ki, kj]];
                     for (oi, out_row) in plane.chunks_mut(ow).enumerate() {
                         let start = (oi * p.stride[0] + ti * p.dilation[0]) * pw + tj * p.dilation[1];
-                        let taps = channel[start..].iter().step_by(p.stride[1]);
-                        for (y, &v) in out_row.iter_mut().zip(taps) {
-                            *y += v * w;
+                        if p.stride[1] == 1 {
+                            // Contiguous taps: plain slices, which the compiler unrolls
+                            // (the same products added in the same order).
+                            for (y, &v) in out_row.iter_mut().zip(&channel[start..start + ow]) {
+                                *y += v * w;
+                            }
+                        } else {
+                            let taps = channel[start..].iter().step_by(p.stride[1]);
+                            for (y, &v) in out_row.iter_mut().zip(taps) {
+                                *y += v * w;
+                            }
                         }
                     }
                 }

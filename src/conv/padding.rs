@@ -51,10 +51,23 @@ impl PaddedInput {
         let (ph, pw) = (h + 2 * padding[0], w + 2 * padding[1]);
         let rows: Vec<Option<usize>> = (0..ph).map(|p| source_index(p, h, padding[0], mode)).collect();
         let cols: Vec<Option<usize>> = (0..pw).map(|p| source_index(p, w, padding[1], mode)).collect();
-        let values = Array3::from_shape_fn((c, ph, pw), |(ch, i, j)| match (rows[i], cols[j]) {
-            (Some(si), Some(sj)) => input[[ch, si, sj]],
-            _ => 0.0,
-        });
+        // Row by row: each padded row is a copy of one input row (or zeros),
+        // its columns read through `cols` (a picture has 792,588 cells).
+        let mut values = Array3::zeros((c, ph, pw));
+        for ch in 0..c {
+            for (pi, si) in rows.iter().enumerate() {
+                let Some(si) = *si else { continue };
+                let src = input.index_axis(ndarray::Axis(0), ch);
+                let src = src.row(si);
+                let mut dst = values.index_axis_mut(ndarray::Axis(0), ch);
+                let mut dst = dst.row_mut(pi);
+                for (d, sj) in dst.iter_mut().zip(&cols) {
+                    if let Some(sj) = *sj {
+                        *d = src[sj];
+                    }
+                }
+            }
+        }
         PaddedInput { values, padding, mode, input: [h, w] }
     }
 
