@@ -755,6 +755,11 @@ impl State {
             // An instructor's link that hides the answers keeps practice on.
             Action::SetPractice(false) if !self.view.reveal && self.view.practice => {}
             Action::SetPractice(on) => {
+                // Practice starts at the first cell (in the transposed view its
+                // walk is another one: the output's cells).
+                if on && !self.view.practice {
+                    self.view.step = 0;
+                }
                 self.view.practice = on;
                 self.playing = false;
                 self.practice.new_problem();

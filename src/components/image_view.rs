@@ -266,7 +266,15 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
         let plane = t.output.index_axis(ndarray::Axis(0), f);
         let (lo, hi) = plane.iter().map(|&v| shown(v, props.mode)).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
         let scale = map_scale(plane.as_slice().unwrap_or(&[]), props.mode);
-        let onmousemove = d.reform(move |e: MouseEvent| Action::ProbeMap(pixel_at(&e, oh, ow).map(|(i, j)| [f, i, j])));
+        // Leaving the map keeps the last pixel: its readout below stays to be read.
+    let onmousemove = {
+        let d = d.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some((i, j)) = pixel_at(&e, oh, ow) {
+                d.emit(Action::ProbeMap(Some([f, i, j])));
+            }
+        })
+    };
         let onclick = {
             let (d, geometry) = (d.clone(), *g);
             Callback::from(move |e: MouseEvent| {
@@ -279,7 +287,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
         html! {
             <figure class="feature-map">
                 <canvas data-feature-map={f.to_string()} data-shape={format!("{oh},{ow}")} width={ow.to_string()} height={oh.to_string()}
-                    style={box_style(ow, oh)} {onmousemove} {onclick} onmouseleave={d.reform(|_| Action::ProbeMap(None))}
+                    style={box_style(ow, oh)} {onmousemove} {onclick}
                     aria-label={format!("feature map of filter {f}, {oh} by {ow}: hover a pixel to see how it is computed, click to open its step")} />
                 <figcaption>
                     { format!("filter {f}") }

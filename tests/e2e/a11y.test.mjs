@@ -33,6 +33,9 @@ const CASES = [
   ['transposed, matrix', { ...TRANSPOSED, explain: 'matrix' }],
   ['export', { ...CONV, view: 'export' }],
   ['practice', { ...CONV, practice: true }],
+  ['practice, im2col', { ...CONV, view: 'im2col', practice: true }],
+  ['practice, backprop', { ...CONV, view: 'backprop', practice: true }],
+  ['image', { image: 'disc', greyscale: true, weight: [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], padding: 1, view: 'image' }],
 ];
 
 for (const [name, doc] of CASES) {
