@@ -327,6 +327,19 @@ impl Theme {
 /// Changes of the problem kept for undo (and redo), at most.
 pub const HISTORY: usize = 100;
 
+/// Bytes of tensors the undo list keeps, at most: each snapshot is a whole
+/// problem, and a 3x512x512 picture is 6.3 MB (ten of them, not a hundred).
+pub const HISTORY_BYTES: usize = 64 << 20;
+
+/// The bytes of `problem`'s tensors.
+fn tensor_bytes(problem: &Problem) -> usize {
+    let cells = problem.input.len()
+        + problem.weight.len()
+        + problem.bias.as_ref().map_or(0, |b| b.len())
+        + problem.grad_output.as_ref().map_or(0, |g| g.len());
+    cells * std::mem::size_of::<f64>()
+}
+
 /// A problem and the view it was shown in: what undo and redo restore. The
 /// problem compares by identity: the reducer compares whole states on every
 /// action, and 100 snapshots of a 3x64x64 problem compared by value would
@@ -880,23 +893,32 @@ impl State {
             }
             Action::SetPicture(name) => {
                 let grey = self.problem.input.dim().0 == 1 && self.picture.is_some();
-                self.use_picture(PictureRef::Bundled { name, grey }, None);
+                if let Err(e) = self.use_picture(PictureRef::Bundled { name, grey }, None) {
+                    self.picture_error = Some(format!("{name} could not be opened: {e}"));
+                }
             }
             Action::LoadPicture { name, decoded } => {
-                let tensor = decoded.and_then(|(w, h, rgba)| {
-                    crate::picture::from_rgba(&rgba, w as usize, h as usize).map_err(|e| e.to_string())
-                });
-                match tensor {
-                    Ok(t) => self.use_picture(PictureRef::Own, Some(t)),
-                    Err(e) => self.picture_error = Some(format!("{name} could not be opened: {e}")),
+                let opened = decoded
+                    .and_then(|(w, h, rgba)| {
+                        crate::picture::from_rgba(&rgba, w as usize, h as usize).map_err(|e| e.to_string())
+                    })
+                    .and_then(|t| self.use_picture(PictureRef::Own, Some(t)));
+                if let Err(e) = opened {
+                    self.picture_error = Some(format!("{name} could not be opened: {e}"));
                 }
             }
             Action::SetGreyscale(grey) => match self.picture {
-                Some(PictureRef::Bundled { name, .. }) => self.use_picture(PictureRef::Bundled { name, grey }, None),
+                Some(PictureRef::Bundled { name, .. }) => {
+                    if let Err(e) = self.use_picture(PictureRef::Bundled { name, grey }, None) {
+                        self.picture_error = Some(e);
+                    }
+                }
                 // An own picture turns grey for good (its colour is not kept): upload it again for colour.
                 Some(PictureRef::Own) if grey && self.problem.input.dim().0 == 3 => {
                     let g = crate::picture::greyscale(&self.problem.input);
-                    self.use_picture(PictureRef::Own, Some(g));
+                    if let Err(e) = self.use_picture(PictureRef::Own, Some(g)) {
+                        self.picture_error = Some(e);
+                    }
                 }
                 _ => {}
             },
@@ -945,8 +967,9 @@ impl State {
         }
         if problem_changed && !travelled {
             self.undo.push((Shared(problem_before), view_before, picture_before));
-            if self.undo.len() > HISTORY {
-                self.undo.remove(0);
+            let mut bytes: usize = self.undo.iter().map(|(p, ..)| tensor_bytes(&p.0)).sum();
+            while self.undo.len() > 1 && (self.undo.len() > HISTORY || bytes > HISTORY_BYTES) {
+                bytes -= tensor_bytes(&self.undo.remove(0).0.0);
             }
             self.redo.clear();
         }
@@ -965,8 +988,11 @@ impl State {
     /// The input becomes a picture (a bundled one's pixels, or `pixels`); the
     /// filters follow its channel count the way the channel stepper does, and
     /// the image view shows it.
-    fn use_picture(&mut self, picture: PictureRef, pixels: Option<ndarray::Array3<f64>>) {
-        let Some(pixels) = pixels.or_else(|| picture.pixels()) else { return };
+    /// A picture that the filters and parameters cannot take within the caps
+    /// (e.g. 16 filters on a 512x512 picture) changes nothing: `Err` says why.
+    fn use_picture(&mut self, picture: PictureRef, pixels: Option<ndarray::Array3<f64>>) -> Result<(), String> {
+        let Some(pixels) = pixels.or_else(|| picture.pixels()) else { return Err("no such picture".into()) };
+        let before = (self.problem.clone(), self.picture, self.view);
         if self.problem.op != Op::Conv2d {
             self.set_op(Op::Conv2d);
         }
@@ -980,12 +1006,17 @@ impl State {
             p.hyper.groups = 1;
         }
         editing::follow_channels(p);
+        if let Err(e) = crate::document::validate(&self.problem) {
+            (self.problem, self.picture, self.view) = before;
+            return Err(e.message);
+        }
         self.picture = Some(picture);
         self.picture_error = None;
         self.map_probe = None;
         self.drafts = Drafts::default();
         self.view.view = View::Image;
         self.view.step = 0;
+        Ok(())
     }
 
     /// Practice moves on: the step answered (or revealed) stays shown, the next is asked.
@@ -1398,5 +1429,55 @@ mod tests {
         assert!(s.practice.hides(walk, 2, 3, s.view.reveal, "output"), "passed but not answered");
         // With reveal (the default), a passed cell shows.
         assert!(!s.practice.hides(walk, 2, 3, true, "output"));
+    }
+
+    #[test]
+    fn pictures_open_undo_and_refuse_what_the_caps_refuse() {
+        let mut s = state();
+        s.apply(Action::SetPicture("disc"));
+        assert_eq!(s.picture, Some(PictureRef::Bundled { name: "disc", grey: false }));
+        assert_eq!((s.problem.input.dim(), s.view.view), ((3, 128, 128), View::Image));
+        assert_eq!(s.problem.weight.dim().1, 3, "the filters follow the channels");
+        // A grey upload: one channel, pixel / 255; undo brings the disc back, tag and all.
+        // (3 rows of 4: the 3x3 kernel fits.)
+        let rgba: Vec<u8> = (0..12u8).flat_map(|k| [k * 10, k * 10, k * 10, 255]).collect();
+        s.apply(Action::LoadPicture { name: "g.png".into(), decoded: Ok((4, 3, Rc::new(rgba))) });
+        assert_eq!((s.picture, s.problem.input.dim()), (Some(PictureRef::Own), (1, 3, 4)), "{:?}", s.picture_error);
+        assert_eq!(s.problem.input[[0, 1, 2]], 60.0 / 255.0);
+        assert!(!s.document().to_json().contains("\"input\""), "own pixels are never written");
+        s.apply(Action::Undo);
+        assert_eq!(
+            (s.picture, s.problem.input.dim()),
+            (Some(PictureRef::Bundled { name: "disc", grey: false }), (3, 128, 128))
+        );
+        // Editing a bundled picture makes it the learner's own.
+        let grid = grid::grids(&s.problem, Tensor::Input).remove(0);
+        s.apply(Action::Edit { tensor: Tensor::Input, index: grid.index(0, 0), text: "0.5".into() });
+        assert_eq!(s.picture, Some(PictureRef::Own));
+        // 16 filters on a 512x512 colour picture are over the multiply-add cap: nothing changes.
+        s.apply(Action::Resize(Size::Filters, 16));
+        let before = s.problem.clone();
+        let big = Rc::new(vec![7u8; 512 * 512 * 4]);
+        s.apply(Action::LoadPicture { name: "big.png".into(), decoded: Ok((512, 512, big)) });
+        assert!(Rc::ptr_eq(&before, &s.problem));
+        assert!(
+            s.picture_error.as_deref().is_some_and(|e| e.starts_with("big.png could not be opened: ")),
+            "{:?}",
+            s.picture_error
+        );
+    }
+
+    #[test]
+    fn undo_keeps_a_bounded_number_of_bytes() {
+        let mut s = state();
+        s.apply(Action::SetPicture("checkerboard"));
+        let big = Rc::new(vec![9u8; 512 * 512 * 4]);
+        s.apply(Action::LoadPicture { name: "big.png".into(), decoded: Ok((512, 512, big)) });
+        for k in 0..40 {
+            s.apply(Action::Edit { tensor: Tensor::Weight, index: vec![0, 0, 0, 0], text: k.to_string() });
+        }
+        let bytes: usize = s.undo.iter().map(|(p, ..)| tensor_bytes(&p.0)).sum();
+        assert!(bytes <= HISTORY_BYTES, "{bytes} bytes kept");
+        assert!(s.undo.len() >= 8 && s.undo.len() < 40, "{} snapshots", s.undo.len());
     }
 }

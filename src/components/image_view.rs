@@ -12,7 +12,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
 use super::grids::switch;
-use super::heatmap::{cell_at as pixel_at, colour};
+use super::heatmap::colour;
 use super::matrix::{Cell, Matrix, mark};
 use crate::conv::{Forward, Problem, format};
 use crate::document::PictureRef;
@@ -33,8 +33,10 @@ pub struct ImageViewProps {
     pub dispatch: Callback<Action>,
 }
 
-/// The longest side a picture or map is drawn at, in CSS pixels.
-const BOX: f64 = 256.0;
+/// The longest side a picture or map is drawn at, in CSS pixels: at least
+/// 256, and up to 512 so that every pixel of a map (up to 512 a side) is at
+/// least one CSS pixel, which a pointer can reach.
+const BOX: [f64; 2] = [256.0, 512.0];
 
 /// The classic kernels, one click each (ids of `presets::classic_kernel`).
 const KERNELS: [(&str, &str); 8] = [
@@ -118,8 +120,31 @@ fn put(canvas: &HtmlCanvasElement, pixels: &[u8], w: usize, h: usize) -> Option<
 
 /// CSS size of a `w`x`h` drawing in the box, keeping its aspect ratio.
 fn box_style(w: usize, h: usize) -> String {
-    let s = BOX / (w.max(h).max(1) as f64);
+    let long = w.max(h).max(1) as f64;
+    let s = long.clamp(BOX[0], BOX[1]) / long;
     format!("width:{}px;height:{}px", format::short((w as f64 * s).round()), format::short((h as f64 * s).round()))
+}
+
+/// The pixel `(i, j)` of a `rows`x`cols` map under a pointer event on its
+/// canvas. From the pointer's client position and the canvas's fractional
+/// box: `offsetX` is rounded to a whole CSS pixel, which at one CSS pixel per
+/// map pixel would name the neighbour half the time.
+fn pixel_at(e: &MouseEvent, rows: usize, cols: usize) -> Option<(usize, usize)> {
+    let canvas = e.target()?.dyn_into::<HtmlCanvasElement>().ok()?;
+    let rect = canvas.get_bounding_client_rect();
+    let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
+    if w <= 0.0 || h <= 0.0 {
+        return None;
+    }
+    let x = f64::from(e.client_x()) - rect.left() - f64::from(canvas.client_left());
+    let y = f64::from(e.client_y()) - rect.top() - f64::from(canvas.client_top());
+    let (j, i) = ((x / w * cols as f64).floor(), (y / h * rows as f64).floor());
+    (i >= 0.0 && j >= 0.0 && (i as usize) < rows && (j as usize) < cols).then_some((i as usize, j as usize))
+}
+
+/// A per-axis parameter as the document writes it: one number when the axes agree, else `[h, w]`.
+fn axes([h, w]: [usize; 2]) -> String {
+    if h == w { h.to_string() } else { format!("[{h}, {w}]") }
 }
 
 /// The first picture file of a file list (a picker, a drop, a paste).
@@ -151,8 +176,16 @@ async fn decode(file: web_sys::File) -> Result<(u32, u32, Rc<Vec<u8>>), String> 
     canvas.set_height(h);
     let ctx: CanvasRenderingContext2d =
         canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok()).ok_or("no 2D canvas")?;
+    // Transparent parts show on white (a new canvas is transparent black), and
+    // the scaling down averages rather than skips pixels.
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
+    // (web-sys has no binding for the quality's enum: set as a property.)
+    let _ = js_sys::Reflect::set(&ctx, &"imageSmoothingQuality".into(), &"high".into());
     ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, f64::from(w), f64::from(h))
         .map_err(unreadable)?;
+    // The decoded bitmap (48 MB for a 12-megapixel photo) goes now, not at the next GC.
+    bitmap.close();
     let data = ctx.get_image_data(0.0, 0.0, f64::from(w), f64::from(h)).map_err(unreadable)?.data();
     Ok((w, h, Rc::new(data.0)))
 }
@@ -262,19 +295,34 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
     let own = props.picture == Some(PictureRef::Own);
     let kernel_mode_now = *kernel_mode;
 
+    // Each map's range and scale, once per result and drawing mode (not per hover).
+    let ranges = use_memo((t.clone(), props.mode), |(t, mode)| {
+        t.output
+            .outer_iter()
+            .map(|plane| {
+                let values = plane.as_slice().map(<[f64]>::to_vec).unwrap_or_else(|| plane.iter().copied().collect());
+                let (lo, hi) = values
+                    .iter()
+                    .map(|&v| shown(v, *mode))
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+                (lo, hi, map_scale(&values, *mode))
+            })
+            .collect::<Vec<_>>()
+    });
     let maps = (0..f_count).map(|f| {
-        let plane = t.output.index_axis(ndarray::Axis(0), f);
-        let (lo, hi) = plane.iter().map(|&v| shown(v, props.mode)).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        let scale = map_scale(plane.as_slice().unwrap_or(&[]), props.mode);
-        // Leaving the map keeps the last pixel: its readout below stays to be read.
-    let onmousemove = {
-        let d = d.clone();
-        Callback::from(move |e: MouseEvent| {
-            if let Some((i, j)) = pixel_at(&e, oh, ow) {
-                d.emit(Action::ProbeMap(Some([f, i, j])));
-            }
-        })
-    };
+        let (lo, hi, scale) = ranges.get(f).copied().unwrap_or((0.0, 0.0, 1.0));
+        // Leaving the map keeps the last pixel: its readout below stays to be
+        // read. Moving within one pixel sends nothing.
+        let onmousemove = {
+            let (d, probe) = (d.clone(), props.probe);
+            Callback::from(move |e: MouseEvent| {
+                if let Some((i, j)) = pixel_at(&e, oh, ow)
+                    && probe != Some([f, i, j])
+                {
+                    d.emit(Action::ProbeMap(Some([f, i, j])));
+                }
+            })
+        };
         let onclick = {
             let (d, geometry) = (d.clone(), *g);
             Callback::from(move |e: MouseEvent| {
@@ -352,9 +400,9 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
                 { for maps }
             </div>
             <p class="size-note">{ format!(
-                "output {f_count}\u{00D7}{oh}\u{00D7}{ow}: stride {}, padding {}, dilation {}, groups {}{}",
-                g.params.stride[0], g.params.padding[0], g.params.dilation[0], g.params.groups,
-                if t.bias.is_some() { ", with bias" } else { "" }
+                "output {f_count}\u{00D7}{oh}\u{00D7}{ow}: stride {}, padding {} ({}), dilation {}, groups {}{}",
+                axes(g.params.stride), axes(g.params.padding), g.params.padding_mode.name(), axes(g.params.dilation),
+                g.params.groups, if t.bias.is_some() { ", with bias" } else { "" }
             ) }</p>
             { readout(t, props.probe) }
         </section>

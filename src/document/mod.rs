@@ -108,16 +108,17 @@ pub enum PictureRef {
     Own,
 }
 
-/// The first bundled picture with `channels` channels: in colour for 3,
-/// else its grey repeated.
-fn stand_in(channels: usize) -> Option<ndarray::Array3<f64>> {
-    let name = crate::picture::NAMES[0];
-    if channels == 3 {
-        return crate::picture::bundled(name);
-    }
-    let grey = crate::picture::greyscale(&crate::picture::bundled(name)?);
-    let (_, h, w) = grey.dim();
-    Some(ndarray::Array3::from_shape_fn((channels.clamp(1, limits::CHANNELS), h, w), |(_, i, j)| grey[[0, i, j]]))
+/// What stands in for an own picture: the first bundled picture tiled to the
+/// own picture's `(h, w)` (so its parameters still fit), with the channels
+/// its filters need (colour for 3, else the grey repeated).
+fn stand_in(channels: usize, [h, w]: [usize; 2]) -> Option<ndarray::Array3<f64>> {
+    let colour = crate::picture::bundled(crate::picture::NAMES[0])?;
+    let tile = if channels == 3 { colour } else { crate::picture::greyscale(&colour) };
+    let (tc, th, tw) = tile.dim();
+    let c = channels.clamp(1, limits::CHANNELS);
+    Some(ndarray::Array3::from_shape_fn((c, h.clamp(1, limits::SPATIAL), w.clamp(1, limits::SPATIAL)), |(ch, i, j)| {
+        tile[[ch % tc, i % th, j % tw]]
+    }))
 }
 
 impl PictureRef {
@@ -220,6 +221,8 @@ struct Raw {
     /// `image`: a bundled picture's name, or `"own"`.
     image: Option<String>,
     greyscale: bool,
+    /// `image_size`: an own picture's `[H, W]`, for its stand-in.
+    image_size: Option<PerAxisValue>,
 }
 
 /// One key of the document: its name, how it is read into [`Raw`] and how it
@@ -247,7 +250,7 @@ fn write_axes(d: &Document, hw: [usize; 2], default: usize) -> Option<Value> {
 }
 
 /// Every key, in the README's order (which is also the order they are written in).
-const KEYS: [Key; 23] = [
+const KEYS: [Key; 24] = [
     Key {
         name: "version",
         read: |v, k, _| match v.as_u64() {
@@ -283,6 +286,14 @@ const KEYS: [Key; 23] = [
         write: |d| match d.picture? {
             PictureRef::Bundled { name, .. } => Some(json!(name)),
             PictureRef::Own => Some(json!("own")),
+        },
+    },
+    Key {
+        name: "image_size",
+        read: |v, k, r| read::per_axis(v, k).map(|x| r.image_size = Some(x)),
+        write: |d| {
+            let (_, h, w) = d.problem.input.dim();
+            (d.picture == Some(PictureRef::Own)).then(|| json!([h, w]))
         },
     },
     Key {
@@ -590,10 +601,21 @@ impl Document {
                 } else {
                     weight.dim().1 * raw.groups.unwrap_or(1).max(1)
                 };
-                let pixels = picture.pixels().or_else(|| stand_in(need));
+                let size = match &raw.image_size {
+                    None => [crate::picture::BUNDLED_SIDE; 2],
+                    Some(PerAxisValue::All(n)) => [*n, *n],
+                    Some(PerAxisValue::Axes(v)) if v.len() == 2 => [v[0], v[1]],
+                    Some(PerAxisValue::Axes(_)) => {
+                        return Err(read::error("image_size", "expected [height, width]".into()));
+                    }
+                };
+                let pixels = picture.pixels().or_else(|| stand_in(need, size));
                 (pixels.ok_or_else(|| read::error("image", format!("no picture named {name}")))?, Some(picture))
             }
         };
+        if raw.image_size.is_some() && picture != Some(PictureRef::Own) {
+            return Err(read::error("image_size", "`image_size` belongs to `\"image\": \"own\"`".into()));
+        }
         if raw.greyscale && picture.is_none() {
             return Err(read::error("greyscale", "`greyscale` belongs to a picture: give `image` too".into()));
         }
@@ -865,6 +887,42 @@ mod tests {
 
         let err = Document::parse(r#"{"input": [[1]], "weight": [[1]],"#).unwrap_err();
         assert!(err.message.starts_with("this is not valid JSON: "), "{err}");
+    }
+
+    #[test]
+    fn pictures_are_named_not_listed() -> Result<(), DocumentError> {
+        let doc = Document::parse(r#"{"image":"disc","greyscale":true,"weight":[[1]],"view":"image"}"#)?;
+        assert_eq!(doc.picture, Some(PictureRef::Bundled { name: "disc", grey: true }));
+        assert_eq!(doc.problem.input.dim(), (1, 128, 128));
+        let text = doc.to_json();
+        assert!(text.contains(r#""image":"disc""#) && !text.contains(r#""input""#), "{text}");
+        assert_eq!(Document::parse(&text)?, doc);
+        // An own picture: its size and channels, never its pixels; a stand-in of that size reopens.
+        let own = Document {
+            problem: Problem {
+                input: ndarray::Array3::from_elem((3, 300, 200), 0.5),
+                weight: ndarray::Array4::from_elem((1, 3, 16, 16), 1.0),
+                hyper: crate::conv::Hyper { dilation: [9, 9], ..Default::default() },
+                ..Problem::default()
+            },
+            picture: Some(PictureRef::Own),
+            ..Document::default()
+        };
+        let text = own.to_json();
+        assert!(text.contains(r#""image":"own""#) && text.contains(r#""image_size":[300,200]"#), "{text}");
+        let again = Document::parse(&text)?;
+        assert_eq!((again.picture, again.problem.input.dim()), (Some(PictureRef::Own), (3, 300, 200)));
+        // Keys that do not go together say so.
+        for (bad, path) in [
+            (r#"{"image":"disc","input":[[1]],"weight":[[1]]}"#, "image"),
+            (r#"{"input":[[1]],"greyscale":true,"weight":[[1]]}"#, "greyscale"),
+            (r#"{"op":"conv1d","image":"disc","weight":[1]}"#, "image"),
+            (r#"{"image":"disc","image_size":[4,4],"weight":[[1]]}"#, "image_size"),
+            (r#"{"image":"cat","weight":[[1]]}"#, "image"),
+        ] {
+            assert_eq!(Document::parse(bad).map_err(|e| e.path), Err(path.to_string()), "{bad}");
+        }
+        Ok(())
     }
 
     #[test]

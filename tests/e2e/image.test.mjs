@@ -47,7 +47,9 @@ async function hover(page, f, i, j) {
     const b = c.getBoundingClientRect();
     return { x: b.x + c.clientLeft, y: b.y + c.clientTop, w: c.clientWidth, h: c.clientHeight };
   });
-  await page.mouse.move(r.x + ((j + 0.5) * r.w) / ow, r.y + ((i + 0.5) * r.h) / oh);
+  // The pointer sits on whole CSS pixels: the first one inside pixel (i, j)
+  // (a map is drawn at least one CSS pixel per pixel).
+  await page.mouse.move(Math.ceil(r.x + (j * r.w) / ow), Math.ceil(r.y + (i * r.h) / oh));
   const readout = page.locator(`.map-readout [data-matrix="output"][data-index="${f},${i},${j}"]`);
   await readout.waitFor();
   return Number(await readout.getAttribute('data-value'));
@@ -70,7 +72,8 @@ test('an uploaded grey PNG becomes the input, pixel / 255, and every hovered pix
   }
   // The readout explains it: the window's 9 values and the kernel, then the sum.
   assert.equal(await page.locator('.map-readout td[data-matrix="image_window"]').count(), 9);
-  assert.match(await page.locator('.map-readout .eq').innerText(), /= -?\d/);
+  const sum = await page.locator('.map-readout .eq').innerText();
+  assert.ok(sum.endsWith(`= ${await page.locator('.map-readout [data-matrix="output"]').innerText().then((t) => t.split(' = ')[1])}`), sum);
   // A click opens that step in the sliding window.
   await page.locator('canvas[data-feature-map="0"]').click({ position: { x: 1, y: 1 } });
   await page.locator('[role="tab"][aria-selected="true"]', { hasText: 'Sliding window' }).waitFor();
@@ -86,6 +89,11 @@ test('a bundled picture opens from a link, in colour or grey, and the classic ke
   await page.locator('canvas[data-feature-map="0"][data-shape="128,128"]').waitFor();
   assert.match(await page.locator('.side h2, .side h3').first().innerText(), /input \(C=3, H=128, W=128\)/);
   assert.equal(await page.getByRole('button', { name: 'Checkerboard' }).getAttribute('aria-pressed'), 'true');
+  // Its values are bytes / 255: every value in a hovered pixel's window.
+  await hover(page, 0, 20, 37);
+  const window = await page.locator('.map-readout td[data-matrix="image_window"]').evaluateAll((els) => els.map((e) => Number(e.dataset.value)));
+  assert.equal(window.length, 27);
+  for (const v of window) assert.ok(Math.abs(v * 255 - Math.round(v * 255)) < 1e-9 && v >= 0 && v <= 1, `${v}`);
   // Each channel: one map per R, G, B (groups = 3); the luminance: one map.
   await page.getByRole('button', { name: 'Sobel y' }).click();
   await page.locator('canvas[data-feature-map="2"]').waitFor();
@@ -93,6 +101,11 @@ test('a bundled picture opens from a link, in colour or grey, and the classic ke
   await page.getByRole('button', { name: 'the luminance' }).click();
   await page.getByRole('button', { name: 'Gaussian' }).click();
   await page.waitForFunction(() => document.querySelectorAll('canvas[data-feature-map]').length === 1);
+  const w = await readMatrix(page, 'weight');
+  for (const [ch, lum] of [[0, 0.299], [1, 0.587], [2, 0.114]]) {
+    assert.ok(Math.abs(w[`0,${ch},1,1`] - 0.25 * lum) < 1e-15, `w[0,${ch},1,1] = ${w[`0,${ch},1,1`]}`);
+  }
+
   // Greyscale: one channel, and the filter follows it.
   await page.getByLabel('greyscale (one channel)').check();
   await page.locator('.side', { hasText: 'input (C=1, H=128, W=128)' }).waitFor();
@@ -104,8 +117,13 @@ test('a bundled picture opens from a link, in colour or grey, and the classic ke
   const hash = decodeURIComponent(await page.evaluate(() => location.hash));
   assert.ok(!hash.includes('"input"'), hash.slice(0, 200));
   assert.ok(hash.length < 2000, `a short link: ${hash.length} characters`);
-  // Stride and padding apply: the output size is shown and drawn.
-  await page.locator('input[aria-label="stride h"], .param-row input').first().waitFor().catch(() => {});
+  // The luminance weighs the channels like the eye: 0.299, 0.587, 0.114 times the Gaussian's centre 0.25.
+  // (Checked before greyscale: its one channel then keeps the first.)
+  // Stride and padding apply: the output size is written and drawn.
+  await page.fill('input[aria-label="stride width"]', '2');
+  await page.press('input[aria-label="stride width"]', 'Enter');
+  await page.locator('canvas[data-feature-map="0"][data-shape="128,64"]').waitFor();
+  assert.match(await page.locator('.image-view .size-note').innerText(), /output 1×128×64: stride \[1, 2\], padding 1 \(zeros\)/);
 });
 
 test('a 512x512 colour upload is opened whole; a larger one is scaled down keeping its aspect', async (t) => {
@@ -115,9 +133,11 @@ test('a 512x512 colour upload is opened whole; a larger one is scaled down keepi
   await page.setInputFiles('.image-view input[type="file"]', { name: 'big.png', mimeType: 'image/png', buffer: png(512, 512, 3, colour) });
   await page.locator('canvas[data-feature-map="0"][data-shape="512,512"]').waitFor({ timeout: 20_000 });
   await page.locator('.side', { hasText: 'input (C=3, H=512, W=512)' }).waitFor();
-  // The 1x1 kernel follows the channels: y = sum of R, G, B (weights 0 for the new channels, 1 for R).
+  // The 1x1 kernel follows the channels: its weight stays 1 for R and is 0 for the new G and B, so y = R.
   const v = await hover(page, 0, 100, 200);
   assert.equal(v, colour(100, 200)[0] / 255, 'the weight kept 1 for R and 0 for the new channels');
+  // Every pixel can be pointed at, odd ones too (a map is drawn at least one CSS pixel per pixel).
+  assert.equal(await hover(page, 0, 101, 203), colour(101, 203)[0] / 255);
   await page.setInputFiles('.image-view input[type="file"]', { name: 'wide.png', mimeType: 'image/png', buffer: png(800, 400, 3, colour) });
   await page.locator('canvas[data-feature-map="0"][data-shape="256,512"]').waitFor({ timeout: 20_000 });
   await page.locator('.side', { hasText: 'input (C=3, H=256, W=512)' }).waitFor();
