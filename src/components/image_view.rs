@@ -251,7 +251,9 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
         let dispatch = props.dispatch.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().and_then(|w| w.document()).map(|d| {
-                gloo::events::EventListener::new(&d, "paste", move |e| {
+                // Not passive: a picture pasted here is ours, not the page's (preventDefault).
+                let options = gloo::events::EventListenerOptions::enable_prevent_default();
+                gloo::events::EventListener::new_with_options(&d, "paste", options, move |e| {
                     let files =
                         e.dyn_ref::<web_sys::ClipboardEvent>().and_then(|e| e.clipboard_data()).and_then(|d| d.files());
                     if let Some(file) = first_file(files) {

@@ -152,3 +152,23 @@ test('a file that is not a picture is refused beside the picker, and nothing is 
   assert.equal(await page.getByRole('button', { name: 'Disc' }).getAttribute('aria-pressed'), 'true');
   assert.equal(await page.locator('canvas[data-feature-map="0"]').getAttribute('data-shape'), '126,126');
 });
+
+test('a picture can be dropped on the view or pasted', async (t) => {
+  const doc = { input: [[1, 2], [3, 4]], weight: [[1]], view: 'image' };
+  const { page } = await openApp(t, { hash: configHash(doc) });
+  // The bytes go into the page as a File in a DataTransfer, as a drop or a paste carries it.
+  const send = (kind, bytes) => page.evaluate(([kind, bytes]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], `${kind}.png`, { type: 'image/png' }));
+    const event = kind === 'drop'
+      ? new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true })
+      : new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true });
+    (kind === 'drop' ? document.querySelector('.image-view') : document).dispatchEvent(event);
+  }, [kind, [...bytes]]);
+  await send('drop', png(20, 10, 1, (i, j) => (i * 20 + j) % 256));
+  await page.locator('canvas[data-feature-map="0"][data-shape="10,20"]').waitFor();
+  assert.equal((await readMatrix(page, 'input'))['0,3,7'], 67 / 255);
+  await send('paste', png(12, 12, 3, (i, j) => [i * 20, j * 20, 100]));
+  await page.locator('canvas[data-feature-map="0"][data-shape="12,12"]').waitFor();
+  assert.equal((await readMatrix(page, 'input'))['1,0,5'], 100 / 255);
+});
