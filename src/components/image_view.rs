@@ -335,7 +335,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
             })
         };
         html! {
-            <figure class="feature-map">
+            <figure class="feature-map" key={f}>
                 <canvas data-feature-map={f.to_string()} data-shape={format!("{oh},{ow}")} width={ow.to_string()} height={oh.to_string()}
                     style={box_style(ow, oh)} {onmousemove} {onclick}
                     aria-label={format!("feature map of filter {f}, {oh} by {ow}: hover a pixel to see how it is computed, click to open its step")} />
@@ -399,7 +399,9 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
                     <figcaption>{ format!("input {c}\u{00D7}{h}\u{00D7}{w}{}", if c == 3 { " (R, G, B)" } else { "" }) }</figcaption>
                 </figure>
                 <div class="op-sign" aria-hidden="true">{ "\u{2192}" }</div>
-                { for maps }
+                // Its own container, each map keyed: a change in the number of
+                // maps must not make Yew reuse the picture's canvas as a map's.
+                <div class="feature-maps">{ for maps }</div>
             </div>
             <p class="size-note">{ format!(
                 "output {f_count}\u{00D7}{oh}\u{00D7}{ow}: stride {}, padding {} ({}), dilation {}, groups {}{}",

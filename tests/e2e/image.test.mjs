@@ -98,6 +98,9 @@ test('a bundled picture opens from a link, in colour or grey, and the classic ke
   await page.getByRole('button', { name: 'Sobel y' }).click();
   await page.locator('canvas[data-feature-map="2"]').waitFor();
   assert.equal(await page.locator('canvas[data-feature-map]').count(), 3);
+  // The picture is still drawn after the maps went from one to three (its canvas is not reused as a map's).
+  const centre = await page.evaluate(() => Array.from(document.querySelector('canvas.input-picture').getContext('2d').getImageData(64, 64, 1, 1).data));
+  assert.equal(centre[3], 255, `the picture's centre pixel: ${centre}`);
   await page.getByRole('button', { name: 'the luminance' }).click();
   await page.getByRole('button', { name: 'Gaussian' }).click();
   await page.waitForFunction(() => document.querySelectorAll('canvas[data-feature-map]').length === 1);
