@@ -180,15 +180,21 @@ fn draw(canvas: &HtmlCanvasElement, values: &[f64], cols: usize, rows: usize, sc
     ctx.put_image_data(&image, 0.0, 0.0).ok()
 }
 
-/// The cell under a pointer event on the canvas.
+/// The cell `(row, column)` of a `rows`x`cols` drawing under a pointer event
+/// on its canvas. From the pointer's client position and the canvas's
+/// fractional box, not `offsetX`: that is rounded to a whole CSS pixel, which
+/// at a CSS pixel or less per cell (a 512x512 feature map, a large heatmap)
+/// names the neighbour half the time.
 pub(crate) fn cell_at(e: &MouseEvent, rows: usize, cols: usize) -> Option<(usize, usize)> {
     let canvas = e.target()?.dyn_into::<HtmlCanvasElement>().ok()?;
+    let rect = canvas.get_bounding_client_rect();
     let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
     if w <= 0.0 || h <= 0.0 {
         return None;
     }
-    let c = (f64::from(e.offset_x()) / w * cols as f64).floor();
-    let r = (f64::from(e.offset_y()) / h * rows as f64).floor();
+    let x = f64::from(e.client_x()) - rect.left() - f64::from(canvas.client_left());
+    let y = f64::from(e.client_y()) - rect.top() - f64::from(canvas.client_top());
+    let (r, c) = ((y / h * rows as f64).floor(), (x / w * cols as f64).floor());
     (r >= 0.0 && c >= 0.0 && (r as usize) < rows && (c as usize) < cols).then_some((r as usize, c as usize))
 }
 

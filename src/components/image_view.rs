@@ -12,7 +12,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
 use super::grids::switch;
-use super::heatmap::colour;
+use super::heatmap::{cell_at as pixel_at, colour};
 use super::matrix::{Cell, Matrix, mark};
 use crate::conv::{Forward, Problem, format};
 use crate::document::PictureRef;
@@ -66,6 +66,15 @@ struct InputOf(Shared<Problem>);
 impl PartialEq for InputOf {
     fn eq(&self, other: &Self) -> bool {
         std::rc::Rc::ptr_eq(&self.0.0, &other.0.0) || self.0.input == other.0.input
+    }
+}
+
+/// A map's values, row-major: borrowed when the plane is contiguous (it is,
+/// as the core builds outputs), copied otherwise.
+fn plane_values<'a>(plane: &'a ndarray::ArrayView2<'a, f64>) -> std::borrow::Cow<'a, [f64]> {
+    match plane.as_slice() {
+        Some(v) => std::borrow::Cow::Borrowed(v),
+        None => std::borrow::Cow::Owned(plane.iter().copied().collect()),
     }
 }
 
@@ -123,23 +132,6 @@ fn box_style(w: usize, h: usize) -> String {
     let long = w.max(h).max(1) as f64;
     let s = long.clamp(BOX[0], BOX[1]) / long;
     format!("width:{}px;height:{}px", format::short((w as f64 * s).round()), format::short((h as f64 * s).round()))
-}
-
-/// The pixel `(i, j)` of a `rows`x`cols` map under a pointer event on its
-/// canvas. From the pointer's client position and the canvas's fractional
-/// box: `offsetX` is rounded to a whole CSS pixel, which at one CSS pixel per
-/// map pixel would name the neighbour half the time.
-fn pixel_at(e: &MouseEvent, rows: usize, cols: usize) -> Option<(usize, usize)> {
-    let canvas = e.target()?.dyn_into::<HtmlCanvasElement>().ok()?;
-    let rect = canvas.get_bounding_client_rect();
-    let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
-    if w <= 0.0 || h <= 0.0 {
-        return None;
-    }
-    let x = f64::from(e.client_x()) - rect.left() - f64::from(canvas.client_left());
-    let y = f64::from(e.client_y()) - rect.top() - f64::from(canvas.client_top());
-    let (j, i) = ((x / w * cols as f64).floor(), (y / h * rows as f64).floor());
-    (i >= 0.0 && j >= 0.0 && (i as usize) < rows && (j as usize) < cols).then_some((i as usize, j as usize))
 }
 
 /// A per-axis parameter as the document writes it: one number when the axes agree, else `[h, w]`.
@@ -209,6 +201,21 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
     let section = use_node_ref();
     let kernel_mode = use_state(|| KernelMode::PerChannel);
 
+    // Each map's range and scale, once per result and drawing mode (not per
+    // hover): its legend below, and its colours in the effect.
+    let ranges = use_memo((t.clone(), props.mode), |(t, mode)| {
+        t.output
+            .outer_iter()
+            .map(|plane| {
+                let values = plane_values(&plane);
+                let (lo, hi) = values
+                    .iter()
+                    .map(|&v| shown(v, *mode))
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+                (lo, hi, map_scale(&values, *mode))
+            })
+            .collect::<Vec<_>>()
+    });
     // Draw the picture when it changes (not on every weight edit), and every
     // map when the output or the drawing mode does: one putImageData each.
     {
@@ -226,22 +233,16 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
     }
     {
         let section = section.clone();
+        let ranges = ranges.clone();
         use_effect_with((t.clone(), props.mode), move |(t, mode)| {
             let Some(root) = section.cast::<web_sys::Element>() else { return };
             let (_, oh, ow) = t.output.dim();
             for (f, plane) in t.output.outer_iter().enumerate() {
-                let copied;
-                let values = match plane.as_slice() {
-                    Some(v) => v,
-                    None => {
-                        copied = plane.iter().copied().collect::<Vec<f64>>();
-                        &copied
-                    }
-                };
-                let scale = map_scale(values, *mode);
+                let values = plane_values(&plane);
+                let scale = ranges.get(f).map_or(1.0, |r| r.2);
                 let selector = format!("canvas[data-feature-map=\"{f}\"]");
                 if let Some(canvas) = root.query_selector(&selector).ok().flatten().and_then(|c| c.dyn_into().ok()) {
-                    put(&canvas, &map_pixels(values, *mode, scale), ow, oh);
+                    put(&canvas, &map_pixels(&values, *mode, scale), ow, oh);
                 }
             }
         });
@@ -297,20 +298,6 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
     let own = props.picture == Some(PictureRef::Own);
     let kernel_mode_now = *kernel_mode;
 
-    // Each map's range and scale, once per result and drawing mode (not per hover).
-    let ranges = use_memo((t.clone(), props.mode), |(t, mode)| {
-        t.output
-            .outer_iter()
-            .map(|plane| {
-                let values = plane.as_slice().map(<[f64]>::to_vec).unwrap_or_else(|| plane.iter().copied().collect());
-                let (lo, hi) = values
-                    .iter()
-                    .map(|&v| shown(v, *mode))
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-                (lo, hi, map_scale(&values, *mode))
-            })
-            .collect::<Vec<_>>()
-    });
     let maps = (0..f_count).map(|f| {
         let (lo, hi, scale) = ranges.get(f).copied().unwrap_or((0.0, 0.0, 1.0));
         // Leaving the map keeps the last pixel: its readout below stays to be
