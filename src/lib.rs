@@ -1,30 +1,23 @@
 //! ConvScope: an interactive convolution visualizer.
 //!
-//! [`conv`] is the pure core (no browser imports). [`document`],
-//! [`view_state`], [`grid`], [`editing`], [`input_text`], [`presets`],
-//! [`picture`], [`state`] and [`results`] are plain Rust too and tested natively; [`app`],
-//! [`hooks`] and [`components`] are the Yew UI that only displays what the
-//! core computed; [`crash`] keeps a bug from leaving a dead page.
+//! The folders are the architecture, from pure to effectful:
+//! - [`conv`]: the convolution core. Numbers only: no browser, no document
+//!   names, no English. Builds and is tested natively.
+//! - [`model`]: everything the app knows, still plain Rust: the configuration
+//!   document, the state and its actions, editing, presets, pictures, practice
+//!   questions, export code and figures as data. Tested natively.
+//! - [`ui`]: the Yew components: the app root, one module per view, the panels
+//!   around them and the widgets they share. They display what the model holds
+//!   and report events as typed callbacks.
+//! - [`effects`]: the side effects, one hook per concern (with cleanup), and
+//!   the thin browser adapters they use; the crash banner.
 #![forbid(unsafe_code)]
 
-pub mod app;
-pub mod components;
 #[deny(missing_docs)]
 pub mod conv;
-pub mod crash;
-pub mod document;
-pub mod editing;
-pub mod export;
-pub mod figure;
-pub mod grid;
-pub mod hooks;
-pub mod input_text;
-pub mod picture;
-pub mod practice;
-pub mod presets;
-pub mod results;
-pub mod state;
-pub mod view_state;
+pub mod effects;
+pub mod model;
+pub mod ui;
 
 // Talc instead of the default dlmalloc: about 3 KB less gzipped wasm (the
 // release budget, README "Speed"), faster, and its constructor needs no unsafe.

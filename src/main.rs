@@ -1,3 +1,3 @@
 fn main() {
-    convscope::app::start();
+    convscope::ui::app::start();
 }

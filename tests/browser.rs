@@ -4,7 +4,7 @@
 //! `cargo test --target wasm32-unknown-unknown --test browser` (scripts/test.sh).
 #![cfg(target_arch = "wasm32")]
 
-use convscope::app::App;
+use convscope::ui::app::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, EventInit, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
@@ -134,12 +134,12 @@ async fn keyboard_steps_the_window() {
 async fn a_bug_leaves_a_banner_not_a_dead_page() {
     // What the panic hook shows (the hook itself runs on a panic, which the
     // release build turns into an abort): the message as text, links back, a report.
-    let doc = convscope::document::Document::parse(r#"{"op":"conv2d","input":[[[1,2]]],"weight":[[[[1]]]]}"#)
+    let doc = convscope::model::document::Document::parse(r#"{"op":"conv2d","input":[[[1,2]]],"weight":[[[[1]]]]}"#)
         .expect("a document");
     let json = doc.to_json();
-    convscope::crash::remember(std::rc::Rc::new(doc.problem), doc.view, doc.picture);
+    convscope::effects::crash::remember(std::rc::Rc::new(doc.problem), doc.view, doc.picture);
     let json = json.as_str();
-    convscope::crash::show("index out of bounds <img src=x onerror=alert(1)>");
+    convscope::effects::crash::show("index out of bounds <img src=x onerror=alert(1)>");
     let banner = document().get_element_by_id("crash").expect("the banner");
     assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
     let text = banner.text_content().unwrap_or_default();

@@ -12,8 +12,8 @@
 use convscope::conv::{
     Backward, Forward, Hyper, Im2col, MatrixForm, Op, PaddingMode, Problem, Transposed, ZeroInsertedConv,
 };
-use convscope::document::{self, Document};
-use convscope::input_text::{parse_block, parse_number};
+use convscope::model::document::{self, Document};
+use convscope::model::input_text::{parse_block, parse_number};
 use ndarray::{Array1, Array3, Array4};
 use proptest::prelude::*;
 use serde_json::{Value, json};

@@ -6,7 +6,7 @@
 
 use convscope::conv::transposed::MATRIX_FORM_LIMIT;
 use convscope::conv::{Backward, ConvError, Forward, Im2col, MatrixForm, Transposed, ZeroInsertedConv};
-use convscope::document::Document;
+use convscope::model::document::Document;
 use ndarray::{Array3, ArrayD, IxDyn};
 use serde_json::{Value, json};
 

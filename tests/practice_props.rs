@@ -4,9 +4,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use convscope::conv::{Backward, Dims, Forward, Transposed};
-use convscope::document::Document;
-use convscope::practice::{Level, generate};
-use convscope::view_state::View;
+use convscope::model::document::Document;
+use convscope::model::practice::{Level, generate};
+use convscope::model::view_state::View;
 use proptest::prelude::*;
 
 fn integers(values: impl IntoIterator<Item = f64>) -> bool {
@@ -25,7 +25,7 @@ proptest! {
             let p = &doc.problem;
             prop_assert!(doc.validate().is_ok(), "{level:?}: {:?}", doc.validate());
             prop_assert!(p.input.iter().chain(p.weight.iter()).chain(p.bias.iter().flatten()).all(|v| v.fract() == 0.0 && v.abs() <= 3.0));
-            prop_assert!(convscope::practice::shows_its_level(level, p), "{level:?} without its feature: {:?}", p.hyper);
+            prop_assert!(convscope::model::practice::shows_its_level(level, p), "{level:?} without its feature: {:?}", p.hyper);
             let again = Document::parse(&doc.to_json()).ok();
             prop_assert_eq!(again.as_ref(), Some(&doc), "round-trips as a link");
             match level {
@@ -59,8 +59,8 @@ proptest! {
 /// a cell of the DOM contract.
 fn questions_add_up(doc: &Document) -> Result<usize, TestCaseError> {
     use convscope::conv::{ColumnOrder, Im2col, Walk};
-    use convscope::practice::Question;
-    use convscope::view_state::GradFocus;
+    use convscope::model::practice::Question;
+    use convscope::model::view_state::GradFocus;
     let p = &doc.problem;
     let fail = |e: convscope::conv::ConvError| TestCaseError::fail(e.to_string());
     let mut questions = Vec::new();
@@ -115,7 +115,7 @@ proptest! {
     /// answers come up.
     #[test]
     fn combinations_are_answered_by_the_core(seed in any::<u64>()) {
-        use convscope::practice::Combination;
+        use convscope::model::practice::Combination;
         let c = Combination::draw(seed);
         prop_assert_eq!(c.answer.clone(), c.problem.operation_geometry().map(|g| g.output_shape()));
         prop_assert!(!c.describe().is_empty());
@@ -124,7 +124,7 @@ proptest! {
 
 #[test]
 fn about_half_the_combinations_are_possible() {
-    use convscope::practice::Combination;
+    use convscope::model::practice::Combination;
     let possible = (0..1000u64).filter(|&s| Combination::draw(s).answer.is_ok()).count();
     assert!((250..=750).contains(&possible), "{possible} of 1000 possible");
 }

@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use convscope::conv::{Backward, Forward, Hyper, Im2col, MatrixForm, Problem, Transposed};
-use convscope::document::{Document, DocumentError};
+use convscope::model::document::{Document, DocumentError};
 use ndarray::{Array2, Array3, array};
 
 fn parse(text: &str) -> Problem {

@@ -5,12 +5,14 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use convscope::conv::{ConvError, Dims, Op, PaddingMode};
-use convscope::document::Document;
-use convscope::grid::{self, Tensor};
-use convscope::practice::Level;
-use convscope::presets::PRESETS;
-use convscope::results::Results;
-use convscope::state::{Action, Explain, Fill, GradFocus, KernelMode, Move, PerAxisParam, Quiz, Size, State, View};
+use convscope::model::document::Document;
+use convscope::model::grid::{self, Tensor};
+use convscope::model::practice::Level;
+use convscope::model::presets::PRESETS;
+use convscope::model::results::Results;
+use convscope::model::state::{
+    Action, Explain, Fill, GradFocus, KernelMode, Move, PerAxisParam, Quiz, Size, State, View,
+};
 use proptest::prelude::*;
 
 fn tensor() -> impl Strategy<Value = Tensor> {
@@ -121,7 +123,7 @@ fn step() -> impl Strategy<Value = Step> {
         any::<u64>().prop_map(|seed| Step::Act(Action::PracticeCombination { seed })),
         (0usize..5, any::<u64>()).prop_map(|(l, seed)| Step::Act(Action::PracticeNew { level: Level::ALL[l], seed })),
         (any::<u32>(), any::<u32>()).prop_map(|(score, streak)| Step::Act(Action::PracticeScore { score, streak })),
-        prop::sample::select(convscope::picture::NAMES.to_vec()).prop_map(|n| Step::Act(Action::SetPicture(n))),
+        prop::sample::select(convscope::model::picture::NAMES.to_vec()).prop_map(|n| Step::Act(Action::SetPicture(n))),
         // Decoded pictures, right or wrong in size: a wrong one is refused beside the picker.
         (1u32..12, 1u32..12, prop::collection::vec(any::<u8>(), 0..600)).prop_map(|(w, h, bytes)| {
             Step::Act(Action::LoadPicture { name: "p.png".into(), decoded: Ok((w, h, std::rc::Rc::new(bytes))) })
@@ -187,7 +189,7 @@ proptest! {
             let results = Results::new(state.problem.clone());
             if results.error.is_none() {
                 prop_assert!(count > 0);
-                // The view on screen has what it draws (app.rs picks the result by view).
+                // The view on screen has what it draws (ui/app.rs picks the result by view).
                 let shown = match state.view.view {
                     // Past its cap (a large picture) the view says so and the others work.
                     View::Im2col => results.im2col().is_some_and(|r| r.is_ok() || matches!(r, Err(ConvError::TooLarge { .. }))),
@@ -204,7 +206,7 @@ proptest! {
                 prop_assert!(shown, "{:?} of {:?} has nothing to show", state.view.view, state.problem.op);
                 // Practice has a question for the step on screen, in every view that asks.
                 if state.view.practice {
-                    use convscope::practice::Question;
+                    use convscope::model::practice::Question;
                     let step = state.view.step;
                     let asked = match state.view.view {
                         View::Im2col => results.im2col().and_then(Result::ok).map(|m| Question::im2col(&m, state.view.order, step).is_some()),
@@ -218,15 +220,15 @@ proptest! {
                 let document = state.document();
                 let text = document.to_json();
                 // Past the document cap (a picture-sized dY typed in), no link is made (storage skips it too).
-                if text.len() > convscope::document::limits::DOCUMENT_CHARS {
+                if text.len() > convscope::model::document::limits::DOCUMENT_CHARS {
                     continue;
                 }
                 let again = Document::parse(&text);
                 // An own picture's pixels are never written: its document reopens
                 // with a bundled picture in its place, the rest the same.
-                if document.picture == Some(convscope::document::PictureRef::Own) {
+                if document.picture == Some(convscope::model::document::PictureRef::Own) {
                     let again = again.as_ref().map_err(|e| TestCaseError::fail(e.to_string()))?;
-                    prop_assert_eq!(again.picture, Some(convscope::document::PictureRef::Own));
+                    prop_assert_eq!(again.picture, Some(convscope::model::document::PictureRef::Own));
                     prop_assert_eq!(&again.problem.weight, &document.problem.weight);
                 } else {
                     prop_assert_eq!(again.as_ref().ok(), Some(&document), "{:?}", again.as_ref().err());

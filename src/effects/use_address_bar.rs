@@ -1,0 +1,86 @@
+//! The address bar follows the state (`#config=<encodeURIComponent(JSON)>`),
+//! and a new link pasted into it loads.
+
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use yew::prelude::*;
+
+use crate::conv::Problem;
+use crate::model::document::{Document, DocumentError, PictureRef};
+use crate::model::results::Shared;
+use crate::model::state::{Action, State, ViewState};
+
+/// How long the state must stay unchanged before the address bar follows it.
+pub const URL_DELAY_MS: u32 = 150;
+
+/// Reads `#config=<encodeURIComponent(JSON)>` from the address, if present.
+pub fn document_from_hash(hash: &str) -> Option<Result<Document, DocumentError>> {
+    let encoded = hash.strip_prefix('#').unwrap_or(hash).strip_prefix("config=")?;
+    let text = match js_sys::decode_uri_component(encoded) {
+        Ok(t) => String::from(t),
+        Err(_) => {
+            return Some(Err(DocumentError {
+                path: String::new(),
+                message: "the link's #config= part is not valid percent-encoding".into(),
+                field: None,
+            }));
+        }
+    };
+    Some(Document::parse(&text))
+}
+
+/// The address's `#...` part.
+pub fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// `#config=...` for a document.
+pub fn hash_of(document: &Document) -> String {
+    format!("#config={}", String::from(js_sys::encode_uri_component(&document.to_json())))
+}
+
+/// Keeps the address bar on the document of `problem` and `view` once it has been still for
+/// [`URL_DELAY_MS`] (so playing or holding an arrow key does not rewrite a long
+/// URL on every step), unless `hold`; and loads any link pasted into the address bar.
+#[hook]
+pub fn use_address_bar(
+    problem: Shared<Problem>,
+    view: ViewState,
+    picture: Option<PictureRef>,
+    hold: bool,
+    dispatcher: UseReducerDispatcher<State>,
+) {
+    use_effect_with((problem, view, picture, hold), move |(problem, view, picture, hold)| {
+        let (problem, view, picture) = (problem.clone(), *view, *picture);
+        crate::effects::crash::remember(problem.0.clone(), view, picture);
+        // A link that could not be opened stays for its author to fix.
+        let timeout = (!*hold).then(|| {
+            Timeout::new(URL_DELAY_MS, move || {
+                let document = Document { problem: (*problem).clone(), view, picture };
+                // An impossible state (kept on screen so nothing typed is lost)
+                // could not be reopened from a link: the address keeps the last valid one.
+                if document.validate().is_err() {
+                    return;
+                }
+                let hash = hash_of(&document);
+                if let Some(w) = web_sys::window()
+                    && w.location().hash().ok().as_deref() != Some(hash.as_str())
+                    && let Ok(history) = w.history()
+                {
+                    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+                }
+            })
+        });
+        move || drop(timeout)
+    });
+    use_effect_with((), move |_| {
+        let listener = web_sys::window().map(|w| {
+            EventListener::new(&w, "hashchange", move |_| {
+                if let Some(loaded) = document_from_hash(&current_hash()) {
+                    dispatcher.dispatch(Action::Load(Box::new(loaded)));
+                }
+            })
+        });
+        move || drop(listener)
+    });
+}

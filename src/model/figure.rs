@@ -1,0 +1,211 @@
+//! Figures of a view for slides and papers: a list of shapes (boxes, lines,
+//! text, embedded images) in page pixels, written as SVG with real text, so
+//! the numbers stay selectable and searchable. The shapes are read from the
+//! view as drawn (ui/panels/figures.rs); this part is plain Rust, tested
+//! natively.
+
+use std::fmt::Write;
+
+use crate::conv::decimal;
+
+/// One mark of a figure, in CSS pixels from the figure's top-left corner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// A filled box (a cell's or a panel's background).
+    Fill { x: f64, y: f64, w: f64, h: f64, colour: String },
+    /// A box outline of `width`, drawn inside the box (outlines, inset marks).
+    Outline { x: f64, y: f64, w: f64, h: f64, colour: String, width: f64, dashed: bool },
+    /// One side of a border.
+    Line { x1: f64, y1: f64, x2: f64, y2: f64, colour: String, width: f64, dashed: bool },
+    /// A line of text; `y` is its baseline.
+    Text { x: f64, y: f64, text: String, colour: String, size: f64, weight: u16, family: String, strike: bool },
+    /// A raster image (a heatmap's canvas), as a data URL.
+    Image { x: f64, y: f64, w: f64, h: f64, href: String },
+}
+
+/// A figure: its size and its shapes, in drawing order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Figure {
+    pub width: f64,
+    pub height: f64,
+    /// The page's background behind everything.
+    pub background: String,
+    pub shapes: Vec<Shape>,
+}
+
+/// Text for XML: `&`, `<`, `>` and quotes escaped.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A length, short: rounded to two decimals, written shortest (with the
+/// app's own formatter: core's float formatting would add its tables to the wasm).
+fn n(v: f64) -> String {
+    let r = (v * 100.0).round() / 100.0;
+    if r == 0.0 { "0".into() } else { decimal::display(r) }
+}
+
+impl Figure {
+    /// The figure as a standalone SVG document.
+    pub fn to_svg(&self) -> String {
+        let (w, h) = (n(self.width), n(self.height));
+        let mut s = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n\
+             <rect width=\"100%\" height=\"100%\" fill=\"{}\"/>\n",
+            escape(&self.background)
+        );
+        for shape in &self.shapes {
+            let dash = |d: bool| if d { " stroke-dasharray=\"4 3\"" } else { "" };
+            let _ = match shape {
+                Shape::Fill { x, y, w, h, colour } => writeln!(
+                    s,
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>",
+                    n(*x),
+                    n(*y),
+                    n(*w),
+                    n(*h),
+                    escape(colour)
+                ),
+                Shape::Outline { x, y, w, h, colour, width, dashed } => writeln!(
+                    s,
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>",
+                    n(x + width / 2.0),
+                    n(y + width / 2.0),
+                    n((w - width).max(0.0)),
+                    n((h - width).max(0.0)),
+                    escape(colour),
+                    n(*width),
+                    dash(*dashed)
+                ),
+                Shape::Line { x1, y1, x2, y2, colour, width, dashed } => writeln!(
+                    s,
+                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{}/>",
+                    n(*x1),
+                    n(*y1),
+                    n(*x2),
+                    n(*y2),
+                    escape(colour),
+                    n(*width),
+                    dash(*dashed)
+                ),
+                Shape::Text { x, y, text, colour, size, weight, family, strike } => writeln!(
+                    s,
+                    "<text x=\"{}\" y=\"{}\" fill=\"{}\" font-size=\"{}\" font-weight=\"{weight}\" font-family=\"{}\"{} xml:space=\"preserve\">{}</text>",
+                    n(*x),
+                    n(*y),
+                    escape(colour),
+                    n(*size),
+                    escape(family),
+                    if *strike { " text-decoration=\"line-through\"" } else { "" },
+                    escape(text)
+                ),
+                Shape::Image { x, y, w, h, href } => writeln!(
+                    s,
+                    "<image x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" href=\"{}\" style=\"image-rendering: pixelated\"/>",
+                    n(*x),
+                    n(*y),
+                    n(*w),
+                    n(*h),
+                    escape(href)
+                ),
+            };
+        }
+        s += "</svg>\n";
+        s
+    }
+}
+
+/// An animated GIF written frame by frame, so a long walk never holds all
+/// its frames at once: every frame has the size of the first, and each is
+/// shown for `delay_ms`, looping.
+pub struct GifWriter {
+    encoder: gif::Encoder<Vec<u8>>,
+    width: u16,
+    height: u16,
+    delay: u16,
+}
+
+impl GifWriter {
+    /// `None` if the size is larger than a GIF allows.
+    pub fn new(width: u32, height: u32, delay_ms: u16) -> Option<GifWriter> {
+        let (width, height) = (u16::try_from(width).ok()?, u16::try_from(height).ok()?);
+        let mut encoder = gif::Encoder::new(Vec::new(), width, height, &[]).ok()?;
+        encoder.set_repeat(gif::Repeat::Infinite).ok()?;
+        Some(GifWriter { encoder, width, height, delay: delay_ms / 10 }) // centiseconds
+    }
+
+    /// Adds one frame of RGBA `pixels` (quantised in place); `None` if they are
+    /// not the writer's size.
+    pub fn add(&mut self, pixels: &mut [u8]) -> Option<()> {
+        if pixels.len() != usize::from(self.width) * usize::from(self.height) * 4 {
+            return None;
+        }
+        // Speed 10: NeuQuant's usual trade of colour fidelity for time.
+        let mut frame = gif::Frame::from_rgba_speed(self.width, self.height, pixels, 10);
+        frame.delay = self.delay;
+        self.encoder.write_frame(&frame).ok()
+    }
+
+    /// The file.
+    pub fn finish(self) -> Option<Vec<u8>> {
+        self.encoder.into_inner().ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gif_has_one_frame_per_step_with_its_delay() {
+        let frame = |v: u8| (0..4 * 3).flat_map(|i| [v, i as u8 * 20, 255 - v, 255]).collect::<Vec<u8>>();
+        let mut writer = GifWriter::new(4, 3, 600).expect("a GIF's size");
+        for v in [0, 120, 240] {
+            writer.add(&mut frame(v)).expect("a frame of the writer's size");
+        }
+        assert_eq!(writer.add(&mut [0; 12]), None, "pixels that do not fit the size");
+        let bytes = writer.finish().expect("encodes");
+        assert_eq!(&bytes[..6], b"GIF89a");
+        let mut options = gif::DecodeOptions::new();
+        options.set_color_output(gif::ColorOutput::RGBA);
+        let mut decoder = options.read_info(bytes.as_slice()).expect("decodes");
+        let mut delays = Vec::new();
+        while let Some(f) = decoder.read_next_frame().expect("a frame") {
+            delays.push((f.width, f.height, f.delay));
+        }
+        assert_eq!(delays, [(4, 3, 60); 3]);
+        assert!(GifWriter::new(70_000, 1, 100).is_none(), "larger than a GIF allows");
+    }
+
+    #[test]
+    fn svg_holds_escaped_text_and_every_shape() {
+        let figure = Figure {
+            width: 120.5,
+            height: 40.0,
+            background: "rgb(255, 255, 255)".into(),
+            shapes: vec![
+                Shape::Fill { x: 0.0, y: 0.0, w: 10.0, h: 10.0, colour: "rgb(220, 235, 250)".into() },
+                Shape::Outline { x: 0.0, y: 0.0, w: 10.0, h: 10.0, colour: "red".into(), width: 2.0, dashed: true },
+                Shape::Line { x1: 0.0, y1: 0.0, x2: 10.0, y2: 0.0, colour: "blue".into(), width: 1.0, dashed: false },
+                Shape::Text {
+                    x: 1.0,
+                    y: 8.25,
+                    text: "y[0,0] = x<1> & \"w\"".into(),
+                    colour: "black".into(),
+                    size: 15.0,
+                    weight: 700,
+                    family: "monospace".into(),
+                    strike: false,
+                },
+                Shape::Image { x: 0.0, y: 20.0, w: 10.0, h: 10.0, href: "data:image/png;base64,AAAA".into() },
+            ],
+        };
+        let svg = figure.to_svg();
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"120.5\" height=\"40\""));
+        assert!(svg.contains(">y[0,0] = x&lt;1&gt; &amp; &quot;w&quot;</text>"), "{svg}");
+        assert!(svg.contains("stroke-dasharray=\"4 3\""));
+        assert!(svg.contains("<rect x=\"1\" y=\"1\" width=\"8\" height=\"8\" fill=\"none\" stroke=\"red\""));
+        assert_eq!(svg.matches("<text").count(), 1);
+        assert!(svg.trim_end().ends_with("</svg>"));
+    }
+}

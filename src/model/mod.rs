@@ -1,0 +1,25 @@
+//! Everything the app knows, in plain Rust (no yew, no web-sys): all of it is
+//! tested natively.
+//!
+//! - [`document`]: the configuration document (links, storage, files), each
+//!   key declared once with its reader, writer and caps;
+//! - [`state`]: the app state and its actions, a pure reducer;
+//! - [`view_state`]: the document's view half (view, explanation, step, modes);
+//! - [`results`]: the core's results of one problem, each computed on first use;
+//! - [`grid`], [`editing`], [`input_text`]: tensors as editable grids, edits, pastes;
+//! - [`presets`], [`picture`]: the examples, classic kernels and bundled pictures;
+//! - [`practice`]: questions and their answers, from the core;
+//! - [`export`], [`figure`]: NumPy/PyTorch code and figures (SVG, GIF) as data.
+
+pub mod document;
+pub mod editing;
+pub mod export;
+pub mod figure;
+pub mod grid;
+pub mod input_text;
+pub mod picture;
+pub mod practice;
+pub mod presets;
+pub mod results;
+pub mod state;
+pub mod view_state;

@@ -1,0 +1,408 @@
+//! The app: one reducer state, the results memoised on the problem, the side
+//! effects in hooks (player, keyboard, address bar), and the page's layout.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::effects::use_address_bar::{current_hash, document_from_hash, hash_of};
+use crate::effects::use_keyboard::Keys;
+use crate::effects::use_score::stored_score;
+use crate::effects::use_storage::stored_document;
+use crate::effects::use_theme::{shows_dark, stored_theme};
+use crate::effects::{use_address_bar, use_keyboard, use_player, use_score, use_storage, use_theme};
+use crate::model::document::Document;
+use crate::model::presets::PRESETS;
+use crate::model::results::{Results, Shared, Shown};
+use crate::model::state::{Action, Embed, GradFocus, State, Theme, View};
+use crate::ui::panels::editors::Editors;
+use crate::ui::panels::figures::FigureBar;
+use crate::ui::panels::params::{Params, Settings};
+use crate::ui::panels::practice::{PracticeOn, QuizBar};
+use crate::ui::panels::shortcuts::ShortcutSheet;
+use crate::ui::views::backprop::BackpropView;
+use crate::ui::views::export::ExportView;
+use crate::ui::views::im2col::Im2colView;
+use crate::ui::views::image::ImageView;
+use crate::ui::views::transposed::TransposedView;
+use crate::ui::views::window::WindowView;
+use crate::ui::widgets::copy_link::CopyLink;
+use crate::ui::widgets::file_io::FileButtons;
+use crate::ui::widgets::player::{PlayerProps, player};
+
+// The model is plain Rust; this is where Yew meets its reducer.
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        if next == *self { self } else { Rc::new(next) }
+    }
+}
+
+/// Starts the app: the panic hook first, then the renderer.
+pub fn start() {
+    crate::effects::crash::install();
+    yew::Renderer::<App>::new().render();
+    // Test builds only (feature crash-test): a real panic for the banner's e2e test.
+    #[cfg(feature = "crash-test")]
+    if current_hash() == "#crash-test" {
+        gloo::timers::callback::Timeout::new(1000, || panic!("crash-test: a panic on purpose")).forget();
+    }
+}
+
+/// The state a page load starts in: the link's document; without a link, the
+/// last state stored in this browser; else the seed example. A link or stored
+/// state that cannot be opened is reported, and the seed example shown.
+fn initial_state() -> State {
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let mut state = State { embed: Embed::from_query(&query), theme: stored_theme(), ..State::default() };
+    if state.embed == Embed::Off
+        && let Some((score, streak)) = stored_score()
+    {
+        state.apply(Action::PracticeScore { score, streak });
+    }
+    if let Some(loaded) = document_from_hash(&current_hash()) {
+        state.apply(Action::Load(Box::new(loaded)));
+    } else if state.embed != Embed::Off {
+        // An embedded page shows its link's document or the default, never this browser's last state.
+    } else if let Some(stored) = stored_document() {
+        match stored {
+            Ok(document) => state.apply(Action::Load(Box::new(Ok(document)))),
+            Err(e) => {
+                state.alert = Some(format!(
+                    "Your last session could not be restored ({e}); the default example is shown instead."
+                ))
+            }
+        }
+    }
+    state
+}
+
+/// This page's address without its query and hash: the full app.
+fn page_address() -> String {
+    let location = web_sys::window().map(|w| w.location());
+    let origin = location.as_ref().and_then(|l| l.origin().ok()).unwrap_or_default();
+    let path = location.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_default();
+    format!("{origin}{path}")
+}
+
+/// The `<iframe>` a course page pastes to show `document` embedded.
+fn embed_snippet(address: &str, document: &Document) -> String {
+    let view = match document.view.view {
+        View::Im2col => "im2col",
+        View::Transposed => "transposed convolution",
+        View::Backprop => "backpropagation",
+        _ => "sliding window",
+    };
+    let src = format!("{address}?embed{}", hash_of(document)).replace('&', "&amp;").replace('"', "&quot;");
+    format!(
+        "<iframe src=\"{src}\" width=\"100%\" height=\"520\" title=\"ConvScope: {view}\" loading=\"lazy\" \
+         style=\"border: 1px solid #d5dae1; border-radius: 8px;\"></iframe>"
+    )
+}
+
+/// A view's result, or the reason it cannot be shown, as a note in its place.
+fn shown<T>(result: Option<Shown<T>>, view: impl FnOnce(Shared<T>) -> Html) -> Html {
+    match result {
+        None => Html::default(),
+        Some(Ok(value)) => view(value),
+        Some(Err(e)) => html! { <p class="hint too-large" role="status">{ e.to_string() }</p> },
+    }
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(initial_state);
+    // One callback for the app's lifetime: components that get only it (and
+    // unchanged data) are not re-rendered.
+    let dispatch: Callback<Action> = {
+        let dispatcher = state.dispatcher();
+        (*use_memo((), move |_| Callback::from(move |a: Action| dispatcher.dispatch(a)))).clone()
+    };
+    use_player(state.playing, state.speed, state.dispatcher());
+    let dark = shows_dark(state.theme);
+    use_keyboard(state.dispatcher(), Keys { help: state.help, present: state.view.present, dark });
+    use_address_bar(Shared(state.problem.clone()), state.view, state.picture, state.held_link, state.dispatcher());
+    use_storage(Shared(state.problem.clone()), state.view, state.picture, state.embed == Embed::Off);
+    use_theme(state.theme);
+    use_score(state.practice.score, state.practice.streak, state.embed == Embed::Off);
+
+    // Results: memoised on the problem alone, so a step or a view switch reuses them.
+    let results = use_memo(Shared(state.problem.clone()), |problem| Results::new(problem.0.clone()));
+
+    // The menu names the example on screen (a property, not an attribute: the
+    // browser stops reading `selected` once a person has picked an option).
+    let examples = use_node_ref();
+    {
+        let examples = examples.clone();
+        use_effect_with(state.example, move |example| {
+            if let Some(sel) = examples.cast::<HtmlSelectElement>() {
+                sel.set_value(example.unwrap_or_default());
+            }
+        });
+    }
+    let on_preset = {
+        let d = dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+                let id = sel.value();
+                if !id.is_empty() {
+                    d.emit(Action::LoadPreset(id));
+                }
+            }
+        })
+    };
+    // The link to exactly what is on screen (the address bar may lag by
+    // URL_DELAY_MS), made at the click: stepping costs nothing.
+    let link = {
+        let state = state.clone();
+        Callback::from(move |()| format!("{}{}", page_address(), hash_of(&state.document())))
+    };
+    let document_text = {
+        let state = state.clone();
+        Callback::from(move |()| state.document().to_json())
+    };
+    let embed_code = {
+        let state = state.clone();
+        Callback::from(move |()| embed_snippet(&page_address(), &state.document()))
+    };
+    // The tabs belong to the operation: a tab never changes the problem.
+    let transposed_op = state.problem.op.is_transposed();
+    let tabs: &[(View, &str)] = if transposed_op {
+        &[(View::Transposed, "Transposed convolution"), (View::Export, "Export")]
+    } else {
+        &[
+            (View::Forward, "Sliding window"),
+            (View::Im2col, "im2col"),
+            (View::Backprop, "Backprop"),
+            (View::Transposed, "Its transpose"),
+            (View::Image, "Image"),
+            (View::Export, "Export"),
+        ]
+    };
+    let view = state.view.view;
+    let unit = match (view, state.view.gradient) {
+        (View::Transposed, _) if state.view.practice => "output cell",
+        (View::Transposed, _) if !transposed_op => "cell of y",
+        (View::Transposed, _) => "input cell",
+        (View::Backprop, GradFocus::Input) => "grad_input cell",
+        (View::Backprop, GradFocus::Weight) => "grad_weight cell",
+        (View::Backprop, GradFocus::Bias) => "grad_bias cell",
+        _ => "output cell",
+    };
+    let step = state.view.step;
+    let practice = state.view.practice.then(|| PracticeOn {
+        state: state.practice.clone(),
+        reveal: state.view.reveal,
+        walk: state.walk(),
+    });
+    let hides_size = practice.as_ref().is_some_and(PracticeOn::hides_size);
+    let body = match (&results.error, view) {
+        (Some(err), _) => html! {
+            <div class="result-error" role="alert">
+                <strong>{ "No result: " }</strong>{ err.message.clone() }
+                <p class="hint">{ "Change the marked control; everything you typed is kept." }</p>
+            </div>
+        },
+        (None, View::Im2col) => shown(results.im2col(), |m| {
+            html! {
+                <Im2colView im2col={m} {step} order={state.view.order} practice={practice.clone()} dispatch={dispatch.clone()} />
+            }
+        }),
+        (None, View::Transposed) => shown(results.transposed(), |t| {
+            html! {
+                <TransposedView trace={t} of_conv={!transposed_op} zero_inserted={results.zero_inserted()} matrix={results.matrix()}
+                    {step} selected={state.selected} explain={state.view.explain} practice={practice.clone()} dispatch={dispatch.clone()} />
+            }
+        }),
+        (None, View::Image) => shown(results.forward(), |f| {
+            html! {
+                <ImageView forward={f} problem={Shared(state.problem.clone())} picture={state.picture} mode={state.map_mode}
+                    probe={state.map_probe} error={state.picture_error.clone()} dispatch={dispatch.clone()} />
+            }
+        }),
+        (None, View::Export) => html! {
+            <ExportView problem={Shared(state.problem.clone())} results={results.clone()} />
+        },
+        (None, View::Backprop) => shown(results.backward(), |b| {
+            html! {
+                <BackpropView trace={b} {step} focus={state.view.gradient} practice={practice.clone()} dispatch={dispatch.clone()} />
+            }
+        }),
+        (None, _) => shown(results.forward(), |f| {
+            html! {
+                <WindowView forward={f} {step} probe={state.probe} practice={practice.clone()} dispatch={dispatch.clone()} />
+            }
+        }),
+    };
+    let drafts = Rc::new(state.drafts.clone());
+    let (present, embed, practicing) = (state.view.present, state.embed, state.view.practice);
+    // Presenting folds the editors away (E shows them); `?embed` has none, `?embed=edit` stacks them under the view.
+    let side_panels = match embed {
+        Embed::View => false,
+        Embed::Edit => true,
+        Embed::Off => !present || state.editors_open,
+    };
+    let side = side_panels.then(|| {
+        html! {
+            <aside class="side" aria-label="Editors and parameters">
+                <Editors problem={Shared(state.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
+                    error_field={results.error.as_ref().and_then(|e| e.field)} dispatch={dispatch.clone()} />
+                <Params settings={Settings::of(&state.problem)} error={results.error.clone()}
+                    hide_size={hides_size} dispatch={dispatch.clone()} />
+            </aside>
+        }
+    });
+    let theme_button = html! {
+        <button type="button" onclick={dispatch.reform(move |_| Action::SetTheme(if dark { Theme::Light } else { Theme::Dark }))}
+            aria-pressed={dark.to_string()} title="Dark or light theme (T)">{ "Dark theme" }</button>
+    };
+    let header = if embed != Embed::Off {
+        // The full app in a new tab, opened on the same state (the link is made at the click).
+        let open_full = {
+            let link = link.clone();
+            // (Yew delegates events to the app's root: the anchor is found from the target.)
+            Callback::from(move |e: MouseEvent| {
+                let anchor =
+                    e.target_dyn_into::<web_sys::Element>().and_then(|el| el.closest("a.open-full").ok().flatten());
+                if let Some(a) = anchor.and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+                    a.set_href(&link.emit(()));
+                }
+            })
+        };
+        html! {
+            <header class="embed-bar">
+                <a class="open-full" href="./" target="_blank" rel="noopener" onclick={open_full}>
+                    { "Open in ConvScope \u{2197}" }</a>
+            </header>
+        }
+    } else if present {
+        html! {
+            <header class="top">
+                <h1><span class="logo" aria-hidden="true"></span>{ "ConvScope" }</h1>
+                <span class="screen" role="group" aria-label="Presenting">
+                    <button type="button" onclick={dispatch.reform(|_| Action::SetPresent(false))}
+                        title="Back to editing (P)">{ "Stop presenting" }</button>
+                    <button type="button" onclick={dispatch.reform(|_| Action::ToggleEditors)}
+                        aria-pressed={state.editors_open.to_string()} title="Show or fold the editors (E)">{ "Editors" }</button>
+                    <button type="button" onclick={Callback::from(|_| crate::effects::fullscreen::toggle())} title="Full screen (F)">{ "Full screen" }</button>
+                    { theme_button }
+                </span>
+            </header>
+        }
+    } else {
+        html! {
+            <header class="top">
+                <h1><span class="logo" aria-hidden="true"></span>{ "ConvScope" }</h1>
+                <p class="tagline">{ "convolution, step by step, with your numbers" }</p>
+                <label class="presets">{ "Examples " }
+                    <select ref={examples} onchange={on_preset} aria-label="Load an example">
+                        <option value="">{ "choose\u{2026}" }</option>
+                        { for ["Seed examples", "Transposed convolution", "Classic kernels"].iter().map(|group| html! {
+                            <optgroup label={*group}>
+                                { for PRESETS.iter().filter(|p| p.group == *group).map(|p| html! {
+                                    <option value={p.id}>{ p.label }</option>
+                                }) }
+                            </optgroup>
+                        }) }
+                    </select>
+                </label>
+                <span class="history" role="group" aria-label="History">
+                    <button type="button" onclick={dispatch.reform(|_| Action::Undo)} disabled={state.undo.is_empty()}
+                        title="Undo (Ctrl+Z)">{ "Undo" }</button>
+                    <button type="button" onclick={dispatch.reform(|_| Action::Redo)} disabled={state.redo.is_empty()}
+                        title="Redo (Ctrl+Shift+Z or Ctrl+Y)">{ "Redo" }</button>
+                </span>
+                <span class="share" role="group" aria-label="Share">
+                    <CopyLink {link} />
+                    <CopyLink link={embed_code} label="Copy embed code" done="Embed code copied" what="embed code"
+                        title="Copy an <iframe> that shows this state in a course page" />
+                    <FileButtons document={document_text} dispatch={dispatch.clone()} />
+                </span>
+                <span class="screen" role="group" aria-label="Screen">
+                    <button type="button" onclick={dispatch.reform(|_| Action::SetPresent(true))}
+                        title="Large type for a projector (P)">{ "Present" }</button>
+                    <button type="button" onclick={dispatch.reform(move |_| Action::SetPractice(!practicing))}
+                        aria-pressed={practicing.to_string()} disabled={practicing && !state.view.reveal} title="Predict each number before it is shown; questions about shapes; new problems by level">{ "Practice" }</button>
+                    { theme_button }
+                    <button type="button" onclick={dispatch.reform(|_| Action::SetHelp(true))}
+                        title="Keyboard shortcuts (?)">{ "Shortcuts" }</button>
+                </span>
+            </header>
+        }
+    };
+    let class = classes!(
+        "app",
+        present.then_some("presenting"),
+        (embed != Embed::Off).then_some("embedded"),
+        (!side_panels).then_some("no-side"),
+    );
+    html! {
+        <div {class}>
+            { header }
+            if let Some(note) = state.example.and_then(|id| PRESETS.iter().find(|p| p.id == id)).and_then(|p| p.note) {
+                if embed == Embed::Off {
+                    <p class="example-note" role="note">{ note }</p>
+                }
+            }
+            if let Some(notice) = &state.notice {
+                <p class="notice" role="status">{ notice.clone() }</p>
+            }
+            if let Some(alert) = &state.alert {
+                <div class="alert" role="alert">
+                    <span>{ alert.clone() }</span>
+                    <button type="button" onclick={dispatch.reform(|_| Action::DismissAlert)} aria-label="Dismiss">{ "\u{00D7}" }</button>
+                </div>
+            }
+            <main class="layout">
+                if embed == Embed::Off {
+                    { side.clone().unwrap_or_default() }
+                }
+                <section class="main">
+                    if embed == Embed::Off {
+                        <nav class="tabs" role="tablist" aria-label="Views">
+                            { for tabs.iter().map(|(v, label)| {
+                                let v = *v;
+                                html! {
+                                    <button type="button" role="tab" aria-selected={(view == v).to_string()}
+                                        class={if view == v { "tab active" } else { "tab" }}
+                                        onclick={dispatch.reform(move |_| Action::SetView(v))}>{ *label }</button>
+                                }
+                            }) }
+                        </nav>
+                    }
+                    if !matches!(view, View::Export | View::Image) {
+                        // The step count would give away the output size being asked for.
+                        if !hides_size {
+                            { player(&PlayerProps { step, steps: state.step_count(), playing: state.playing, speed: state.speed,
+                                unit: unit.into(), dispatch: dispatch.clone() }) }
+                        }
+                        if embed == Embed::Off && !present && results.error.is_none() && !practicing {
+                            <FigureBar {step} steps={state.step_count()} name={view.name()} dispatch={dispatch.clone()} />
+                        }
+                        if practicing {
+                            <QuizBar practice={state.practice.clone()} problem={Shared(state.problem.clone())}
+                                window={view == View::Forward} kept={embed == Embed::Off} dispatch={dispatch.clone()} />
+                        }
+                    }
+                    { body }
+                </section>
+                if embed != Embed::Off {
+                    { side.unwrap_or_default() }
+                }
+            </main>
+            if state.help {
+                <ShortcutSheet dispatch={dispatch.clone()} />
+            }
+            if embed == Embed::Off && !present {
+                <footer class="foot">
+                    { "Semantics of torch.nn.functional: input (C, H, W), weight (F, C/groups, KH, KW); one example, no batch axis." }
+                </footer>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,14 @@
+//! The Yew UI: it displays what the model holds and turns events into actions.
+//!
+//! - [`app`]: the root: the reducer, the hooks, the page's layout; the only
+//!   place that maps components' typed callbacks to actions;
+//! - [`views`]: one module per view (sliding window, im2col, transposed,
+//!   backprop, image, export);
+//! - [`panels`]: what surrounds the views (editors, parameters, practice,
+//!   figures, the shortcut sheet);
+//! - [`widgets`]: the pieces they share (grids, heatmaps, the player, cells).
+
+pub mod app;
+pub mod panels;
+pub mod views;
+pub mod widgets;

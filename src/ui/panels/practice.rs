@@ -1,0 +1,305 @@
+//! Practice mode's controls (issue #13): the panel that asks for the next
+//! number of a view, and the bar that picks the question, draws new problems
+//! and keeps the score. The numbers asked for come from the core through
+//! [`Question`]; this file only shows them and sends the learner's answers.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::conv::{Dims, Geometry, Walk, format};
+use crate::model::practice::{Combination, Level, Question, Verdict, check};
+use crate::model::results::Shared;
+use crate::model::state::{Action, Practice, Quiz};
+use crate::ui::widgets::grids::switch;
+
+/// What a view needs to practise: the learner's progress, whether cells may
+/// be revealed (an instructor's link can forbid it) and the view's walk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PracticeOn {
+    pub state: Practice,
+    pub reveal: bool,
+    pub walk: Walk,
+}
+
+impl PracticeOn {
+    /// Whether the view's step `step` is hidden in `matrix` with the player at `current`.
+    pub fn hides(&self, step: usize, current: usize, matrix: &'static str) -> bool {
+        self.state.hides(self.walk, step, current, self.reveal, matrix)
+    }
+
+    /// Whether the view asks for its next number (else another question is open).
+    pub fn asks_number(&self) -> bool {
+        self.state.quiz == Quiz::Number
+    }
+
+    /// Whether the output's size is hidden: the size question is open and not yet answered right.
+    pub fn hides_size(&self) -> bool {
+        self.state.quiz == Quiz::OutputSize && self.state.shape_verdict != Some(true)
+    }
+}
+
+/// Where a grid whose size is being asked for would be.
+pub fn size_hidden(name: &str) -> Html {
+    html! { <p class="size-hidden">{ format!("{name}: ? \u{00D7} ? (answer the size question below)") }</p> }
+}
+
+/// The learner's text from an input event.
+fn typed(e: &Event) -> String {
+    e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
+}
+
+/// "Practice: what is `y[0,1]`?": the answer field, hints one at a time, the
+/// verdict and, after a wrong answer, a line per product to find the wrong one.
+pub fn number_panel(q: &Question, on: &PracticeOn, dispatch: &Callback<Action>) -> Html {
+    let p = &on.state;
+    let (expected, matrix) = (q.expected, q.matrix);
+    let numbers: Vec<String> = (0..q.products.len()).map(|k| q.product_numbers(k)).collect();
+    let bias = q.bias.map(|b| format!(" + bias {}", format::factor(b))).unwrap_or_default();
+    let onkeydown = {
+        let d = dispatch.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                d.emit(Action::PracticeCheck { expected, matrix });
+            }
+        })
+    };
+    let label = &q.label;
+    let index = crate::model::grid::index_text(q.index.iter().copied());
+    let first = match (q.products.first(), q.product(0)) {
+        (Some(_), Some(v)) => format!("First product: {} = {} = {}", q.product_label(0), numbers[0], format::short(v)),
+        _ => "No products: only the bias.".to_string(),
+    };
+    let wrong = matches!(p.verdict, Some(Verdict::Wrong));
+    html! {
+        <div class="equation practice" aria-live="polite">
+            <p class="eq-title">{ format!("Practice: what is {label}? It is {}{}.", q.what, if q.bias.is_some() { ", plus the bias" } else { "" }) }</p>
+            if p.hints >= 1 {
+                <p class="eq hint-line">{ q.locate.clone() }</p>
+            }
+            if p.hints == 2 {
+                <p class="eq hint-line">{ first }</p>
+            }
+            if p.hints >= 3 {
+                <p class="eq hint-line">{ format!("All products: {}{bias}", format::sum(&numbers)) }</p>
+            }
+            <p class="practice-answer">
+                <label>{ format!("{label} = ") }
+                    <input type="text" inputmode="decimal" spellcheck="false" data-practice={q.matrix} data-index={index}
+                        aria-label={format!("your answer for {label}")} value={p.answer.clone()}
+                        oninput={dispatch.reform(|e: InputEvent| Action::PracticeType(typed(&e)))} {onkeydown} />
+                </label>
+                <button type="button" onclick={dispatch.reform(move |_| Action::PracticeCheck { expected, matrix })}>{ "Check (Enter)" }</button>
+                <button type="button" onclick={dispatch.reform(|_| Action::PracticeHint)} disabled={p.hints >= 3}>{ "Hint" }</button>
+                if on.reveal {
+                    <button type="button" onclick={dispatch.reform(move |_| Action::PracticeReveal { matrix })}>{ "Reveal" }</button>
+                }
+            </p>
+            { match &p.verdict {
+                Some(Verdict::Right) => html! { <p class="verdict right" data-verdict="right">{ "Right. On to the next cell." }</p> },
+                Some(Verdict::Wrong) => html! { <p class="verdict wrong" data-verdict="wrong">{ format!(
+                    "Not {}. Work out each product below to find the one that is off; then try again{}.",
+                    p.answer.trim(), if on.reveal { ", take a hint, or reveal" } else { " or take a hint" }) }</p> },
+                Some(Verdict::NotANumber(why)) => html! { <p class="verdict wrong" data-verdict="wrong">{ format!("Not a number: {why}.") }</p> },
+                None => Html::default(),
+            } }
+            if wrong || !p.products.is_empty() {
+                { products_check(q, p, dispatch) }
+            }
+        </div>
+    }
+}
+
+/// A line per product: the learner writes its value, the line says whether it is right.
+fn products_check(q: &Question, p: &Practice, dispatch: &Callback<Action>) -> Html {
+    // A long sum (a weight gradient at size) is checked in its first lines.
+    const LINES: usize = 64;
+    let mut all_right = !q.products.is_empty();
+    let lines: Html = (0..q.products.len().min(LINES))
+        .map(|k| {
+            let text = p.products.get(k).map(String::as_str).unwrap_or_default();
+            let verdict = (!text.trim().is_empty()).then(|| check(text, q.product(k).unwrap_or_default()));
+            all_right &= verdict == Some(Verdict::Right);
+            let (mark, state) = match &verdict {
+                Some(Verdict::Right) => ("\u{2713} right", Some("right")),
+                Some(_) => ("\u{2717} not this product", Some("wrong")),
+                None => ("", None),
+            };
+            let name = q.product_label(k);
+            html! {
+                <li data-verdict={state}>
+                    <label>{ format!("{name} = ") }
+                        <input type="text" inputmode="decimal" spellcheck="false" data-practice-product={k.to_string()}
+                            aria-label={format!("product {}: {name}", k + 1)} value={text.to_string()}
+                            onchange={dispatch.reform(move |e: Event| Action::PracticeProduct(k, typed(&e)))} />
+                    </label>
+                    <span class="product-mark">{ mark }</span>
+                </li>
+            }
+        })
+        .collect();
+    html! {
+        <div class="products-check">
+            <p class="eq">{ "Each product (Enter checks a line):" }</p>
+            <ol>{ lines }</ol>
+            if all_right && q.products.len() <= LINES {
+                <p class="hint">{ format!("Every product is right: check their sum{}.", if q.bias.is_some() { " and the bias" } else { "" }) }</p>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct QuizBarProps {
+    pub practice: Practice,
+    pub problem: Shared<crate::conv::Problem>,
+    /// The sliding window is on screen: "which input cells" can be asked.
+    pub window: bool,
+    /// Whether the score is kept in this browser (not when embedded).
+    pub kept: bool,
+    pub dispatch: Callback<Action>,
+}
+
+/// A seed for a new problem or combination (the reducer stays pure: the randomness is here).
+fn seed() -> u64 {
+    (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64
+}
+
+/// Practice's bar: which question, a new problem at a level, the score.
+#[component]
+pub fn QuizBar(props: &QuizBarProps) -> Html {
+    let p = &props.practice;
+    let d = &props.dispatch;
+    let level = use_node_ref();
+    let new_problem = {
+        let (d, level) = (d.clone(), level.clone());
+        Callback::from(move |_: MouseEvent| {
+            let chosen = level
+                .cast::<web_sys::HtmlSelectElement>()
+                .and_then(|s| usize::try_from(s.selected_index()).ok())
+                .and_then(|k| Level::ALL.get(k).copied())
+                .unwrap_or(Level::OneD);
+            d.emit(Action::PracticeNew { level: chosen, seed: seed() });
+        })
+    };
+    let mut quizzes = vec![(Quiz::Number, "The next number"), (Quiz::OutputSize, "Output size")];
+    if props.window {
+        quizzes.push((Quiz::InputCells, "Which input cells"));
+    }
+    quizzes.push((Quiz::Possible, "Possible?"));
+    let on_quiz = {
+        let d = d.clone();
+        let unseen = p.quiz != Quiz::Possible;
+        Callback::from(move |q: Quiz| {
+            // A first look at "possible?" draws its first combination.
+            if q == Quiz::Possible && unseen {
+                d.emit(Action::PracticeCombination { seed: seed() });
+            }
+            d.emit(Action::SetQuiz(q));
+        })
+    };
+    html! {
+        <div class="quiz" role="region" aria-label="Practice">
+            <div class="quiz-bar">
+                { switch("Question", &quizzes, p.quiz, on_quiz) }
+                <span class="new-problem">
+                    <label>{ "Level " }
+                        <select ref={level} aria-label="Level of a new problem">
+                            { for Level::ALL.iter().enumerate().map(|(k, l)| html! { <option selected={k == 0}>{ l.title() }</option> }) }
+                        </select>
+                    </label>
+                    <button type="button" onclick={new_problem}>{ "New problem" }</button>
+                </span>
+                <span class="score">
+                    { format!("Score {} \u{00B7} streak {}", p.score, p.streak) }
+                    <button type="button" onclick={d.reform(|_| Action::PracticeScore { score: 0, streak: 0 })}
+                        title={if props.kept { "Start the score again (it is kept in this browser only)" } else { "Start the score again" }}>
+                        { "Reset score" }</button>
+                </span>
+            </div>
+            { match p.quiz {
+                Quiz::OutputSize => shape_question(p, &props.problem, d),
+                Quiz::Possible => possible_question(p, d),
+                _ => Html::default(),
+            } }
+        </div>
+    }
+}
+
+/// "What is the output size?": H and W (W alone in 1D), and the transposed canvas.
+fn shape_question(p: &Practice, problem: &crate::conv::Problem, d: &Callback<Action>) -> Html {
+    let one_d = problem.dims() == Dims::One;
+    let transposed = matches!(problem.operation_geometry(), Ok(Geometry::Transposed(_)));
+    let field = |axis: usize, name: &'static str| {
+        let onkeydown = {
+            let d = d.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" {
+                    e.prevent_default();
+                    d.emit(Action::PracticeShapeCheck);
+                }
+            })
+        };
+        html! {
+            <label>{ format!("{name} ") }
+                <input type="text" inputmode="numeric" size="3" data-practice="shape" data-axis={name}
+                    value={p.shape[axis].clone()} {onkeydown}
+                    oninput={d.reform(move |e: InputEvent| Action::PracticeShapeType(axis, typed(&e)))} />
+            </label>
+        }
+    };
+    let formula = if transposed {
+        "Transposed: canvas = (H - 1) * stride + dilation * (K - 1) + 1, output = canvas - 2 * padding + output_padding."
+    } else {
+        "Output = floor((H + 2 * padding - dilation * (K - 1) - 1) / stride) + 1."
+    };
+    html! {
+        <div class="shape-question">
+            <p class="eq-title">{ "What is the output size for these parameters?" }</p>
+            <p class="practice-answer">
+                if !one_d { { field(0, "H_out") } }
+                { field(1, "W_out") }
+                if transposed {
+                    if !one_d { { field(2, "canvas H") } }
+                    { field(3, "canvas W") }
+                }
+                <button type="button" onclick={d.reform(|_| Action::PracticeShapeCheck)}>{ "Check" }</button>
+            </p>
+            { match p.shape_verdict {
+                Some(true) => html! { <p class="verdict right" data-verdict="right">{ "Right: the output is drawn." }</p> },
+                Some(false) => html! { <p class="verdict wrong" data-verdict="wrong">{ format!("Not quite. {formula}") }</p> },
+                None => Html::default(),
+            } }
+        </div>
+    }
+}
+
+/// "Is this combination possible?": the core decides, and its error says why not.
+fn possible_question(p: &Practice, d: &Callback<Action>) -> Html {
+    let combination = Combination::draw(p.combination);
+    let answer = match (&p.possible_verdict, &combination.answer) {
+        (None, _) => Html::default(),
+        (Some(right), answer) => {
+            let why = match answer {
+                Ok([f, oh, ow]) => format!("It is possible: the output is {f}\u{00D7}{oh}\u{00D7}{ow}."),
+                Err(e) => format!("It is not possible: {e}."),
+            };
+            let (state, word) = if *right { ("right", "Right.") } else { ("wrong", "Not so.") };
+            html! { <p class={format!("verdict {state}")} data-verdict={state}>{ format!("{word} {why}") }</p> }
+        }
+    };
+    html! {
+        <div class="possible-question">
+            <p class="eq-title">{ "Is this combination possible?" }</p>
+            <p class="eq combination">{ combination.describe() }</p>
+            <p class="practice-answer">
+                <button type="button" onclick={d.reform(|_| Action::PracticePossible(true))}
+                    disabled={p.possible_verdict.is_some()}>{ "Possible" }</button>
+                <button type="button" onclick={d.reform(|_| Action::PracticePossible(false))}
+                    disabled={p.possible_verdict.is_some()}>{ "Not possible" }</button>
+                <button type="button" onclick={d.reform(|_| Action::PracticeCombination { seed: seed() })}>{ "Another" }</button>
+            </p>
+            { answer }
+        </div>
+    }
+}
