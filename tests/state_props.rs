@@ -11,7 +11,8 @@ use convscope::model::practice::Level;
 use convscope::model::presets::PRESETS;
 use convscope::model::results::Results;
 use convscope::model::state::{
-    Action, Explain, Fill, GradFocus, KernelMode, Move, PerAxisParam, Quiz, Size, State, View,
+    Action, DocAction, EditAction, Explain, Fill, GradFocus, ImageAction, KernelMode, Move, PerAxisParam,
+    PracticeAction, Quiz, Size, State, View, ViewAction,
 };
 use proptest::prelude::*;
 
@@ -83,61 +84,76 @@ fn step() -> impl Strategy<Value = Step> {
         link.prop_map(|(o, v)| Step::Load(o, v)),
         (tensor(), 0usize..10_000, text()).prop_map(|(t, k, s)| Step::Edit(t, k, s)),
         (tensor(), 0usize..100, 0usize..5, block()).prop_map(|(t, g, at, s)| Step::Paste(t, g, at, s)),
-        (size, 0usize..80).prop_map(|(s, n)| Step::Act(Action::Resize(s, n))),
-        (per_axis, 0usize..2, 0usize..40).prop_map(|(p, a, v)| Step::Act(Action::SetPerAxis(p, a, v))),
-        (0usize..20).prop_map(|g| Step::Act(Action::SetGroups(g))),
-        op.prop_map(|o| Step::Act(Action::SetOp(o))),
-        prop::bool::ANY.prop_map(|b| Step::Act(Action::SetDims(if b { Dims::One } else { Dims::Two }))),
-        view.prop_map(|v| Step::Act(Action::SetView(v))),
-        mode.prop_map(|m| Step::Act(Action::SetPaddingMode(m))),
-        prop::bool::ANY.prop_map(|b| Step::Act(Action::SetFlip(b))),
-        prop::bool::ANY.prop_map(|b| Step::Act(Action::SetBias(b))),
-        mv.prop_map(|m| Step::Act(Action::Step(m))),
-        Just(Step::Act(Action::TogglePlay)),
-        Just(Step::Act(Action::Tick)),
-        (tensor(), any::<u64>()).prop_map(|(t, s)| Step::Act(Action::Fill(t, Fill::Random(s)))),
-        tensor().prop_map(|t| Step::Act(Action::Fill(t, Fill::Kernel("kernel-sobel-x")))),
-        preset.prop_map(|p| Step::Act(Action::LoadPreset(p))),
+        (size, 0usize..80).prop_map(|(s, n)| Step::Act(Action::Edit(EditAction::Resize(s, n)))),
+        (per_axis, 0usize..2, 0usize..40)
+            .prop_map(|(p, a, v)| Step::Act(Action::Edit(EditAction::SetPerAxis(p, a, v)))),
+        (0usize..20).prop_map(|g| Step::Act(Action::Edit(EditAction::SetGroups(g)))),
+        op.prop_map(|o| Step::Act(Action::Edit(EditAction::SetOp(o)))),
+        prop::bool::ANY.prop_map(|b| Step::Act(Action::Edit(EditAction::SetDims(if b {
+            Dims::One
+        } else {
+            Dims::Two
+        })))),
+        view.prop_map(|v| Step::Act(Action::View(ViewAction::SetView(v)))),
+        mode.prop_map(|m| Step::Act(Action::Edit(EditAction::SetPaddingMode(m)))),
+        prop::bool::ANY.prop_map(|b| Step::Act(Action::Edit(EditAction::SetFlip(b)))),
+        prop::bool::ANY.prop_map(|b| Step::Act(Action::Edit(EditAction::SetBias(b)))),
+        mv.prop_map(|m| Step::Act(Action::View(ViewAction::Step(m)))),
+        Just(Step::Act(Action::View(ViewAction::TogglePlay))),
+        Just(Step::Act(Action::View(ViewAction::Tick))),
+        (tensor(), any::<u64>()).prop_map(|(t, s)| Step::Act(Action::Edit(EditAction::Fill(t, Fill::Random(s))))),
+        tensor().prop_map(|t| Step::Act(Action::Edit(EditAction::Fill(t, Fill::Kernel("kernel-sobel-x"))))),
+        preset.prop_map(|p| Step::Act(Action::Doc(DocAction::LoadPreset(p)))),
         prop::sample::select(vec![Explain::Scatter, Explain::ZeroInserted, Explain::Matrix])
-            .prop_map(|e| Step::Act(Action::SetExplain(e))),
+            .prop_map(|e| Step::Act(Action::View(ViewAction::SetExplain(e)))),
         prop::sample::select(vec![GradFocus::Input, GradFocus::Weight, GradFocus::Bias])
-            .prop_map(|g| Step::Act(Action::SetGradFocus(g))),
-        (0usize..5, 0usize..40, 0usize..40).prop_map(|(a, b, c)| Step::Act(Action::Probe(Some([a, b, c])))),
-        (0usize..5, 0usize..40, 0usize..40).prop_map(|(a, b, c)| Step::Act(Action::Select(Some([a, b, c])))),
-        any::<bool>().prop_map(|on| Step::Act(Action::SetPractice(on))),
-        text().prop_map(|t| Step::Act(Action::PracticeType(t))),
+            .prop_map(|g| Step::Act(Action::View(ViewAction::SetGradFocus(g)))),
+        (0usize..5, 0usize..40, 0usize..40)
+            .prop_map(|(a, b, c)| Step::Act(Action::View(ViewAction::Probe(Some([a, b, c]))))),
+        (0usize..5, 0usize..40, 0usize..40)
+            .prop_map(|(a, b, c)| Step::Act(Action::View(ViewAction::Select(Some([a, b, c]))))),
+        any::<bool>().prop_map(|on| Step::Act(Action::Practice(PracticeAction::SetOn(on)))),
+        text().prop_map(|t| Step::Act(Action::Practice(PracticeAction::Type(t)))),
         (any::<f64>(), prop::sample::select(vec!["output", "im2col_product", "grad_input"]))
-            .prop_map(|(expected, matrix)| Step::Act(Action::PracticeCheck { expected, matrix })),
-        Just(Step::Act(Action::PracticeHint)),
-        Just(Step::Act(Action::PracticeReveal { matrix: "output" })),
-        (0usize..2000, text()).prop_map(|(k, t)| Step::Act(Action::PracticeProduct(k, t))),
+            .prop_map(|(expected, matrix)| Step::Act(Action::Practice(PracticeAction::Check { expected, matrix }))),
+        Just(Step::Act(Action::Practice(PracticeAction::Hint))),
+        Just(Step::Act(Action::Practice(PracticeAction::Reveal { matrix: "output" }))),
+        (0usize..2000, text()).prop_map(|(k, t)| Step::Act(Action::Practice(PracticeAction::Product(k, t)))),
         prop::sample::select(vec![Quiz::Number, Quiz::OutputSize, Quiz::InputCells, Quiz::Possible])
-            .prop_map(|q| Step::Act(Action::SetQuiz(q))),
-        (0usize..6, text()).prop_map(|(a, t)| Step::Act(Action::PracticeShapeType(a, t))),
-        Just(Step::Act(Action::PracticeShapeCheck)),
-        (0usize..5, 0usize..40, 0usize..40).prop_map(|(a, b, c)| Step::Act(Action::PracticePick([a, b, c]))),
-        prop::collection::vec((0usize..5, 0usize..40, 0usize..40), 0..12).prop_map(|v| Step::Act(
-            Action::PracticePickCheck { expected: v.into_iter().map(|(a, b, c)| [a, b, c]).collect() }
-        )),
-        any::<bool>().prop_map(|b| Step::Act(Action::PracticePossible(b))),
-        any::<u64>().prop_map(|seed| Step::Act(Action::PracticeCombination { seed })),
-        (0usize..5, any::<u64>()).prop_map(|(l, seed)| Step::Act(Action::PracticeNew { level: Level::ALL[l], seed })),
-        (any::<u32>(), any::<u32>()).prop_map(|(score, streak)| Step::Act(Action::PracticeScore { score, streak })),
-        prop::sample::select(convscope::model::picture::NAMES.to_vec()).prop_map(|n| Step::Act(Action::SetPicture(n))),
+            .prop_map(|q| Step::Act(Action::Practice(PracticeAction::SetQuiz(q)))),
+        (0usize..6, text()).prop_map(|(a, t)| Step::Act(Action::Practice(PracticeAction::ShapeType(a, t)))),
+        Just(Step::Act(Action::Practice(PracticeAction::ShapeCheck))),
+        (0usize..5, 0usize..40, 0usize..40)
+            .prop_map(|(a, b, c)| Step::Act(Action::Practice(PracticeAction::Pick([a, b, c])))),
+        prop::collection::vec((0usize..5, 0usize..40, 0usize..40), 0..12).prop_map(|v| Step::Act(Action::Practice(
+            PracticeAction::PickCheck { expected: v.into_iter().map(|(a, b, c)| [a, b, c]).collect() }
+        ))),
+        any::<bool>().prop_map(|b| Step::Act(Action::Practice(PracticeAction::Possible(b)))),
+        any::<u64>().prop_map(|seed| Step::Act(Action::Practice(PracticeAction::Combination { seed }))),
+        (0usize..5, any::<u64>())
+            .prop_map(|(l, seed)| Step::Act(Action::Practice(PracticeAction::New { level: Level::ALL[l], seed }))),
+        (any::<u32>(), any::<u32>())
+            .prop_map(|(score, streak)| Step::Act(Action::Practice(PracticeAction::Score { score, streak }))),
+        prop::sample::select(convscope::model::picture::NAMES.to_vec())
+            .prop_map(|n| Step::Act(Action::Image(ImageAction::SetPicture(n)))),
         // Decoded pictures, right or wrong in size: a wrong one is refused beside the picker.
         (1u32..12, 1u32..12, prop::collection::vec(any::<u8>(), 0..600)).prop_map(|(w, h, bytes)| {
-            Step::Act(Action::LoadPicture { name: "p.png".into(), decoded: Ok((w, h, std::rc::Rc::new(bytes))) })
+            Step::Act(Action::Image(ImageAction::LoadPicture {
+                name: "p.png".into(),
+                decoded: Ok((w, h, std::rc::Rc::new(bytes))),
+            }))
         }),
-        any::<bool>().prop_map(|g| Step::Act(Action::SetGreyscale(g))),
+        any::<bool>().prop_map(|g| Step::Act(Action::Image(ImageAction::SetGreyscale(g)))),
         (prop::sample::select(vec!["kernel-sobel-x", "kernel-gaussian", "kernel-none"]), any::<bool>()).prop_map(
             |(id, l)| {
-                Step::Act(Action::ApplyKernel {
+                Step::Act(Action::Image(ImageAction::ApplyKernel {
                     id,
                     mode: if l { KernelMode::Luminance } else { KernelMode::PerChannel },
-                })
+                }))
             }
         ),
-        (0usize..4, 0usize..130, 0usize..130).prop_map(|(a, b, c)| Step::Act(Action::ProbeMap(Some([a, b, c])))),
+        (0usize..4, 0usize..130, 0usize..130)
+            .prop_map(|(a, b, c)| Step::Act(Action::Image(ImageAction::ProbeMap(Some([a, b, c]))))),
     ]
 }
 
@@ -145,16 +161,16 @@ fn step() -> impl Strategy<Value = Step> {
 fn action(state: &State, step: Step) -> Option<Action> {
     match step {
         Step::Edit(tensor, k, text) => {
-            let grids = grid::grids(&state.problem, tensor);
+            let grids = grid::grids(&state.doc.problem, tensor);
             let g = grids.get(k % grids.len().max(1))?;
             let (r, c) = ((k / 7) % g.rows, (k / 3) % g.cols);
-            Some(Action::Edit { tensor, index: g.index(r, c), text })
+            Some(Action::Edit(EditAction::Type { tensor, index: g.index(r, c), text }))
         }
         Step::Paste(tensor, k, at, text) => {
-            let grids = grid::grids(&state.problem, tensor);
+            let grids = grid::grids(&state.doc.problem, tensor);
             let g = grids.get(k % grids.len().max(1))?.clone();
             let at = (at % g.rows, at % g.cols);
-            Some(Action::Paste { grid: g, at, text })
+            Some(Action::Edit(EditAction::Paste { grid: g, at, text }))
         }
         Step::Load(op, view) => {
             let (input, weight) = match op.dims() {
@@ -166,7 +182,7 @@ fn action(state: &State, step: Step) -> Option<Action> {
                 op.name(),
                 view.name()
             );
-            Some(Action::Load(Box::new(Document::parse(&doc))))
+            Some(Action::Doc(DocAction::Load(Box::new(Document::parse(&doc)))))
         }
         Step::Act(a) => Some(a),
     }
@@ -185,12 +201,12 @@ proptest! {
             let Some(a) = action(&state, s) else { continue };
             state.apply(a);
             let count = state.step_count();
-            prop_assert!(count == 0 || state.view.step < count, "step {} of {count}", state.view.step);
-            let results = Results::new(state.problem.clone());
+            prop_assert!(count == 0 || state.doc.view.step < count, "step {} of {count}", state.doc.view.step);
+            let results = Results::new(state.doc.problem.clone());
             if results.error.is_none() {
                 prop_assert!(count > 0);
                 // The view on screen has what it draws (ui/app.rs picks the result by view).
-                let shown = match state.view.view {
+                let shown = match state.doc.view.view {
                     // Past its cap (a large picture) the view says so and the others work.
                     View::Im2col => results.im2col().is_some_and(|r| r.is_ok() || matches!(r, Err(ConvError::TooLarge { .. }))),
                     // A convolution with reflect/replicate/circular padding has no transposed
@@ -203,19 +219,19 @@ proptest! {
                     View::Export => true,
                     _ => results.forward().is_some_and(|r| r.is_ok()),
                 };
-                prop_assert!(shown, "{:?} of {:?} has nothing to show", state.view.view, state.problem.op);
+                prop_assert!(shown, "{:?} of {:?} has nothing to show", state.doc.view.view, state.doc.problem.op);
                 // Practice has a question for the step on screen, in every view that asks.
-                if state.view.practice {
+                if state.doc.view.practice {
                     use convscope::model::practice::Question;
-                    let step = state.view.step;
-                    let asked = match state.view.view {
-                        View::Im2col => results.im2col().and_then(Result::ok).map(|m| Question::im2col(&m, state.view.order, step).is_some()),
-                        View::Transposed => results.transposed().and_then(Result::ok).map(|t| Question::transposed(&t, step, !state.problem.op.is_transposed()).is_some()),
-                        View::Backprop => results.backward().and_then(Result::ok).map(|b| Question::backprop(&b, state.view.gradient, step).is_some()),
+                    let step = state.doc.view.step;
+                    let asked = match state.doc.view.view {
+                        View::Im2col => results.im2col().and_then(Result::ok).map(|m| Question::im2col(&m, state.doc.view.order, step).is_some()),
+                        View::Transposed => results.transposed().and_then(Result::ok).map(|t| Question::transposed(&t, step, !state.doc.problem.op.is_transposed()).is_some()),
+                        View::Backprop => results.backward().and_then(Result::ok).map(|b| Question::backprop(&b, state.doc.view.gradient, step).is_some()),
                         View::Export | View::Image => None,
                         View::Forward => results.forward().and_then(Result::ok).map(|f| Question::forward(&f, step).is_some()),
                     };
-                    prop_assert!(asked != Some(false), "no question for step {step} of {:?}", state.view.view);
+                    prop_assert!(asked != Some(false), "no question for step {step} of {:?}", state.doc.view.view);
                 }
                 let document = state.document();
                 let text = document.to_json();

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::conv::Problem;
 use crate::model::document::{Document, DocumentError, PictureRef};
 use crate::model::results::Shared;
-use crate::model::state::{Action, State, ViewState};
+use crate::model::state::{Action, DocAction, State, ViewState};
 
 /// How long the state must stay unchanged before the address bar follows it.
 pub const URL_DELAY_MS: u32 = 150;
@@ -77,7 +77,7 @@ pub fn use_address_bar(
         let listener = web_sys::window().map(|w| {
             EventListener::new(&w, "hashchange", move |_| {
                 if let Some(loaded) = document_from_hash(&current_hash()) {
-                    dispatcher.dispatch(Action::Load(Box::new(loaded)));
+                    dispatcher.dispatch(Action::Doc(DocAction::Load(Box::new(loaded))));
                 }
             })
         });

@@ -7,7 +7,7 @@ use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::model::state::{Action, Move, State, Theme};
+use crate::model::state::{Action, DocAction, Move, PageAction, State, Theme, ViewAction};
 
 /// What the state-dependent keys need to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,9 +63,9 @@ pub fn use_keyboard(dispatcher: UseReducerDispatcher<State>, now: Keys) {
                 // Undo and redo, except in a field: there the browser's own undo works.
                 if (e.ctrl_key() || e.meta_key()) && !e.alt_key() && !target_is_field(e) {
                     let action = match key.to_ascii_lowercase().as_str() {
-                        "z" if e.shift_key() => Action::Redo,
-                        "z" => Action::Undo,
-                        "y" => Action::Redo,
+                        "z" if e.shift_key() => Action::Doc(DocAction::Redo),
+                        "z" => Action::Doc(DocAction::Undo),
+                        "y" => Action::Doc(DocAction::Redo),
                         _ => return,
                     };
                     e.prevent_default();
@@ -80,7 +80,7 @@ pub fn use_keyboard(dispatcher: UseReducerDispatcher<State>, now: Keys) {
                 if now.help {
                     if key == "Escape" || key == "?" {
                         e.prevent_default();
-                        dispatcher.dispatch(Action::SetHelp(false));
+                        dispatcher.dispatch(Action::Page(PageAction::SetHelp(false)));
                     }
                     return;
                 }
@@ -92,20 +92,20 @@ pub fn use_keyboard(dispatcher: UseReducerDispatcher<State>, now: Keys) {
                     return;
                 }
                 let action = match key.as_str() {
-                    "?" => Action::SetHelp(true),
-                    "p" | "P" => Action::SetPresent(!now.present),
-                    "e" | "E" if now.present => Action::ToggleEditors,
-                    "t" | "T" => Action::SetTheme(if now.dark { Theme::Light } else { Theme::Dark }),
+                    "?" => Action::Page(PageAction::SetHelp(true)),
+                    "p" | "P" => Action::Page(PageAction::SetPresent(!now.present)),
+                    "e" | "E" if now.present => Action::Page(PageAction::ToggleEditors),
+                    "t" | "T" => Action::Page(PageAction::SetTheme(if now.dark { Theme::Light } else { Theme::Dark })),
                     "f" | "F" => {
                         e.prevent_default();
                         crate::effects::fullscreen::toggle();
                         return;
                     }
-                    "ArrowRight" => Action::Step(Move::Next),
-                    "ArrowLeft" => Action::Step(Move::Prev),
-                    "Home" => Action::Step(Move::First),
-                    "End" => Action::Step(Move::Last),
-                    " " | "Spacebar" => Action::TogglePlay,
+                    "ArrowRight" => Action::View(ViewAction::Step(Move::Next)),
+                    "ArrowLeft" => Action::View(ViewAction::Step(Move::Prev)),
+                    "Home" => Action::View(ViewAction::Step(Move::First)),
+                    "End" => Action::View(ViewAction::Step(Move::Last)),
+                    " " | "Spacebar" => Action::View(ViewAction::TogglePlay),
                     _ => return,
                 };
                 e.prevent_default();

@@ -110,17 +110,19 @@ pub fn from_rgba(rgba: &[u8], width: usize, height: usize) -> Result<Array3<f64>
     Ok(Array3::from_shape_fn((channels, height, width), |(c, i, j)| f64::from(rgba[(i * width + j) * 4 + c]) / 255.0))
 }
 
+/// The weights of R, G and B in the luminance (ITU-R BT.601, the weights most
+/// image libraries use for "convert to greyscale").
+pub const LUMINANCE: [f64; 3] = [0.299, 0.587, 0.114];
+
 /// The luminance of `rgb` `(3, H, W)` as a `(1, H, W)` tensor: `0.299 R +
-/// 0.587 G + 0.114 B` (ITU-R BT.601, the weights most image libraries use for
+/// 0.587 G + 0.114 B` ([`LUMINANCE`], ITU-R BT.601, the weights most image libraries use for
 /// "convert to greyscale"). A one-channel tensor is returned as is; any other
 /// channel count gives the mean of its channels.
 pub fn greyscale(rgb: &Array3<f64>) -> Array3<f64> {
     let (channels, h, w) = rgb.dim();
     match channels {
         1 => rgb.clone(),
-        3 => Array3::from_shape_fn((1, h, w), |(_, i, j)| {
-            0.299 * rgb[[0, i, j]] + 0.587 * rgb[[1, i, j]] + 0.114 * rgb[[2, i, j]]
-        }),
+        3 => Array3::from_shape_fn((1, h, w), |(_, i, j)| (0..3).map(|c| LUMINANCE[c] * rgb[[c, i, j]]).sum()),
         _ => match rgb.mean_axis(Axis(0)) {
             Some(mean) => mean.insert_axis(Axis(0)),
             None => Array3::zeros((1, h, w)),

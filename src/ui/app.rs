@@ -16,7 +16,9 @@ use crate::effects::{use_address_bar, use_keyboard, use_player, use_score, use_s
 use crate::model::document::Document;
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
-use crate::model::state::{Action, Embed, GradFocus, State, Theme, View};
+use crate::model::state::{
+    Action, DocAction, Embed, GradFocus, Page, PageAction, PracticeAction, State, Theme, View, ViewAction,
+};
 use crate::ui::panels::editors::Editors;
 use crate::ui::panels::figures::FigureBar;
 use crate::ui::panels::params::{Params, Settings};
@@ -59,21 +61,22 @@ pub fn start() {
 /// state that cannot be opened is reported, and the seed example shown.
 fn initial_state() -> State {
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    let mut state = State { embed: Embed::from_query(&query), theme: stored_theme(), ..State::default() };
-    if state.embed == Embed::Off
+    let page = Page { embed: Embed::from_query(&query), theme: stored_theme(), ..Page::default() };
+    let mut state = State { page, ..State::default() };
+    if state.page.embed == Embed::Off
         && let Some((score, streak)) = stored_score()
     {
-        state.apply(Action::PracticeScore { score, streak });
+        state.apply(Action::Practice(PracticeAction::Score { score, streak }));
     }
     if let Some(loaded) = document_from_hash(&current_hash()) {
-        state.apply(Action::Load(Box::new(loaded)));
-    } else if state.embed != Embed::Off {
+        state.apply(Action::Doc(DocAction::Load(Box::new(loaded))));
+    } else if state.page.embed != Embed::Off {
         // An embedded page shows its link's document or the default, never this browser's last state.
     } else if let Some(stored) = stored_document() {
         match stored {
-            Ok(document) => state.apply(Action::Load(Box::new(Ok(document)))),
+            Ok(document) => state.apply(Action::Doc(DocAction::Load(Box::new(Ok(document))))),
             Err(e) => {
-                state.alert = Some(format!(
+                state.page.alert = Some(format!(
                     "Your last session could not be restored ({e}); the default example is shown instead."
                 ))
             }
@@ -123,23 +126,29 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         (*use_memo((), move |_| Callback::from(move |a: Action| dispatcher.dispatch(a)))).clone()
     };
-    use_player(state.playing, state.speed, state.dispatcher());
-    let dark = shows_dark(state.theme);
-    use_keyboard(state.dispatcher(), Keys { help: state.help, present: state.view.present, dark });
-    use_address_bar(Shared(state.problem.clone()), state.view, state.picture, state.held_link, state.dispatcher());
-    use_storage(Shared(state.problem.clone()), state.view, state.picture, state.embed == Embed::Off);
-    use_theme(state.theme);
-    use_score(state.practice.score, state.practice.streak, state.embed == Embed::Off);
+    use_player(state.live.playing, state.live.speed, state.dispatcher());
+    let dark = shows_dark(state.page.theme);
+    use_keyboard(state.dispatcher(), Keys { help: state.page.help, present: state.doc.view.present, dark });
+    use_address_bar(
+        Shared(state.doc.problem.clone()),
+        state.doc.view,
+        state.doc.picture,
+        state.doc.held_link,
+        state.dispatcher(),
+    );
+    use_storage(Shared(state.doc.problem.clone()), state.doc.view, state.doc.picture, state.page.embed == Embed::Off);
+    use_theme(state.page.theme);
+    use_score(state.practice.score, state.practice.streak, state.page.embed == Embed::Off);
 
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
-    let results = use_memo(Shared(state.problem.clone()), |problem| Results::new(problem.0.clone()));
+    let results = use_memo(Shared(state.doc.problem.clone()), |problem| Results::new(problem.0.clone()));
 
     // The menu names the example on screen (a property, not an attribute: the
     // browser stops reading `selected` once a person has picked an option).
     let examples = use_node_ref();
     {
         let examples = examples.clone();
-        use_effect_with(state.example, move |example| {
+        use_effect_with(state.doc.example, move |example| {
             if let Some(sel) = examples.cast::<HtmlSelectElement>() {
                 sel.set_value(example.unwrap_or_default());
             }
@@ -151,7 +160,7 @@ pub fn App() -> Html {
             if let Some(sel) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
                 let id = sel.value();
                 if !id.is_empty() {
-                    d.emit(Action::LoadPreset(id));
+                    d.emit(Action::Doc(DocAction::LoadPreset(id)));
                 }
             }
         })
@@ -171,7 +180,7 @@ pub fn App() -> Html {
         Callback::from(move |()| embed_snippet(&page_address(), &state.document()))
     };
     // The tabs belong to the operation: a tab never changes the problem.
-    let transposed_op = state.problem.op.is_transposed();
+    let transposed_op = state.doc.problem.op.is_transposed();
     let tabs: &[(View, &str)] = if transposed_op {
         &[(View::Transposed, "Transposed convolution"), (View::Export, "Export")]
     } else {
@@ -184,9 +193,9 @@ pub fn App() -> Html {
             (View::Export, "Export"),
         ]
     };
-    let view = state.view.view;
-    let unit = match (view, state.view.gradient) {
-        (View::Transposed, _) if state.view.practice => "output cell",
+    let view = state.doc.view.view;
+    let unit = match (view, state.doc.view.gradient) {
+        (View::Transposed, _) if state.doc.view.practice => "output cell",
         (View::Transposed, _) if !transposed_op => "cell of y",
         (View::Transposed, _) => "input cell",
         (View::Backprop, GradFocus::Input) => "grad_input cell",
@@ -194,10 +203,10 @@ pub fn App() -> Html {
         (View::Backprop, GradFocus::Bias) => "grad_bias cell",
         _ => "output cell",
     };
-    let step = state.view.step;
-    let practice = state.view.practice.then(|| PracticeOn {
+    let step = state.doc.view.step;
+    let practice = state.doc.view.practice.then(|| PracticeOn {
         state: state.practice.clone(),
-        reveal: state.view.reveal,
+        reveal: state.doc.view.reveal,
         walk: state.walk(),
     });
     let hides_size = practice.as_ref().is_some_and(PracticeOn::hides_size);
@@ -210,55 +219,55 @@ pub fn App() -> Html {
         },
         (None, View::Im2col) => shown(results.im2col(), |m| {
             html! {
-                <Im2colView im2col={m} {step} order={state.view.order} practice={practice.clone()} dispatch={dispatch.clone()} />
+                <Im2colView im2col={m} {step} order={state.doc.view.order} practice={practice.clone()} dispatch={dispatch.clone()} />
             }
         }),
         (None, View::Transposed) => shown(results.transposed(), |t| {
             html! {
                 <TransposedView trace={t} of_conv={!transposed_op} zero_inserted={results.zero_inserted()} matrix={results.matrix()}
-                    {step} selected={state.selected} explain={state.view.explain} practice={practice.clone()} dispatch={dispatch.clone()} />
+                    {step} selected={state.live.selected} explain={state.doc.view.explain} practice={practice.clone()} dispatch={dispatch.clone()} />
             }
         }),
         (None, View::Image) => shown(results.forward(), |f| {
             html! {
-                <ImageView forward={f} problem={Shared(state.problem.clone())} picture={state.picture} mode={state.map_mode}
-                    probe={state.map_probe} error={state.picture_error.clone()} dispatch={dispatch.clone()} />
+                <ImageView forward={f} problem={Shared(state.doc.problem.clone())} picture={state.doc.picture} mode={state.image.map_mode}
+                    probe={state.image.map_probe} error={state.image.picture_error.clone()} dispatch={dispatch.clone()} />
             }
         }),
         (None, View::Export) => html! {
-            <ExportView problem={Shared(state.problem.clone())} results={results.clone()} />
+            <ExportView problem={Shared(state.doc.problem.clone())} results={results.clone()} />
         },
         (None, View::Backprop) => shown(results.backward(), |b| {
             html! {
-                <BackpropView trace={b} {step} focus={state.view.gradient} practice={practice.clone()} dispatch={dispatch.clone()} />
+                <BackpropView trace={b} {step} focus={state.doc.view.gradient} practice={practice.clone()} dispatch={dispatch.clone()} />
             }
         }),
         (None, _) => shown(results.forward(), |f| {
             html! {
-                <WindowView forward={f} {step} probe={state.probe} practice={practice.clone()} dispatch={dispatch.clone()} />
+                <WindowView forward={f} {step} probe={state.live.probe} practice={practice.clone()} dispatch={dispatch.clone()} />
             }
         }),
     };
-    let drafts = Rc::new(state.drafts.clone());
-    let (present, embed, practicing) = (state.view.present, state.embed, state.view.practice);
+    let drafts = Rc::new(state.doc.drafts.clone());
+    let (present, embed, practicing) = (state.doc.view.present, state.page.embed, state.doc.view.practice);
     // Presenting folds the editors away (E shows them); `?embed` has none, `?embed=edit` stacks them under the view.
     let side_panels = match embed {
         Embed::View => false,
         Embed::Edit => true,
-        Embed::Off => !present || state.editors_open,
+        Embed::Off => !present || state.page.editors_open,
     };
     let side = side_panels.then(|| {
         html! {
             <aside class="side" aria-label="Editors and parameters">
-                <Editors problem={Shared(state.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
+                <Editors problem={Shared(state.doc.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
                     error_field={results.error.as_ref().and_then(|e| e.field)} dispatch={dispatch.clone()} />
-                <Params settings={Settings::of(&state.problem)} error={results.error.clone()}
+                <Params settings={Settings::of(&state.doc.problem)} error={results.error.clone()}
                     hide_size={hides_size} dispatch={dispatch.clone()} />
             </aside>
         }
     });
     let theme_button = html! {
-        <button type="button" onclick={dispatch.reform(move |_| Action::SetTheme(if dark { Theme::Light } else { Theme::Dark }))}
+        <button type="button" onclick={dispatch.reform(move |_| Action::Page(PageAction::SetTheme(if dark { Theme::Light } else { Theme::Dark })))}
             aria-pressed={dark.to_string()} title="Dark or light theme (T)">{ "Dark theme" }</button>
     };
     let header = if embed != Embed::Off {
@@ -285,10 +294,10 @@ pub fn App() -> Html {
             <header class="top">
                 <h1><span class="logo" aria-hidden="true"></span>{ "ConvScope" }</h1>
                 <span class="screen" role="group" aria-label="Presenting">
-                    <button type="button" onclick={dispatch.reform(|_| Action::SetPresent(false))}
+                    <button type="button" onclick={dispatch.reform(|_| Action::Page(PageAction::SetPresent(false)))}
                         title="Back to editing (P)">{ "Stop presenting" }</button>
-                    <button type="button" onclick={dispatch.reform(|_| Action::ToggleEditors)}
-                        aria-pressed={state.editors_open.to_string()} title="Show or fold the editors (E)">{ "Editors" }</button>
+                    <button type="button" onclick={dispatch.reform(|_| Action::Page(PageAction::ToggleEditors))}
+                        aria-pressed={state.page.editors_open.to_string()} title="Show or fold the editors (E)">{ "Editors" }</button>
                     <button type="button" onclick={Callback::from(|_| crate::effects::fullscreen::toggle())} title="Full screen (F)">{ "Full screen" }</button>
                     { theme_button }
                 </span>
@@ -312,9 +321,9 @@ pub fn App() -> Html {
                     </select>
                 </label>
                 <span class="history" role="group" aria-label="History">
-                    <button type="button" onclick={dispatch.reform(|_| Action::Undo)} disabled={state.undo.is_empty()}
+                    <button type="button" onclick={dispatch.reform(|_| Action::Doc(DocAction::Undo))} disabled={state.history.undo.is_empty()}
                         title="Undo (Ctrl+Z)">{ "Undo" }</button>
-                    <button type="button" onclick={dispatch.reform(|_| Action::Redo)} disabled={state.redo.is_empty()}
+                    <button type="button" onclick={dispatch.reform(|_| Action::Doc(DocAction::Redo))} disabled={state.history.redo.is_empty()}
                         title="Redo (Ctrl+Shift+Z or Ctrl+Y)">{ "Redo" }</button>
                 </span>
                 <span class="share" role="group" aria-label="Share">
@@ -324,12 +333,12 @@ pub fn App() -> Html {
                     <FileButtons document={document_text} dispatch={dispatch.clone()} />
                 </span>
                 <span class="screen" role="group" aria-label="Screen">
-                    <button type="button" onclick={dispatch.reform(|_| Action::SetPresent(true))}
+                    <button type="button" onclick={dispatch.reform(|_| Action::Page(PageAction::SetPresent(true)))}
                         title="Large type for a projector (P)">{ "Present" }</button>
-                    <button type="button" onclick={dispatch.reform(move |_| Action::SetPractice(!practicing))}
-                        aria-pressed={practicing.to_string()} disabled={practicing && !state.view.reveal} title="Predict each number before it is shown; questions about shapes; new problems by level">{ "Practice" }</button>
+                    <button type="button" onclick={dispatch.reform(move |_| Action::Practice(PracticeAction::SetOn(!practicing)))}
+                        aria-pressed={practicing.to_string()} disabled={practicing && !state.doc.view.reveal} title="Predict each number before it is shown; questions about shapes; new problems by level">{ "Practice" }</button>
                     { theme_button }
-                    <button type="button" onclick={dispatch.reform(|_| Action::SetHelp(true))}
+                    <button type="button" onclick={dispatch.reform(|_| Action::Page(PageAction::SetHelp(true)))}
                         title="Keyboard shortcuts (?)">{ "Shortcuts" }</button>
                 </span>
             </header>
@@ -344,18 +353,18 @@ pub fn App() -> Html {
     html! {
         <div {class}>
             { header }
-            if let Some(note) = state.example.and_then(|id| PRESETS.iter().find(|p| p.id == id)).and_then(|p| p.note) {
+            if let Some(note) = state.doc.example.and_then(|id| PRESETS.iter().find(|p| p.id == id)).and_then(|p| p.note) {
                 if embed == Embed::Off {
                     <p class="example-note" role="note">{ note }</p>
                 }
             }
-            if let Some(notice) = &state.notice {
+            if let Some(notice) = &state.page.notice {
                 <p class="notice" role="status">{ notice.clone() }</p>
             }
-            if let Some(alert) = &state.alert {
+            if let Some(alert) = &state.page.alert {
                 <div class="alert" role="alert">
                     <span>{ alert.clone() }</span>
-                    <button type="button" onclick={dispatch.reform(|_| Action::DismissAlert)} aria-label="Dismiss">{ "\u{00D7}" }</button>
+                    <button type="button" onclick={dispatch.reform(|_| Action::Page(PageAction::DismissAlert))} aria-label="Dismiss">{ "\u{00D7}" }</button>
                 </div>
             }
             <main class="layout">
@@ -370,7 +379,7 @@ pub fn App() -> Html {
                                 html! {
                                     <button type="button" role="tab" aria-selected={(view == v).to_string()}
                                         class={if view == v { "tab active" } else { "tab" }}
-                                        onclick={dispatch.reform(move |_| Action::SetView(v))}>{ *label }</button>
+                                        onclick={dispatch.reform(move |_| Action::View(ViewAction::SetView(v)))}>{ *label }</button>
                                 }
                             }) }
                         </nav>
@@ -378,14 +387,14 @@ pub fn App() -> Html {
                     if !matches!(view, View::Export | View::Image) {
                         // The step count would give away the output size being asked for.
                         if !hides_size {
-                            { player(&PlayerProps { step, steps: state.step_count(), playing: state.playing, speed: state.speed,
+                            { player(&PlayerProps { step, steps: state.step_count(), playing: state.live.playing, speed: state.live.speed,
                                 unit: unit.into(), dispatch: dispatch.clone() }) }
                         }
                         if embed == Embed::Off && !present && results.error.is_none() && !practicing {
                             <FigureBar {step} steps={state.step_count()} name={view.name()} dispatch={dispatch.clone()} />
                         }
                         if practicing {
-                            <QuizBar practice={state.practice.clone()} problem={Shared(state.problem.clone())}
+                            <QuizBar practice={state.practice.clone()} problem={Shared(state.doc.problem.clone())}
                                 window={view == View::Forward} kept={embed == Embed::Off} dispatch={dispatch.clone()} />
                         }
                     }
@@ -395,7 +404,7 @@ pub fn App() -> Html {
                     { side.unwrap_or_default() }
                 }
             </main>
-            if state.help {
+            if state.page.help {
                 <ShortcutSheet dispatch={dispatch.clone()} />
             }
             if embed == Embed::Off && !present {

@@ -13,7 +13,7 @@ use crate::model::document::limits;
 use crate::model::grid::{self, Tensor};
 use crate::model::presets::{PRESETS, classic_kernel};
 use crate::model::results::Shared;
-use crate::model::state::{Action, Draft, Drafts, Fill, Size};
+use crate::model::state::{Action, Draft, Drafts, EditAction, Fill, Size, ViewAction};
 use crate::ui::panels::params::NumberField;
 use crate::ui::widgets::editor::{Editor, LargeEditor};
 use crate::ui::widgets::heatmap::DOM_CELLS;
@@ -44,7 +44,7 @@ fn fill_menu(tensor: Tensor, dispatch: &Callback<Action>, kernels: bool) -> Html
             id => PRESETS.iter().find(|p| p.id == id && classic_kernel(id).is_some()).map(|p| Fill::Kernel(p.id)),
         };
         if let Some(fill) = fill {
-            d.emit(Action::Fill(tensor, fill));
+            d.emit(Action::Edit(EditAction::Fill(tensor, fill)));
         }
         sel.set_value("");
     });
@@ -79,7 +79,7 @@ fn stepper(
         <label class="size">
             <span>{ label }</span>
             <NumberField label={label} {value} min={1} {max} {invalid} {describedby}
-                on_change={Callback::from(move |v| d.emit(Action::Resize(size, v)))} />
+                on_change={Callback::from(move |v| d.emit(Action::Edit(EditAction::Resize(size, v))))} />
         </label>
     }
 }
@@ -104,7 +104,7 @@ pub fn Editors(props: &EditorsProps) -> Html {
         let on_probe = (tensor == Tensor::Input && !transposed).then(|| {
             let d = d.clone();
             Callback::from(move |idx: Option<Vec<usize>>| {
-                d.emit(Action::Probe(idx.and_then(|i| <[usize; 3]>::try_from(i).ok())))
+                d.emit(Action::View(ViewAction::Probe(idx.and_then(|i| <[usize; 3]>::try_from(i).ok()))))
             })
         });
         html! {

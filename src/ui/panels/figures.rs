@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::conv::decimal;
 use crate::model::figure::{Figure, Shape};
-use crate::model::state::{Action, Move};
+use crate::model::state::{Action, Move, ViewAction};
 use crate::ui::widgets::file_io::download;
 
 /// Steps in one GIF, at most (a longer walk is sampled evenly).
@@ -364,7 +364,7 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
                 let mut made = 0;
                 for (k, &step) in picks.iter().enumerate() {
                     status.set(format!("GIF: step {} of {}", k + 1, picks.len()));
-                    dispatch.emit(Action::Step(Move::To(step)));
+                    dispatch.emit(Action::View(ViewAction::Step(Move::To(step))));
                     pause(40).await;
                     if view_on_screen() != view {
                         break;
@@ -386,7 +386,7 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
                     made += 1;
                 }
                 if view_on_screen() == view {
-                    dispatch.emit(Action::Step(Move::To(back_to)));
+                    dispatch.emit(Action::View(ViewAction::Step(Move::To(back_to))));
                 }
                 match writer.and_then(|(gif, ..)| gif.finish()) {
                     Some(bytes) if made == picks.len() => {
@@ -447,7 +447,7 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
             <label>{ "frame delay " }
                 <input type="number" class="delay" min="50" max="10000" step="50" value={delay.to_string()} onchange={on_delay}
                     aria-label="GIF frame delay in milliseconds" />{ " ms" }</label>
-            <button type="button" onclick={props.dispatch.reform(|_| Action::SetView(crate::model::state::View::Export))} disabled={*busy}
+            <button type="button" onclick={props.dispatch.reform(|_| Action::View(ViewAction::SetView(crate::model::state::View::Export)))} disabled={*busy}
                 title="NumPy and PyTorch code, and the arrays as .npy or JSON">{ "Code and data\u{2026}" }</button>
             <span class="figure-status" role="status">{ (*status).clone() }</span>
         </div>

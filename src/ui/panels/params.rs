@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::conv::{Dims, Field, Hyper, Op, PaddingMode, Problem};
 use crate::model::document::{DocumentError, limits};
-use crate::model::state::{Action, PerAxisParam};
+use crate::model::state::{Action, EditAction, PerAxisParam};
 
 #[derive(Properties, PartialEq)]
 pub struct NumberFieldProps {
@@ -141,22 +141,26 @@ pub fn Params(props: &ParamsProps) -> Html {
         let d = d.clone();
         let op = c.op;
         Callback::from(move |e: Event| match select_value(&e).as_deref() {
-            Some("transposed") => d.emit(Action::SetOp(op.transposed())),
-            Some(_) => d.emit(Action::SetOp(op.conv())),
+            Some("transposed") => d.emit(Action::Edit(EditAction::SetOp(op.transposed()))),
+            Some(_) => d.emit(Action::Edit(EditAction::SetOp(op.conv()))),
             None => {}
         })
     };
     let on_dims = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            d.emit(Action::SetDims(if select_value(&e).as_deref() == Some("1") { Dims::One } else { Dims::Two }))
+            d.emit(Action::Edit(EditAction::SetDims(if select_value(&e).as_deref() == Some("1") {
+                Dims::One
+            } else {
+                Dims::Two
+            })))
         })
     };
     let on_mode = {
         let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(mode) = select_value(&e).and_then(|v| PaddingMode::ALL.into_iter().find(|m| m.name() == v)) {
-                d.emit(Action::SetPaddingMode(mode));
+                d.emit(Action::Edit(EditAction::SetPaddingMode(mode)));
             }
         })
     };
@@ -164,7 +168,7 @@ pub fn Params(props: &ParamsProps) -> Html {
         let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                d.emit(Action::SetFlip(el.checked()));
+                d.emit(Action::Edit(EditAction::SetFlip(el.checked())));
             }
         })
     };
@@ -172,7 +176,7 @@ pub fn Params(props: &ParamsProps) -> Html {
         let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                d.emit(Action::SetBias(el.checked()));
+                d.emit(Action::Edit(EditAction::SetBias(el.checked())));
             }
         })
     };
@@ -194,7 +198,7 @@ pub fn Params(props: &ParamsProps) -> Html {
                             if dims == Dims::Two { <span class="axis-name">{ if axis == 0 { "h" } else { "w" } }</span> }
                             <NumberField label={axis_label} value={values[axis]} {min} max={limits::HYPER} invalid={invalid}
                                 describedby={described(field)}
-                                on_change={Callback::from(move |v| d.emit(Action::SetPerAxis(param, axis, v)))} />
+                                on_change={Callback::from(move |v| d.emit(Action::Edit(EditAction::SetPerAxis(param, axis, v))))} />
                         </label>
                     }
                 }) }
@@ -203,7 +207,7 @@ pub fn Params(props: &ParamsProps) -> Html {
     };
     let groups_cb = {
         let d = d.clone();
-        Callback::from(move |v| d.emit(Action::SetGroups(v)))
+        Callback::from(move |v| d.emit(Action::Edit(EditAction::SetGroups(v))))
     };
     html! {
         <section class="panel params" aria-labelledby="params-title">

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::conv::{Dims, Geometry, Walk, format};
 use crate::model::practice::{Combination, Level, Question, Verdict, check};
 use crate::model::results::Shared;
-use crate::model::state::{Action, Practice, Quiz};
+use crate::model::state::{Action, Practice, PracticeAction, Quiz};
 use crate::ui::widgets::grids::switch;
 
 /// What a view needs to practise: the learner's progress, whether cells may
@@ -60,7 +60,7 @@ pub fn number_panel(q: &Question, on: &PracticeOn, dispatch: &Callback<Action>) 
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" {
                 e.prevent_default();
-                d.emit(Action::PracticeCheck { expected, matrix });
+                d.emit(Action::Practice(PracticeAction::Check { expected, matrix }));
             }
         })
     };
@@ -87,12 +87,12 @@ pub fn number_panel(q: &Question, on: &PracticeOn, dispatch: &Callback<Action>) 
                 <label>{ format!("{label} = ") }
                     <input type="text" inputmode="decimal" spellcheck="false" data-practice={q.matrix} data-index={index}
                         aria-label={format!("your answer for {label}")} value={p.answer.clone()}
-                        oninput={dispatch.reform(|e: InputEvent| Action::PracticeType(typed(&e)))} {onkeydown} />
+                        oninput={dispatch.reform(|e: InputEvent| Action::Practice(PracticeAction::Type(typed(&e))))} {onkeydown} />
                 </label>
-                <button type="button" onclick={dispatch.reform(move |_| Action::PracticeCheck { expected, matrix })}>{ "Check (Enter)" }</button>
-                <button type="button" onclick={dispatch.reform(|_| Action::PracticeHint)} disabled={p.hints >= 3}>{ "Hint" }</button>
+                <button type="button" onclick={dispatch.reform(move |_| Action::Practice(PracticeAction::Check { expected, matrix }))}>{ "Check (Enter)" }</button>
+                <button type="button" onclick={dispatch.reform(|_| Action::Practice(PracticeAction::Hint))} disabled={p.hints >= 3}>{ "Hint" }</button>
                 if on.reveal {
-                    <button type="button" onclick={dispatch.reform(move |_| Action::PracticeReveal { matrix })}>{ "Reveal" }</button>
+                    <button type="button" onclick={dispatch.reform(move |_| Action::Practice(PracticeAction::Reveal { matrix }))}>{ "Reveal" }</button>
                 }
             </p>
             { match &p.verdict {
@@ -131,7 +131,7 @@ fn products_check(q: &Question, p: &Practice, dispatch: &Callback<Action>) -> Ht
                     <label>{ format!("{name} = ") }
                         <input type="text" inputmode="decimal" spellcheck="false" data-practice-product={k.to_string()}
                             aria-label={format!("product {}: {name}", k + 1)} value={text.to_string()}
-                            onchange={dispatch.reform(move |e: Event| Action::PracticeProduct(k, typed(&e)))} />
+                            onchange={dispatch.reform(move |e: Event| Action::Practice(PracticeAction::Product(k, typed(&e))))} />
                     </label>
                     <span class="product-mark">{ mark }</span>
                 </li>
@@ -179,7 +179,7 @@ pub fn QuizBar(props: &QuizBarProps) -> Html {
                 .and_then(|s| usize::try_from(s.selected_index()).ok())
                 .and_then(|k| Level::ALL.get(k).copied())
                 .unwrap_or(Level::OneD);
-            d.emit(Action::PracticeNew { level: chosen, seed: seed() });
+            d.emit(Action::Practice(PracticeAction::New { level: chosen, seed: seed() }));
         })
     };
     let mut quizzes = vec![(Quiz::Number, "The next number"), (Quiz::OutputSize, "Output size")];
@@ -193,9 +193,9 @@ pub fn QuizBar(props: &QuizBarProps) -> Html {
         Callback::from(move |q: Quiz| {
             // A first look at "possible?" draws its first combination.
             if q == Quiz::Possible && unseen {
-                d.emit(Action::PracticeCombination { seed: seed() });
+                d.emit(Action::Practice(PracticeAction::Combination { seed: seed() }));
             }
-            d.emit(Action::SetQuiz(q));
+            d.emit(Action::Practice(PracticeAction::SetQuiz(q)));
         })
     };
     html! {
@@ -212,7 +212,7 @@ pub fn QuizBar(props: &QuizBarProps) -> Html {
                 </span>
                 <span class="score">
                     { format!("Score {} \u{00B7} streak {}", p.score, p.streak) }
-                    <button type="button" onclick={d.reform(|_| Action::PracticeScore { score: 0, streak: 0 })}
+                    <button type="button" onclick={d.reform(|_| Action::Practice(PracticeAction::Score { score: 0, streak: 0 }))}
                         title={if props.kept { "Start the score again (it is kept in this browser only)" } else { "Start the score again" }}>
                         { "Reset score" }</button>
                 </span>
@@ -236,7 +236,7 @@ fn shape_question(p: &Practice, problem: &crate::conv::Problem, d: &Callback<Act
             Callback::from(move |e: KeyboardEvent| {
                 if e.key() == "Enter" {
                     e.prevent_default();
-                    d.emit(Action::PracticeShapeCheck);
+                    d.emit(Action::Practice(PracticeAction::ShapeCheck));
                 }
             })
         };
@@ -244,7 +244,7 @@ fn shape_question(p: &Practice, problem: &crate::conv::Problem, d: &Callback<Act
             <label>{ format!("{name} ") }
                 <input type="text" inputmode="numeric" size="3" data-practice="shape" data-axis={name}
                     value={p.shape[axis].clone()} {onkeydown}
-                    oninput={d.reform(move |e: InputEvent| Action::PracticeShapeType(axis, typed(&e)))} />
+                    oninput={d.reform(move |e: InputEvent| Action::Practice(PracticeAction::ShapeType(axis, typed(&e))))} />
             </label>
         }
     };
@@ -263,7 +263,7 @@ fn shape_question(p: &Practice, problem: &crate::conv::Problem, d: &Callback<Act
                     if !one_d { { field(2, "canvas H") } }
                     { field(3, "canvas W") }
                 }
-                <button type="button" onclick={d.reform(|_| Action::PracticeShapeCheck)}>{ "Check" }</button>
+                <button type="button" onclick={d.reform(|_| Action::Practice(PracticeAction::ShapeCheck))}>{ "Check" }</button>
             </p>
             { match p.shape_verdict {
                 Some(true) => html! { <p class="verdict right" data-verdict="right">{ "Right: the output is drawn." }</p> },
@@ -293,11 +293,11 @@ fn possible_question(p: &Practice, d: &Callback<Action>) -> Html {
             <p class="eq-title">{ "Is this combination possible?" }</p>
             <p class="eq combination">{ combination.describe() }</p>
             <p class="practice-answer">
-                <button type="button" onclick={d.reform(|_| Action::PracticePossible(true))}
+                <button type="button" onclick={d.reform(|_| Action::Practice(PracticeAction::Possible(true)))}
                     disabled={p.possible_verdict.is_some()}>{ "Possible" }</button>
-                <button type="button" onclick={d.reform(|_| Action::PracticePossible(false))}
+                <button type="button" onclick={d.reform(|_| Action::Practice(PracticeAction::Possible(false)))}
                     disabled={p.possible_verdict.is_some()}>{ "Not possible" }</button>
-                <button type="button" onclick={d.reform(|_| Action::PracticeCombination { seed: seed() })}>{ "Another" }</button>
+                <button type="button" onclick={d.reform(|_| Action::Practice(PracticeAction::Combination { seed: seed() }))}>{ "Another" }</button>
             </p>
             { answer }
         </div>

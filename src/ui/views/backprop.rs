@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::conv::{Backward, Dims, Walk, format};
 use crate::model::practice::Question;
 use crate::model::results::Shared;
-use crate::model::state::{Action, GradFocus, Move};
+use crate::model::state::{Action, GradFocus, Move, ViewAction};
 use crate::ui::panels::practice::{PracticeOn, number_panel, size_hidden};
 use crate::ui::widgets::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch};
 use crate::ui::widgets::heatmap::Planes;
@@ -47,9 +47,9 @@ fn jump(
         let index: Vec<usize> = lead.iter().copied().chain(pos).collect();
         if let Some(s) = step_of(&index) {
             if focus != now {
-                d.emit(Action::SetGradFocus(focus));
+                d.emit(Action::View(ViewAction::SetGradFocus(focus)));
             }
-            d.emit(Action::Step(Move::To(s)));
+            d.emit(Action::View(ViewAction::Step(Move::To(s))));
         }
     })
 }
@@ -269,7 +269,7 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
     };
     html! {
         <section class="view backprop-view" aria-label="Backpropagation">
-            { switch("Gradient", &focuses, props.focus, props.dispatch.reform(Action::SetGradFocus)) }
+            { switch("Gradient", &focuses, props.focus, props.dispatch.reform(|v| Action::View(ViewAction::SetGradFocus(v)))) }
             <p class="backprop-note">{
                 "The backward pass of a convolution is a convolution: dX is the transposed convolution of dY with W, \
                  dW is the correlation of the (padded) input with dY, db sums dY. Edit dY in the editors column."

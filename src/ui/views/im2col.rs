@@ -13,7 +13,7 @@ use crate::conv::{ColumnOrder, Dims, Im2col};
 use crate::model::grid::data_index;
 use crate::model::practice::Question;
 use crate::model::results::Shared;
-use crate::model::state::{Action, Move};
+use crate::model::state::{Action, Move, ViewAction};
 use crate::ui::panels::practice::{PracticeOn, number_panel, size_hidden};
 use crate::ui::widgets::grids::{GridCell, Grids, leads_1, legend, rect, switch, unit};
 use crate::ui::widgets::heatmap::{DOM_CELLS, Planes};
@@ -106,7 +106,7 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
         let m = m.clone();
         Callback::from(move |(_, [r, ff]): GridCell| {
             if let Some(s) = m.step_of(r, filter.unwrap_or(ff)) {
-                d.emit(Action::Step(Move::To(s)));
+                d.emit(Action::View(ViewAction::Step(Move::To(s))));
             }
         })
     };
@@ -172,7 +172,7 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
             { switch("Column order", &[
                 (ColumnOrder::Unfold, "channel by channel (PyTorch's unfold)"),
                 (ColumnOrder::Tutorial, "kernel cell by kernel cell (the tutorial's)"),
-            ], order, props.dispatch.reform(Action::SetOrder)) }
+            ], order, props.dispatch.reform(|v| Action::View(ViewAction::SetOrder(v)))) }
             <p class="view-note">{ match order {
                 ColumnOrder::Unfold => "The columns go channel by channel: all of channel 0's kernel cells, row by row, then channel 1's, and so on. This is the order of torch.nn.functional.unfold.",
                 ColumnOrder::Tutorial => "The columns go kernel cell by kernel cell, with the channels of each cell side by side: the order the first tutorial builds X\u{0302} in. X\u{0302}W is unchanged: the same products, added in another order.",

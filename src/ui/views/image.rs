@@ -15,7 +15,7 @@ use crate::conv::{Forward, Problem, format};
 use crate::model::document::PictureRef;
 use crate::model::picture;
 use crate::model::results::Shared;
-use crate::model::state::{Action, KernelMode, MapMode, Move, View};
+use crate::model::state::{Action, ImageAction, KernelMode, MapMode, Move, View, ViewAction};
 use crate::ui::widgets::grids::switch;
 use crate::ui::widgets::heatmap::{cell_at as pixel_at, colour};
 use crate::ui::widgets::matrix::{Cell, Matrix, mark};
@@ -187,7 +187,7 @@ fn open_file(file: web_sys::File, dispatch: Callback<Action>) {
     let name = file.name();
     wasm_bindgen_futures::spawn_local(async move {
         let decoded = decode(file).await;
-        dispatch.emit(Action::LoadPicture { name, decoded });
+        dispatch.emit(Action::Image(ImageAction::LoadPicture { name, decoded }));
     });
 }
 
@@ -308,7 +308,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
                 if let Some((i, j)) = pixel_at(&e, oh, ow)
                     && probe != Some([f, i, j])
                 {
-                    d.emit(Action::ProbeMap(Some([f, i, j])));
+                    d.emit(Action::Image(ImageAction::ProbeMap(Some([f, i, j]))));
                 }
             })
         };
@@ -316,8 +316,8 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
             let (d, geometry) = (d.clone(), *g);
             Callback::from(move |e: MouseEvent| {
                 if let Some(s) = pixel_at(&e, oh, ow).and_then(|(i, j)| geometry.step_of([f, i, j])) {
-                    d.emit(Action::SetView(View::Forward));
-                    d.emit(Action::Step(Move::To(s)));
+                    d.emit(Action::View(ViewAction::SetView(View::Forward)));
+                    d.emit(Action::View(ViewAction::Step(Move::To(s))));
                 }
             })
         };
@@ -345,7 +345,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
                     <span class="switch-label">{ "Picture" }</span>
                     { for picture::NAMES.iter().map(|&name| html! {
                         <button type="button" aria-pressed={(bundled == Some(name)).to_string()}
-                            onclick={d.reform(move |_| Action::SetPicture(name))}>{ picture::title(name).unwrap_or(name) }</button>
+                            onclick={d.reform(move |_| Action::Image(ImageAction::SetPicture(name)))}>{ picture::title(name).unwrap_or(name) }</button>
                     }) }
                     <label class="upload button-like">{ "Your picture\u{2026}" }
                         <input type="file" accept="image/*" onchange={on_file} aria-label="Open your own picture" />
@@ -353,7 +353,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
                 </span>
                 <label class="greyscale">
                     <input type="checkbox" checked={grey} disabled={props.picture.is_none() || (own && grey)}
-                        onchange={d.reform(move |_| Action::SetGreyscale(!grey))} />
+                        onchange={d.reform(move |_| Action::Image(ImageAction::SetGreyscale(!grey)))} />
                     { " greyscale (one channel)" }
                 </label>
             </div>
@@ -364,7 +364,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
                 <span class="kernels" role="group" aria-label="Classic kernels">
                     <span class="switch-label">{ "Kernel" }</span>
                     { for KERNELS.iter().map(|&(id, label)| html! {
-                        <button type="button" onclick={d.reform(move |_| Action::ApplyKernel { id, mode: kernel_mode_now })}>{ label }</button>
+                        <button type="button" onclick={d.reform(move |_| Action::Image(ImageAction::ApplyKernel { id, mode: kernel_mode_now }))}>{ label }</button>
                     }) }
                 </span>
                 if c == 3 {
@@ -372,7 +372,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
                         kernel_mode_now, { let m = kernel_mode.clone(); Callback::from(move |k| m.set(k)) }) }
                 }
                 { switch("Draw", &[(MapMode::Signed, "signed"), (MapMode::Abs, "|value|"), (MapMode::Relu, "ReLU")],
-                    props.mode, d.reform(Action::SetMapMode)) }
+                    props.mode, d.reform(|v| Action::Image(ImageAction::SetMapMode(v)))) }
             </div>
             if props.picture.is_none() {
                 <p class="hint">{ "The input is not a picture yet: choose one above, open your own, or drop or paste one here. Any input is drawn as one, though." }</p>

@@ -14,7 +14,7 @@ use crate::conv::transposed::{CanvasRole, Placement, ScatterStep};
 use crate::conv::{Dims, MatrixForm, Transposed, ZeroInsertedConv, format};
 use crate::model::practice::Question;
 use crate::model::results::{Shared, Shown};
-use crate::model::state::{Action, Explain, Move};
+use crate::model::state::{Action, Explain, Move, ViewAction};
 use crate::ui::panels::practice::{PracticeOn, number_panel, size_hidden};
 use crate::ui::widgets::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch, unit};
 use crate::ui::widgets::matrix::{Cell, Matrix, mark};
@@ -73,7 +73,7 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
                 ) }</p>
             }
             if props.practice.is_none() {
-                { switch("Explanation", &EXPLANATIONS, props.explain, props.dispatch.reform(Action::SetExplain)) }
+                { switch("Explanation", &EXPLANATIONS, props.explain, props.dispatch.reform(|v| Action::View(ViewAction::SetExplain(v)))) }
             }
         </>
     };
@@ -127,7 +127,7 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
         let geometry = *g;
         Callback::from(move |(lead, [a, b]): GridCell| {
             if let Some(s) = geometry.step_of([lead[0], a, b]) {
-                d.emit(Action::Step(Move::To(s)));
+                d.emit(Action::View(ViewAction::Step(Move::To(s))));
             }
         })
     };
@@ -150,7 +150,8 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
         }
         marked(t.output[[f, pos[0], pos[1]]], marks)
     };
-    let on_select = props.dispatch.reform(|(lead, [a, b]): GridCell| Action::Select(Some([lead[0], a, b])));
+    let on_select =
+        props.dispatch.reform(|(lead, [a, b]): GridCell| Action::View(ViewAction::Select(Some([lead[0], a, b]))));
     // Leaving the grid keeps the selection: the sum stays readable below.
     let on_hover = {
         let select = on_select.clone();

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::conv::{Dims, Forward, format};
 use crate::model::practice::Question;
 use crate::model::results::Shared;
-use crate::model::state::{Action, Move, Quiz};
+use crate::model::state::{Action, Move, PracticeAction, Quiz, ViewAction};
 use crate::ui::panels::practice::{PracticeOn, number_panel, size_hidden};
 use crate::ui::widgets::grids::{GridCell, Grids, leads_1, leads_2, legend, rect, stack, unit};
 use crate::ui::widgets::heatmap::Planes;
@@ -80,7 +80,8 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
         }
         Cell { marks, ..Cell::new(String::new(), t.padded.values[[c, pos[0], pos[1]]]) }
     };
-    let on_pick = props.dispatch.reform(|(lead, [pi, pj]): GridCell| Action::PracticePick([lead[0], pi, pj]));
+    let on_pick =
+        props.dispatch.reform(|(lead, [pi, pj]): GridCell| Action::Practice(PracticeAction::Pick([lead[0], pi, pj])));
     let on_probe = {
         let d = props.dispatch.clone();
         let padded = t.padded.clone();
@@ -89,7 +90,7 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
                 let [i, j] = padded.source(pos)?;
                 Some([lead[0], i, j])
             });
-            d.emit(Action::Probe(probe));
+            d.emit(Action::View(ViewAction::Probe(probe)));
         })
     };
     // Where marks can be: the window, and the copies of the probed cell.
@@ -165,7 +166,7 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
             if let Some((lead, [i, j])) = cell
                 && let Some(s) = geometry.step_of([lead[0], i, j])
             {
-                d.emit(Action::Step(Move::To(s)));
+                d.emit(Action::View(ViewAction::Step(Move::To(s))));
             }
         })
     };
@@ -269,7 +270,7 @@ fn pick_panel(p: &PracticeOn, y: &str, step: &crate::conv::ForwardStep, dispatch
             <p class="eq-title">{ format!("Which input cells does {y} use? Click them in the input (padding included), then check.") }</p>
             <p class="practice-answer">
                 <span>{ format!("{count} picked") }</span>
-                <button type="button" onclick={dispatch.reform(move |_| Action::PracticePickCheck { expected: expected.clone() })}>{ "Check cells" }</button>
+                <button type="button" onclick={dispatch.reform(move |_| Action::Practice(PracticeAction::PickCheck { expected: expected.clone() }))}>{ "Check cells" }</button>
             </p>
             { match p.state.pick_verdict {
                 Some(true) => html! { <p class="verdict right" data-verdict="right">{ format!("Right: these {count} cells are the window (outlined).") }</p> },

@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::conv::{Dims, format};
 use crate::model::grid::{Grid, cell_name, display_index};
 use crate::model::results::Shared;
-use crate::model::state::{Action, Draft};
+use crate::model::state::{Action, Draft, EditAction};
 use crate::ui::widgets::heatmap::{CellIndex, Heatmap, Overlay, scale_of};
 use crate::ui::widgets::matrix::{event_cell, mark};
 
@@ -142,7 +142,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         let (d, g) = (props.dispatch.clone(), grid.clone());
         Callback::from(move |e: InputEvent| {
             if let Some((el, r, c)) = cell_of(&e) {
-                d.emit(Action::Edit { tensor, index: g.index(r, c), text: el.value() });
+                d.emit(Action::Edit(EditAction::Type { tensor, index: g.index(r, c), text: el.value() }));
             }
         })
     };
@@ -150,7 +150,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         let (d, g) = (props.dispatch.clone(), grid.clone());
         Callback::from(move |e: FocusEvent| {
             if let Some((_, r, c)) = cell_of(&e) {
-                d.emit(Action::Commit { tensor, index: g.index(r, c) });
+                d.emit(Action::Edit(EditAction::Commit { tensor, index: g.index(r, c) }));
             }
         })
     };
@@ -160,7 +160,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             if let Some((_, r, c)) = cell_of(&e)
                 && let Some(text) = pasted_block(&e)
             {
-                d.emit(Action::Paste { grid: g.clone(), at: (r, c), text });
+                d.emit(Action::Edit(EditAction::Paste { grid: g.clone(), at: (r, c), text }));
             }
         })
     };
@@ -354,16 +354,17 @@ pub fn LargeEditor(props: &LargeEditorProps) -> Html {
         let (edit_index, commit_index) = (index.clone(), index.clone());
         let oninput = Callback::from(move |e: InputEvent| {
             if let Some(el) = input_of(&e) {
-                d.emit(Action::Edit { tensor, index: edit_index.clone(), text: el.value() });
+                d.emit(Action::Edit(EditAction::Type { tensor, index: edit_index.clone(), text: el.value() }));
             }
         });
         let d = props.dispatch.clone();
-        let onfocusout =
-            Callback::from(move |_: FocusEvent| d.emit(Action::Commit { tensor, index: commit_index.clone() }));
+        let onfocusout = Callback::from(move |_: FocusEvent| {
+            d.emit(Action::Edit(EditAction::Commit { tensor, index: commit_index.clone() }))
+        });
         let (d, g) = (props.dispatch.clone(), grid.clone());
         let onpaste = Callback::from(move |e: Event| {
             if let Some(text) = pasted_block(&e) {
-                d.emit(Action::Paste { grid: g.clone(), at: (r, c), text });
+                d.emit(Action::Edit(EditAction::Paste { grid: g.clone(), at: (r, c), text }));
             }
         });
         let error_id = format!("err-{name}-cell");

@@ -8,7 +8,7 @@ use web_sys::{HtmlAnchorElement, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::model::document::{Document, DocumentError, limits};
-use crate::model::state::Action;
+use crate::model::state::{Action, DocAction};
 
 /// The name a saved document gets.
 const FILE_NAME: &str = "convscope.json";
@@ -93,7 +93,7 @@ pub fn FileButtons(props: &FileButtonsProps) -> Html {
                         field: None,
                     }),
                 };
-                dispatch.emit(Action::Import { name, document: Box::new(document) });
+                dispatch.emit(Action::Doc(DocAction::Import { name, document: Box::new(document) }));
             });
         })
     };

@@ -7,7 +7,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::conv::decimal;
-use crate::model::state::{Action, Move, SPEEDS};
+use crate::model::state::{Action, Move, SPEEDS, ViewAction};
 
 #[derive(Properties, PartialEq)]
 pub struct PlayerProps {
@@ -25,16 +25,16 @@ pub fn player(props: &PlayerProps) -> Html {
     let d = props.dispatch.clone();
     let go = move |m: Move| {
         let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Action::Step(m)))
+        Callback::from(move |_: MouseEvent| d.emit(Action::View(ViewAction::Step(m))))
     };
     let d = props.dispatch.clone();
-    let toggle = Callback::from(move |_: MouseEvent| d.emit(Action::TogglePlay));
+    let toggle = Callback::from(move |_: MouseEvent| d.emit(Action::View(ViewAction::TogglePlay)));
     let d = props.dispatch.clone();
     let scrub = Callback::from(move |e: InputEvent| {
         if let Some(v) =
             e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).and_then(|el| el.value().parse().ok())
         {
-            d.emit(Action::Step(Move::To(v)));
+            d.emit(Action::View(ViewAction::Step(Move::To(v))));
         }
     });
     let d = props.dispatch.clone();
@@ -42,7 +42,7 @@ pub fn player(props: &PlayerProps) -> Html {
         if let Some(v) =
             e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).and_then(|el| decimal::parse(&el.value()))
         {
-            d.emit(Action::SetSpeed(v));
+            d.emit(Action::View(ViewAction::SetSpeed(v)));
         }
     });
     let empty = props.steps == 0;

@@ -1,0 +1,65 @@
+//! Undo and redo: earlier problems (and the view they were shown in), bounded
+//! in count and in bytes.
+
+use std::rc::Rc;
+
+use crate::conv::Problem;
+use crate::model::document::PictureRef;
+use crate::model::results::Shared;
+use crate::model::view_state::ViewState;
+
+/// Changes of the problem kept for undo (and redo), at most.
+pub const HISTORY: usize = 100;
+
+/// Bytes of tensors the undo list keeps, at most: each snapshot is a whole
+/// problem, and a 3x512x512 picture is 6.3 MB (ten of them, not a hundred).
+pub const HISTORY_BYTES: usize = 64 << 20;
+
+/// A problem and the view it was shown in: what undo and redo restore. The
+/// problem compares by identity: 100 snapshots of a 3x64x64 problem compared
+/// by value would cost more than the step itself.
+pub type Snapshot = (Shared<Problem>, ViewState, Option<PictureRef>);
+
+/// The bytes of `problem`'s tensors.
+pub fn tensor_bytes(problem: &Problem) -> usize {
+    let cells = problem.input.len()
+        + problem.weight.len()
+        + problem.bias.as_ref().map_or(0, |b| b.len())
+        + problem.grad_output.as_ref().map_or(0, |g| g.len());
+    cells * std::mem::size_of::<f64>()
+}
+
+/// Earlier problems, oldest first, and problems undone, most recent last
+/// (shared: a snapshot costs a pointer).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct History {
+    pub undo: Vec<Snapshot>,
+    pub redo: Vec<Snapshot>,
+}
+
+impl History {
+    /// A change was made: `before` can be undone, nothing can be redone. The
+    /// oldest snapshots go past [`HISTORY`] of them or [`HISTORY_BYTES`].
+    pub fn record(&mut self, before: Snapshot) {
+        self.undo.push(before);
+        let mut bytes: usize = self.undo.iter().map(|(p, ..)| tensor_bytes(&p.0)).sum();
+        while self.undo.len() > 1 && (self.undo.len() > HISTORY || bytes > HISTORY_BYTES) {
+            bytes -= tensor_bytes(&self.undo.remove(0).0.0);
+        }
+        self.redo.clear();
+    }
+
+    /// Undo (`back`) or redo: the snapshot to show, with `now` kept on the
+    /// other list; `None` when there is nothing to go to.
+    pub fn travel(&mut self, back: bool, now: Snapshot) -> Option<Snapshot> {
+        let (from, to) = if back { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
+        let snapshot = from.pop()?;
+        to.push(now);
+        Some(snapshot)
+    }
+}
+
+/// A snapshot of a problem on screen.
+pub fn snapshot(problem: &Rc<Problem>, view: ViewState, picture: Option<PictureRef>) -> Snapshot {
+    (Shared(problem.clone()), view, picture)
+}

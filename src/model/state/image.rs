@@ -1,0 +1,182 @@
+//! Image mode: a picture as the input, classic kernels as the filters, and
+//! how the feature maps are drawn.
+
+use std::rc::Rc;
+
+use crate::conv::{Dims, Op};
+use crate::model::document::{self, PictureRef};
+use crate::model::grid::Tensor;
+use crate::model::picture::{self, LUMINANCE};
+use crate::model::presets;
+use crate::model::view_state::View;
+
+use super::doc::Doc;
+use super::drafts::Drafts;
+
+/// How image mode draws a feature map (the numbers stay the output's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MapMode {
+    /// Signed values on the diverging scale.
+    #[default]
+    Signed,
+    /// `|y|`: edges of either sign alike.
+    Abs,
+    /// `max(y, 0)`: what a ReLU after the layer keeps.
+    Relu,
+}
+
+/// How a classic 3x3 kernel applies to a colour picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KernelMode {
+    /// One filter per channel (groups = C): a feature map each for R, G and B.
+    PerChannel,
+    /// One filter over the luminance: taps weighing R, G and B as [`LUMINANCE`] does.
+    Luminance,
+}
+
+/// Image mode's own state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImageState {
+    /// How feature maps are drawn.
+    pub map_mode: MapMode,
+    /// The feature-map pixel `[f, i, j]` under the pointer.
+    pub map_probe: Option<[usize; 3]>,
+    /// Why the last picture could not be opened (shown beside the picker).
+    pub picture_error: Option<String>,
+}
+
+/// Image mode's actions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImageAction {
+    /// A bundled picture becomes the input (kernels follow its channels).
+    SetPicture(&'static str),
+    /// The learner's picture as decoded by the browser, RGBA rows (already
+    /// scaled to at most `limits::SPATIAL` a side), or why it could not be read.
+    LoadPicture {
+        name: String,
+        decoded: Result<(u32, u32, Rc<Vec<u8>>), String>,
+    },
+    /// The picture in grey (one channel) or in colour.
+    SetGreyscale(bool),
+    /// A classic kernel (`presets::classic_kernel` id) as the filters.
+    ApplyKernel {
+        id: &'static str,
+        mode: KernelMode,
+    },
+    SetMapMode(MapMode),
+    /// The feature-map pixel under the pointer.
+    ProbeMap(Option<[usize; 3]>),
+}
+
+impl ImageAction {
+    /// Whether the action brings a picture in (or changes it), as opposed to
+    /// an edit of its pixels.
+    pub fn sets_the_picture(&self) -> bool {
+        matches!(self, ImageAction::SetPicture(_) | ImageAction::LoadPicture { .. } | ImageAction::SetGreyscale(_))
+    }
+}
+
+impl ImageState {
+    /// Applies one image action to `doc`; `Err` is an alert for the page.
+    pub fn reduce(&mut self, doc: &mut Doc, action: ImageAction) -> Result<(), String> {
+        match action {
+            ImageAction::SetPicture(name) => {
+                let grey = doc.problem.input.dim().0 == 1 && doc.picture.is_some();
+                if let Err(e) = self.use_picture(doc, PictureRef::Bundled { name, grey }, None) {
+                    self.picture_error = Some(format!("{name} could not be opened: {e}"));
+                }
+            }
+            ImageAction::LoadPicture { name, decoded } => {
+                let opened = decoded
+                    .and_then(|(w, h, rgba)| {
+                        picture::from_rgba(&rgba, w as usize, h as usize).map_err(|e| e.to_string())
+                    })
+                    .and_then(|t| self.use_picture(doc, PictureRef::Own, Some(t)));
+                if let Err(e) = opened {
+                    self.picture_error = Some(format!("{name} could not be opened: {e}"));
+                }
+            }
+            ImageAction::SetGreyscale(grey) => {
+                let opened = match doc.picture {
+                    Some(PictureRef::Bundled { name, .. }) => {
+                        self.use_picture(doc, PictureRef::Bundled { name, grey }, None)
+                    }
+                    // An own picture turns grey for good (its colour is not kept): upload it again for colour.
+                    Some(PictureRef::Own) if grey && doc.problem.input.dim().0 == 3 => {
+                        let g = picture::greyscale(&doc.problem.input);
+                        self.use_picture(doc, PictureRef::Own, Some(g))
+                    }
+                    _ => Ok(()),
+                };
+                if let Err(e) = opened {
+                    self.picture_error = Some(e);
+                }
+            }
+            ImageAction::ApplyKernel { id, mode } => return apply_kernel(doc, id, mode),
+            ImageAction::SetMapMode(mode) => self.map_mode = mode,
+            ImageAction::ProbeMap(p) => self.map_probe = p,
+        }
+        Ok(())
+    }
+
+    /// The input becomes a picture (a bundled one's pixels, or `pixels`); the
+    /// filters follow its channel count the way the channel stepper does, and
+    /// the image view shows it.
+    /// A picture that the filters and parameters cannot take within the caps
+    /// (e.g. 16 filters on a 512x512 picture) changes nothing: `Err` says why.
+    fn use_picture(
+        &mut self,
+        doc: &mut Doc,
+        picture: PictureRef,
+        pixels: Option<ndarray::Array3<f64>>,
+    ) -> Result<(), String> {
+        let Some(pixels) = pixels.or_else(|| picture.pixels()) else { return Err("no such picture".into()) };
+        let before = (doc.problem.clone(), doc.picture, doc.view);
+        if doc.problem.op != Op::Conv2d {
+            doc.set_op(Op::Conv2d);
+        }
+        let channels = pixels.dim().0;
+        let p = doc.problem_mut();
+        p.input = pixels;
+        p.grad_output = None;
+        // Groups that no longer divide the channels (a per-channel kernel of a
+        // colour picture, now grey) become one group.
+        if !channels.is_multiple_of(p.hyper.groups.max(1)) {
+            p.hyper.groups = 1;
+        }
+        crate::model::editing::follow_channels(p);
+        if let Err(e) = document::validate(&doc.problem) {
+            (doc.problem, doc.picture, doc.view) = before;
+            return Err(e.message);
+        }
+        doc.picture = Some(picture);
+        doc.drafts = Drafts::default();
+        doc.view.view = View::Image;
+        doc.view.step = 0;
+        self.picture_error = None;
+        self.map_probe = None;
+        Ok(())
+    }
+}
+
+/// A classic 3x3 kernel as the filters: per channel (groups = C, a map each)
+/// or one filter over the luminance.
+fn apply_kernel(doc: &mut Doc, id: &'static str, mode: KernelMode) -> Result<(), String> {
+    let Some(k) = presets::classic_kernel(id) else { return Err(format!("no kernel named {id}")) };
+    if doc.problem.dims() != Dims::Two || doc.problem.op.is_transposed() {
+        return Err("classic kernels are 3x3 filters of a 2D convolution".into());
+    }
+    let c = doc.problem.input.dim().0;
+    let (weight, groups) = match mode {
+        KernelMode::Luminance if c == 3 => {
+            (ndarray::Array4::from_shape_fn((1, 3, 3, 3), |(_, ch, i, j)| k[i][j] * LUMINANCE[ch]), 1)
+        }
+        KernelMode::PerChannel => (ndarray::Array4::from_shape_fn((c, 1, 3, 3), |(_, _, i, j)| k[i][j]), c),
+        KernelMode::Luminance => (ndarray::Array4::from_shape_fn((1, c, 3, 3), |(_, _, i, j)| k[i][j] / c as f64), 1),
+    };
+    let p = doc.problem_mut();
+    p.weight = weight;
+    p.hyper.groups = groups;
+    doc.drafts.forget(Tensor::Weight);
+    Ok(())
+}

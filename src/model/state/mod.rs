@@ -1,0 +1,291 @@
+//! The app's state, as sub-states that each reduce their own actions:
+//!
+//! | sub-state | file | what it holds | actions |
+//! |---|---|---|---|
+//! | [`Doc`] | `doc.rs` | the problem, its view and picture, the cells being typed | [`EditAction`] |
+//! | [`History`] | `history.rs` | undo and redo | [`DocAction`] (open, undo, redo) |
+//! | [`Live`] | `live.rs` | the player, the cells under the pointer | [`ViewAction`] |
+//! | [`Page`] | `page.rs` | embed, presenting, theme, sheet, messages | [`PageAction`] |
+//! | [`Practice`] | `practice.rs` | answers, hints, shape questions, score | [`PracticeAction`] |
+//! | [`ImageState`] | `image.rs` | map drawing, the map pixel pointed at | [`ImageAction`] |
+//!
+//! The top [`Action`] routes to them; [`State::apply`] then keeps the rules
+//! that span sub-states (shapes reconciled, undo recorded, answers forgotten
+//! when their numbers change). Pure, and tested natively.
+
+mod doc;
+mod drafts;
+mod history;
+mod image;
+mod live;
+mod page;
+mod practice;
+#[cfg(test)]
+mod tests;
+
+use crate::conv::{Dims, Walk};
+use crate::model::document::{Document, DocumentError, PictureRef};
+use crate::model::presets;
+
+pub use doc::{Doc, EditAction, PerAxisParam, Said};
+pub use drafts::{CellKey, Draft, Drafts};
+pub use history::{HISTORY, HISTORY_BYTES, History, Snapshot, tensor_bytes};
+pub use image::{ImageAction, ImageState, KernelMode, MapMode};
+pub use live::{Live, Move, SPEEDS, ViewAction, step_count};
+pub use page::{Embed, Page, PageAction, Theme};
+pub use practice::{Practice, PracticeAction, Quiz};
+
+pub use crate::model::editing::{Fill, Size};
+// The explanation and gradient in focus are part of the document (a link
+// reopens them); re-exported here for the components.
+pub use crate::model::view_state::{Explain, GradFocus, View, ViewState};
+
+/// Opening a document, and walking its history.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocAction {
+    /// A named example (a preset id).
+    LoadPreset(String),
+    /// A document from a link: valid, or its error shown as an alert.
+    Load(Box<Result<Document, DocumentError>>),
+    /// A document from a `.json` file the learner opened (`name`): the same, worded for a file.
+    Import { name: String, document: Box<Result<Document, DocumentError>> },
+    /// Back to the problem (and view) before the last change of the problem.
+    Undo,
+    /// Forward again after an undo.
+    Redo,
+}
+
+/// Every change of the state, by the sub-state it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Edit(EditAction),
+    Doc(DocAction),
+    View(ViewAction),
+    Page(PageAction),
+    Practice(PracticeAction),
+    Image(ImageAction),
+}
+
+macro_rules! route {
+    ($($sub:ident => $variant:ident),*) => {$(
+        impl From<$sub> for Action {
+            fn from(action: $sub) -> Action {
+                Action::$variant(action)
+            }
+        }
+    )*};
+}
+route!(EditAction => Edit, DocAction => Doc, ViewAction => View, PageAction => Page,
+    PracticeAction => Practice, ImageAction => Image);
+
+/// The whole state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct State {
+    pub doc: Doc,
+    pub history: History,
+    pub live: Live,
+    pub page: Page,
+    pub practice: Practice,
+    pub image: ImageState,
+}
+
+impl State {
+    /// A state showing `document`.
+    pub fn with_document(document: Document) -> State {
+        State { doc: Doc::from(document), ..State::default() }
+    }
+
+    /// The document this state shows (what a link or the storage keeps).
+    pub fn document(&self) -> Document {
+        self.doc.document()
+    }
+
+    /// Number of player steps in the current view, 0 when the problem is invalid.
+    pub fn step_count(&self) -> usize {
+        step_count(&self.doc.problem, &self.doc.view)
+    }
+
+    /// The walk the player takes in the current view.
+    pub fn walk(&self) -> Walk {
+        self.doc.view.walk(self.doc.problem.op.is_transposed())
+    }
+
+    /// Applies one action: the sub-state it belongs to reduces it, then the
+    /// rules that span sub-states run. Bad input never panics and never
+    /// loses work: it is kept as a draft or reported, and the problem stays.
+    pub fn apply(&mut self, action: impl Into<Action>) {
+        let action = action.into();
+        let before = history::snapshot(&self.doc.problem, self.doc.view, self.doc.picture);
+        let opened = match &action {
+            Action::Doc(DocAction::LoadPreset(id)) => presets::PRESETS.iter().find(|p| p.id == id).map(|p| p.id),
+            _ => None,
+        };
+        let failed_load = matches!(&action, Action::Doc(DocAction::Load(loaded)) if loaded.is_err());
+        let travelled = matches!(action, Action::Doc(DocAction::Undo | DocAction::Redo));
+        // Actions that bring a picture in, or a whole document: not an edit of a picture's pixels.
+        let picture_action = match &action {
+            Action::Image(a) => a.sets_the_picture(),
+            Action::Doc(_) | Action::Practice(PracticeAction::New { .. }) => true,
+            _ => false,
+        };
+        let only_looks = match &action {
+            Action::View(a) => a.only_looks(),
+            Action::Image(a) => matches!(a, ImageAction::ProbeMap(_)),
+            _ => false,
+        };
+        if !only_looks {
+            self.page.notice = None;
+        }
+        self.route(action);
+        self.doc.reconcile();
+        self.live.reconcile(&mut self.doc.view, &self.doc.problem);
+        self.after(before, opened, failed_load, travelled, picture_action);
+    }
+
+    /// Hands `action` to the sub-state it belongs to.
+    fn route(&mut self, action: Action) {
+        let said = match action {
+            Action::Edit(a) => self.doc.edit(a),
+            Action::Doc(a) => self.open(a),
+            Action::View(a) => {
+                if a.moves_the_cell() {
+                    self.practice.new_cell();
+                }
+                let set_view = matches!(a, ViewAction::SetView(_));
+                self.live.reduce(&mut self.doc.view, &self.doc.problem, a);
+                // Only the sliding window asks which input cells a step uses.
+                if set_view && self.practice.quiz == Quiz::InputCells && self.doc.view.view != View::Forward {
+                    self.practice.quiz = Quiz::Number;
+                }
+                Ok(None)
+            }
+            Action::Page(a) => {
+                self.page.reduce(&mut self.doc.view, a);
+                Ok(None)
+            }
+            Action::Practice(PracticeAction::New { level, seed }) => {
+                let mut document = crate::model::practice::generate(level, seed);
+                document.view.practice = true;
+                self.load(document);
+                Ok(None)
+            }
+            Action::Practice(a) => {
+                self.practice.reduce(&mut self.doc.view, &mut self.live, &self.doc.problem, a);
+                Ok(None)
+            }
+            Action::Image(a) => self.image.reduce(&mut self.doc, a).map(|()| None),
+        };
+        match said {
+            Ok(Some(notice)) => self.page.notice = Some(notice),
+            Ok(None) => {}
+            Err(alert) => self.page.alert = Some(alert),
+        }
+    }
+
+    /// Opens a document (an example, a link, a file) or walks the history.
+    fn open(&mut self, action: DocAction) -> Said {
+        match action {
+            DocAction::LoadPreset(id) => match presets::document(&id).map(|text| Document::parse(&text)) {
+                Some(Ok(document)) => self.load(document),
+                Some(Err(e)) => return Err(format!("preset {id}: {e}")),
+                None => return Err(format!("no preset named {id}")),
+            },
+            DocAction::Load(loaded) => match *loaded {
+                Ok(document) => self.load(document),
+                Err(e) => return Err(format!("This link's configuration could not be opened: {e}")),
+            },
+            DocAction::Import { name, document } => match *document {
+                Ok(document) => self.load(document),
+                Err(e) => return Err(format!("The file {name} could not be opened: {e}")),
+            },
+            DocAction::Undo => self.travel(true),
+            DocAction::Redo => self.travel(false),
+        }
+        Ok(None)
+    }
+
+    /// The rules that span sub-states, after any action.
+    fn after(
+        &mut self,
+        before: Snapshot,
+        opened: Option<&'static str>,
+        failed_load: bool,
+        travelled: bool,
+        picture_action: bool,
+    ) {
+        let (problem_before, view_before, _) = &before;
+        let problem_changed = !std::rc::Rc::ptr_eq(&problem_before.0, &self.doc.problem);
+        let doc = &mut self.doc;
+        // A picture is 2D: a 1D problem keeps its row as plain numbers.
+        if doc.picture.is_some() && doc.problem.dims() == Dims::One {
+            doc.picture = None;
+        }
+        // A picture edited by hand is the learner's own: its link no longer names the bundled one.
+        if problem_changed
+            && !picture_action
+            && matches!(doc.picture, Some(PictureRef::Bundled { .. }))
+            && doc.problem.input != problem_before.input
+        {
+            doc.picture = Some(PictureRef::Own);
+        }
+        let view_changed = *view_before != doc.view;
+        if problem_changed && !travelled {
+            self.history.record(before);
+        }
+        if problem_changed {
+            self.doc.example = opened;
+            // Answers belong to the numbers they were given for.
+            self.practice.new_problem();
+        }
+        if failed_load {
+            self.doc.held_link = true;
+        } else if problem_changed || view_changed {
+            self.doc.held_link = false;
+        }
+    }
+
+    /// Undo (`back`) or redo: swaps the problem and view on screen with the
+    /// last snapshot of one list, keeping them on the other. Drafts go: their
+    /// text belonged to the problem that was on screen.
+    fn travel(&mut self, back: bool) {
+        let now = history::snapshot(&self.doc.problem, self.doc.view, self.doc.picture);
+        let Some((problem, view, picture)) = self.history.travel(back, now) else { return };
+        // Presenting is how the screen is used, not part of the change undone.
+        let present = self.doc.view.present;
+        self.doc.problem = problem.0;
+        self.doc.view = ViewState { present, ..view };
+        self.doc.picture = picture;
+        self.doc.drafts = Drafts::default();
+        self.live.playing = false;
+    }
+
+    /// Shows `document`: the page, the history, the player's speed and the
+    /// score stay; everything about the last problem goes.
+    fn load(&mut self, document: Document) {
+        // How the page is used stays: a preset opened while presenting is presented.
+        let present = document.view.present || self.doc.view.present;
+        let held_link = self.doc.held_link;
+        *self = State {
+            doc: Doc { held_link, ..Doc::from(document) },
+            history: std::mem::take(&mut self.history),
+            live: Live { speed: self.live.speed, ..Live::default() },
+            page: self.page.reopened(),
+            practice: self.practice.reopened(),
+            image: ImageState::default(),
+        };
+        self.doc.view.present = present;
+        if self.doc.picture == Some(PictureRef::Own) {
+            self.page.notice = Some(
+                "This state had your own picture, whose pixels links and this browser's storage never keep: \
+                 a bundled picture stands in. Open yours again to go on."
+                    .into(),
+            );
+        }
+        // A hand-written link may name a view the operation does not have
+        // (the default "forward" for a transposed convolution): show the op's own.
+        // (Its scatter is the only view a transposed convolution has.)
+        if self.doc.problem.op.is_transposed() && self.doc.view.view != View::Export {
+            self.doc.view.view = View::Transposed;
+        }
+    }
+}

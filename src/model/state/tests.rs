@@ -1,0 +1,351 @@
+//! The reducer's rules, action by action.
+
+use super::*;
+use crate::conv::{Op, Problem};
+use crate::model::document::Document;
+use crate::model::grid::{self, Tensor};
+use ndarray::array;
+use std::rc::Rc;
+
+fn state() -> State {
+    State::default()
+}
+
+#[test]
+fn typing_a_bad_number_keeps_everything_else() {
+    let mut s = state();
+    let before = s.doc.problem.clone();
+    s.apply(EditAction::Type { tensor: Tensor::Input, index: vec![0, 0, 0], text: "abc".into() });
+    assert_eq!(s.doc.problem, before);
+    let draft = &s.doc.drafts[&(Tensor::Input, vec![0, 0, 0])];
+    assert_eq!(draft.error.as_deref(), Some("“abc” is not a number"));
+    s.apply(EditAction::Commit { tensor: Tensor::Input, index: vec![0, 0, 0] });
+    assert!(s.doc.drafts.contains_key(&(Tensor::Input, vec![0, 0, 0])), "an invalid draft stays");
+    s.apply(EditAction::Type { tensor: Tensor::Input, index: vec![0, 0, 0], text: "7".into() });
+    assert_eq!(s.doc.problem.input[[0, 0, 0]], 7.0);
+    s.apply(EditAction::Commit { tensor: Tensor::Input, index: vec![0, 0, 0] });
+    assert!(s.doc.drafts.is_empty());
+}
+
+#[test]
+fn paste_grows_the_matrix() {
+    let mut s = state();
+    let grid = grid::grids(&s.doc.problem, Tensor::Weight).remove(0);
+    s.apply(EditAction::Paste { grid, at: (0, 0), text: "[[1, 2, 3, 4], [5, 6, 7, 8]]".into() });
+    assert_eq!(s.doc.problem.weight.dim(), (1, 1, 3, 4));
+    assert_eq!(s.doc.problem.weight[[0, 0, 1, 3]], 8.0);
+    assert_eq!(s.doc.problem.weight[[0, 0, 2, 0]], -3.0, "cells outside the block keep their values");
+    assert_eq!(
+        s.page.notice.as_deref(),
+        Some("Pasted a 2x4 block into weight[0, 0, 0:2, 0:4]; kernel columns grew to 4")
+    );
+    let grid = grid::grids(&s.doc.problem, Tensor::Input).remove(0);
+    let before = s.doc.problem.clone();
+    s.apply(EditAction::Paste { grid, at: (0, 0), text: "1 x".into() });
+    assert!(s.page.alert.as_deref().is_some_and(|a| a.contains("not a number")));
+    assert_eq!((s.doc.problem, s.page.notice), (before, None), "a failed paste changes nothing");
+}
+
+#[test]
+fn player_moves_and_stops_at_the_end() {
+    let mut s = state();
+    assert_eq!(s.step_count(), 9);
+    s.apply(ViewAction::Step(Move::Last));
+    assert_eq!(s.doc.view.step, 8);
+    s.apply(ViewAction::Step(Move::Next));
+    assert_eq!(s.doc.view.step, 8);
+    s.apply(ViewAction::TogglePlay);
+    assert!(s.live.playing);
+    assert_eq!(s.doc.view.step, 0, "play from the end starts over");
+    for _ in 0..20 {
+        s.apply(ViewAction::Tick);
+    }
+    assert_eq!(s.doc.view.step, 8);
+    assert!(!s.live.playing);
+}
+
+#[test]
+fn channels_and_groups_stay_consistent() {
+    let mut s = state();
+    s.apply(EditAction::Resize(Size::Channels, 4));
+    assert_eq!(s.doc.problem.weight.dim(), (1, 4, 3, 3));
+    s.apply(EditAction::Resize(Size::Filters, 2));
+    s.apply(EditAction::SetGroups(2));
+    assert_eq!(s.doc.problem.weight.dim(), (2, 2, 3, 3));
+    assert!(s.doc.problem.output_shape().is_ok());
+    s.apply(EditAction::SetBias(true));
+    assert_eq!(s.doc.problem.bias, Some(array![0., 0.]));
+    s.apply(EditAction::Resize(Size::Filters, 4));
+    assert_eq!(s.doc.problem.bias.as_ref().map(|b| b.len()), Some(4));
+}
+
+#[test]
+fn switching_ops_keeps_the_kernel() {
+    let mut s = state();
+    // A tab never changes the problem: a convolution's transposed view is its transpose.
+    s.apply(ViewAction::SetView(View::Transposed));
+    assert_eq!((s.doc.problem.op, s.doc.view.view), (Op::Conv2d, View::Transposed));
+    assert_eq!(s.step_count(), 9, "one copy per output cell of the convolution");
+    s.apply(ViewAction::SetView(View::Forward));
+    assert_eq!(*s.doc.problem, Problem::default());
+    // Switching the operation is the operation control's business, and keeps the kernel.
+    s.apply(EditAction::SetOp(Op::ConvTranspose2d));
+    assert_eq!((s.doc.problem.op, s.doc.view.view, s.step_count()), (Op::ConvTranspose2d, View::Transposed, 25));
+    s.apply(ViewAction::SetView(View::Im2col));
+    assert_eq!(s.doc.view.view, View::Transposed, "a transposed convolution has no im2col tab");
+    s.apply(EditAction::SetOp(Op::Conv2d));
+    assert_eq!(*s.doc.problem, Problem::default());
+    s.apply(EditAction::SetDims(Dims::One));
+    assert_eq!(s.doc.problem.input.dim(), (1, 1, 5));
+    assert_eq!(s.doc.problem.op, Op::Conv1d);
+}
+
+#[test]
+fn impossible_parameters_are_kept_not_refused() {
+    let mut s = state();
+    s.apply(EditAction::SetPerAxis(PerAxisParam::Dilation, 0, 3));
+    // Kernel 3x3 with dilation 3 spans 7 rows: larger than the 5x5 input.
+    assert!(s.doc.problem.output_shape().is_err());
+    assert_eq!(s.step_count(), 0);
+    s.apply(EditAction::SetPerAxis(PerAxisParam::Padding, 0, 1));
+    assert!(s.doc.problem.output_shape().is_ok());
+}
+
+#[test]
+fn a_broken_link_is_held_until_the_learner_changes_something() {
+    let mut s = state();
+    s.apply(DocAction::Load(Box::new(Document::parse(r#"{"input": [[1, 2], [3]], "weight": [[1]]}"#))));
+    assert!(s.doc.held_link && s.page.alert.is_some());
+    s.apply(PageAction::DismissAlert);
+    s.apply(ViewAction::Probe(Some([0, 0, 0])));
+    assert!(s.doc.held_link, "reading the page changes nothing");
+    s.apply(ViewAction::Step(Move::Next));
+    assert!(!s.doc.held_link, "a step changes the state a link would carry");
+}
+
+#[test]
+fn the_loaded_example_is_named_until_its_problem_changes() {
+    let mut s = state();
+    s.apply(DocAction::LoadPreset("seed-6x6".into()));
+    assert_eq!(s.doc.example, Some("seed-6x6"));
+    s.apply(ViewAction::Step(Move::Next));
+    assert_eq!(s.doc.example, Some("seed-6x6"), "stepping keeps the example");
+    s.apply(EditAction::Type { tensor: Tensor::Input, index: vec![0, 0, 0], text: "5".into() });
+    assert_eq!(s.doc.example, None);
+}
+
+#[test]
+fn undo_and_redo_walk_the_problems() {
+    let mut s = state();
+    let edit = |text: &str| EditAction::Type { tensor: Tensor::Input, index: vec![0, 0, 0], text: text.into() };
+    s.apply(edit("7"));
+    s.apply(DocAction::LoadPreset("seed-6x6".into()));
+    s.apply(ViewAction::Step(Move::Next));
+    assert_eq!(s.history.undo.len(), 2, "a step is not an edit");
+    s.apply(DocAction::Undo);
+    assert_eq!(s.doc.problem.input[[0, 0, 0]], 7.0);
+    s.apply(DocAction::Undo);
+    assert_eq!(*s.doc.problem, Problem::default());
+    s.apply(DocAction::Undo);
+    assert_eq!(*s.doc.problem, Problem::default(), "nothing more to undo");
+    s.apply(DocAction::Redo);
+    s.apply(DocAction::Redo);
+    assert_eq!(s.doc.example, None);
+    assert_eq!(s.doc.problem.input.dim(), (1, 6, 6));
+    // A new edit after an undo drops what could have been redone.
+    s.apply(DocAction::Undo);
+    s.apply(edit("5"));
+    assert!(s.history.redo.is_empty());
+    for k in 0..150 {
+        s.apply(edit(&k.to_string()));
+    }
+    assert_eq!(s.history.undo.len(), HISTORY);
+}
+
+#[test]
+fn presets_and_bad_links() {
+    let mut s = state();
+    s.apply(DocAction::LoadPreset("seed-transpose-1d".into()));
+    assert_eq!(s.doc.problem.op, Op::ConvTranspose1d);
+    assert_eq!(s.doc.view.view, View::Transposed);
+    s.apply(DocAction::Load(Box::new(Document::parse("{"))));
+    assert!(s.page.alert.is_some());
+    assert_eq!(s.doc.problem.op, Op::ConvTranspose1d, "a bad link changes nothing");
+    // A link that names no view opens the operation's own view.
+    s.apply(DocAction::Load(Box::new(Document::parse(r#"{"op":"conv_transpose2d","input":[[1]],"weight":[[1]]}"#))));
+    assert_eq!(s.doc.view.view, View::Transposed);
+    // A convolution's link may open its transpose.
+    s.apply(DocAction::Load(Box::new(Document::parse(r#"{"input":[[1]],"weight":[[1]],"view":"transposed"}"#))));
+    assert_eq!((s.doc.problem.op, s.doc.view.view), (Op::Conv2d, View::Transposed));
+}
+
+#[test]
+fn presenting_survives_undo_and_presets_and_reaches_the_link() {
+    let mut s = state();
+    s.apply(PageAction::SetPresent(true));
+    assert!(s.document().to_json().contains(r#""present":true"#));
+    s.apply(PageAction::ToggleEditors);
+    assert!(s.page.editors_open);
+    s.apply(DocAction::LoadPreset("seed-2d".into()));
+    assert!(s.doc.view.present && s.page.editors_open, "a preset opened while presenting is presented");
+    s.apply(DocAction::Undo);
+    assert!(s.doc.view.present, "undo restores the problem, not the way the screen is used");
+    s.apply(PageAction::SetPresent(false));
+    assert!(!s.doc.view.present && !s.page.editors_open);
+    assert!(!s.document().to_json().contains("present"));
+    // A link may open presenting.
+    s.apply(DocAction::Load(Box::new(Document::parse(r#"{"input":[[1]],"weight":[[1]],"present":true}"#))));
+    assert!(s.doc.view.present);
+}
+
+#[test]
+fn an_imported_file_is_undoable_and_a_bad_one_changes_nothing() {
+    let mut s = state();
+    let before = s.doc.problem.clone();
+    let bad = Document::parse(r#"{"input":[[1]],"weight":[[1]],"colour":"red"}"#);
+    s.apply(DocAction::Import { name: "mine.json".into(), document: Box::new(bad) });
+    assert!(s.page.alert.as_deref().is_some_and(|a| a.starts_with("The file mine.json could not be opened: ")));
+    assert!(Rc::ptr_eq(&before, &s.doc.problem) && !s.doc.held_link);
+    let good = Document::parse(r#"{"input":[[1,2],[3,4]],"weight":[[1]],"view":"im2col"}"#);
+    s.apply(DocAction::Import { name: "mine.json".into(), document: Box::new(good) });
+    assert_eq!((s.doc.problem.input.dim(), s.doc.view.view), ((1, 2, 2), View::Im2col));
+    s.apply(DocAction::Undo);
+    assert!(Rc::ptr_eq(&before, &s.doc.problem));
+}
+
+#[test]
+fn embed_mode_is_read_from_the_query() {
+    assert_eq!(Embed::from_query(""), Embed::Off);
+    assert_eq!(Embed::from_query("?embed"), Embed::View);
+    assert_eq!(Embed::from_query("?embed="), Embed::View);
+    assert_eq!(Embed::from_query("?embed=edit"), Embed::Edit);
+    assert_eq!(Embed::from_query("?lang=en&embed=edit"), Embed::Edit);
+    assert_eq!(Embed::from_query("?embedded=1"), Embed::Off);
+    // The theme and the embed mode are the page's, not the document's: a load keeps them.
+    let mut s = state();
+    s.page.embed = Embed::View;
+    s.page.theme = Theme::Dark;
+    s.apply(DocAction::LoadPreset("seed-2d".into()));
+    assert_eq!((s.page.embed, s.page.theme), (Embed::View, Theme::Dark));
+    assert_eq!(Theme::from_name("dark"), Theme::Dark);
+    assert_eq!(Theme::from_name("sepia"), Theme::System);
+}
+
+#[test]
+fn practice_checks_sizes_cells_and_combinations_and_keeps_the_score() {
+    // The default example: 5x5 input, 3x3 kernel, output 3x3.
+    let mut s = state();
+    s.apply(PracticeAction::SetOn(true));
+    s.apply(PracticeAction::SetQuiz(Quiz::OutputSize));
+    s.apply(PracticeAction::ShapeType(0, "3".into()));
+    s.apply(PracticeAction::ShapeType(1, "4".into()));
+    s.apply(PracticeAction::ShapeCheck);
+    assert_eq!((s.practice.shape_verdict, s.practice.streak), (Some(false), 0));
+    s.apply(PracticeAction::ShapeType(1, " 3 ".into()));
+    assert_eq!(s.practice.shape_verdict, None, "typing clears the verdict");
+    s.apply(PracticeAction::ShapeCheck);
+    assert_eq!((s.practice.shape_verdict, s.practice.score), (Some(true), 1));
+
+    // Picking cells: the same set in any order is right; a cell picked twice is dropped.
+    s.apply(PracticeAction::SetQuiz(Quiz::InputCells));
+    for cell in [[0, 0, 1], [0, 0, 0], [0, 5, 5], [0, 5, 5]] {
+        s.apply(PracticeAction::Pick(cell));
+    }
+    s.apply(PracticeAction::PickCheck { expected: vec![[0, 0, 0], [0, 0, 1]] });
+    assert_eq!((s.practice.pick_verdict, s.practice.score), (Some(true), 2));
+    // The sliding window alone asks for cells: another view goes back to numbers.
+    s.apply(ViewAction::SetView(View::Im2col));
+    assert_eq!(s.practice.quiz, Quiz::Number);
+
+    // "Possible?": the core decides.
+    let seed = (0..).find(|&k| crate::model::practice::Combination::draw(k).answer.is_err()).unwrap_or(0);
+    s.apply(PracticeAction::Combination { seed });
+    s.apply(PracticeAction::Possible(true));
+    assert_eq!((s.practice.possible_verdict, s.practice.streak), (Some(false), 0));
+
+    // A new problem keeps the score; an edit forgets the answers, not the score.
+    s.apply(PracticeAction::New { level: crate::model::practice::Level::Gradients, seed: 7 });
+    assert!(s.doc.view.practice && s.doc.view.view == View::Backprop);
+    assert_eq!(s.practice.score, 2);
+    s.apply(PracticeAction::Score { score: 0, streak: 0 });
+    assert_eq!((s.practice.score, s.practice.streak), (0, 0));
+}
+
+#[test]
+fn without_reveal_only_answered_cells_show() {
+    let mut doc = Document::default();
+    doc.view.practice = true;
+    doc.view.reveal = false;
+    let mut s = State::with_document(doc);
+    let walk = s.walk();
+    // No reveal: the cell stays asked.
+    s.apply(PracticeAction::Reveal { matrix: "output" });
+    assert_eq!(s.doc.view.step, 0);
+    // Stepping past a cell does not show it; answering it does.
+    s.apply(ViewAction::Step(Move::Next));
+    assert!(s.practice.hides(walk, 0, s.doc.view.step, s.doc.view.reveal, "output"));
+    s.apply(ViewAction::Step(Move::First));
+    let expected = crate::conv::Forward::new(&s.doc.problem).ok().and_then(|f| f.step(0)).map_or(0.0, |st| st.result);
+    s.apply(PracticeAction::Type(crate::conv::format::full(expected)));
+    s.apply(PracticeAction::Check { expected, matrix: "output" });
+    assert_eq!(s.doc.view.step, 1, "a right answer moves on");
+    assert!(!s.practice.hides(walk, 0, s.doc.view.step, s.doc.view.reveal, "output"));
+    assert!(s.practice.hides(walk, 2, 3, s.doc.view.reveal, "output"), "passed but not answered");
+    // With reveal (the default), a passed cell shows.
+    assert!(!s.practice.hides(walk, 2, 3, true, "output"));
+}
+
+#[test]
+fn pictures_open_undo_and_refuse_what_the_caps_refuse() {
+    let mut s = state();
+    s.apply(ImageAction::SetPicture("disc"));
+    assert_eq!(s.doc.picture, Some(PictureRef::Bundled { name: "disc", grey: false }));
+    assert_eq!((s.doc.problem.input.dim(), s.doc.view.view), ((3, 128, 128), View::Image));
+    assert_eq!(s.doc.problem.weight.dim().1, 3, "the filters follow the channels");
+    // A grey upload: one channel, pixel / 255; undo brings the disc back, tag and all.
+    // (3 rows of 4: the 3x3 kernel fits.)
+    let rgba: Vec<u8> = (0..12u8).flat_map(|k| [k * 10, k * 10, k * 10, 255]).collect();
+    s.apply(ImageAction::LoadPicture { name: "g.png".into(), decoded: Ok((4, 3, Rc::new(rgba))) });
+    assert_eq!(
+        (s.doc.picture, s.doc.problem.input.dim()),
+        (Some(PictureRef::Own), (1, 3, 4)),
+        "{:?}",
+        s.image.picture_error
+    );
+    assert_eq!(s.doc.problem.input[[0, 1, 2]], 60.0 / 255.0);
+    assert!(!s.document().to_json().contains("\"input\""), "own pixels are never written");
+    s.apply(DocAction::Undo);
+    assert_eq!(
+        (s.doc.picture, s.doc.problem.input.dim()),
+        (Some(PictureRef::Bundled { name: "disc", grey: false }), (3, 128, 128))
+    );
+    // Editing a bundled picture makes it the learner's own.
+    let grid = grid::grids(&s.doc.problem, Tensor::Input).remove(0);
+    s.apply(EditAction::Type { tensor: Tensor::Input, index: grid.index(0, 0), text: "0.5".into() });
+    assert_eq!(s.doc.picture, Some(PictureRef::Own));
+    // 16 filters on a 512x512 colour picture are over the multiply-add cap: nothing changes.
+    s.apply(EditAction::Resize(Size::Filters, 16));
+    let before = s.doc.problem.clone();
+    let big = Rc::new(vec![7u8; 512 * 512 * 4]);
+    s.apply(ImageAction::LoadPicture { name: "big.png".into(), decoded: Ok((512, 512, big)) });
+    assert!(Rc::ptr_eq(&before, &s.doc.problem));
+    assert!(
+        s.image.picture_error.as_deref().is_some_and(|e| e.starts_with("big.png could not be opened: ")),
+        "{:?}",
+        s.image.picture_error
+    );
+}
+
+#[test]
+fn undo_keeps_a_bounded_number_of_bytes() {
+    let mut s = state();
+    s.apply(ImageAction::SetPicture("checkerboard"));
+    let big = Rc::new(vec![9u8; 512 * 512 * 4]);
+    s.apply(ImageAction::LoadPicture { name: "big.png".into(), decoded: Ok((512, 512, big)) });
+    for k in 0..40 {
+        s.apply(EditAction::Type { tensor: Tensor::Weight, index: vec![0, 0, 0, 0], text: k.to_string() });
+    }
+    let bytes: usize = s.history.undo.iter().map(|(p, ..)| tensor_bytes(&p.0)).sum();
+    assert!(bytes <= HISTORY_BYTES, "{bytes} bytes kept");
+    assert!(s.history.undo.len() >= 8 && s.history.undo.len() < 40, "{} snapshots", s.history.undo.len());
+}
