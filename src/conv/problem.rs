@@ -62,6 +62,14 @@ impl Op {
         }
     }
 
+    /// `[in_channels, out_channels]` of a weight whose first two axes are
+    /// `[a, b]`, with `groups`: a convolution's weight is `(F, C/groups, ..)`,
+    /// a transposed convolution's `(C, F/groups, ..)`.
+    pub fn weight_channels(self, [a, b]: [usize; 2], groups: usize) -> [usize; 2] {
+        let groups = groups.max(1);
+        if self.is_transposed() { [a, b.saturating_mul(groups)] } else { [b.saturating_mul(groups), a] }
+    }
+
     /// The document's (and PyTorch's) name.
     pub fn name(self) -> &'static str {
         match self {

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 use web_sys::{Document, Element};
+use yew::prelude::*;
 
 use crate::conv::Problem;
 use crate::model::document::{self, PictureRef};
@@ -26,11 +27,20 @@ thread_local! {
 }
 
 /// Keeps the problem and view on screen for a bug report (written out only if one is needed).
-pub fn remember(problem: Rc<Problem>, view: ViewState, picture: Option<PictureRef>) {
+fn remember(problem: Rc<Problem>, view: ViewState, picture: Option<PictureRef>) {
     ON_SCREEN.with(|d| {
         if let Ok(mut d) = d.try_borrow_mut() {
             *d = Some((problem, view, picture));
         }
+    });
+}
+
+/// Keeps what is on screen for a bug report, as it changes (the report's
+/// own effect: the address bar's follows the same values, on a delay).
+#[hook]
+pub fn use_crash_report(problem: Rc<Problem>, view: ViewState, picture: Option<PictureRef>) {
+    use_effect_with((crate::model::results::Shared(problem), view, picture), |(problem, view, picture)| {
+        remember(problem.0.clone(), *view, *picture)
     });
 }
 

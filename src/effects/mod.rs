@@ -1,12 +1,16 @@
-//! The app's side effects, one custom hook per file, each with its cleanup:
-//! the player's timer, the keyboard shortcuts, the address bar, storage, the practice score and the theme.
+//! The app's side effects, one custom hook per file, each with its cleanup
+//! (the player's timer, the keyboard shortcuts, the address bar, storage,
+//! the practice score, the theme), and thin browser adapters: capture of a
+//! figure, full screen, the crash banner.
 
+pub mod capture;
 pub mod crash;
 pub mod fullscreen;
 pub mod use_address_bar;
 pub mod use_keyboard;
 pub mod use_player;
 pub mod use_score;
+pub mod use_select_value;
 pub mod use_storage;
 pub mod use_theme;
 
@@ -14,5 +18,6 @@ pub use use_address_bar::use_address_bar;
 pub use use_keyboard::use_keyboard;
 pub use use_player::use_player;
 pub use use_score::use_score;
+pub use use_select_value::use_select_value;
 pub use use_storage::use_storage;
 pub use use_theme::use_theme;

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::conv::Problem;
 use crate::model::document::{Document, DocumentError, PictureRef};
 use crate::model::results::Shared;
-use crate::model::state::{Action, DocAction, State, ViewState};
+use crate::model::state::ViewState;
 
 /// How long the state must stay unchanged before the address bar follows it.
 pub const URL_DELAY_MS: u32 = 150;
@@ -41,18 +41,18 @@ pub fn hash_of(document: &Document) -> String {
 
 /// Keeps the address bar on the document of `problem` and `view` once it has been still for
 /// [`URL_DELAY_MS`] (so playing or holding an arrow key does not rewrite a long
-/// URL on every step), unless `hold`; and loads any link pasted into the address bar.
+/// URL on every step), unless `hold`; and hands any link pasted into the
+/// address bar to `on_link`.
 #[hook]
 pub fn use_address_bar(
     problem: Shared<Problem>,
     view: ViewState,
     picture: Option<PictureRef>,
     hold: bool,
-    dispatcher: UseReducerDispatcher<State>,
+    on_link: Callback<Result<Document, DocumentError>>,
 ) {
     use_effect_with((problem, view, picture, hold), move |(problem, view, picture, hold)| {
         let (problem, view, picture) = (problem.clone(), *view, *picture);
-        crate::effects::crash::remember(problem.0.clone(), view, picture);
         // A link that could not be opened stays for its author to fix.
         let timeout = (!*hold).then(|| {
             Timeout::new(URL_DELAY_MS, move || {
@@ -77,7 +77,7 @@ pub fn use_address_bar(
         let listener = web_sys::window().map(|w| {
             EventListener::new(&w, "hashchange", move |_| {
                 if let Some(loaded) = document_from_hash(&current_hash()) {
-                    dispatcher.dispatch(Action::Doc(DocAction::Load(Box::new(loaded))));
+                    on_link.emit(loaded);
                 }
             })
         });

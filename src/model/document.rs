@@ -594,12 +594,8 @@ impl Document {
                     None => PictureRef::Own,
                 };
                 // An own picture's stand-in has the channels the filters need.
-                // (Conv weight (F, C/groups, ..), transposed weight (C, F/groups, ..).)
-                let need = if raw.op.is_transposed() {
-                    weight.dim().0
-                } else {
-                    weight.dim().1 * raw.groups.unwrap_or(1).max(1)
-                };
+                let (a, b, ..) = weight.dim();
+                let [need, _] = raw.op.weight_channels([a, b], raw.groups.unwrap_or(1));
                 let size = match &raw.image_size {
                     None => [crate::model::picture::BUNDLED_SIDE; 2],
                     Some(PerAxisValue::All(n)) => [*n, *n],

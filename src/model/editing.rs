@@ -216,12 +216,9 @@ pub fn paste(problem: &mut Problem, grid: &Grid, at: (usize, usize), text: &str)
     }
     store(problem, tensor, values);
     // The other tensor follows a grown channel axis, as with the steppers.
-    let transposed = problem.op.is_transposed();
-    let weight_channels = match (tensor, transposed) {
-        (Tensor::Weight, false) => Some(problem.weight.dim().1 * problem.hyper.groups.max(1)),
-        (Tensor::Weight, true) => Some(problem.weight.dim().0),
-        _ => None,
-    };
+    let (a, b, ..) = problem.weight.dim();
+    let weight_channels =
+        (tensor == Tensor::Weight).then(|| problem.op.weight_channels([a, b], problem.hyper.groups)[0]);
     if let Some(channels) = weight_channels.filter(|&c| c != problem.input.dim().0) {
         let input = grid::resized(&problem.input.clone().into_dyn(), 0, channels, 0.0);
         store(problem, Tensor::Input, input);

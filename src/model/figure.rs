@@ -1,7 +1,7 @@
 //! Figures of a view for slides and papers: a list of shapes (boxes, lines,
 //! text, embedded images) in page pixels, written as SVG with real text, so
 //! the numbers stay selectable and searchable. The shapes are read from the
-//! view as drawn (ui/panels/figures.rs); this part is plain Rust, tested
+//! view as drawn (effects/capture.rs); this part is plain Rust, tested
 //! natively.
 
 use std::fmt::Write;
@@ -31,6 +31,62 @@ pub struct Figure {
     /// The page's background behind everything.
     pub background: String,
     pub shapes: Vec<Shape>,
+}
+
+/// What a figure shows of the page's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Colours {
+    /// The page's theme, as on screen.
+    #[default]
+    AsShown,
+    Light,
+    Dark,
+}
+
+impl Colours {
+    /// The theme's name in the stylesheet (`data-colours`); none: as shown.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Colours::AsShown => None,
+            Colours::Light => Some("light"),
+            Colours::Dark => Some("dark"),
+        }
+    }
+
+    /// The figure bar's menu value back to colours (anything else: as shown).
+    pub fn from_name(name: &str) -> Colours {
+        match name {
+            "light" => Colours::Light,
+            "dark" => Colours::Dark,
+            _ => Colours::AsShown,
+        }
+    }
+}
+
+/// Whether a computed colour draws nothing (empty, `transparent`, alpha 0).
+pub fn transparent(colour: &str) -> bool {
+    // Only an alpha of 0: `rgb(0, 0, 0)` (black) also ends in ", 0)".
+    let alpha_zero = colour
+        .trim()
+        .strip_prefix("rgba(")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .is_some_and(|rest| rest.rsplit(',').next().is_some_and(|a| matches!(a.trim(), "0" | "0.0" | "0%")));
+    colour.is_empty() || colour == "transparent" || alpha_zero
+}
+
+/// The first inset box-shadow of a computed `box-shadow`: `(colour, spread)`
+/// (the browser writes it `rgb(..) 0px 0px 0px 2px inset`).
+pub fn inset_shadow(shadow: &str) -> Option<(String, f64)> {
+    if !shadow.contains("inset") {
+        return None;
+    }
+    let first = shadow.split("inset").next()?;
+    let colour_end = first.find(')')? + 1;
+    let colour = first[..colour_end].trim().to_string();
+    let lengths: Vec<f64> =
+        first[colour_end..].split_whitespace().filter_map(|l| l.trim_end_matches("px").parse().ok()).collect();
+    let spread = *lengths.get(3)?;
+    (spread > 0.0).then_some((colour, spread))
 }
 
 /// Text for XML: `&`, `<`, `>` and quotes escaped.
@@ -207,5 +263,16 @@ mod tests {
         assert!(svg.contains("<rect x=\"1\" y=\"1\" width=\"8\" height=\"8\" fill=\"none\" stroke=\"red\""));
         assert_eq!(svg.matches("<text").count(), 1);
         assert!(svg.trim_end().ends_with("</svg>"));
+    }
+    #[test]
+    fn computed_styles_read_as_marks() {
+        assert_eq!(inset_shadow("rgb(31, 95, 153) 0px 0px 0px 2px inset"), Some(("rgb(31, 95, 153)".into(), 2.0)));
+        assert_eq!(inset_shadow("rgb(31, 95, 153) 0px 0px 0px 0px inset"), None, "no spread, no mark");
+        assert_eq!(inset_shadow("rgba(0, 0, 0, 0.2) 0px 1px 2px 0px"), None, "an outer shadow");
+        assert!(transparent("rgba(0, 0, 0, 0)") && transparent("transparent") && transparent(""));
+        assert!(!transparent("rgb(0, 0, 0)") && !transparent("rgba(0, 0, 0, 0.5)"));
+        for c in [Colours::AsShown, Colours::Light, Colours::Dark] {
+            assert_eq!(Colours::from_name(c.name().unwrap_or("shown")), c);
+        }
     }
 }

@@ -11,12 +11,15 @@ pub struct Preset {
     pub id: &'static str,
     /// What the menu shows.
     pub label: &'static str,
-    /// Menu group.
+    /// Menu group: one of [`PRESET_GROUPS`].
     pub group: &'static str,
     /// What the learner should know that the numbers do not say (shown
     /// beside the example while it is on screen).
     pub note: Option<&'static str>,
 }
+
+/// The menu's groups, in the menu's order.
+pub const PRESET_GROUPS: [&str; 3] = ["Seed examples", "Transposed convolution", "Classic kernels"];
 
 pub const PRESETS: &[Preset] = &[
     Preset { id: "seed-2d", label: "2D, one channel (5x5 * 3x3)", group: "Seed examples", note: None },
@@ -174,6 +177,13 @@ mod tests {
     use super::*;
     use crate::conv::Forward;
     use ndarray::array;
+
+    #[test]
+    fn every_preset_is_in_a_menu_group() {
+        for p in PRESETS {
+            assert!(PRESET_GROUPS.contains(&p.group), "{} is in no group of the menu: {}", p.id, p.group);
+        }
+    }
 
     fn preset(id: &str) -> Document {
         let text = document(id).unwrap_or_else(|| panic!("{id} has no document"));

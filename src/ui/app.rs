@@ -3,8 +3,6 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::effects::use_address_bar::{current_hash, document_from_hash, hash_of};
@@ -17,8 +15,9 @@ use crate::model::document::Document;
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
 use crate::model::state::{
-    Action, DocAction, Embed, GradFocus, Page, PageAction, PracticeAction, State, Theme, View, ViewAction,
+    Action, DocAction, Embed, GradFocus, Move, Page, PageAction, PracticeAction, State, View, ViewAction,
 };
+use crate::ui::header::Header;
 use crate::ui::panels::editors::Editors;
 use crate::ui::panels::figures::FigureBar;
 use crate::ui::panels::params::{Params, Settings};
@@ -30,8 +29,6 @@ use crate::ui::views::im2col::Im2colView;
 use crate::ui::views::image::ImageView;
 use crate::ui::views::transposed::TransposedView;
 use crate::ui::views::window::WindowView;
-use crate::ui::widgets::copy_link::CopyLink;
-use crate::ui::widgets::file_io::FileButtons;
 use crate::ui::widgets::player::{PlayerProps, player};
 
 // The model is plain Rust; this is where Yew meets its reducer.
@@ -134,8 +131,9 @@ pub fn App() -> Html {
         state.doc.view,
         state.doc.picture,
         state.doc.held_link,
-        state.dispatcher(),
+        dispatch.reform(|loaded| DocAction::Load(Box::new(loaded)).into()),
     );
+    crate::effects::crash::use_crash_report(state.doc.problem.clone(), state.doc.view, state.doc.picture);
     use_storage(Shared(state.doc.problem.clone()), state.doc.view, state.doc.picture, state.page.embed == Embed::Off);
     use_theme(state.page.theme);
     use_score(state.practice.score, state.practice.streak, state.page.embed == Embed::Off);
@@ -143,28 +141,6 @@ pub fn App() -> Html {
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
     let results = use_memo(Shared(state.doc.problem.clone()), |problem| Results::new(problem.0.clone()));
 
-    // The menu names the example on screen (a property, not an attribute: the
-    // browser stops reading `selected` once a person has picked an option).
-    let examples = use_node_ref();
-    {
-        let examples = examples.clone();
-        use_effect_with(state.doc.example, move |example| {
-            if let Some(sel) = examples.cast::<HtmlSelectElement>() {
-                sel.set_value(example.unwrap_or_default());
-            }
-        });
-    }
-    let on_preset = {
-        let d = dispatch.clone();
-        Callback::from(move |e: Event| {
-            if let Some(sel) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
-                let id = sel.value();
-                if !id.is_empty() {
-                    d.emit(Action::Doc(DocAction::LoadPreset(id)));
-                }
-            }
-        })
-    };
     // The link to exactly what is on screen (the address bar may lag by
     // URL_DELAY_MS), made at the click: stepping costs nothing.
     let link = {
@@ -260,89 +236,18 @@ pub fn App() -> Html {
         html! {
             <aside class="side" aria-label="Editors and parameters">
                 <Editors problem={Shared(state.doc.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
-                    error_field={results.error.as_ref().and_then(|e| e.field)} dispatch={dispatch.clone()} />
+                    error_field={results.error.as_ref().and_then(|e| e.field)} on_edit={dispatch.reform(Action::Edit)}
+                    on_probe={dispatch.reform(|p| ViewAction::Probe(p).into())} />
                 <Params settings={Settings::of(&state.doc.problem)} error={results.error.clone()}
-                    hide_size={hides_size} dispatch={dispatch.clone()} />
+                    hide_size={hides_size} on_edit={dispatch.reform(Action::Edit)} />
             </aside>
         }
     });
-    let theme_button = html! {
-        <button type="button" onclick={dispatch.reform(move |_| Action::Page(PageAction::SetTheme(if dark { Theme::Light } else { Theme::Dark })))}
-            aria-pressed={dark.to_string()} title="Dark or light theme (T)">{ "Dark theme" }</button>
-    };
-    let header = if embed != Embed::Off {
-        // The full app in a new tab, opened on the same state (the link is made at the click).
-        let open_full = {
-            let link = link.clone();
-            // (Yew delegates events to the app's root: the anchor is found from the target.)
-            Callback::from(move |e: MouseEvent| {
-                let anchor =
-                    e.target_dyn_into::<web_sys::Element>().and_then(|el| el.closest("a.open-full").ok().flatten());
-                if let Some(a) = anchor.and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
-                    a.set_href(&link.emit(()));
-                }
-            })
-        };
-        html! {
-            <header class="embed-bar">
-                <a class="open-full" href="./" target="_blank" rel="noopener" onclick={open_full}>
-                    { "Open in ConvScope \u{2197}" }</a>
-            </header>
-        }
-    } else if present {
-        html! {
-            <header class="top">
-                <h1><span class="logo" aria-hidden="true"></span>{ "ConvScope" }</h1>
-                <span class="screen" role="group" aria-label="Presenting">
-                    <button type="button" onclick={dispatch.reform(|_| Action::Page(PageAction::SetPresent(false)))}
-                        title="Back to editing (P)">{ "Stop presenting" }</button>
-                    <button type="button" onclick={dispatch.reform(|_| Action::Page(PageAction::ToggleEditors))}
-                        aria-pressed={state.page.editors_open.to_string()} title="Show or fold the editors (E)">{ "Editors" }</button>
-                    <button type="button" onclick={Callback::from(|_| crate::effects::fullscreen::toggle())} title="Full screen (F)">{ "Full screen" }</button>
-                    { theme_button }
-                </span>
-            </header>
-        }
-    } else {
-        html! {
-            <header class="top">
-                <h1><span class="logo" aria-hidden="true"></span>{ "ConvScope" }</h1>
-                <p class="tagline">{ "convolution, step by step, with your numbers" }</p>
-                <label class="presets">{ "Examples " }
-                    <select ref={examples} onchange={on_preset} aria-label="Load an example">
-                        <option value="">{ "choose\u{2026}" }</option>
-                        { for ["Seed examples", "Transposed convolution", "Classic kernels"].iter().map(|group| html! {
-                            <optgroup label={*group}>
-                                { for PRESETS.iter().filter(|p| p.group == *group).map(|p| html! {
-                                    <option value={p.id}>{ p.label }</option>
-                                }) }
-                            </optgroup>
-                        }) }
-                    </select>
-                </label>
-                <span class="history" role="group" aria-label="History">
-                    <button type="button" onclick={dispatch.reform(|_| Action::Doc(DocAction::Undo))} disabled={state.history.undo.is_empty()}
-                        title="Undo (Ctrl+Z)">{ "Undo" }</button>
-                    <button type="button" onclick={dispatch.reform(|_| Action::Doc(DocAction::Redo))} disabled={state.history.redo.is_empty()}
-                        title="Redo (Ctrl+Shift+Z or Ctrl+Y)">{ "Redo" }</button>
-                </span>
-                <span class="share" role="group" aria-label="Share">
-                    <CopyLink {link} />
-                    <CopyLink link={embed_code} label="Copy embed code" done="Embed code copied" what="embed code"
-                        title="Copy an <iframe> that shows this state in a course page" />
-                    <FileButtons document={document_text} dispatch={dispatch.clone()} />
-                </span>
-                <span class="screen" role="group" aria-label="Screen">
-                    <button type="button" onclick={dispatch.reform(|_| Action::Page(PageAction::SetPresent(true)))}
-                        title="Large type for a projector (P)">{ "Present" }</button>
-                    <button type="button" onclick={dispatch.reform(move |_| Action::Practice(PracticeAction::SetOn(!practicing)))}
-                        aria-pressed={practicing.to_string()} disabled={practicing && !state.doc.view.reveal} title="Predict each number before it is shown; questions about shapes; new problems by level">{ "Practice" }</button>
-                    { theme_button }
-                    <button type="button" onclick={dispatch.reform(|_| Action::Page(PageAction::SetHelp(true)))}
-                        title="Keyboard shortcuts (?)">{ "Shortcuts" }</button>
-                </span>
-            </header>
-        }
+    let header = html! {
+        <Header {embed} {present} editors_open={state.page.editors_open} {dark} {practicing} reveal={state.doc.view.reveal}
+            can_undo={!state.history.undo.is_empty()} can_redo={!state.history.redo.is_empty()} example={state.doc.example}
+            {link} {embed_code} {document_text} on_page={dispatch.reform(Action::Page)} on_doc={dispatch.reform(Action::Doc)}
+            on_practice={dispatch.reform(|on| PracticeAction::SetOn(on).into())} />
     };
     let class = classes!(
         "app",
@@ -391,7 +296,9 @@ pub fn App() -> Html {
                                 unit: unit.into(), dispatch: dispatch.clone() }) }
                         }
                         if embed == Embed::Off && !present && results.error.is_none() && !practicing {
-                            <FigureBar {step} steps={state.step_count()} name={view.name()} dispatch={dispatch.clone()} />
+                            <FigureBar {step} steps={state.step_count()} name={view.name()}
+                                on_step={dispatch.reform(|s| ViewAction::Step(Move::To(s)).into())}
+                                on_code={dispatch.reform(|()| ViewAction::SetView(View::Export).into())} />
                         }
                         if practicing {
                             <QuizBar practice={state.practice.clone()} problem={Shared(state.doc.problem.clone())}
@@ -405,7 +312,7 @@ pub fn App() -> Html {
                 }
             </main>
             if state.page.help {
-                <ShortcutSheet dispatch={dispatch.clone()} />
+                <ShortcutSheet on_close={dispatch.reform(|()| PageAction::SetHelp(false).into())} />
             }
             if embed == Embed::Off && !present {
                 <footer class="foot">

@@ -2,6 +2,7 @@
 //!
 //! - [`app`]: the root: the reducer, the hooks, the page's layout; the only
 //!   place that maps components' typed callbacks to actions;
+//! - [`header`]: the page's header (full app, presenting, embed);
 //! - [`views`]: one module per view (sliding window, im2col, transposed,
 //!   backprop, image, export);
 //! - [`panels`]: what surrounds the views (editors, parameters, practice,
@@ -9,6 +10,7 @@
 //! - [`widgets`]: the pieces they share (grids, heatmaps, the player, cells).
 
 pub mod app;
+pub mod header;
 pub mod panels;
 pub mod views;
 pub mod widgets;

@@ -13,7 +13,7 @@ use crate::model::document::limits;
 use crate::model::grid::{self, Tensor};
 use crate::model::presets::{PRESETS, classic_kernel};
 use crate::model::results::Shared;
-use crate::model::state::{Action, Draft, Drafts, EditAction, Fill, Size, ViewAction};
+use crate::model::state::{Draft, Drafts, EditAction, Fill, Size};
 use crate::ui::panels::params::NumberField;
 use crate::ui::widgets::editor::{Editor, LargeEditor};
 use crate::ui::widgets::heatmap::DOM_CELLS;
@@ -27,10 +27,13 @@ pub struct EditorsProps {
     pub drafts: Rc<Drafts>,
     /// Field the core's error points at (its section is marked).
     pub error_field: Option<Field>,
-    pub dispatch: Callback<Action>,
+    /// A cell typed, pasted or filled, a tensor resized.
+    pub on_edit: Callback<EditAction>,
+    /// The input cell `[c, i, j]` under the pointer (it shows what it feeds), or none.
+    pub on_probe: Callback<Option<[usize; 3]>>,
 }
 
-fn fill_menu(tensor: Tensor, dispatch: &Callback<Action>, kernels: bool) -> Html {
+fn fill_menu(tensor: Tensor, dispatch: &Callback<EditAction>, kernels: bool) -> Html {
     let d = dispatch.clone();
     let onchange = Callback::from(move |e: Event| {
         let Some(sel) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) else {
@@ -44,7 +47,7 @@ fn fill_menu(tensor: Tensor, dispatch: &Callback<Action>, kernels: bool) -> Html
             id => PRESETS.iter().find(|p| p.id == id && classic_kernel(id).is_some()).map(|p| Fill::Kernel(p.id)),
         };
         if let Some(fill) = fill {
-            d.emit(Action::Edit(EditAction::Fill(tensor, fill)));
+            d.emit(EditAction::Fill(tensor, fill));
         }
         sel.set_value("");
     });
@@ -71,7 +74,7 @@ fn stepper(
     max: usize,
     size: Size,
     invalid: bool,
-    dispatch: &Callback<Action>,
+    dispatch: &Callback<EditAction>,
 ) -> Html {
     let d = dispatch.clone();
     let describedby = invalid.then(|| AttrValue::from("param-error"));
@@ -79,7 +82,7 @@ fn stepper(
         <label class="size">
             <span>{ label }</span>
             <NumberField label={label} {value} min={1} {max} {invalid} {describedby}
-                on_change={Callback::from(move |v| d.emit(Action::Edit(EditAction::Resize(size, v))))} />
+                on_change={Callback::from(move |v| d.emit(EditAction::Resize(size, v)))} />
         </label>
     }
 }
@@ -88,12 +91,11 @@ fn stepper(
 pub fn Editors(props: &EditorsProps) -> Html {
     let c = &*props.problem;
     let dims = c.dims();
-    let d = &props.dispatch;
+    let d = &props.on_edit;
     let transposed = c.op.is_transposed();
     let (channels, h, w) = c.input.dim();
     let (a, b, kh, kw) = c.weight.dim();
-    let filters =
-        c.operation_geometry().map_or(if transposed { b * c.hyper.groups } else { a }, |g| g.output_shape()[0]);
+    let [_, filters] = c.op.weight_channels([a, b], c.hyper.groups);
     let section = |tensor: Tensor, title: String, tools: Html, field: Field| {
         let values: Rc<ArrayD<f64>> =
             Rc::new(grid::values(c, tensor).unwrap_or_else(|| ArrayD::zeros(ndarray::IxDyn(&[0]))));
@@ -101,12 +103,8 @@ pub fn Editors(props: &EditorsProps) -> Html {
             props.drafts.iter().filter(|((t, _), _)| *t == tensor).map(|((_, i), d)| (i.clone(), d.clone())).collect(),
         );
         let invalid = props.error_field == Some(field);
-        let on_probe = (tensor == Tensor::Input && !transposed).then(|| {
-            let d = d.clone();
-            Callback::from(move |idx: Option<Vec<usize>>| {
-                d.emit(Action::View(ViewAction::Probe(idx.and_then(|i| <[usize; 3]>::try_from(i).ok()))))
-            })
-        });
+        let on_probe = (tensor == Tensor::Input && !transposed)
+            .then(|| props.on_probe.reform(|idx: Option<Vec<usize>>| idx.and_then(|i| <[usize; 3]>::try_from(i).ok())));
         html! {
             <section class={if invalid { "panel tensor invalid" } else { "panel tensor" }} aria-label={title.clone()}>
                 <h2>{ title }</h2>
@@ -114,10 +112,10 @@ pub fn Editors(props: &EditorsProps) -> Html {
                 <div class="grids">
                     if values.len() > DOM_CELLS {
                         <LargeEditor grids={grid::grids(c, tensor)} {dims} values={values.clone()} drafts={drafts.clone()}
-                            on_probe={on_probe.clone()} dispatch={d.clone()} />
+                            on_probe={on_probe.clone()} on_edit={d.clone()} />
                     } else {
                         { for grid::grids(c, tensor).into_iter().map(|g| html! {
-                            <Editor grid={g} {dims} values={values.clone()} drafts={drafts.clone()} on_probe={on_probe.clone()} dispatch={d.clone()} />
+                            <Editor grid={g} {dims} values={values.clone()} drafts={drafts.clone()} on_probe={on_probe.clone()} on_edit={d.clone()} />
                         }) }
                     }
                 </div>

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::conv::{Dims, Field, Hyper, Op, PaddingMode, Problem};
 use crate::model::document::{DocumentError, limits};
-use crate::model::state::{Action, EditAction, PerAxisParam};
+use crate::model::state::{EditAction, PerAxisParam};
 
 #[derive(Properties, PartialEq)]
 pub struct NumberFieldProps {
@@ -120,7 +120,8 @@ pub struct ParamsProps {
     /// Practice asks for the output size: the formula keeps its numbers but not its result.
     #[prop_or_default]
     pub hide_size: bool,
-    pub dispatch: Callback<Action>,
+    /// A change to the problem.
+    pub on_edit: Callback<EditAction>,
 }
 
 fn select_value(e: &Event) -> Option<String> {
@@ -131,7 +132,7 @@ fn select_value(e: &Event) -> Option<String> {
 pub fn Params(props: &ParamsProps) -> Html {
     let c = &props.settings;
     let dims = c.dims();
-    let d = props.dispatch.clone();
+    let d = props.on_edit.clone();
     let transposed = c.op.is_transposed();
     let error_field = props.error.as_ref().and_then(|e| e.field);
     let error_id = "param-error";
@@ -141,26 +142,22 @@ pub fn Params(props: &ParamsProps) -> Html {
         let d = d.clone();
         let op = c.op;
         Callback::from(move |e: Event| match select_value(&e).as_deref() {
-            Some("transposed") => d.emit(Action::Edit(EditAction::SetOp(op.transposed()))),
-            Some(_) => d.emit(Action::Edit(EditAction::SetOp(op.conv()))),
+            Some("transposed") => d.emit(EditAction::SetOp(op.transposed())),
+            Some(_) => d.emit(EditAction::SetOp(op.conv())),
             None => {}
         })
     };
     let on_dims = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            d.emit(Action::Edit(EditAction::SetDims(if select_value(&e).as_deref() == Some("1") {
-                Dims::One
-            } else {
-                Dims::Two
-            })))
+            d.emit(EditAction::SetDims(if select_value(&e).as_deref() == Some("1") { Dims::One } else { Dims::Two }))
         })
     };
     let on_mode = {
         let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(mode) = select_value(&e).and_then(|v| PaddingMode::ALL.into_iter().find(|m| m.name() == v)) {
-                d.emit(Action::Edit(EditAction::SetPaddingMode(mode)));
+                d.emit(EditAction::SetPaddingMode(mode));
             }
         })
     };
@@ -168,7 +165,7 @@ pub fn Params(props: &ParamsProps) -> Html {
         let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                d.emit(Action::Edit(EditAction::SetFlip(el.checked())));
+                d.emit(EditAction::SetFlip(el.checked()));
             }
         })
     };
@@ -176,7 +173,7 @@ pub fn Params(props: &ParamsProps) -> Html {
         let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                d.emit(Action::Edit(EditAction::SetBias(el.checked())));
+                d.emit(EditAction::SetBias(el.checked()));
             }
         })
     };
@@ -198,7 +195,7 @@ pub fn Params(props: &ParamsProps) -> Html {
                             if dims == Dims::Two { <span class="axis-name">{ if axis == 0 { "h" } else { "w" } }</span> }
                             <NumberField label={axis_label} value={values[axis]} {min} max={limits::HYPER} invalid={invalid}
                                 describedby={described(field)}
-                                on_change={Callback::from(move |v| d.emit(Action::Edit(EditAction::SetPerAxis(param, axis, v))))} />
+                                on_change={Callback::from(move |v| d.emit(EditAction::SetPerAxis(param, axis, v)))} />
                         </label>
                     }
                 }) }
@@ -207,7 +204,7 @@ pub fn Params(props: &ParamsProps) -> Html {
     };
     let groups_cb = {
         let d = d.clone();
-        Callback::from(move |v| d.emit(Action::Edit(EditAction::SetGroups(v))))
+        Callback::from(move |v| d.emit(EditAction::SetGroups(v)))
     };
     html! {
         <section class="panel params" aria-labelledby="params-title">

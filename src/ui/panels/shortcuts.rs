@@ -6,8 +6,6 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::model::state::{Action, PageAction};
-
 /// (keys, what they do), in the order a learner meets them.
 pub const SHORTCUTS: [(&str, &str); 14] = [
     ("\u{2192} / \u{2190}", "next / previous step"),
@@ -28,7 +26,7 @@ pub const SHORTCUTS: [(&str, &str); 14] = [
 
 #[derive(Properties, PartialEq)]
 pub struct ShortcutSheetProps {
-    pub dispatch: Callback<Action>,
+    pub on_close: Callback<()>,
 }
 
 #[component]
@@ -50,14 +48,14 @@ pub fn ShortcutSheet(props: &ShortcutSheetProps) -> Html {
             }
         });
     }
-    let close = props.dispatch.reform(|_| Action::Page(PageAction::SetHelp(false)));
+    let close = props.on_close.reform(|_| ());
     // A click on the backdrop closes; a click inside the sheet does not. (Yew
     // delegates events to the app's root, so the target is compared, not current_target.)
     let on_backdrop = {
-        let close = props.dispatch.clone();
+        let close = props.on_close.clone();
         Callback::from(move |e: MouseEvent| {
             if e.target_dyn_into::<web_sys::Element>().is_some_and(|el| el.matches(".backdrop").unwrap_or(false)) {
-                close.emit(Action::Page(PageAction::SetHelp(false)));
+                close.emit(());
             }
         })
     };

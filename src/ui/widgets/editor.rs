@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::conv::{Dims, format};
 use crate::model::grid::{Grid, cell_name, display_index};
 use crate::model::results::Shared;
-use crate::model::state::{Action, Draft, EditAction};
+use crate::model::state::{Draft, EditAction};
 use crate::ui::widgets::heatmap::{CellIndex, Heatmap, Overlay, scale_of};
 use crate::ui::widgets::matrix::{event_cell, mark};
 
@@ -31,7 +31,8 @@ pub struct EditorProps {
     /// Stored index hovered, or none (input cells: shows what they feed).
     #[prop_or_default]
     pub on_probe: Option<Callback<Option<Vec<usize>>>>,
-    pub dispatch: Callback<Action>,
+    /// A change to the problem.
+    pub on_edit: Callback<EditAction>,
 }
 
 fn input_of(e: &Event) -> Option<HtmlInputElement> {
@@ -139,28 +140,28 @@ pub fn Editor(props: &EditorProps) -> Html {
         Some((input_of(e)?, r, c))
     };
     let oninput = {
-        let (d, g) = (props.dispatch.clone(), grid.clone());
+        let (d, g) = (props.on_edit.clone(), grid.clone());
         Callback::from(move |e: InputEvent| {
             if let Some((el, r, c)) = cell_of(&e) {
-                d.emit(Action::Edit(EditAction::Type { tensor, index: g.index(r, c), text: el.value() }));
+                d.emit(EditAction::Type { tensor, index: g.index(r, c), text: el.value() });
             }
         })
     };
     let onfocusout = {
-        let (d, g) = (props.dispatch.clone(), grid.clone());
+        let (d, g) = (props.on_edit.clone(), grid.clone());
         Callback::from(move |e: FocusEvent| {
             if let Some((_, r, c)) = cell_of(&e) {
-                d.emit(Action::Edit(EditAction::Commit { tensor, index: g.index(r, c) }));
+                d.emit(EditAction::Commit { tensor, index: g.index(r, c) });
             }
         })
     };
     let onpaste = {
-        let (d, g) = (props.dispatch.clone(), grid.clone());
+        let (d, g) = (props.on_edit.clone(), grid.clone());
         Callback::from(move |e: Event| {
             if let Some((_, r, c)) = cell_of(&e)
                 && let Some(text) = pasted_block(&e)
             {
-                d.emit(Action::Edit(EditAction::Paste { grid: g.clone(), at: (r, c), text }));
+                d.emit(EditAction::Paste { grid: g.clone(), at: (r, c), text });
             }
         })
     };
@@ -243,7 +244,8 @@ pub struct LargeEditorProps {
     /// Stored index hovered, or none (input cells: shows what they feed).
     #[prop_or_default]
     pub on_probe: Option<Callback<Option<Vec<usize>>>>,
-    pub dispatch: Callback<Action>,
+    /// A change to the problem.
+    pub on_edit: Callback<EditAction>,
 }
 
 /// A tensor too large for an `<input>` per cell: each grid is a heatmap, and
@@ -350,21 +352,20 @@ pub fn LargeEditor(props: &LargeEditorProps) -> Html {
         let draft = props.drafts.iter().find(|(i, _)| *i == index).map(|(_, d)| d);
         let shown = display_index(tensor, props.dims, &index);
         let error = draft.and_then(|d| d.error.clone());
-        let d = props.dispatch.clone();
+        let d = props.on_edit.clone();
         let (edit_index, commit_index) = (index.clone(), index.clone());
         let oninput = Callback::from(move |e: InputEvent| {
             if let Some(el) = input_of(&e) {
-                d.emit(Action::Edit(EditAction::Type { tensor, index: edit_index.clone(), text: el.value() }));
+                d.emit(EditAction::Type { tensor, index: edit_index.clone(), text: el.value() });
             }
         });
-        let d = props.dispatch.clone();
-        let onfocusout = Callback::from(move |_: FocusEvent| {
-            d.emit(Action::Edit(EditAction::Commit { tensor, index: commit_index.clone() }))
-        });
-        let (d, g) = (props.dispatch.clone(), grid.clone());
+        let d = props.on_edit.clone();
+        let onfocusout =
+            Callback::from(move |_: FocusEvent| d.emit(EditAction::Commit { tensor, index: commit_index.clone() }));
+        let (d, g) = (props.on_edit.clone(), grid.clone());
         let onpaste = Callback::from(move |e: Event| {
             if let Some(text) = pasted_block(&e) {
-                d.emit(Action::Edit(EditAction::Paste { grid: g.clone(), at: (r, c), text }));
+                d.emit(EditAction::Paste { grid: g.clone(), at: (r, c), text });
             }
         });
         let error_id = format!("err-{name}-cell");

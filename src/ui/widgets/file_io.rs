@@ -8,7 +8,6 @@ use web_sys::{HtmlAnchorElement, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::model::document::{Document, DocumentError, limits};
-use crate::model::state::{Action, DocAction};
 
 /// The name a saved document gets.
 const FILE_NAME: &str = "convscope.json";
@@ -54,7 +53,8 @@ pub fn read_document(text: &str) -> Result<Document, DocumentError> {
 pub struct FileButtonsProps {
     /// The document on screen, as JSON text (made at the click).
     pub document: Callback<(), String>,
-    pub dispatch: Callback<Action>,
+    /// A file opened: its name, and its document or why it is not one.
+    pub on_open: Callback<(String, Result<Document, DocumentError>)>,
 }
 
 #[component]
@@ -75,13 +75,13 @@ pub fn FileButtons(props: &FileButtonsProps) -> Html {
         })
     };
     let onchange = {
-        let dispatch = props.dispatch.clone();
+        let on_open = props.on_open.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             // The same file can be opened again after editing it.
             input.set_value("");
-            let dispatch = dispatch.clone();
+            let on_open = on_open.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
                 let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
@@ -93,7 +93,7 @@ pub fn FileButtons(props: &FileButtonsProps) -> Html {
                         field: None,
                     }),
                 };
-                dispatch.emit(Action::Doc(DocAction::Import { name, document: Box::new(document) }));
+                on_open.emit((name, document));
             });
         })
     };
