@@ -42,7 +42,8 @@ use serde_json::{Map, Value, json};
 
 /// Runs `check` on inputs drawn from `strategy` the way `proptest!` does (cases
 /// from `PROPTEST_CASES`, default 256; failures shrunk and stored), counts the
-/// inputs `check` calls valid and prints the share. Returns `(valid, seen)`.
+/// inputs `check` calls valid and prints the share and the time taken (the
+/// README's long-run figures). Returns `(valid, seen)`.
 fn run_counting<S: Strategy>(
     name: &str,
     strategy: S,
@@ -51,6 +52,7 @@ fn run_counting<S: Strategy>(
     let config = ProptestConfig { source_file: Some(file!()), ..ProptestConfig::default() };
     let mut runner = TestRunner::new(config);
     let (seen, valid) = (Cell::new(0usize), Cell::new(0usize));
+    let started = std::time::Instant::now();
     let result = runner.run(&strategy, |input| {
         seen.set(seen.get() + 1);
         if check(input)? {
@@ -62,7 +64,11 @@ fn run_counting<S: Strategy>(
         panic!("{e}\n{runner}");
     }
     let (valid, seen) = (valid.get(), seen.get());
-    eprintln!("fuzz {name}: {valid} of {seen} inputs valid ({:.1}%)", 100.0 * valid as f64 / seen.max(1) as f64);
+    eprintln!(
+        "fuzz {name}: {valid} of {seen} inputs valid ({:.1}%), {:.1} s",
+        100.0 * valid as f64 / seen.max(1) as f64,
+        started.elapsed().as_secs_f64()
+    );
     (valid, seen)
 }
 
