@@ -401,6 +401,19 @@ const KEYS: [Key; 24] = [
     },
 ];
 
+/// Every key's name, in `KEYS`' order: the list itself, for code outside this
+/// module that must cover every key (the fuzz test writes each one), so a key
+/// added to `KEYS` cannot be missed there.
+pub const KEY_NAMES: [&str; KEYS.len()] = {
+    let mut names = [""; KEYS.len()];
+    let mut k = 0;
+    while k < KEYS.len() {
+        names[k] = KEYS[k].name;
+        k += 1;
+    }
+    names
+};
+
 /// Reading `serde_json::Value`s by hand, with the JSON path of every error.
 ///
 /// (By hand rather than `#[derive(Deserialize)]` + `serde_path_to_error`:
