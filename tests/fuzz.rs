@@ -311,12 +311,10 @@ fn doc_case() -> impl Strategy<Value = DocCase> {
             _ if sizes.op.dims() == Dims::One => Source::Tensor,
             other => other,
         };
-        // No upstream gradient with a picture: a 128x128 picture's would pass
-        // the document's size cap, and an own picture's is not written back
-        // (its size follows the picture's), so a link written by hand with one
-        // opens with it but reopens without it: a known gap in the round trip,
-        // left out here rather than asserted.
-        if !matches!(source, Source::Tensor) {
+        // No upstream gradient with a bundled picture: a 128x128 picture's
+        // would pass the document's size cap. (An own picture's is written
+        // back and reopens: its stand-in keeps the picture's size.)
+        if matches!(source, Source::Bundled { .. }) {
             sizes.grad_output = false;
         }
         DocCase { sizes, source, view, style, broken }

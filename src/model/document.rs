@@ -353,9 +353,10 @@ const KEYS: [Key; 24] = [
     Key {
         name: "grad_output",
         read: |v, k, r| read_tensor(v, k).map(|x| r.grad_output = x),
-        // dY has the output's shape, which an own picture (not written) decides: left out with it.
+        // Written with an own picture too: its stand-in keeps the picture's
+        // size (image_size), so dY still has the output's shape when reopened.
         write: |d| {
-            let g = d.problem.grad_output.as_ref().filter(|_| d.picture != Some(PictureRef::Own))?;
+            let g = d.problem.grad_output.as_ref()?;
             Some(tensor_value(&g.view().into_dyn(), d.problem.dims()))
         },
     },
