@@ -7,7 +7,7 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::conv::Problem;
-use crate::model::document::{Document, DocumentError, PictureRef, limits};
+use crate::model::document::{Document, DocumentError, PictureRef};
 use crate::model::results::Shared;
 use crate::model::state::ViewState;
 
@@ -25,14 +25,6 @@ pub fn storage() -> Option<web_sys::Storage> {
 /// The stored document, if there is one: `Ok` to open, or why it cannot be.
 pub fn stored_document() -> Option<Result<Document, DocumentError>> {
     let text = storage()?.get_item(KEY).ok()??;
-    if text.len() > limits::DOCUMENT_CHARS {
-        let _ = storage().map(|s| s.remove_item(KEY));
-        return Some(Err(DocumentError {
-            path: String::new(),
-            message: format!("the stored state has {} characters, more than {}", text.len(), limits::DOCUMENT_CHARS),
-            field: None,
-        }));
-    }
     let parsed = Document::parse(&text);
     if parsed.is_err() {
         // Reported once by the caller; not read again.
@@ -56,7 +48,7 @@ pub fn use_storage(problem: Shared<Problem>, view: ViewState, picture: Option<Pi
                     return;
                 }
                 let text = document.to_json();
-                if text.len() <= limits::DOCUMENT_CHARS
+                if Document::check_length(&text).is_ok()
                     && let Some(s) = storage()
                 {
                     let _ = s.set_item(KEY, &text);

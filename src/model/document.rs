@@ -559,19 +559,27 @@ fn per_axis(
 }
 
 impl Document {
+    /// Whether `text` is short enough to be a document (links, storage and
+    /// files all hold at most [`limits::DOCUMENT_CHARS`]), checked before
+    /// any parsing.
+    pub fn check_length(text: &str) -> Result<(), DocumentError> {
+        if text.len() <= limits::DOCUMENT_CHARS {
+            return Ok(());
+        }
+        Err(DocumentError {
+            path: String::new(),
+            message: format!(
+                "the document has {} characters, more than the limit of {}",
+                text.len(),
+                limits::DOCUMENT_CHARS
+            ),
+            field: None,
+        })
+    }
+
     /// Parses and validates a document.
     pub fn parse(text: &str) -> Result<Document, DocumentError> {
-        if text.len() > limits::DOCUMENT_CHARS {
-            return Err(DocumentError {
-                path: String::new(),
-                message: format!(
-                    "the document has {} characters, more than the limit of {}",
-                    text.len(),
-                    limits::DOCUMENT_CHARS
-                ),
-                field: None,
-            });
-        }
+        Document::check_length(text)?;
         let document = Document::from_raw(Raw::read(text)?)?;
         document.validate()?;
         Ok(document)

@@ -7,7 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlAnchorElement, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::model::document::{Document, DocumentError, limits};
+use crate::model::document::{Document, DocumentError};
 
 /// The name a saved document gets.
 const FILE_NAME: &str = "convscope.json";
@@ -35,18 +35,6 @@ pub fn download(bytes: &[u8], name: &str, mime: &str) -> Option<()> {
     })
     .forget();
     Some(())
-}
-
-/// The text of a file, read as a document: too long a file is refused before parsing.
-pub fn read_document(text: &str) -> Result<Document, DocumentError> {
-    if text.len() > limits::DOCUMENT_CHARS {
-        return Err(DocumentError {
-            path: String::new(),
-            message: format!("it has {} characters, more than {}", text.len(), limits::DOCUMENT_CHARS),
-            field: None,
-        });
-    }
-    Document::parse(text)
 }
 
 #[derive(Properties, PartialEq)]
@@ -86,7 +74,7 @@ pub fn FileButtons(props: &FileButtonsProps) -> Html {
                 let name = file.name();
                 let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
                 let document = match text {
-                    Some(text) => read_document(&text),
+                    Some(text) => Document::parse(&text),
                     None => Err(DocumentError {
                         path: String::new(),
                         message: "it could not be read as text".into(),
