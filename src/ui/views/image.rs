@@ -15,7 +15,7 @@ use crate::conv::{Forward, Problem, format};
 use crate::model::document::PictureRef;
 use crate::model::picture;
 use crate::model::results::Shared;
-use crate::model::state::{Action, ImageAction, KernelMode, MapMode, Move, View, ViewAction};
+use crate::model::state::{KernelMode, MapMode};
 use crate::ui::widgets::grids::switch;
 use crate::ui::widgets::heatmap::{cell_at as pixel_at, colour};
 use crate::ui::widgets::matrix::{Cell, Matrix, mark};
@@ -30,8 +30,24 @@ pub struct ImageViewProps {
     pub probe: Option<[usize; 3]>,
     /// Why the last picture could not be opened.
     pub error: Option<String>,
-    pub dispatch: Callback<Action>,
+    /// A bundled picture picked, by name.
+    pub on_picture: Callback<&'static str>,
+    /// The learner's own picture (picked, dropped or pasted): its file name, decoded.
+    pub on_own_picture: Callback<(String, Decoded)>,
+    /// The picture in grey (one channel) or in colour.
+    pub on_greyscale: Callback<bool>,
+    /// A classic kernel (`presets::classic_kernel` id), applied per channel or to the luminance.
+    pub on_kernel: Callback<(&'static str, KernelMode)>,
+    /// How the maps are drawn.
+    pub on_map_mode: Callback<MapMode>,
+    /// The pointer entered feature-map pixel `[f, i, j]`.
+    pub on_map_probe: Callback<[usize; 3]>,
+    /// A feature-map pixel clicked: its step in the sliding window, to open there.
+    pub on_open_step: Callback<usize>,
 }
+
+/// A decoded picture: width, height and RGBA rows, or why the browser could not read it.
+pub type Decoded = Result<(u32, u32, Rc<Vec<u8>>), String>;
 
 /// The longest side a picture or map is drawn at, in CSS pixels: at least
 /// 256, and up to 512 so that every pixel of a map (up to 512 a side) is at
@@ -148,7 +164,7 @@ fn first_file(files: Option<web_sys::FileList>) -> Option<web_sys::File> {
 /// Decodes `file` in the browser (no image crate): `createImageBitmap`, then
 /// drawn scaled to at most `limits::SPATIAL` a side, then its RGBA pixels.
 /// Colour-space conversion is off so a PNG's bytes arrive as they are.
-async fn decode(file: web_sys::File) -> Result<(u32, u32, Rc<Vec<u8>>), String> {
+async fn decode(file: web_sys::File) -> Decoded {
     let unreadable = |_| "this browser could not read it as a picture".to_string();
     let window = web_sys::window().ok_or("no window")?;
     let options = web_sys::ImageBitmapOptions::new();
@@ -182,12 +198,12 @@ async fn decode(file: web_sys::File) -> Result<(u32, u32, Rc<Vec<u8>>), String> 
     Ok((w, h, Rc::new(data.0)))
 }
 
-/// Opens a picture file: decoded off the event, then sent to the reducer.
-fn open_file(file: web_sys::File, dispatch: Callback<Action>) {
+/// Opens a picture file: decoded off the event, then sent to `on_own_picture`.
+fn open_file(file: web_sys::File, on_own_picture: Callback<(String, Decoded)>) {
     let name = file.name();
     wasm_bindgen_futures::spawn_local(async move {
         let decoded = decode(file).await;
-        dispatch.emit(Action::Image(ImageAction::LoadPicture { name, decoded }));
+        on_own_picture.emit((name, decoded));
     });
 }
 
@@ -249,7 +265,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
     }
     // Paste a picture anywhere while this view is shown (cleaned up when it goes).
     {
-        let dispatch = props.dispatch.clone();
+        let on_own_picture = props.on_own_picture.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().and_then(|w| w.document()).map(|d| {
                 // Not passive: a picture pasted here is ours, not the page's (preventDefault).
@@ -259,7 +275,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
                         e.dyn_ref::<web_sys::ClipboardEvent>().and_then(|e| e.clipboard_data()).and_then(|d| d.files());
                     if let Some(file) = first_file(files) {
                         e.prevent_default();
-                        open_file(file, dispatch.clone());
+                        open_file(file, on_own_picture.clone());
                     }
                 })
             });
@@ -267,13 +283,12 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
         });
     }
 
-    let d = &props.dispatch;
     let on_file = {
-        let d = d.clone();
+        let open = props.on_own_picture.clone();
         Callback::from(move |e: Event| {
             let input = e.target_dyn_into::<web_sys::HtmlInputElement>();
             if let Some(file) = first_file(input.as_ref().and_then(|i| i.files())) {
-                open_file(file, d.clone());
+                open_file(file, open.clone());
             }
             // The same file chosen again is a change too.
             if let Some(i) = input {
@@ -282,11 +297,11 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
         })
     };
     let on_drop = {
-        let d = d.clone();
+        let open = props.on_own_picture.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             if let Some(file) = first_file(e.data_transfer().and_then(|t| t.files())) {
-                open_file(file, d.clone());
+                open_file(file, open.clone());
             }
         })
     };
@@ -303,21 +318,20 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
         // Leaving the map keeps the last pixel: its readout below stays to be
         // read. Moving within one pixel sends nothing.
         let onmousemove = {
-            let (d, probe) = (d.clone(), props.probe);
+            let (on_probe, probe) = (props.on_map_probe.clone(), props.probe);
             Callback::from(move |e: MouseEvent| {
                 if let Some((i, j)) = pixel_at(&e, oh, ow)
                     && probe != Some([f, i, j])
                 {
-                    d.emit(Action::Image(ImageAction::ProbeMap(Some([f, i, j]))));
+                    on_probe.emit([f, i, j]);
                 }
             })
         };
         let onclick = {
-            let (d, geometry) = (d.clone(), *g);
+            let (on_open_step, geometry) = (props.on_open_step.clone(), *g);
             Callback::from(move |e: MouseEvent| {
                 if let Some(s) = pixel_at(&e, oh, ow).and_then(|(i, j)| geometry.step_of([f, i, j])) {
-                    d.emit(Action::View(ViewAction::SetView(View::Forward)));
-                    d.emit(Action::View(ViewAction::Step(Move::To(s))));
+                    on_open_step.emit(s);
                 }
             })
         };
@@ -345,7 +359,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
                     <span class="switch-label">{ "Picture" }</span>
                     { for picture::NAMES.iter().map(|&name| html! {
                         <button type="button" aria-pressed={(bundled == Some(name)).to_string()}
-                            onclick={d.reform(move |_| Action::Image(ImageAction::SetPicture(name)))}>{ picture::title(name).unwrap_or(name) }</button>
+                            onclick={props.on_picture.reform(move |_| name)}>{ picture::title(name).unwrap_or(name) }</button>
                     }) }
                     <label class="upload button-like">{ "Your picture\u{2026}" }
                         <input type="file" accept="image/*" onchange={on_file} aria-label="Open your own picture" />
@@ -353,7 +367,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
                 </span>
                 <label class="greyscale">
                     <input type="checkbox" checked={grey} disabled={props.picture.is_none() || (own && grey)}
-                        onchange={d.reform(move |_| Action::Image(ImageAction::SetGreyscale(!grey)))} />
+                        onchange={props.on_greyscale.reform(move |_| !grey)} />
                     { " greyscale (one channel)" }
                 </label>
             </div>
@@ -364,7 +378,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
                 <span class="kernels" role="group" aria-label="Classic kernels">
                     <span class="switch-label">{ "Kernel" }</span>
                     { for KERNELS.iter().map(|&(id, label)| html! {
-                        <button type="button" onclick={d.reform(move |_| Action::Image(ImageAction::ApplyKernel { id, mode: kernel_mode_now }))}>{ label }</button>
+                        <button type="button" onclick={props.on_kernel.reform(move |_| (id, kernel_mode_now))}>{ label }</button>
                     }) }
                 </span>
                 if c == 3 {
@@ -372,7 +386,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
                         kernel_mode_now, { let m = kernel_mode.clone(); Callback::from(move |k| m.set(k)) }) }
                 }
                 { switch("Draw", &[(MapMode::Signed, "signed"), (MapMode::Abs, "|value|"), (MapMode::Relu, "ReLU")],
-                    props.mode, d.reform(|v| Action::Image(ImageAction::SetMapMode(v)))) }
+                    props.mode, props.on_map_mode.clone()) }
             </div>
             if props.picture.is_none() {
                 <p class="hint">{ "The input is not a picture yet: choose one above, open your own, or drop or paste one here. Any input is drawn as one, though." }</p>
