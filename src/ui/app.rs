@@ -122,7 +122,7 @@ struct ViewEvents {
     on_explain: Callback<crate::model::state::Explain>,
     on_focus: Callback<GradFocus>,
     on_picture: Callback<&'static str>,
-    on_own_picture: Callback<(String, crate::ui::views::image::Decoded)>,
+    on_own_picture: Callback<(String, crate::effects::use_decode::Decoded)>,
     on_greyscale: Callback<bool>,
     on_kernel: Callback<(&'static str, crate::model::state::KernelMode)>,
     on_map_mode: Callback<crate::model::state::MapMode>,
