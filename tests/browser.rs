@@ -179,7 +179,7 @@ mod window_alone {
     use convscope::model::results::Shared;
     use convscope::model::state::{Move, Practice};
     use convscope::ui::panels::practice::{Answers, PracticeOn};
-    use convscope::ui::views::frame::{Frame, StepEvents, StepFrame, StepFrameProps};
+    use convscope::ui::views::frame::{Frame, StepEvents, StepFrame};
     use convscope::ui::views::window::{WindowView, WindowViewProps};
     use wasm_bindgen::JsCast;
     use wasm_bindgen_test::*;
@@ -313,23 +313,30 @@ mod window_alone {
         root.remove();
     }
 
-    #[wasm_bindgen_test]
-    async fn the_frame_s_player_reports_moves_and_steps() {
-        let root = root();
-        let (window, reported) = props(1, None);
-        let events = window.frame.events.clone();
-        let props = StepFrameProps {
-            step: 1,
+    /// The window view in the step frame, as the app lays them out.
+    #[component]
+    fn Framed(props: &WindowViewProps) -> Html {
+        let frame = StepFrame {
+            step: props.frame.step,
             steps: 4,
             playing: false,
             speed: 2.0,
             unit: "output cell".into(),
             hides_size: false,
-            events,
+            events: props.frame.events.clone(),
             bars: Html::default(),
-            children: html! { <WindowView ..window /> },
         };
-        let handle = yew::Renderer::<StepFrame>::with_root_and_props(root.clone(), props).render();
+        let window = html! {
+            <WindowView forward={props.forward.clone()} probe={props.probe} frame={props.frame.clone()} on_probe={props.on_probe.clone()} />
+        };
+        frame.around(window)
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_frame_s_player_reports_moves_and_steps() {
+        let root = root();
+        let (props, reported) = props(1, None);
+        let handle = yew::Renderer::<Framed>::with_root_and_props(root.clone(), props).render();
         yew::scheduler::flush().await;
         let counter = root.query_selector(".counter").ok().flatten().and_then(|e| e.text_content()).unwrap_or_default();
         assert_eq!(counter, "output cell 2 of 4");

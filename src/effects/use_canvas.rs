@@ -1,6 +1,6 @@
-//! Drawing on a canvas: RGBA pixels put on it once it is mounted and again
-//! whenever what they are made from changes, never on another render. The
-//! heatmaps, the image view's picture and its feature maps draw through it.
+//! Drawing on canvases: RGBA pixels put on them once they are mounted and
+//! again whenever what they are made from changes, never on another render.
+//! The heatmaps, the image view's picture and its feature maps draw through it.
 
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -23,18 +23,20 @@ pub fn put(canvas: &HtmlCanvasElement, pixels: &Pixels) -> Option<()> {
     ctx.put_image_data(&image, 0.0, 0.0).ok()
 }
 
-/// Draws `pixels(&deps)` on the canvas behind `canvas` after the first
-/// render and after each render where `deps` changed. The canvas belongs to
-/// the calling component; nothing else draws on it.
+/// Draws `pixels(&deps, k)` on each canvas `canvases[k]` after the first
+/// render and after each render where `deps` changed. The canvases belong
+/// to the calling component; nothing else draws on them.
 #[hook]
-pub fn use_canvas<D, F>(canvas: NodeRef, deps: D, pixels: F)
+pub fn use_canvas<D, F>(canvases: Vec<NodeRef>, deps: D, pixels: F)
 where
     D: PartialEq + 'static,
-    F: FnOnce(&D) -> Pixels + 'static,
+    F: Fn(&D, usize) -> Pixels + 'static,
 {
     use_effect_with(deps, move |deps| {
-        if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
-            put(&el, &pixels(deps));
+        for (k, canvas) in canvases.iter().enumerate() {
+            if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
+                put(&el, &pixels(deps, k));
+            }
         }
     });
 }

@@ -138,7 +138,8 @@ struct ViewEvents {
 }
 
 /// `d` fed with `action(value)`: a typed callback mapped to its action.
-fn map<T: 'static, A: Into<Action>>(d: &Callback<Action>, action: impl Fn(T) -> A + 'static) -> Callback<T> {
+/// (A function pointer, not a closure: one copy of the code per pair of types.)
+fn map<T: 'static, A: Into<Action> + 'static>(d: &Callback<Action>, action: fn(T) -> A) -> Callback<T> {
     d.reform(move |value| action(value).into())
 }
 
@@ -357,12 +358,17 @@ pub fn App() -> Html {
     let body = if matches!(view, View::Export | View::Image) {
         body
     } else {
-        html! {
-            <StepFrame {step} steps={state.step_count()} playing={state.live.playing} speed={state.live.speed}
-                unit={unit} {hides_size} events={events.step.clone()} {bars}>
-                { body }
-            </StepFrame>
-        }
+        let frame = StepFrame {
+            step,
+            steps: state.step_count(),
+            playing: state.live.playing,
+            speed: state.live.speed,
+            unit: unit.into(),
+            hides_size,
+            events: events.step.clone(),
+            bars,
+        };
+        frame.around(body)
     };
     // Presenting folds the editors away (E shows them); `?embed` has none, `?embed=edit` stacks them under the view.
     let side_panels = match embed {

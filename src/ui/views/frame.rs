@@ -1,7 +1,7 @@
 //! The frame the stepped views share (sliding window, im2col, transposed,
 //! backprop). [`StepFrame`] is the part around a view: the player, then the
 //! bars the app puts under it (figures, practice questions), then the view;
-//! it stays mounted from view to view, so the player keeps its focus and the
+//! they stay mounted from view to view, so the player keeps its focus and the
 //! bars their state. [`Frame`] is the part a view draws through: its section
 //! holds the view's drawing and then, for the current step, its equation or,
 //! in practice, the question; practice's size gate and its hint; the empty
@@ -33,8 +33,9 @@ pub struct StepEvents {
     pub answers: Answers,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct StepFrameProps {
+/// The part of the frame around a view: the player's values, and the bars
+/// the app puts under it.
+pub struct StepFrame {
     /// The step shown, and how many there are (0: none; the player is disabled).
     pub step: usize,
     pub steps: usize,
@@ -44,40 +45,38 @@ pub struct StepFrameProps {
     /// What one step is, for the counter: "output cell", "input cell", ...
     pub unit: AttrValue,
     /// Practice asks for the output's size: no player (its step count would give the size away).
-    #[prop_or_default]
     pub hides_size: bool,
     pub events: StepEvents,
     /// Between the player and the view: the app's bars.
-    #[prop_or_default]
     pub bars: Html,
-    /// The view (or why there is none).
-    #[prop_or_default]
-    pub children: Html,
 }
 
-/// The player, the bars, then the view.
-#[component]
-pub fn StepFrame(props: &StepFrameProps) -> Html {
-    let e = &props.events;
-    let controls = PlayerProps {
-        step: props.step,
-        steps: props.steps,
-        playing: props.playing,
-        speed: props.speed,
-        unit: props.unit.clone(),
-        on_move: e.on_move.clone(),
-        on_step: e.on_step.clone(),
-        on_play: e.on_play.clone(),
-        on_speed: e.on_speed.clone(),
-    };
-    html! {
-        <>
-            if !props.hides_size {
-                { player(&controls) }
-            }
-            { props.bars.clone() }
-            { props.children.clone() }
-        </>
+impl StepFrame {
+    /// The player, the bars, then `view` (or why there is none). A function,
+    /// not a component: it lays them out in its caller's tree, the same for
+    /// every view, so they stay mounted when the view changes.
+    pub fn around(&self, view: Html) -> Html {
+        let e = &self.events;
+        let controls = PlayerProps {
+            step: self.step,
+            steps: self.steps,
+            playing: self.playing,
+            speed: self.speed,
+            unit: self.unit.clone(),
+            on_move: e.on_move.clone(),
+            on_step: e.on_step.clone(),
+            on_play: e.on_play.clone(),
+            on_speed: e.on_speed.clone(),
+        };
+        html! {
+            <>
+                if !self.hides_size {
+                    { player(&controls) }
+                }
+                { self.bars.clone() }
+                { view }
+            </>
+        }
     }
 }
 

@@ -148,8 +148,16 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
     });
     // The picture is drawn when it changes, not on every weight edit.
     let picture_canvas = use_node_ref();
-    use_canvas(picture_canvas.clone(), InputOf(props.problem.clone()), |InputOf(problem)| {
+    use_canvas(vec![picture_canvas.clone()], InputOf(props.problem.clone()), |InputOf(problem), _| {
         picture_pixels(&problem.input)
+    });
+    // Every map when the output or the drawing mode changes: one putImageData each.
+    let map_canvases = use_memo(f_count, |&n| (0..n).map(|_| NodeRef::default()).collect::<Vec<_>>());
+    use_canvas((*map_canvases).clone(), (t.clone(), props.mode, ranges.clone()), |(t, mode, ranges), f| {
+        let plane = t.output.index_axis(ndarray::Axis(0), f);
+        let (rows, cols) = plane.dim();
+        let scale = ranges.get(f).map_or(1.0, |r| r.scale);
+        colour_pixels(plane.iter().map(|&v| shown(v, *mode)), cols, rows, scale)
     });
     // A picture picked, dropped or pasted (anywhere, while this view is shown).
     let open = use_decode(props.on_own_picture.clone());
@@ -173,12 +181,10 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
             open.emit(file);
         }
     });
-    let maps = (0..f_count).map(|f| {
-        html! {
-            <FeatureMap key={f} forward={t.clone()} {f} mode={props.mode} range={ranges.get(f).copied()}
-                probe={props.probe.filter(|p| p[0] == f)} on_probe={props.on_map_probe.clone()} on_open_step={props.on_open_step.clone()} />
-        }
-    });
+    let maps = map_canvases
+        .iter()
+        .enumerate()
+        .map(|(f, canvas)| feature_map(props, f, canvas.clone(), ranges.get(f).copied()));
 
     html! {
         <section class="view image-view" aria-label="Image"
@@ -265,36 +271,16 @@ fn controls(props: &ImageViewProps, on_file: Callback<Event>, kernel_mode: &UseS
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct FeatureMapProps {
-    forward: Shared<Forward>,
-    /// The filter whose output this is.
-    f: usize,
-    mode: MapMode,
-    range: Option<Range>,
-    /// The pixel under the pointer, when it is on this map.
-    probe: Option<[usize; 3]>,
-    on_probe: Callback<[usize; 3]>,
-    on_open_step: Callback<usize>,
-}
-
-/// Filter `f`'s output on a canvas of its own, drawn when the result or the
-/// drawing mode changes, with its colour legend and range.
-#[component]
-fn FeatureMap(props: &FeatureMapProps) -> Html {
-    let f = props.f;
-    let [_, oh, ow] = props.forward.geometry.output_shape();
-    let Range { low, high, scale } = props.range.unwrap_or(Range { low: 0.0, high: 0.0, scale: 1.0 });
-    let canvas = use_node_ref();
-    use_canvas(canvas.clone(), (props.forward.clone(), f, props.mode, scale.to_bits()), |(t, f, mode, bits)| {
-        let plane = t.output.index_axis(ndarray::Axis(0), *f);
-        let (rows, cols) = plane.dim();
-        colour_pixels(plane.iter().map(|&v| shown(v, *mode)), cols, rows, f64::from_bits(*bits))
-    });
+/// Filter `f`'s output on its canvas, with its colour legend and range. A
+/// hover names the pixel under the pointer; a click opens its step.
+fn feature_map(props: &ImageViewProps, f: usize, canvas: NodeRef, range: Option<Range>) -> Html {
+    let g = &props.forward.geometry;
+    let [_, oh, ow] = g.output_shape();
+    let Range { low, high, scale } = range.unwrap_or(Range { low: 0.0, high: 0.0, scale: 1.0 });
     // Leaving the map keeps the last pixel: its readout below stays to be
     // read. Moving within one pixel sends nothing.
     let onmousemove = {
-        let (on_probe, probe) = (props.on_probe.clone(), props.probe);
+        let (on_probe, probe) = (props.on_map_probe.clone(), props.probe);
         Callback::from(move |e: MouseEvent| {
             if let Some((i, j)) = pixel_at(&e, oh, ow)
                 && probe != Some([f, i, j])
@@ -304,7 +290,7 @@ fn FeatureMap(props: &FeatureMapProps) -> Html {
         })
     };
     let onclick = {
-        let (on_open_step, geometry) = (props.on_open_step.clone(), props.forward.geometry);
+        let (on_open_step, geometry) = (props.on_open_step.clone(), *g);
         Callback::from(move |e: MouseEvent| {
             if let Some(s) = pixel_at(&e, oh, ow).and_then(|(i, j)| geometry.step_of([f, i, j])) {
                 on_open_step.emit(s);
@@ -312,7 +298,7 @@ fn FeatureMap(props: &FeatureMapProps) -> Html {
         })
     };
     html! {
-        <figure class="feature-map">
+        <figure class="feature-map" key={f}>
             <canvas ref={canvas} data-feature-map={f.to_string()} data-shape={format!("{oh},{ow}")} width={ow.to_string()} height={oh.to_string()}
                 style={box_style(ow, oh)} {onmousemove} {onclick}
                 aria-label={format!("feature map of filter {f}, {oh} by {ow}: hover a pixel to see how it is computed, click to open its step")} />

@@ -231,9 +231,9 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
     let (rows, cols) = (props.rows, props.cols);
     // Redraw the pixels only when the values (or their scale) change.
     use_canvas(
-        canvas.clone(),
+        vec![canvas.clone()],
         (props.values.clone(), props.scale.to_bits(), rows, cols),
-        |(values, bits, rows, cols)| colour_pixels(values.iter().copied(), *cols, *rows, f64::from_bits(*bits)),
+        |(values, bits, rows, cols), _| colour_pixels(values.iter().copied(), *cols, *rows, f64::from_bits(*bits)),
     );
     let side = props.side;
     let cell = (side / cols.max(1) as f64).min(side / rows.max(1) as f64).min(MAX_CELL_PX);
