@@ -1,4 +1,5 @@
-//! Browser unit tests (wasm-bindgen-test in headless Chromium): the whole app
+//! Browser unit tests (wasm-bindgen-test in headless Chromium): the whole app,
+//! or one view alone with typed callbacks that record what they report,
 //! mounted into a fresh element, driven with real DOM events, and read back
 //! through the `data-*` contract. Run with
 //! `cargo test --target wasm32-unknown-unknown --test browser` (scripts/test.sh).
@@ -161,5 +162,248 @@ async fn a_bug_leaves_a_banner_not_a_dead_page() {
     banner.remove();
     if let Some(body) = document().body() {
         body.set_class_name("");
+    }
+}
+
+// ---- The sliding-window view mounted alone, with typed callbacks ----
+//
+// No App, no reducer: the view gets a fixed problem and records what its
+// callbacks report, so these tests read it exactly as the app would use it.
+
+mod window_alone {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use convscope::conv::{Forward, Walk};
+    use convscope::model::document::Document;
+    use convscope::model::results::Shared;
+    use convscope::model::state::{Move, Practice};
+    use convscope::ui::panels::practice::{Answers, PracticeOn};
+    use convscope::ui::views::frame::{Frame, StepEvents, StepFrame};
+    use convscope::ui::views::window::{WindowView, WindowViewProps};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::*;
+    use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, MouseEvent, MouseEventInit};
+    use yew::prelude::*;
+
+    use super::{cells, current, document};
+
+    /// x (1x3x3) = [[1, 2, 3], [4, 5, 6], [7, 8, 9]], w (1x1x2x2) = [[1, 2], [3, 4]],
+    /// bias 0.5, padding 1, stride 2: a 2x2 output.
+    const PROBLEM: &str = r#"{"op":"conv2d","input":[[[1,2,3],[4,5,6],[7,8,9]]],"weight":[[[[1,2],[3,4]]]],
+        "bias":[0.5],"padding":1,"stride":2}"#;
+
+    /// Worked by hand (the padded input is x with a ring of zeros, the window
+    /// of y[i, j] starts at padded row 2i, column 2j):
+    /// y[0,0] = 1*4 + 0.5; y[0,1] = 2*3 + 3*4 + 0.5; y[1,0] = 4*2 + 7*4 + 0.5;
+    /// y[1,1] = 5*1 + 6*2 + 8*3 + 9*4 + 0.5.
+    const BY_HAND: [f64; 4] = [4.5, 18.5, 36.5, 77.5];
+
+    /// The same, by the definition: a plain loop over the padded input.
+    fn by_definition(x: &[[f64; 3]; 3], w: &[[f64; 2]; 2], bias: f64) -> Vec<f64> {
+        let padded =
+            |r: usize, c: usize| if (1..=3).contains(&r) && (1..=3).contains(&c) { x[r - 1][c - 1] } else { 0.0 };
+        let mut y = Vec::new();
+        for i in 0..2 {
+            for j in 0..2 {
+                let mut sum = bias;
+                for (a, row) in w.iter().enumerate() {
+                    for (b, wv) in row.iter().enumerate() {
+                        sum += padded(2 * i + a, 2 * j + b) * wv;
+                    }
+                }
+                y.push(sum);
+            }
+        }
+        y
+    }
+
+    fn forward() -> Shared<Forward> {
+        let doc = Document::parse(PROBLEM).expect("the test's problem is a document");
+        Shared(Rc::new(Forward::new(&doc.problem).expect("the test's problem is valid")))
+    }
+
+    /// A callback that keeps what it is given.
+    fn recorder<T: 'static>() -> (Callback<T>, Rc<RefCell<Vec<T>>>) {
+        let got = Rc::new(RefCell::new(Vec::new()));
+        let keep = got.clone();
+        (Callback::from(move |v| keep.borrow_mut().push(v)), got)
+    }
+
+    /// What the callbacks of one mounted view reported.
+    struct Reported {
+        steps: Rc<RefCell<Vec<usize>>>,
+        moves: Rc<RefCell<Vec<Move>>>,
+        probes: Rc<RefCell<Vec<Option<[usize; 3]>>>>,
+        answers: Rc<RefCell<Vec<String>>>,
+        checks: Rc<RefCell<Vec<(f64, &'static str)>>>,
+    }
+
+    fn props(step: usize, practice: Option<PracticeOn>) -> (WindowViewProps, Reported) {
+        let (on_step, steps) = recorder();
+        let (on_move, moves) = recorder();
+        let (on_probe, probes) = recorder();
+        let (on_answer, answers) = recorder();
+        let (on_check, checks) = recorder();
+        let events = StepEvents {
+            on_step,
+            on_move,
+            answers: Answers { on_answer, on_check, ..Answers::default() },
+            ..StepEvents::default()
+        };
+        let frame = Frame { step, practice, events };
+        let props = WindowViewProps { forward: forward(), probe: None, frame, on_probe };
+        (props, Reported { steps, moves, probes, answers, checks })
+    }
+
+    fn root() -> Element {
+        let root = document().create_element("div").expect("div");
+        document().body().expect("body").append_child(&root).expect("append");
+        root
+    }
+
+    fn cell(root: &Element, matrix: &str, index: &str) -> HtmlElement {
+        root.query_selector(&format!("[data-matrix='{matrix}'][data-index='{index}']"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into().ok())
+            .unwrap_or_else(|| panic!("no {matrix}[{index}]"))
+    }
+
+    fn hover(el: &HtmlElement) {
+        let init = MouseEventInit::new();
+        init.set_bubbles(true);
+        el.dispatch_event(&MouseEvent::new_with_mouse_event_init_dict("mouseover", &init).expect("event"))
+            .expect("dispatch");
+    }
+
+    #[wasm_bindgen_test]
+    async fn output_cells_are_the_convolution_and_a_click_reports_its_step() {
+        let x = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]];
+        assert_eq!(by_definition(&x, &[[1.0, 2.0], [3.0, 4.0]], 0.5), BY_HAND.to_vec(), "the two references agree");
+
+        let root = root();
+        let (props, reported) = props(3, None);
+        let handle = yew::Renderer::<WindowView>::with_root_and_props(root.clone(), props).render();
+        yew::scheduler::flush().await;
+
+        let output = cells(&root, "output");
+        let indices: Vec<&str> = output.iter().map(|(i, _)| i.as_str()).collect();
+        assert_eq!(indices, ["0,0,0", "0,0,1", "0,1,0", "0,1,1"]);
+        let values: Vec<f64> = output.iter().map(|(_, v)| *v).collect();
+        assert_eq!(values, BY_HAND.to_vec());
+        // Step 3 is y[1,1]: current, and its sum written out.
+        assert_eq!(current(&root), "0,1,1");
+        let eq = root.query_selector(".equation .eq").ok().flatten().and_then(|e| e.text_content()).unwrap_or_default();
+        assert!(eq.ends_with("= 77.5"), "{eq}");
+        assert_eq!(cells(&root, "padded_input").len(), 25, "the 5x5 padded input");
+
+        // Clicking y[1,0] reports its step, 2; the view itself changes nothing.
+        cell(&root, "output", "0,1,0").click();
+        yew::scheduler::flush().await;
+        assert_eq!(*reported.steps.borrow(), vec![2]);
+        assert_eq!(current(&root), "0,1,1");
+        // The pointer on padded cell (1, 2) is on x[0, 0, 1]; on the zero ring, on no input cell.
+        hover(&cell(&root, "padded_input", "0,1,2"));
+        hover(&cell(&root, "padded_input", "0,0,0"));
+        assert_eq!(*reported.probes.borrow(), vec![Some([0, 0, 1]), None]);
+        assert!(reported.moves.borrow().is_empty());
+
+        handle.destroy();
+        root.remove();
+    }
+
+    /// The window view in the step frame, as the app lays them out.
+    #[component]
+    fn Framed(props: &WindowViewProps) -> Html {
+        let frame = StepFrame {
+            step: props.frame.step,
+            steps: 4,
+            playing: false,
+            speed: 2.0,
+            unit: "output cell".into(),
+            hides_size: false,
+            events: props.frame.events.clone(),
+            bars: Html::default(),
+        };
+        let window = html! {
+            <WindowView forward={props.forward.clone()} probe={props.probe} frame={props.frame.clone()} on_probe={props.on_probe.clone()} />
+        };
+        frame.around(window)
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_frame_s_player_reports_moves_and_steps() {
+        let root = root();
+        let (props, reported) = props(1, None);
+        let handle = yew::Renderer::<Framed>::with_root_and_props(root.clone(), props).render();
+        yew::scheduler::flush().await;
+        let counter = root.query_selector(".counter").ok().flatten().and_then(|e| e.text_content()).unwrap_or_default();
+        assert_eq!(counter, "output cell 2 of 4");
+        assert_eq!(current(&root), "0,0,1", "the view inside the frame");
+        let button = |label: &str| -> HtmlElement {
+            root.query_selector(&format!("button[aria-label='{label}']"))
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into().ok())
+                .unwrap_or_else(|| panic!("no {label} button"))
+        };
+        button("Step forward").click();
+        button("Last step").click();
+        yew::scheduler::flush().await;
+        assert_eq!(*reported.moves.borrow(), vec![Move::Next, Move::Last]);
+        // The scrub slider reports the step it is moved to.
+        let scrub: HtmlInputElement =
+            root.query_selector("input.scrub").ok().flatten().and_then(|e| e.dyn_into().ok()).expect("the slider");
+        scrub.set_value("3");
+        let init = EventInit::new();
+        init.set_bubbles(true);
+        scrub.dispatch_event(&Event::new_with_event_init_dict("input", &init).expect("event")).expect("dispatch");
+        yew::scheduler::flush().await;
+        assert_eq!(*reported.steps.borrow(), vec![3]);
+        handle.destroy();
+        root.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn practice_hides_the_cells_to_come_and_reports_the_answer() {
+        let root = root();
+        let practice = PracticeOn { state: Practice::default(), reveal: true, walk: Walk::Windows };
+        let (props, reported) = props(2, Some(practice));
+        let handle = yew::Renderer::<WindowView>::with_root_and_props(root.clone(), props).render();
+        yew::scheduler::flush().await;
+        // Steps 0 and 1 are behind the player (revealed); from step 2 on the numbers are hidden.
+        let shown: Vec<Option<String>> = ["0,0,0", "0,0,1", "0,1,0", "0,1,1"]
+            .iter()
+            .map(|i| cell(&root, "output", i).get_attribute("data-value"))
+            .collect();
+        assert_eq!(shown, [Some("4.5".into()), Some("18.5".into()), None, None]);
+        assert!(root.query_selector(".equation .eq").ok().flatten().is_none(), "no equation: the question instead");
+        let field: HtmlInputElement = root
+            .query_selector("input[data-practice='output'][data-index='0,1,0']")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into().ok())
+            .expect("the answer field for y[1,0]");
+        field.set_value("36.5");
+        let init = EventInit::new();
+        init.set_bubbles(true);
+        field.dispatch_event(&Event::new_with_event_init_dict("input", &init).expect("event")).expect("dispatch");
+        let check = root
+            .query_selector_all("button")
+            .ok()
+            .and_then(|list| {
+                (0..list.length())
+                    .filter_map(|k| list.item(k))
+                    .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+                    .find(|b| b.text_content().is_some_and(|t| t.starts_with("Check")))
+            })
+            .expect("the Check button");
+        check.click();
+        yew::scheduler::flush().await;
+        assert_eq!(*reported.answers.borrow(), vec!["36.5".to_string()]);
+        assert_eq!(*reported.checks.borrow(), vec![(36.5, "output")]);
+        handle.destroy();
+        root.remove();
     }
 }

@@ -96,6 +96,14 @@ impl PaddedInput {
         (0..n + 2 * pad).filter(|&p| source_index(p, n, pad, self.mode) == Some(i)).collect()
     }
 
+    /// The padded positions `[pi, pj]` that hold a copy of input cell
+    /// `[i, j]`: one for zero padding, more at the borders where reflect,
+    /// replicate or circular padding repeats it. Row-major.
+    pub fn copies(&self, [i, j]: [usize; 2]) -> Vec<[usize; 2]> {
+        let cols = self.copies_of(1, j);
+        self.copies_of(0, i).into_iter().flat_map(|pi| cols.iter().map(move |&pj| [pi, pj])).collect()
+    }
+
     /// Whether `pos` lies in the padding border (whatever value it holds).
     pub fn is_padding(&self, pos: [usize; 2]) -> bool {
         pos[0] < self.padding[0]
@@ -140,6 +148,10 @@ mod tests {
         assert_eq!(p.copies_of(1, 1), vec![2, 3]);
         let z = PaddedInput::new(&x, [1, 1], PaddingMode::Zeros);
         assert_eq!((z.copies_of(0, 1), z.copies_of(0, 2)), (vec![2], vec![]));
+        // The corner cell x[0, 0] under replicate padding: itself and the three border cells beside it.
+        assert_eq!(p.copies([0, 0]), vec![[0, 0], [0, 1], [1, 0], [1, 1]]);
+        assert!(p.copies([0, 0]).iter().all(|&pos| p.source(pos) == Some([0, 0])));
+        assert_eq!(z.copies([1, 0]), vec![[2, 1]]);
         Ok(())
     }
 }

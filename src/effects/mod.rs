@@ -1,13 +1,17 @@
 //! The app's side effects, one custom hook per file, each with its cleanup
 //! (the player's timer, the keyboard shortcuts, the address bar, storage,
-//! the practice score, the theme), and thin browser adapters: capture of a
+//! the practice score, the theme, the example menu; drawing on a canvas,
+//! picture decoding and pasting), and thin browser adapters: capture of a
 //! figure, full screen, the crash banner.
 
 pub mod capture;
 pub mod crash;
 pub mod fullscreen;
 pub mod use_address_bar;
+pub mod use_canvas;
+pub mod use_decode;
 pub mod use_keyboard;
+pub mod use_paste;
 pub mod use_player;
 pub mod use_score;
 pub mod use_select_value;
@@ -15,7 +19,10 @@ pub mod use_storage;
 pub mod use_theme;
 
 pub use use_address_bar::use_address_bar;
+pub use use_canvas::use_canvas;
+pub use use_decode::use_decode;
 pub use use_keyboard::use_keyboard;
+pub use use_paste::use_paste;
 pub use use_player::use_player;
 pub use use_score::use_score;
 pub use use_select_value::use_select_value;

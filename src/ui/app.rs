@@ -1,5 +1,7 @@
 //! The app: one reducer state, the results memoised on the problem, the side
 //! effects in hooks (player, keyboard, address bar), and the page's layout.
+//! The views and their widgets report typed values; `view_events` maps them
+//! to actions, here alone.
 
 use std::rc::Rc;
 
@@ -15,21 +17,21 @@ use crate::model::document::Document;
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
 use crate::model::state::{
-    Action, DocAction, Embed, GradFocus, Move, Page, PageAction, PracticeAction, State, View, ViewAction,
+    Action, DocAction, Embed, GradFocus, ImageAction, Move, Page, PageAction, PracticeAction, State, View, ViewAction,
 };
 use crate::ui::header::Header;
 use crate::ui::panels::editors::Editors;
 use crate::ui::panels::figures::FigureBar;
 use crate::ui::panels::params::{Params, Settings};
-use crate::ui::panels::practice::{PracticeOn, QuizBar};
+use crate::ui::panels::practice::{Answers, PracticeOn, QuizBar};
 use crate::ui::panels::shortcuts::ShortcutSheet;
 use crate::ui::views::backprop::BackpropView;
 use crate::ui::views::export::ExportView;
+use crate::ui::views::frame::{Frame, StepEvents, StepFrame};
 use crate::ui::views::im2col::Im2colView;
 use crate::ui::views::image::ImageView;
 use crate::ui::views::transposed::TransposedView;
 use crate::ui::views::window::WindowView;
-use crate::ui::widgets::player::{PlayerProps, player};
 
 // The model is plain Rust; this is where Yew meets its reducer.
 impl Reducible for State {
@@ -105,6 +107,85 @@ fn embed_snippet(address: &str, document: &Document) -> String {
     )
 }
 
+/// The views' and the practice bar's typed callbacks, each mapped to its
+/// action. Made once for the app's lifetime: a view whose data did not
+/// change is not re-rendered.
+struct ViewEvents {
+    step: StepEvents,
+    on_probe: Callback<Option<[usize; 3]>>,
+    on_order: Callback<crate::conv::ColumnOrder>,
+    on_select: Callback<[usize; 3]>,
+    on_explain: Callback<crate::model::state::Explain>,
+    on_focus: Callback<GradFocus>,
+    on_picture: Callback<&'static str>,
+    on_own_picture: Callback<(String, crate::effects::use_decode::Decoded)>,
+    on_greyscale: Callback<bool>,
+    on_kernel: Callback<(&'static str, crate::model::state::KernelMode)>,
+    on_map_mode: Callback<crate::model::state::MapMode>,
+    on_map_probe: Callback<[usize; 3]>,
+    on_open_step: Callback<usize>,
+    on_quiz: Callback<crate::model::state::Quiz>,
+    on_new_problem: Callback<(crate::model::practice::Level, u64)>,
+    on_reset_score: Callback<()>,
+    on_size: Callback<(usize, String)>,
+    on_size_check: Callback<()>,
+    on_possible: Callback<bool>,
+    on_combination: Callback<u64>,
+}
+
+/// `d` fed with `action(value)`: a typed callback mapped to its action.
+/// (A function pointer, not a closure: one copy of the code per pair of types.)
+fn map<T: 'static, A: Into<Action> + 'static>(d: &Callback<Action>, action: fn(T) -> A) -> Callback<T> {
+    d.reform(move |value| action(value).into())
+}
+
+fn view_events(d: &Callback<Action>) -> ViewEvents {
+    let answers = Answers {
+        on_answer: map(d, PracticeAction::Type),
+        on_check: map(d, |(expected, matrix)| PracticeAction::Check { expected, matrix }),
+        on_hint: map(d, |()| PracticeAction::Hint),
+        on_reveal: map(d, |matrix| PracticeAction::Reveal { matrix }),
+        on_product: map(d, |(k, text)| PracticeAction::Product(k, text)),
+        on_pick: map(d, PracticeAction::Pick),
+        on_pick_check: map(d, |expected| PracticeAction::PickCheck { expected }),
+    };
+    let on_open_step = {
+        let d = d.clone();
+        Callback::from(move |s: usize| {
+            d.emit(ViewAction::SetView(View::Forward).into());
+            d.emit(ViewAction::Step(Move::To(s)).into());
+        })
+    };
+    ViewEvents {
+        step: StepEvents {
+            on_move: map(d, ViewAction::Step),
+            on_step: map(d, |s| ViewAction::Step(Move::To(s))),
+            on_play: map(d, |()| ViewAction::TogglePlay),
+            on_speed: map(d, ViewAction::SetSpeed),
+            answers,
+        },
+        on_probe: map(d, ViewAction::Probe),
+        on_order: map(d, ViewAction::SetOrder),
+        on_select: map(d, |cell| ViewAction::Select(Some(cell))),
+        on_explain: map(d, ViewAction::SetExplain),
+        on_focus: map(d, ViewAction::SetGradFocus),
+        on_picture: map(d, ImageAction::SetPicture),
+        on_own_picture: map(d, |(name, decoded)| ImageAction::LoadPicture { name, decoded }),
+        on_greyscale: map(d, ImageAction::SetGreyscale),
+        on_kernel: map(d, |(id, mode)| ImageAction::ApplyKernel { id, mode }),
+        on_map_mode: map(d, ImageAction::SetMapMode),
+        on_map_probe: map(d, |pixel| ImageAction::ProbeMap(Some(pixel))),
+        on_open_step,
+        on_quiz: map(d, PracticeAction::SetQuiz),
+        on_new_problem: map(d, |(level, seed)| PracticeAction::New { level, seed }),
+        on_reset_score: map(d, |()| PracticeAction::Score { score: 0, streak: 0 }),
+        on_size: map(d, |(axis, text)| PracticeAction::ShapeType(axis, text)),
+        on_size_check: map(d, |()| PracticeAction::ShapeCheck),
+        on_possible: map(d, PracticeAction::Possible),
+        on_combination: map(d, |seed| PracticeAction::Combination { seed }),
+    }
+}
+
 /// A view's result, or the reason it cannot be shown, as a note in its place.
 fn shown<T>(result: Option<Shown<T>>, view: impl FnOnce(Shared<T>) -> Html) -> Html {
     match result {
@@ -123,6 +204,7 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         (*use_memo((), move |_| Callback::from(move |a: Action| dispatcher.dispatch(a)))).clone()
     };
+    let events = use_memo((), |_| view_events(&dispatch));
     use_player(state.live.playing, state.live.speed, state.dispatcher());
     let dark = shows_dark(state.page.theme);
     use_keyboard(state.dispatcher(), Keys { help: state.page.help, present: state.doc.view.present, dark });
@@ -186,6 +268,7 @@ pub fn App() -> Html {
         walk: state.walk(),
     });
     let hides_size = practice.as_ref().is_some_and(PracticeOn::hides_size);
+    let frame = Frame { step, practice: practice.clone(), events: events.step.clone() };
     let body = match (&results.error, view) {
         (Some(err), _) => html! {
             <div class="result-error" role="alert">
@@ -195,19 +278,24 @@ pub fn App() -> Html {
         },
         (None, View::Im2col) => shown(results.im2col(), |m| {
             html! {
-                <Im2colView im2col={m} {step} order={state.doc.view.order} practice={practice.clone()} dispatch={dispatch.clone()} />
+                <Im2colView im2col={m} order={state.doc.view.order} frame={frame.clone()} on_order={events.on_order.clone()} />
             }
         }),
         (None, View::Transposed) => shown(results.transposed(), |t| {
             html! {
                 <TransposedView trace={t} of_conv={!transposed_op} zero_inserted={results.zero_inserted()} matrix={results.matrix()}
-                    {step} selected={state.live.selected} explain={state.doc.view.explain} practice={practice.clone()} dispatch={dispatch.clone()} />
+                    selected={state.live.selected} explain={state.doc.view.explain} frame={frame.clone()}
+                    on_select={events.on_select.clone()} on_explain={events.on_explain.clone()} />
             }
         }),
         (None, View::Image) => shown(results.forward(), |f| {
             html! {
                 <ImageView forward={f} problem={Shared(state.doc.problem.clone())} picture={state.doc.picture} mode={state.image.map_mode}
-                    probe={state.image.map_probe} error={state.image.picture_error.clone()} dispatch={dispatch.clone()} />
+                    probe={state.image.map_probe} error={state.image.picture_error.clone()}
+                    on_picture={events.on_picture.clone()} on_own_picture={events.on_own_picture.clone()}
+                    on_greyscale={events.on_greyscale.clone()} on_kernel={events.on_kernel.clone()}
+                    on_map_mode={events.on_map_mode.clone()} on_map_probe={events.on_map_probe.clone()}
+                    on_open_step={events.on_open_step.clone()} />
             }
         }),
         (None, View::Export) => html! {
@@ -215,17 +303,50 @@ pub fn App() -> Html {
         },
         (None, View::Backprop) => shown(results.backward(), |b| {
             html! {
-                <BackpropView trace={b} {step} focus={state.doc.view.gradient} practice={practice.clone()} dispatch={dispatch.clone()} />
+                <BackpropView trace={b} focus={state.doc.view.gradient} frame={frame.clone()} on_focus={events.on_focus.clone()} />
             }
         }),
         (None, _) => shown(results.forward(), |f| {
             html! {
-                <WindowView forward={f} {step} probe={state.live.probe} practice={practice.clone()} dispatch={dispatch.clone()} />
+                <WindowView forward={f} probe={state.live.probe} frame={frame.clone()} on_probe={events.on_probe.clone()} />
             }
         }),
     };
     let drafts = Rc::new(state.doc.drafts.clone());
     let (present, embed, practicing) = (state.doc.view.present, state.page.embed, state.doc.view.practice);
+    // The stepped views sit in the step frame: the player, these bars, the view.
+    let bars = html! {
+        <>
+            if embed == Embed::Off && !present && results.error.is_none() && !practicing {
+                <FigureBar {step} steps={state.step_count()} name={view.name()}
+                    on_step={dispatch.reform(|s| ViewAction::Step(Move::To(s)).into())}
+                    on_code={dispatch.reform(|()| ViewAction::SetView(View::Export).into())} />
+            }
+            if practicing {
+                <QuizBar practice={state.practice.clone()} problem={Shared(state.doc.problem.clone())}
+                    window={view == View::Forward} kept={embed == Embed::Off}
+                    on_quiz={events.on_quiz.clone()} on_new_problem={events.on_new_problem.clone()}
+                    on_reset_score={events.on_reset_score.clone()} on_size={events.on_size.clone()}
+                    on_size_check={events.on_size_check.clone()} on_possible={events.on_possible.clone()}
+                    on_combination={events.on_combination.clone()} />
+            }
+        </>
+    };
+    let body = if matches!(view, View::Export | View::Image) {
+        body
+    } else {
+        let frame = StepFrame {
+            step,
+            steps: state.step_count(),
+            playing: state.live.playing,
+            speed: state.live.speed,
+            unit: unit.into(),
+            hides_size,
+            events: events.step.clone(),
+            bars,
+        };
+        frame.around(body)
+    };
     // Presenting folds the editors away (E shows them); `?embed` has none, `?embed=edit` stacks them under the view.
     let side_panels = match embed {
         Embed::View => false,
@@ -288,22 +409,6 @@ pub fn App() -> Html {
                                 }
                             }) }
                         </nav>
-                    }
-                    if !matches!(view, View::Export | View::Image) {
-                        // The step count would give away the output size being asked for.
-                        if !hides_size {
-                            { player(&PlayerProps { step, steps: state.step_count(), playing: state.live.playing, speed: state.live.speed,
-                                unit: unit.into(), dispatch: dispatch.clone() }) }
-                        }
-                        if embed == Embed::Off && !present && results.error.is_none() && !practicing {
-                            <FigureBar {step} steps={state.step_count()} name={view.name()}
-                                on_step={dispatch.reform(|s| ViewAction::Step(Move::To(s)).into())}
-                                on_code={dispatch.reform(|()| ViewAction::SetView(View::Export).into())} />
-                        }
-                        if practicing {
-                            <QuizBar practice={state.practice.clone()} problem={Shared(state.doc.problem.clone())}
-                                window={view == View::Forward} kept={embed == Embed::Off} dispatch={dispatch.clone()} />
-                        }
                     }
                     { body }
                 </section>

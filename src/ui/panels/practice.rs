@@ -1,7 +1,8 @@
 //! Practice mode's controls (issue #13): the panel that asks for the next
 //! number of a view, and the bar that picks the question, draws new problems
 //! and keeps the score. The numbers asked for come from the core through
-//! [`Question`]; this file only shows them and sends the learner's answers.
+//! [`Question`]; this file only shows them and reports the learner's answers
+//! as values (typed callbacks), which the app maps to actions.
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -9,7 +10,7 @@ use yew::prelude::*;
 use crate::conv::{Dims, Geometry, Walk, format};
 use crate::model::practice::{Combination, Level, Question, Verdict, check};
 use crate::model::results::Shared;
-use crate::model::state::{Action, Practice, PracticeAction, Quiz};
+use crate::model::state::{Practice, Quiz};
 use crate::ui::widgets::grids::switch;
 
 /// What a view needs to practise: the learner's progress, whether cells may
@@ -38,6 +39,26 @@ impl PracticeOn {
     }
 }
 
+/// What the learner does in a view's practice panel, as values.
+#[derive(Clone, PartialEq, Default)]
+pub struct Answers {
+    /// The answer, as typed.
+    pub on_answer: Callback<String>,
+    /// Check (Enter or the button): the number asked for, as the core
+    /// computes it, and the asked cell's `data-practice` name.
+    pub on_check: Callback<(f64, &'static str)>,
+    /// One more hint.
+    pub on_hint: Callback<()>,
+    /// Show the asked cell of this matrix and go on.
+    pub on_reveal: Callback<&'static str>,
+    /// After a wrong answer: the learner's value of product `k`.
+    pub on_product: Callback<(usize, String)>,
+    /// "Which input cells?": a padded input cell `[c, pi, pj]` picked or dropped.
+    pub on_pick: Callback<[usize; 3]>,
+    /// "Which input cells?": the picks checked against these, the window's cells.
+    pub on_pick_check: Callback<Vec<[usize; 3]>>,
+}
+
 /// Where a grid whose size is being asked for would be.
 pub fn size_hidden(name: &str) -> Html {
     html! { <p class="size-hidden">{ format!("{name}: ? \u{00D7} ? (answer the size question below)") }</p> }
@@ -50,17 +71,17 @@ fn typed(e: &Event) -> String {
 
 /// "Practice: what is `y[0,1]`?": the answer field, hints one at a time, the
 /// verdict and, after a wrong answer, a line per product to find the wrong one.
-pub fn number_panel(q: &Question, on: &PracticeOn, dispatch: &Callback<Action>) -> Html {
+pub fn number_panel(q: &Question, on: &PracticeOn, answers: &Answers) -> Html {
     let p = &on.state;
     let (expected, matrix) = (q.expected, q.matrix);
     let numbers: Vec<String> = (0..q.products.len()).map(|k| q.product_numbers(k)).collect();
     let bias = q.bias.map(|b| format!(" + bias {}", format::factor(b))).unwrap_or_default();
     let onkeydown = {
-        let d = dispatch.clone();
+        let check = answers.on_check.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" {
                 e.prevent_default();
-                d.emit(Action::Practice(PracticeAction::Check { expected, matrix }));
+                check.emit((expected, matrix));
             }
         })
     };
@@ -87,12 +108,12 @@ pub fn number_panel(q: &Question, on: &PracticeOn, dispatch: &Callback<Action>) 
                 <label>{ format!("{label} = ") }
                     <input type="text" inputmode="decimal" spellcheck="false" data-practice={q.matrix} data-index={index}
                         aria-label={format!("your answer for {label}")} value={p.answer.clone()}
-                        oninput={dispatch.reform(|e: InputEvent| Action::Practice(PracticeAction::Type(typed(&e))))} {onkeydown} />
+                        oninput={answers.on_answer.reform(|e: InputEvent| typed(&e))} {onkeydown} />
                 </label>
-                <button type="button" onclick={dispatch.reform(move |_| Action::Practice(PracticeAction::Check { expected, matrix }))}>{ "Check (Enter)" }</button>
-                <button type="button" onclick={dispatch.reform(|_| Action::Practice(PracticeAction::Hint))} disabled={p.hints >= 3}>{ "Hint" }</button>
+                <button type="button" onclick={answers.on_check.reform(move |_| (expected, matrix))}>{ "Check (Enter)" }</button>
+                <button type="button" onclick={answers.on_hint.reform(|_| ())} disabled={p.hints >= 3}>{ "Hint" }</button>
                 if on.reveal {
-                    <button type="button" onclick={dispatch.reform(move |_| Action::Practice(PracticeAction::Reveal { matrix }))}>{ "Reveal" }</button>
+                    <button type="button" onclick={answers.on_reveal.reform(move |_| matrix)}>{ "Reveal" }</button>
                 }
             </p>
             { match &p.verdict {
@@ -104,14 +125,14 @@ pub fn number_panel(q: &Question, on: &PracticeOn, dispatch: &Callback<Action>) 
                 None => Html::default(),
             } }
             if wrong || !p.products.is_empty() {
-                { products_check(q, p, dispatch) }
+                { products_check(q, p, &answers.on_product) }
             }
         </div>
     }
 }
 
 /// A line per product: the learner writes its value, the line says whether it is right.
-fn products_check(q: &Question, p: &Practice, dispatch: &Callback<Action>) -> Html {
+fn products_check(q: &Question, p: &Practice, on_product: &Callback<(usize, String)>) -> Html {
     // A long sum (a weight gradient at size) is checked in its first lines.
     const LINES: usize = 64;
     let mut all_right = !q.products.is_empty();
@@ -131,7 +152,7 @@ fn products_check(q: &Question, p: &Practice, dispatch: &Callback<Action>) -> Ht
                     <label>{ format!("{name} = ") }
                         <input type="text" inputmode="decimal" spellcheck="false" data-practice-product={k.to_string()}
                             aria-label={format!("product {}: {name}", k + 1)} value={text.to_string()}
-                            onchange={dispatch.reform(move |e: Event| Action::Practice(PracticeAction::Product(k, typed(&e))))} />
+                            onchange={on_product.reform(move |e: Event| (k, typed(&e)))} />
                     </label>
                     <span class="product-mark">{ mark }</span>
                 </li>
@@ -157,7 +178,21 @@ pub struct QuizBarProps {
     pub window: bool,
     /// Whether the score is kept in this browser (not when embedded).
     pub kept: bool,
-    pub dispatch: Callback<Action>,
+    /// The kind of question picked.
+    pub on_quiz: Callback<Quiz>,
+    /// "New problem": at this level, drawn from this seed.
+    pub on_new_problem: Callback<(Level, u64)>,
+    /// "Reset score".
+    pub on_reset_score: Callback<()>,
+    /// An output size typed: the axis (0/1 the output's H/W, 2/3 the
+    /// transposed canvas's) and the text.
+    pub on_size: Callback<(usize, String)>,
+    /// The typed sizes, to check.
+    pub on_size_check: Callback<()>,
+    /// "Possible?": the learner's claim.
+    pub on_possible: Callback<bool>,
+    /// Another combination to judge, drawn from this seed.
+    pub on_combination: Callback<u64>,
 }
 
 /// A seed for a new problem or combination (the reducer stays pure: the randomness is here).
@@ -169,17 +204,16 @@ fn seed() -> u64 {
 #[component]
 pub fn QuizBar(props: &QuizBarProps) -> Html {
     let p = &props.practice;
-    let d = &props.dispatch;
     let level = use_node_ref();
     let new_problem = {
-        let (d, level) = (d.clone(), level.clone());
+        let (on_new, level) = (props.on_new_problem.clone(), level.clone());
         Callback::from(move |_: MouseEvent| {
             let chosen = level
                 .cast::<web_sys::HtmlSelectElement>()
                 .and_then(|s| usize::try_from(s.selected_index()).ok())
                 .and_then(|k| Level::ALL.get(k).copied())
                 .unwrap_or(Level::OneD);
-            d.emit(Action::Practice(PracticeAction::New { level: chosen, seed: seed() }));
+            on_new.emit((chosen, seed()));
         })
     };
     let mut quizzes = vec![(Quiz::Number, "The next number"), (Quiz::OutputSize, "Output size")];
@@ -188,14 +222,14 @@ pub fn QuizBar(props: &QuizBarProps) -> Html {
     }
     quizzes.push((Quiz::Possible, "Possible?"));
     let on_quiz = {
-        let d = d.clone();
+        let (on_quiz, on_combination) = (props.on_quiz.clone(), props.on_combination.clone());
         let unseen = p.quiz != Quiz::Possible;
         Callback::from(move |q: Quiz| {
             // A first look at "possible?" draws its first combination.
             if q == Quiz::Possible && unseen {
-                d.emit(Action::Practice(PracticeAction::Combination { seed: seed() }));
+                on_combination.emit(seed());
             }
-            d.emit(Action::Practice(PracticeAction::SetQuiz(q)));
+            on_quiz.emit(q);
         })
     };
     html! {
@@ -212,14 +246,14 @@ pub fn QuizBar(props: &QuizBarProps) -> Html {
                 </span>
                 <span class="score">
                     { format!("Score {} \u{00B7} streak {}", p.score, p.streak) }
-                    <button type="button" onclick={d.reform(|_| Action::Practice(PracticeAction::Score { score: 0, streak: 0 }))}
+                    <button type="button" onclick={props.on_reset_score.reform(|_| ())}
                         title={if props.kept { "Start the score again (it is kept in this browser only)" } else { "Start the score again" }}>
                         { "Reset score" }</button>
                 </span>
             </div>
             { match p.quiz {
-                Quiz::OutputSize => shape_question(p, &props.problem, d),
-                Quiz::Possible => possible_question(p, d),
+                Quiz::OutputSize => shape_question(p, &props.problem, &props.on_size, &props.on_size_check),
+                Quiz::Possible => possible_question(p, &props.on_possible, &props.on_combination),
                 _ => Html::default(),
             } }
         </div>
@@ -227,16 +261,21 @@ pub fn QuizBar(props: &QuizBarProps) -> Html {
 }
 
 /// "What is the output size?": H and W (W alone in 1D), and the transposed canvas.
-fn shape_question(p: &Practice, problem: &crate::conv::Problem, d: &Callback<Action>) -> Html {
+fn shape_question(
+    p: &Practice,
+    problem: &crate::conv::Problem,
+    on_size: &Callback<(usize, String)>,
+    on_check: &Callback<()>,
+) -> Html {
     let one_d = problem.dims() == Dims::One;
     let transposed = matches!(problem.operation_geometry(), Ok(Geometry::Transposed(_)));
     let field = |axis: usize, name: &'static str| {
         let onkeydown = {
-            let d = d.clone();
+            let check = on_check.clone();
             Callback::from(move |e: KeyboardEvent| {
                 if e.key() == "Enter" {
                     e.prevent_default();
-                    d.emit(Action::Practice(PracticeAction::ShapeCheck));
+                    check.emit(());
                 }
             })
         };
@@ -244,7 +283,7 @@ fn shape_question(p: &Practice, problem: &crate::conv::Problem, d: &Callback<Act
             <label>{ format!("{name} ") }
                 <input type="text" inputmode="numeric" size="3" data-practice="shape" data-axis={name}
                     value={p.shape[axis].clone()} {onkeydown}
-                    oninput={d.reform(move |e: InputEvent| Action::Practice(PracticeAction::ShapeType(axis, typed(&e))))} />
+                    oninput={on_size.reform(move |e: InputEvent| (axis, typed(&e)))} />
             </label>
         }
     };
@@ -263,7 +302,7 @@ fn shape_question(p: &Practice, problem: &crate::conv::Problem, d: &Callback<Act
                     if !one_d { { field(2, "canvas H") } }
                     { field(3, "canvas W") }
                 }
-                <button type="button" onclick={d.reform(|_| Action::Practice(PracticeAction::ShapeCheck))}>{ "Check" }</button>
+                <button type="button" onclick={on_check.reform(|_| ())}>{ "Check" }</button>
             </p>
             { match p.shape_verdict {
                 Some(true) => html! { <p class="verdict right" data-verdict="right">{ "Right: the output is drawn." }</p> },
@@ -275,7 +314,7 @@ fn shape_question(p: &Practice, problem: &crate::conv::Problem, d: &Callback<Act
 }
 
 /// "Is this combination possible?": the core decides, and its error says why not.
-fn possible_question(p: &Practice, d: &Callback<Action>) -> Html {
+fn possible_question(p: &Practice, on_possible: &Callback<bool>, on_combination: &Callback<u64>) -> Html {
     let combination = Combination::draw(p.combination);
     let answer = match (&p.possible_verdict, &combination.answer) {
         (None, _) => Html::default(),
@@ -293,11 +332,11 @@ fn possible_question(p: &Practice, d: &Callback<Action>) -> Html {
             <p class="eq-title">{ "Is this combination possible?" }</p>
             <p class="eq combination">{ combination.describe() }</p>
             <p class="practice-answer">
-                <button type="button" onclick={d.reform(|_| Action::Practice(PracticeAction::Possible(true)))}
+                <button type="button" onclick={on_possible.reform(|_| true)}
                     disabled={p.possible_verdict.is_some()}>{ "Possible" }</button>
-                <button type="button" onclick={d.reform(|_| Action::Practice(PracticeAction::Possible(false)))}
+                <button type="button" onclick={on_possible.reform(|_| false)}
                     disabled={p.possible_verdict.is_some()}>{ "Not possible" }</button>
-                <button type="button" onclick={d.reform(|_| Action::Practice(PracticeAction::Combination { seed: seed() }))}>{ "Another" }</button>
+                <button type="button" onclick={on_combination.reform(|_| seed())}>{ "Another" }</button>
             </p>
             { answer }
         </div>

@@ -1,23 +1,26 @@
 //! Image mode (issue #9): the learner's kernels on a picture. The picture is
 //! the problem's input `(C, H, W)` (C = 1 grey or 3 for R, G, B; values
 //! `pixel / 255`), so every other view works on it too. Each filter's output
-//! `(OH, OW)` is drawn on its own canvas, one `putImageData` per map; the pixel
-//! under the pointer is explained from the core's on-demand step: its window,
-//! the kernel and the dot product.
+//! `(OH, OW)` is drawn on its own canvas in the heatmaps' colours, one
+//! `putImageData` per map; the pixel under the pointer is explained from the
+//! core's on-demand step: its window, the kernel and the dot product. Its
+//! effects are hooks: drawing (`use_canvas`), decoding (`use_decode`) and
+//! pasting (`use_paste`).
 
 use std::rc::Rc;
 
-use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
 use crate::conv::{Forward, Problem, format};
+use crate::effects::use_canvas::Pixels;
+use crate::effects::use_decode::{Decoded, first_picture};
+use crate::effects::{use_canvas, use_decode, use_paste};
 use crate::model::document::PictureRef;
 use crate::model::picture;
 use crate::model::results::Shared;
-use crate::model::state::{Action, ImageAction, KernelMode, MapMode, Move, View, ViewAction};
+use crate::model::state::{KernelMode, MapMode};
 use crate::ui::widgets::grids::switch;
-use crate::ui::widgets::heatmap::{cell_at as pixel_at, colour};
+use crate::ui::widgets::heatmap::{cell_at as pixel_at, colour_legend, colour_pixels, scale_of};
 use crate::ui::widgets::matrix::{Cell, Matrix, mark};
 
 #[derive(Properties, PartialEq)]
@@ -30,7 +33,20 @@ pub struct ImageViewProps {
     pub probe: Option<[usize; 3]>,
     /// Why the last picture could not be opened.
     pub error: Option<String>,
-    pub dispatch: Callback<Action>,
+    /// A bundled picture picked, by name.
+    pub on_picture: Callback<&'static str>,
+    /// The learner's own picture (picked, dropped or pasted): its file name, decoded.
+    pub on_own_picture: Callback<(String, Decoded)>,
+    /// The picture in grey (one channel) or in colour.
+    pub on_greyscale: Callback<bool>,
+    /// A classic kernel (`presets::classic_kernel` id), applied per channel or to the luminance.
+    pub on_kernel: Callback<(&'static str, KernelMode)>,
+    /// How the maps are drawn.
+    pub on_map_mode: Callback<MapMode>,
+    /// The pointer entered feature-map pixel `[f, i, j]`.
+    pub on_map_probe: Callback<[usize; 3]>,
+    /// A feature-map pixel clicked: its step in the sliding window, to open there.
+    pub on_open_step: Callback<usize>,
 }
 
 /// The longest side a picture or map is drawn at, in CSS pixels: at least
@@ -69,44 +85,30 @@ impl PartialEq for InputOf {
     }
 }
 
-/// A map's values, row-major: borrowed when the plane is contiguous (it is,
-/// as the core builds outputs), copied otherwise.
-fn plane_values<'a>(plane: &'a ndarray::ArrayView2<'a, f64>) -> std::borrow::Cow<'a, [f64]> {
-    match plane.as_slice() {
-        Some(v) => std::borrow::Cow::Borrowed(v),
-        None => std::borrow::Cow::Owned(plane.iter().copied().collect()),
-    }
+/// A map's range as drawn: its lowest and highest value, and the scale its colours span.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Range {
+    low: f64,
+    high: f64,
+    scale: f64,
 }
 
-/// The scale a map is drawn on: the largest `|value|` as drawn (1 when all are 0).
-fn map_scale(values: &[f64], mode: MapMode) -> f64 {
-    let m = values.iter().map(|&v| shown(v, mode)).filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
-    if m > 0.0 { m } else { 1.0 }
+/// The range of filter `f`'s map drawn in `mode`.
+fn range_of(t: &Forward, f: usize, mode: MapMode) -> Range {
+    let plane = t.output.index_axis(ndarray::Axis(0), f);
+    let (low, high) = plane
+        .iter()
+        .map(|&v| shown(v, mode))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    Range { low, high, scale: scale_of(plane.iter().map(|&v| shown(v, mode))) }
 }
 
-/// RGBA of a plane on the diverging scale: a lookup table of 511 colours
-/// (one pass over the values, no per-pixel float colour maths).
-fn map_pixels(values: &[f64], mode: MapMode, scale: f64) -> Vec<u8> {
-    let lut: Vec<[u8; 3]> = (0..511).map(|k| colour((k as f64 - 255.0) / 255.0, 1.0)).collect();
-    let mut out = Vec::with_capacity(values.len() * 4);
-    for &v in values {
-        let v = shown(v, mode);
-        let rgb = if v.is_nan() {
-            [128, 128, 128]
-        } else {
-            lut[(((v / scale).clamp(-1.0, 1.0) * 255.0).round() + 255.0) as usize]
-        };
-        out.extend_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
-    }
-    out
-}
-
-/// RGBA of the input picture: R, G, B for three channels, grey for one (or
-/// the first channel of another count), values in [0, 1].
-fn picture_pixels(input: &ndarray::Array3<f64>) -> Vec<u8> {
+/// The picture: R, G, B for three channels, grey for one (or the first
+/// channel of another count), values in [0, 1].
+fn picture_pixels(input: &ndarray::Array3<f64>) -> Pixels {
     let (c, h, w) = input.dim();
     let byte = |v: f64| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
-    let mut out = Vec::with_capacity(h * w * 4);
+    let mut rgba = Vec::with_capacity(h * w * 4);
     for i in 0..h {
         for j in 0..w {
             let (r, g, b) = if c == 3 {
@@ -115,16 +117,10 @@ fn picture_pixels(input: &ndarray::Array3<f64>) -> Vec<u8> {
                 let v = input[[0, i, j]];
                 (v, v, v)
             };
-            out.extend_from_slice(&[byte(r), byte(g), byte(b), 255]);
+            rgba.extend_from_slice(&[byte(r), byte(g), byte(b), 255]);
         }
     }
-    out
-}
-
-fn put(canvas: &HtmlCanvasElement, pixels: &[u8], w: usize, h: usize) -> Option<()> {
-    let ctx = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
-    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), w as u32, h as u32).ok()?;
-    ctx.put_image_data(&image, 0.0, 0.0).ok()
+    Pixels { width: w, height: h, rgba }
 }
 
 /// CSS size of a `w`x`h` drawing in the box, keeping its aspect ratio.
@@ -139,141 +135,39 @@ fn axes([h, w]: [usize; 2]) -> String {
     if h == w { h.to_string() } else { format!("[{h}, {w}]") }
 }
 
-/// The first picture file of a file list (a picker, a drop, a paste).
-fn first_file(files: Option<web_sys::FileList>) -> Option<web_sys::File> {
-    let files = files?;
-    (0..files.length()).filter_map(|k| files.get(k)).find(|f| f.type_().starts_with("image/"))
-}
-
-/// Decodes `file` in the browser (no image crate): `createImageBitmap`, then
-/// drawn scaled to at most `limits::SPATIAL` a side, then its RGBA pixels.
-/// Colour-space conversion is off so a PNG's bytes arrive as they are.
-async fn decode(file: web_sys::File) -> Result<(u32, u32, Rc<Vec<u8>>), String> {
-    let unreadable = |_| "this browser could not read it as a picture".to_string();
-    let window = web_sys::window().ok_or("no window")?;
-    let options = web_sys::ImageBitmapOptions::new();
-    options.set_color_space_conversion(web_sys::ColorSpaceConversion::None);
-    options.set_premultiply_alpha(web_sys::PremultiplyAlpha::None);
-    let promise = window.create_image_bitmap_with_blob_and_image_bitmap_options(&file, &options).map_err(unreadable)?;
-    let bitmap: web_sys::ImageBitmap =
-        wasm_bindgen_futures::JsFuture::from(promise).await.map_err(unreadable)?.dyn_into().map_err(unreadable)?;
-    let side = crate::model::document::limits::SPATIAL as u32;
-    let (w, h) = picture::fit(bitmap.width(), bitmap.height(), side);
-    let canvas: HtmlCanvasElement = window
-        .document()
-        .and_then(|d| d.create_element("canvas").ok())
-        .and_then(|c| c.dyn_into().ok())
-        .ok_or("no canvas to decode on")?;
-    canvas.set_width(w);
-    canvas.set_height(h);
-    let ctx: CanvasRenderingContext2d =
-        canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok()).ok_or("no 2D canvas")?;
-    // Transparent parts show on white (a new canvas is transparent black), and
-    // the scaling down averages rather than skips pixels.
-    ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
-    // (web-sys has no binding for the quality's enum: set as a property.)
-    let _ = js_sys::Reflect::set(&ctx, &"imageSmoothingQuality".into(), &"high".into());
-    ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, f64::from(w), f64::from(h))
-        .map_err(unreadable)?;
-    // The decoded bitmap (48 MB for a 12-megapixel photo) goes now, not at the next GC.
-    bitmap.close();
-    let data = ctx.get_image_data(0.0, 0.0, f64::from(w), f64::from(h)).map_err(unreadable)?.data();
-    Ok((w, h, Rc::new(data.0)))
-}
-
-/// Opens a picture file: decoded off the event, then sent to the reducer.
-fn open_file(file: web_sys::File, dispatch: Callback<Action>) {
-    let name = file.name();
-    wasm_bindgen_futures::spawn_local(async move {
-        let decoded = decode(file).await;
-        dispatch.emit(Action::Image(ImageAction::LoadPicture { name, decoded }));
-    });
-}
-
 #[component]
 pub fn ImageView(props: &ImageViewProps) -> Html {
     let t = &props.forward;
     let g = &t.geometry;
     let [f_count, oh, ow] = g.output_shape();
-    let input = &props.problem.input;
-    let (c, h, w) = input.dim();
-    let section = use_node_ref();
+    let (c, h, w) = props.problem.input.dim();
     let kernel_mode = use_state(|| KernelMode::PerChannel);
-
-    // Each map's range and scale, once per result and drawing mode (not per
-    // hover): its legend below, and its colours in the effect.
+    // Each map's range, once per result and drawing mode (not per hover).
     let ranges = use_memo((t.clone(), props.mode), |(t, mode)| {
-        t.output
-            .outer_iter()
-            .map(|plane| {
-                let values = plane_values(&plane);
-                let (lo, hi) = values
-                    .iter()
-                    .map(|&v| shown(v, *mode))
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-                (lo, hi, map_scale(&values, *mode))
-            })
-            .collect::<Vec<_>>()
+        (0..t.output.dim().0).map(|f| range_of(t, f, *mode)).collect::<Vec<_>>()
     });
-    // Draw the picture when it changes (not on every weight edit), and every
-    // map when the output or the drawing mode does: one putImageData each.
-    {
-        let section = section.clone();
-        use_effect_with(InputOf(props.problem.clone()), move |InputOf(problem)| {
-            let canvas = section
-                .cast::<web_sys::Element>()
-                .and_then(|root| root.query_selector("canvas.input-picture").ok().flatten())
-                .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok());
-            if let Some(canvas) = canvas {
-                let (_, h, w) = problem.input.dim();
-                put(&canvas, &picture_pixels(&problem.input), w, h);
-            }
-        });
-    }
-    {
-        let section = section.clone();
-        let ranges = ranges.clone();
-        use_effect_with((t.clone(), props.mode), move |(t, mode)| {
-            let Some(root) = section.cast::<web_sys::Element>() else { return };
-            let (_, oh, ow) = t.output.dim();
-            for (f, plane) in t.output.outer_iter().enumerate() {
-                let values = plane_values(&plane);
-                let scale = ranges.get(f).map_or(1.0, |r| r.2);
-                let selector = format!("canvas[data-feature-map=\"{f}\"]");
-                if let Some(canvas) = root.query_selector(&selector).ok().flatten().and_then(|c| c.dyn_into().ok()) {
-                    put(&canvas, &map_pixels(&values, *mode, scale), ow, oh);
-                }
-            }
-        });
-    }
-    // Paste a picture anywhere while this view is shown (cleaned up when it goes).
-    {
-        let dispatch = props.dispatch.clone();
-        use_effect_with((), move |_| {
-            let listener = web_sys::window().and_then(|w| w.document()).map(|d| {
-                // Not passive: a picture pasted here is ours, not the page's (preventDefault).
-                let options = gloo::events::EventListenerOptions::enable_prevent_default();
-                gloo::events::EventListener::new_with_options(&d, "paste", options, move |e| {
-                    let files =
-                        e.dyn_ref::<web_sys::ClipboardEvent>().and_then(|e| e.clipboard_data()).and_then(|d| d.files());
-                    if let Some(file) = first_file(files) {
-                        e.prevent_default();
-                        open_file(file, dispatch.clone());
-                    }
-                })
-            });
-            move || drop(listener)
-        });
-    }
-
-    let d = &props.dispatch;
+    // The picture is drawn when it changes, not on every weight edit.
+    let picture_canvas = use_node_ref();
+    use_canvas(vec![picture_canvas.clone()], InputOf(props.problem.clone()), |InputOf(problem), _| {
+        picture_pixels(&problem.input)
+    });
+    // Every map when the output or the drawing mode changes: one putImageData each.
+    let map_canvases = use_memo(f_count, |&n| (0..n).map(|_| NodeRef::default()).collect::<Vec<_>>());
+    use_canvas((*map_canvases).clone(), (t.clone(), props.mode, ranges.clone()), |(t, mode, ranges), f| {
+        let plane = t.output.index_axis(ndarray::Axis(0), f);
+        let (rows, cols) = plane.dim();
+        let scale = ranges.get(f).map_or(1.0, |r| r.scale);
+        colour_pixels(plane.iter().map(|&v| shown(v, *mode)), cols, rows, scale)
+    });
+    // A picture picked, dropped or pasted (anywhere, while this view is shown).
+    let open = use_decode(props.on_own_picture.clone());
+    use_paste(open.clone());
     let on_file = {
-        let d = d.clone();
+        let open = open.clone();
         Callback::from(move |e: Event| {
             let input = e.target_dyn_into::<web_sys::HtmlInputElement>();
-            if let Some(file) = first_file(input.as_ref().and_then(|i| i.files())) {
-                open_file(file, d.clone());
+            if let Some(file) = first_picture(input.as_ref().and_then(|i| i.files())) {
+                open.emit(file);
             }
             // The same file chosen again is a change too.
             if let Some(i) = input {
@@ -281,107 +175,24 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
             }
         })
     };
-    let on_drop = {
-        let d = d.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if let Some(file) = first_file(e.data_transfer().and_then(|t| t.files())) {
-                open_file(file, d.clone());
-            }
-        })
-    };
-    let grey = c == 1;
-    let bundled = match props.picture {
-        Some(PictureRef::Bundled { name, .. }) => Some(name),
-        _ => None,
-    };
-    let own = props.picture == Some(PictureRef::Own);
-    let kernel_mode_now = *kernel_mode;
-
-    let maps = (0..f_count).map(|f| {
-        let (lo, hi, scale) = ranges.get(f).copied().unwrap_or((0.0, 0.0, 1.0));
-        // Leaving the map keeps the last pixel: its readout below stays to be
-        // read. Moving within one pixel sends nothing.
-        let onmousemove = {
-            let (d, probe) = (d.clone(), props.probe);
-            Callback::from(move |e: MouseEvent| {
-                if let Some((i, j)) = pixel_at(&e, oh, ow)
-                    && probe != Some([f, i, j])
-                {
-                    d.emit(Action::Image(ImageAction::ProbeMap(Some([f, i, j]))));
-                }
-            })
-        };
-        let onclick = {
-            let (d, geometry) = (d.clone(), *g);
-            Callback::from(move |e: MouseEvent| {
-                if let Some(s) = pixel_at(&e, oh, ow).and_then(|(i, j)| geometry.step_of([f, i, j])) {
-                    d.emit(Action::View(ViewAction::SetView(View::Forward)));
-                    d.emit(Action::View(ViewAction::Step(Move::To(s))));
-                }
-            })
-        };
-        html! {
-            <figure class="feature-map" key={f}>
-                <canvas data-feature-map={f.to_string()} data-shape={format!("{oh},{ow}")} width={ow.to_string()} height={oh.to_string()}
-                    style={box_style(ow, oh)} {onmousemove} {onclick}
-                    aria-label={format!("feature map of filter {f}, {oh} by {ow}: hover a pixel to see how it is computed, click to open its step")} />
-                <figcaption>
-                    { format!("filter {f}") }
-                    <span class="scale" aria-label={format!("colour scale from {} to {}", format::short(-scale), format::short(scale))}>
-                        <span>{ format::short(-scale) }</span><span class="bar"></span><span>{ format::short(scale) }</span>
-                    </span>
-                    <span class="range">{ format!("values {} to {}", format::short(lo), format::short(hi)) }</span>
-                </figcaption>
-            </figure>
+    let on_drop = Callback::from(move |e: DragEvent| {
+        e.prevent_default();
+        if let Some(file) = first_picture(e.data_transfer().and_then(|t| t.files())) {
+            open.emit(file);
         }
     });
+    let maps = map_canvases
+        .iter()
+        .enumerate()
+        .map(|(f, canvas)| feature_map(props, f, canvas.clone(), ranges.get(f).copied()));
 
     html! {
-        <section class="view image-view" aria-label="Image" ref={section}
+        <section class="view image-view" aria-label="Image"
             ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
-            <div class="image-controls">
-                <span class="pictures" role="group" aria-label="Picture">
-                    <span class="switch-label">{ "Picture" }</span>
-                    { for picture::NAMES.iter().map(|&name| html! {
-                        <button type="button" aria-pressed={(bundled == Some(name)).to_string()}
-                            onclick={d.reform(move |_| Action::Image(ImageAction::SetPicture(name)))}>{ picture::title(name).unwrap_or(name) }</button>
-                    }) }
-                    <label class="upload button-like">{ "Your picture\u{2026}" }
-                        <input type="file" accept="image/*" onchange={on_file} aria-label="Open your own picture" />
-                    </label>
-                </span>
-                <label class="greyscale">
-                    <input type="checkbox" checked={grey} disabled={props.picture.is_none() || (own && grey)}
-                        onchange={d.reform(move |_| Action::Image(ImageAction::SetGreyscale(!grey)))} />
-                    { " greyscale (one channel)" }
-                </label>
-            </div>
-            if let Some(error) = &props.error {
-                <p class="param-error" role="alert">{ error.clone() }</p>
-            }
-            <div class="image-controls">
-                <span class="kernels" role="group" aria-label="Classic kernels">
-                    <span class="switch-label">{ "Kernel" }</span>
-                    { for KERNELS.iter().map(|&(id, label)| html! {
-                        <button type="button" onclick={d.reform(move |_| Action::Image(ImageAction::ApplyKernel { id, mode: kernel_mode_now }))}>{ label }</button>
-                    }) }
-                </span>
-                if c == 3 {
-                    { switch("On colour", &[(KernelMode::PerChannel, "each channel"), (KernelMode::Luminance, "the luminance")],
-                        kernel_mode_now, { let m = kernel_mode.clone(); Callback::from(move |k| m.set(k)) }) }
-                }
-                { switch("Draw", &[(MapMode::Signed, "signed"), (MapMode::Abs, "|value|"), (MapMode::Relu, "ReLU")],
-                    props.mode, d.reform(|v| Action::Image(ImageAction::SetMapMode(v)))) }
-            </div>
-            if props.picture.is_none() {
-                <p class="hint">{ "The input is not a picture yet: choose one above, open your own, or drop or paste one here. Any input is drawn as one, though." }</p>
-            } else {
-                <p class="hint">{ "Drop or paste a picture here to open it. It stays in this browser: links name only the bundled pictures." }</p>
-            }
+            { controls(props, on_file, &kernel_mode) }
             <div class="image-maps">
                 <figure class="picture">
-                    <canvas class="input-picture" width={w.to_string()} height={h.to_string()} style={box_style(w, h)}
+                    <canvas ref={picture_canvas} class="input-picture" width={w.to_string()} height={h.to_string()} style={box_style(w, h)}
                         aria-label={format!("the input picture, {c} channel(s), {h} by {w}")} />
                     <figcaption>{ format!("input {c}\u{00D7}{h}\u{00D7}{w}{}", if c == 3 { " (R, G, B)" } else { "" }) }</figcaption>
                 </figure>
@@ -397,6 +208,106 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
             ) }</p>
             { readout(t, props.probe) }
         </section>
+    }
+}
+
+/// The picture (bundled, your own, grey or colour), the classic kernels and
+/// how the maps are drawn; what went wrong opening a picture.
+fn controls(props: &ImageViewProps, on_file: Callback<Event>, kernel_mode: &UseStateHandle<KernelMode>) -> Html {
+    let c = props.problem.input.dim().0;
+    let grey = c == 1;
+    let bundled = match props.picture {
+        Some(PictureRef::Bundled { name, .. }) => Some(name),
+        _ => None,
+    };
+    let own = props.picture == Some(PictureRef::Own);
+    let kernel_mode_now = **kernel_mode;
+    let on_kernel_mode = {
+        let m = kernel_mode.clone();
+        Callback::from(move |k| m.set(k))
+    };
+    html! {
+        <>
+            <div class="image-controls">
+                <span class="pictures" role="group" aria-label="Picture">
+                    <span class="switch-label">{ "Picture" }</span>
+                    { for picture::NAMES.iter().map(|&name| html! {
+                        <button type="button" aria-pressed={(bundled == Some(name)).to_string()}
+                            onclick={props.on_picture.reform(move |_| name)}>{ picture::title(name).unwrap_or(name) }</button>
+                    }) }
+                    <label class="upload button-like">{ "Your picture\u{2026}" }
+                        <input type="file" accept="image/*" onchange={on_file} aria-label="Open your own picture" />
+                    </label>
+                </span>
+                <label class="greyscale">
+                    <input type="checkbox" checked={grey} disabled={props.picture.is_none() || (own && grey)}
+                        onchange={props.on_greyscale.reform(move |_| !grey)} />
+                    { " greyscale (one channel)" }
+                </label>
+            </div>
+            if let Some(error) = &props.error {
+                <p class="param-error" role="alert">{ error.clone() }</p>
+            }
+            <div class="image-controls">
+                <span class="kernels" role="group" aria-label="Classic kernels">
+                    <span class="switch-label">{ "Kernel" }</span>
+                    { for KERNELS.iter().map(|&(id, label)| html! {
+                        <button type="button" onclick={props.on_kernel.reform(move |_| (id, kernel_mode_now))}>{ label }</button>
+                    }) }
+                </span>
+                if c == 3 {
+                    { switch("On colour", &[(KernelMode::PerChannel, "each channel"), (KernelMode::Luminance, "the luminance")],
+                        kernel_mode_now, on_kernel_mode) }
+                }
+                { switch("Draw", &[(MapMode::Signed, "signed"), (MapMode::Abs, "|value|"), (MapMode::Relu, "ReLU")],
+                    props.mode, props.on_map_mode.clone()) }
+            </div>
+            if props.picture.is_none() {
+                <p class="hint">{ "The input is not a picture yet: choose one above, open your own, or drop or paste one here. Any input is drawn as one, though." }</p>
+            } else {
+                <p class="hint">{ "Drop or paste a picture here to open it. It stays in this browser: links name only the bundled pictures." }</p>
+            }
+        </>
+    }
+}
+
+/// Filter `f`'s output on its canvas, with its colour legend and range. A
+/// hover names the pixel under the pointer; a click opens its step.
+fn feature_map(props: &ImageViewProps, f: usize, canvas: NodeRef, range: Option<Range>) -> Html {
+    let g = &props.forward.geometry;
+    let [_, oh, ow] = g.output_shape();
+    let Range { low, high, scale } = range.unwrap_or(Range { low: 0.0, high: 0.0, scale: 1.0 });
+    // Leaving the map keeps the last pixel: its readout below stays to be
+    // read. Moving within one pixel sends nothing.
+    let onmousemove = {
+        let (on_probe, probe) = (props.on_map_probe.clone(), props.probe);
+        Callback::from(move |e: MouseEvent| {
+            if let Some((i, j)) = pixel_at(&e, oh, ow)
+                && probe != Some([f, i, j])
+            {
+                on_probe.emit([f, i, j]);
+            }
+        })
+    };
+    let onclick = {
+        let (on_open_step, geometry) = (props.on_open_step.clone(), *g);
+        Callback::from(move |e: MouseEvent| {
+            if let Some(s) = pixel_at(&e, oh, ow).and_then(|(i, j)| geometry.step_of([f, i, j])) {
+                on_open_step.emit(s);
+            }
+        })
+    };
+    html! {
+        <figure class="feature-map" key={f}>
+            <canvas ref={canvas} data-feature-map={f.to_string()} data-shape={format!("{oh},{ow}")} width={ow.to_string()} height={oh.to_string()}
+                style={box_style(ow, oh)} {onmousemove} {onclick}
+                aria-label={format!("feature map of filter {f}, {oh} by {ow}: hover a pixel to see how it is computed, click to open its step")} />
+            <figcaption>
+                { format!("filter {f}") }
+                { colour_legend(scale, true) }
+                <span class="range">{ format!("values {} to {}", format::short(low), format::short(high)) }</span>
+            </figcaption>
+        </figure>
     }
 }
 

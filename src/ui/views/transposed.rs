@@ -4,7 +4,7 @@
 //! scatter: the direct convolution of the zero-inserted input with the flipped
 //! kernel, and the matrix form `C^T x`. Everything shown is read from the
 //! core's [`Transposed`] (each step on demand), [`ZeroInsertedConv`] and [`MatrixForm`].
-//!
+//! The player, the practice panel and the empty state are the step frame's ([`Frame`]).
 
 use std::rc::Rc;
 
@@ -14,9 +14,10 @@ use crate::conv::transposed::{CanvasRole, Placement, ScatterStep};
 use crate::conv::{Dims, MatrixForm, Transposed, ZeroInsertedConv, format};
 use crate::model::practice::Question;
 use crate::model::results::{Shared, Shown};
-use crate::model::state::{Action, Explain, Move, ViewAction};
-use crate::ui::panels::practice::{PracticeOn, number_panel, size_hidden};
-use crate::ui::widgets::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch, unit};
+use crate::model::state::Explain;
+use crate::ui::panels::practice::{PracticeOn, size_hidden};
+use crate::ui::views::frame::{Frame, Stepped};
+use crate::ui::widgets::grids::{GridCell, Grids, entering, leads_1, leads_2, legend, marked, stack, switch, unit};
 use crate::ui::widgets::matrix::{Cell, Matrix, mark};
 
 #[derive(Properties, PartialEq)]
@@ -28,13 +29,14 @@ pub struct TransposedViewProps {
     pub of_conv: bool,
     pub zero_inserted: Option<Shown<ZeroInsertedConv>>,
     pub matrix: Option<Shown<MatrixForm>>,
-    pub step: usize,
     pub selected: Option<[usize; 3]>,
     pub explain: Explain,
-    /// Practice: the output's overlap sums are asked for, cell by cell.
-    #[prop_or_default]
-    pub practice: Option<PracticeOn>,
-    pub dispatch: Callback<Action>,
+    /// The player, and practice: the output's overlap sums are asked for, cell by cell.
+    pub frame: Frame,
+    /// An output cell `[f, i, j]` clicked, or entered by the pointer, for its overlap sum.
+    pub on_select: Callback<[usize; 3]>,
+    /// Another explanation picked.
+    pub on_explain: Callback<Explain>,
 }
 
 /// Marks of the canvas/output role of a canvas position.
@@ -59,59 +61,83 @@ fn shape_text(dims: Dims, [c, h, w]: [usize; 3]) -> String {
 #[component]
 pub fn TransposedView(props: &TransposedViewProps) -> Html {
     let t = &props.trace;
-    let g = &t.geometry;
-    let dims = g.dims;
-    let header = html! {
+    let frame = &props.frame;
+    // Practice asks for the output cell by cell where each is drawn as a
+    // number; beyond that, the zero-inserted windows (the same walk) are shown.
+    let fits = t.geometry.output_shape().iter().product::<usize>() <= crate::ui::widgets::heatmap::DOM_CELLS;
+    let view = if let Some(p) = frame.practising(fits) {
+        practice_layout(t, frame.step, p, props.of_conv)
+    } else if props.explain == Explain::ZeroInserted || frame.practice.is_some() {
+        match props.zero_inserted.clone() {
+            Some(Ok(z)) => zero_inserted_windows(t, &z, frame.step),
+            Some(Err(e)) => Some(Layout::drawing(html! { <p class="hint too-large">{ e.to_string() }</p> })),
+            None => Some(Layout::drawing(Html::default())),
+        }
+    } else {
+        scatter_layout(props)
+    };
+    let Some(view) = view else {
+        return frame.empty();
+    };
+    frame.show(Stepped {
+        class: "transposed-view",
+        label: "Transposed convolution",
+        fits,
+        asks_for: "output cells",
+        drawing: html! { <>{ header(props) }{ view.drawing }</> },
+        equation: view.equation,
+        question: view.question,
+        own_question: None,
+    })
+}
+
+/// What one explanation shows: its drawing, the step's equation, practice's question.
+struct Layout {
+    drawing: Html,
+    equation: Html,
+    question: Option<Question>,
+}
+
+impl Layout {
+    /// A drawing with no equation.
+    fn drawing(drawing: Html) -> Layout {
+        Layout { drawing, equation: Html::default(), question: None }
+    }
+}
+
+/// Above every explanation: what the transpose of a convolution is, and the choice of explanation.
+fn header(props: &TransposedViewProps) -> Html {
+    let g = &props.trace.geometry;
+    let practice = props.frame.practice.as_ref();
+    html! {
         <>
-            if props.of_conv && !props.practice.as_ref().is_some_and(PracticeOn::hides_size) {
+            if props.of_conv && !practice.is_some_and(PracticeOn::hides_size) {
                 <p class="view-note">{ format!(
                     "The transpose of this convolution: the same kernel maps its output y ({}) back to its input's shape ({}). \
                      Each cell of y scales the kernel and adds it where its window was; where windows overlapped, the copies add up. \
                      With dY in place of y this is backprop's dX. To edit a transposed convolution itself, choose it under Parameters.",
-                    shape_text(dims, g.input_shape()),
-                    shape_text(dims, g.output_shape()),
+                    shape_text(g.dims, g.input_shape()),
+                    shape_text(g.dims, g.output_shape()),
                 ) }</p>
             }
-            if props.practice.is_none() {
-                { switch("Explanation", &EXPLANATIONS, props.explain, props.dispatch.reform(|v| Action::View(ViewAction::SetExplain(v)))) }
+            if practice.is_none() {
+                { switch("Explanation", &EXPLANATIONS, props.explain, props.on_explain.clone()) }
             }
         </>
-    };
-    if let Some(p) = &props.practice
-        && g.output_shape().iter().product::<usize>() <= crate::ui::widgets::heatmap::DOM_CELLS
-    {
-        return html! {
-            <section class="view transposed-view" aria-label="Transposed convolution">
-                { header }{ practice_layout(t, props.step, p, props.of_conv, &props.dispatch) }
-            </section>
-        };
     }
-    // Practice walks the output: too large to ask cell by cell, the
-    // zero-inserted windows (the same walk) are shown instead.
-    if props.explain == Explain::ZeroInserted || props.practice.is_some() {
-        let view = match props.zero_inserted.clone() {
-            Some(Ok(z)) => zero_inserted_windows(t, &z, props.step),
-            Some(Err(e)) => html! { <p class="hint too-large">{ e.to_string() }</p> },
-            None => Html::default(),
-        };
-        return html! {
-            <section class="view transposed-view" aria-label="Transposed convolution">
-                { header }{ view }
-                if props.practice.is_some() {
-                    <p class="hint">{ "Practice asks for output cells where every one is shown as a number: make the problem smaller." }</p>
-                }
-            </section>
-        };
-    }
-    let Some(step) = t.step(props.step) else {
-        return html! { <p>{ "No steps." }</p> };
-    };
-    let [c, i, j] = step.in_index;
-    let selected = props.selected.filter(|&s| t.output.get(s).is_some()).or_else(|| t.first_output_of(props.step));
+}
+
+/// Scatter and sum, or the matrix form: the input (a click steps to a cell),
+/// the step's copy, and the output (a hover or click lists a cell's overlap sum).
+fn scatter_layout(props: &TransposedViewProps) -> Option<Layout> {
+    let t = &props.trace;
+    let g = &t.geometry;
+    let dims = g.dims;
+    let step_index = props.frame.step;
+    let step = t.step(step_index)?;
+    let selected = props.selected.filter(|&s| t.output.get(s).is_some()).or_else(|| t.first_output_of(step_index));
     let sources: Vec<[usize; 3]> =
         selected.map(|s| t.contributions_of(s).iter().map(|k| k.in_index).collect()).unwrap_or_default();
-    let show_channels = g.in_channels > 1 || g.out_channels > 1;
-    let x_label = format::label("x", dims, show_channels.then_some(&[c][..]), [i, j]);
 
     // Input: the current cell and the sources of the selected output cell; a click steps there.
     let input_cell = |lead: &[usize], [a, b]: [usize; 2]| {
@@ -122,15 +148,7 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
         }
         marked(t.input_value(index).unwrap_or_default(), marks)
     };
-    let on_input = {
-        let d = props.dispatch.clone();
-        let geometry = *g;
-        Callback::from(move |(lead, [a, b]): GridCell| {
-            if let Some(s) = geometry.step_of([lead[0], a, b]) {
-                d.emit(Action::View(ViewAction::Step(Move::To(s))));
-            }
-        })
-    };
+    let geometry = *g;
     let input_caption = if props.of_conv {
         "y, the convolution's output (click a cell to step there)"
     } else {
@@ -138,7 +156,7 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
     };
     let input = Grids::new("transposed_input", dims, input_caption, g.input, &input_cell)
         .per(&["channel"], leads_1(g.in_channels))
-        .on_click(on_input)
+        .on_click(props.frame.jump(move |lead, [a, b]| geometry.step_of([lead[0], a, b])))
         .render();
 
     // Output: hover or click a cell to list its overlap sum.
@@ -150,22 +168,17 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
         }
         marked(t.output[[f, pos[0], pos[1]]], marks)
     };
-    let on_select =
-        props.dispatch.reform(|(lead, [a, b]): GridCell| Action::View(ViewAction::Select(Some([lead[0], a, b]))));
+    let on_select = props.on_select.reform(|(lead, [a, b]): GridCell| [lead[0], a, b]);
     // Leaving the grid keeps the selection: the sum stays readable below.
-    let on_hover = {
-        let select = on_select.clone();
-        Callback::from(move |cell: Option<GridCell>| cell.into_iter().for_each(|c| select.emit(c)))
-    };
     let output = Grids::new("output", dims, "final output (hover a cell for its sum)", g.output, &output_cell)
         .per(&["filter"], leads_1(g.out_channels))
         .on_click(on_select.clone())
-        .on_hover(on_hover)
+        .on_hover(entering(on_select))
         .render();
 
     let (middle, into_output) = match props.explain {
-        Explain::Matrix => (matrix_form(t, &step, props.step, props.matrix.as_ref()), "crop \u{2192}"),
-        _ => (scatter(t, props.step, &step), "at the end \u{2192}"),
+        Explain::Matrix => (matrix_form(t, &step, step_index, props.matrix.as_ref()), "crop \u{2192}"),
+        _ => (scatter(t, step_index, &step), "at the end \u{2192}"),
     };
     let mut marks_legend = vec![("placed", "placed this step")];
     if props.explain == Explain::Matrix {
@@ -177,33 +190,44 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
         ("selected", "selected"),
         ("source", "its sources"),
     ]);
-    let cropped = step.placements.iter().filter(|p| p.out_pos.is_none()).count();
-    let first = step.placements.first().map(|p| p.canvas_pos).unwrap_or_default();
-    html! {
-        <section class="view transposed-view" aria-label="Transposed convolution">
-            { header }
+    let drawing = html! {
+        <>
             <div class="matrices">
                 { stack(input) }
                 { middle }
                 { unit(into_output, output) }
             </div>
             { legend(&marks_legend) }
-            <div class="equation" aria-live="polite">
-                <p class="eq-title">{ format!(
-                    "{x_label} = {} scales the kernel; its copy starts at canvas {}{}",
-                    format::short(step.x),
-                    format::label("", dims, None, first),
-                    if cropped > 0 { format!(" ({cropped} of its {} products cropped by padding)", step.placements.len()) } else { String::new() },
-                ) }</p>
-                if let Some(sel) = selected {
-                    <p class="eq overlap">{ t.overlap_equation(sel) }</p>
-                } else {
-                    <p class="hint">{ "Padding crops every product of this step: hover an output cell to see its sum." }</p>
-                }
-                <p class="size-note">{ "Placing every copy gives the full canvas; padding crops it on each side and output_padding keeps extra rows/columns at the bottom/right:" }</p>
-                { for t.size_explanation().into_iter().map(|line| html! { <p class="eq size">{ line }</p> }) }
-            </div>
-        </section>
+        </>
+    };
+    Some(Layout { drawing, equation: scatter_equation(t, &step, selected), question: None })
+}
+
+/// The step's copy, where it starts and what it crops; the selected cell's
+/// overlap sum; how the canvas becomes the output.
+fn scatter_equation(t: &Transposed, step: &ScatterStep, selected: Option<[usize; 3]>) -> Html {
+    let g = &t.geometry;
+    let [c, i, j] = step.in_index;
+    let show_channels = g.in_channels > 1 || g.out_channels > 1;
+    let x_label = format::label("x", g.dims, show_channels.then_some(&[c][..]), [i, j]);
+    let cropped = step.placements.iter().filter(|p| p.out_pos.is_none()).count();
+    let first = step.placements.first().map(|p| p.canvas_pos).unwrap_or_default();
+    html! {
+        <div class="equation" aria-live="polite">
+            <p class="eq-title">{ format!(
+                "{x_label} = {} scales the kernel; its copy starts at canvas {}{}",
+                format::short(step.x),
+                format::label("", g.dims, None, first),
+                if cropped > 0 { format!(" ({cropped} of its {} products cropped by padding)", step.placements.len()) } else { String::new() },
+            ) }</p>
+            if let Some(sel) = selected {
+                <p class="eq overlap">{ t.overlap_equation(sel) }</p>
+            } else {
+                <p class="hint">{ "Padding crops every product of this step: hover an output cell to see its sum." }</p>
+            }
+            <p class="size-note">{ "Placing every copy gives the full canvas; padding crops it on each side and output_padding keeps extra rows/columns at the bottom/right:" }</p>
+            { for t.size_explanation().into_iter().map(|line| html! { <p class="eq size">{ line }</p> }) }
+        </div>
     }
 }
 
@@ -267,14 +291,11 @@ fn scatter(t: &Transposed, step_index: usize, step: &ScatterStep) -> Html {
 /// For the transpose of a convolution the input is that convolution's output
 /// y: its cells show once answered in the sliding window (else this tab would
 /// give them away), and the output, of the input's shape, is called z.
-fn practice_layout(t: &Transposed, step: usize, on: &PracticeOn, of_conv: bool, dispatch: &Callback<Action>) -> Html {
+fn practice_layout(t: &Transposed, step: usize, on: &PracticeOn, of_conv: bool) -> Option<Layout> {
     let g = &t.geometry;
     let dims = g.dims;
-    let (Some(q), Some(asked)) =
-        (Question::transposed(t, step, of_conv), crate::conv::index::unravel(step, g.output_shape()))
-    else {
-        return html! { <p>{ "No steps." }</p> };
-    };
+    let q = Question::transposed(t, step, of_conv)?;
+    let asked = crate::conv::index::unravel(step, g.output_shape())?;
     let sources: Vec<[usize; 3]> = if on.state.hints >= 1 && on.asks_number() {
         t.contributions_of(asked).iter().map(|k| k.in_index).collect()
     } else {
@@ -321,7 +342,7 @@ fn practice_layout(t: &Transposed, step: usize, on: &PracticeOn, of_conv: bool, 
         let caption = if of_conv { "z, of the input's shape" } else { "output" };
         Grids::new("output", dims, caption, g.output, &output_cell).per(&["filter"], leads_1(g.out_channels)).render()
     };
-    html! {
+    let drawing = html! {
         <>
             <div class="matrices">
                 { stack(x) }
@@ -329,11 +350,9 @@ fn practice_layout(t: &Transposed, step: usize, on: &PracticeOn, of_conv: bool, 
                 { unit("\u{2192}", output) }
             </div>
             { legend(&[("current", "the output cell asked for"), ("source", "the input cells whose copies land there")]) }
-            if on.asks_number() {
-                { number_panel(&q, on, dispatch) }
-            }
         </>
-    }
+    };
+    Some(Layout { drawing, equation: Html::default(), question: on.asks_number().then_some(q) })
 }
 
 /// The explanations the view offers.
@@ -348,13 +367,11 @@ const EXPLANATIONS: [(Explain, &str); 3] = [
 /// output cell (`step` walks the output row-major). Every number is the
 /// core's: [`ZeroInsertedConv::direct`]'s step, and the overlap list of the
 /// same output cell.
-fn zero_inserted_windows(t: &Transposed, z: &ZeroInsertedConv, step_index: usize) -> Html {
+fn zero_inserted_windows(t: &Transposed, z: &ZeroInsertedConv, step_index: usize) -> Option<Layout> {
     let g = &t.geometry;
     let p = &g.params;
     let dims = g.dims;
-    let Some(step) = z.direct.step(step_index) else {
-        return html! { <p>{ "No steps." }</p> };
-    };
+    let step = z.direct.step(step_index)?;
     let [f, oi, oj] = step.out_index;
     let [sh, sw] = z.direct.geometry.span;
     let window = ((oi, oj), (oi + sh - 1, oj + sw - 1));
@@ -412,7 +429,7 @@ fn zero_inserted_windows(t: &Transposed, z: &ZeroInsertedConv, step_index: usize
     let show_channels = g.in_channels > 1 || g.out_channels > 1;
     let y = format::label("y", dims, show_channels.then_some(&[f][..]), [oi, oj]);
     let at = if dims == Dims::Two { format!("row {oi}, column {oj}") } else { format!("position {oj}") };
-    html! {
+    let drawing = html! {
         <>
             <p class="view-note">{
                 "The same numbers as a sliding window: put s-1 zeros between the input's cells and d(k-1)-p zeros around them, \
@@ -435,13 +452,16 @@ fn zero_inserted_windows(t: &Transposed, z: &ZeroInsertedConv, step_index: usize
                 ("current", "the output cell being computed"),
                 ("source", "input cells whose copies land here"),
             ]) }
-            <div class="equation" aria-live="polite">
-                <p class="eq-title">{ format!("{y}: the rotated kernel's window at {at} of the zero-inserted input") }</p>
-                <p class="eq">{ step.equation() }</p>
-                <p class="eq overlap">{ format!("Without the zeros, the overlap sum: {}", t.overlap_equation([f, oi, oj])) }</p>
-            </div>
         </>
-    }
+    };
+    let equation = html! {
+        <div class="equation" aria-live="polite">
+            <p class="eq-title">{ format!("{y}: the rotated kernel's window at {at} of the zero-inserted input") }</p>
+            <p class="eq">{ step.equation() }</p>
+            <p class="eq overlap">{ format!("Without the zeros, the overlap sum: {}", t.overlap_equation([f, oi, oj])) }</p>
+        </div>
+    };
+    Some(Layout { drawing, equation, question: None })
 }
 
 /// `C` with the current step's row, and `C^T x`: the canvas flattened.

@@ -2,31 +2,32 @@
 //! the output with the current cell marked, and the step's arithmetic.
 //! Everything shown is read from the core's [`Forward`], the step's terms on
 //! demand. Large grids draw as heatmaps (see `Grids`), so a step costs the
-//! same at 3x64x64 as at 5x5 apart from the colours' cells.
+//! same at 3x64x64 as at 5x5 apart from the colours' cells. The player, the
+//! practice panel and the empty state are the step frame's ([`Frame`]).
 
 use std::collections::HashSet;
 
 use yew::prelude::*;
 
-use crate::conv::{Dims, Forward, format};
+use crate::conv::{Dims, Feed, Forward, ForwardStep, format};
 use crate::model::practice::Question;
 use crate::model::results::Shared;
-use crate::model::state::{Action, Move, PracticeAction, Quiz, ViewAction};
-use crate::ui::panels::practice::{PracticeOn, number_panel, size_hidden};
-use crate::ui::widgets::grids::{GridCell, Grids, leads_1, leads_2, legend, rect, stack, unit};
-use crate::ui::widgets::heatmap::Planes;
+use crate::model::state::Quiz;
+use crate::ui::panels::practice::{Answers, PracticeOn, size_hidden};
+use crate::ui::views::frame::{Copies, Frame, Stepped};
+use crate::ui::widgets::grids::{GridCell, Grids, entering, leads_1, leads_2, legend, rect, stack, unit};
+use crate::ui::widgets::heatmap::{DOM_CELLS, Planes};
 use crate::ui::widgets::matrix::{Cell, mark};
 
 #[derive(Properties, PartialEq)]
 pub struct WindowViewProps {
     pub forward: Shared<Forward>,
-    pub step: usize,
     /// Input cell `[c, i, j]` under the pointer.
     pub probe: Option<[usize; 3]>,
-    /// Practice: the learner's progress on this step (`None`: not practising).
-    #[prop_or_default]
-    pub practice: Option<PracticeOn>,
-    pub dispatch: Callback<Action>,
+    pub frame: Frame,
+    /// The pointer entered input cell `[c, i, j]` (a padding cell: the cell it
+    /// copies), or left the input (`None`).
+    pub on_probe: Callback<Option<[usize; 3]>>,
 }
 
 #[component]
@@ -35,189 +36,28 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
     // The heatmaps' pixels, made once per result, not once per step.
     let padded_planes = use_memo(t.clone(), |t| Planes::of3(&t.padded.values));
     let output_planes = use_memo(t.clone(), |t| Planes::of3(&t.output));
+    let frame = &props.frame;
+    let Some(step) = t.step(frame.step) else {
+        return frame.empty();
+    };
     let g = &t.geometry;
-    let dims = g.dims;
-    let Some(step) = t.step(props.step) else {
-        return html! { <p>{ "No steps." }</p> };
+    // Practice asks for each output cell in step order: from this step on
+    // they are hidden, and the window shows only once hinted.
+    let fits = g.output_shape().iter().product::<usize>() <= DOM_CELLS;
+    let scene = Scene {
+        t,
+        step: &step,
+        index: frame.step,
+        probe: props.probe,
+        feeds: props.probe.map(|p| t.feeds(p)).unwrap_or_default(),
+        practice: frame.practising(fits),
     };
-    let [f, oi, oj] = step.out_index;
-    let group_start = step.group * g.in_per_group;
-    let [sh, sw] = g.span;
-    let window = ((step.window[0], step.window[1]), (step.window[0] + sh - 1, step.window[1] + sw - 1));
-    let feeds = props.probe.map(|p| t.feeds(p)).unwrap_or_default();
-    // Practice asks for each output cell in step order: from this step on they
-    // are hidden, and the window shows only once hinted. (Only where every
-    // output cell is a DOM cell: a heatmap would show the numbers as colours.)
-    let practice = props
-        .practice
-        .as_ref()
-        .filter(|_| g.output_shape().iter().product::<usize>() <= crate::ui::widgets::heatmap::DOM_CELLS);
-    // "Which input cells does this output use?": the learner picks them, so the window is not shown.
-    let picking = practice.filter(|p| p.state.quiz == Quiz::InputCells);
-    let show_window = practice.is_none_or(|p| p.asks_number() && p.state.hints >= 1)
-        || picking.is_some_and(|p| p.state.pick_verdict == Some(true));
-
-    // Window cells of this step, looked up once per cell below.
-    let taps: HashSet<(usize, [usize; 2])> = step.terms.iter().map(|term| (term.channel, term.padded_pos)).collect();
-    // Padded input: the channels of the filter's group.
-    let padded_cell = |lead: &[usize], pos: [usize; 2]| {
-        let c = lead[0];
-        let mut marks = if t.padded.is_padding(pos) { mark::PAD } else { 0 };
-        if show_window {
-            marks |= mark::edges(pos[0], pos[1], window.0, window.1);
-        }
-        if show_window && taps.contains(&(c, pos)) {
-            marks |= mark::TAP;
-        }
-        if let Some([pc, pi, pj]) = props.probe
-            && pc == c
-            && t.padded.source(pos) == Some([pi, pj])
-        {
-            marks |= mark::PROBE;
-        }
-        if picking.is_some_and(|p| p.state.picked.contains(&[c, pos[0], pos[1]])) {
-            marks |= mark::SELECTED;
-        }
-        Cell { marks, ..Cell::new(String::new(), t.padded.values[[c, pos[0], pos[1]]]) }
-    };
-    let on_pick =
-        props.dispatch.reform(|(lead, [pi, pj]): GridCell| Action::Practice(PracticeAction::Pick([lead[0], pi, pj])));
-    let on_probe = {
-        let d = props.dispatch.clone();
-        let padded = t.padded.clone();
-        Callback::from(move |cell: Option<GridCell>| {
-            let probe = cell.and_then(|(lead, pos)| {
-                let [i, j] = padded.source(pos)?;
-                Some([lead[0], i, j])
-            });
-            d.emit(Action::View(ViewAction::Probe(probe)));
-        })
-    };
-    // Where marks can be: the window, and the copies of the probed cell.
-    let padded_marked = |lead: &[usize]| {
-        let mut cells = rect([window.0.0, window.0.1], [window.1.0, window.1.1]);
-        if let Some([pc, pi, pj]) = props.probe
-            && pc == lead[0]
-        {
-            let cols = t.padded.copies_of(1, pj);
-            cells.extend(t.padded.copies_of(0, pi).into_iter().flat_map(|i| cols.iter().map(move |&j| [i, j])));
-        }
-        cells
-    };
-    let padded_caption = if g.params.padding == [0, 0] { "input (no padding)" } else { "padded input" };
-    let mut padded_grids = Grids::new("padded_input", dims, padded_caption, g.padded, &padded_cell)
-        .per(&["channel"], (group_start..group_start + g.in_per_group).map(|c| vec![c]).collect())
-        .on_hover(on_probe)
-        .planes(&padded_planes, &padded_marked);
-    if picking.is_some() {
-        padded_grids = padded_grids.on_click(on_pick);
-    }
-    let padded_grids = padded_grids.render();
-
-    // Kernel of filter f as it meets the window (rotated when flip is on).
-    let probe_taps: Vec<[usize; 4]> =
-        feeds.iter().filter(|fd| fd.out_index[0] == f).flat_map(|fd| fd.weight_indices.clone()).collect();
-    let kernel_cell = |lead: &[usize], tap: [usize; 2]| {
-        let term = step.term(g, lead[1], tap);
-        let mut cell = Cell::new(String::new(), term.map_or(0.0, |t| t.w));
-        cell.marks = mark::TAP;
-        if let Some(term) = term {
-            if probe_taps.contains(&term.weight_index) {
-                cell.marks |= mark::PROBE;
-            }
-            if g.params.flip {
-                cell.note = Some(format!(
-                    "w[{}]",
-                    crate::model::grid::data_index(dims, &[], [term.weight_index[2], term.weight_index[3]])
-                ));
-            }
-        }
-        cell
-    };
-    let kernel_caption = format!("kernel{}", if g.params.flip { " (rotated 180\u{00B0})" } else { "" });
-    let kernel_grids = Grids::new("kernel", dims, kernel_caption, g.kernel, &kernel_cell)
-        .per(&["filter", "channel"], leads_2(1, g.in_per_group).into_iter().map(|l| vec![f, l[1]]).collect())
-        .render();
-
-    // Output, every filter; hover or click a cell to step there.
-    let out_cell = |lead: &[usize], pos: [usize; 2]| {
-        let ff = lead[0];
-        let mut cell = Cell::new(String::new(), t.output[[ff, pos[0], pos[1]]]);
-        if [ff, pos[0], pos[1]] == [f, oi, oj] {
-            cell.marks |= mark::CURRENT;
-        }
-        if let Some(p) = practice
-            && g.step_of([ff, pos[0], pos[1]]).is_none_or(|s| p.hides(s, props.step, "output"))
-        {
-            cell.marks |= mark::HIDDEN;
-        }
-        if let Some(fd) = feeds.iter().find(|fd| fd.out_index == [ff, pos[0], pos[1]]) {
-            cell.marks |= mark::FED;
-            if fd.weight_indices.len() > 1 {
-                cell.note = Some(format!("\u{00D7}{}", fd.weight_indices.len()));
-            }
-        }
-        cell
-    };
-    let jump = {
-        let d = props.dispatch.clone();
-        let geometry = *g;
-        Callback::from(move |cell: Option<GridCell>| {
-            if let Some((lead, [i, j])) = cell
-                && let Some(s) = geometry.step_of([lead[0], i, j])
-            {
-                d.emit(Action::View(ViewAction::Step(Move::To(s))));
-            }
-        })
-    };
-    let output_marked = |lead: &[usize]| {
-        let mut cells: Vec<[usize; 2]> =
-            feeds.iter().filter(|fd| fd.out_index[0] == lead[0]).map(|fd| [fd.out_index[1], fd.out_index[2]]).collect();
-        if lead[0] == f {
-            cells.push([oi, oj]);
-        }
-        cells
-    };
-    let output_grids = if practice.is_some_and(PracticeOn::hides_size) {
-        size_hidden("output")
-    } else {
-        Grids::new("output", dims, "output", g.output, &out_cell)
-            .per(&["filter"], leads_1(g.out_channels))
-            .planes(&output_planes, &output_marked)
-            .on_hover(jump.clone())
-            .on_click(jump.reform(Some))
-            .render()
-    };
-
-    let per_channel = g.in_per_group > 1;
-    let y = format::label("y", dims, (g.out_channels > 1).then_some(&[f][..]), [oi, oj]);
-    let total_line = {
-        let mut parts: Vec<String> = step.channel_sums.iter().map(|(_, s)| format::factor(*s)).collect();
-        if step.has_bias {
-            parts.push(format::factor(step.bias));
-        }
-        format!("{y} = {} = {}", format::sum(&parts), format::short(step.result))
-    };
-    let probe_line = |pc: usize, pi: usize, pj: usize| {
-        let x = format::label("x", dims, Some(&[pc][..]), [pi, pj]);
-        if feeds.is_empty() {
-            format!("{x} feeds no output")
-        } else {
-            let uses: usize = feeds.iter().map(|fd| fd.weight_indices.len()).sum();
-            format!("{x} feeds {} output cell(s), {uses} product(s) in all (outlined)", feeds.len())
-        }
-    };
-    let window_at = if dims == Dims::Two {
-        format!("row {}, column {}", step.window[0], step.window[1])
-    } else {
-        format!("position {}", step.window[1])
-    };
-    html! {
-        <section class="view window-view" aria-label="Sliding window">
+    let drawing = html! {
+        <>
             <div class="matrices">
-                { stack(padded_grids) }
-                { unit("\u{2217}", kernel_grids) }
-                { unit("=", output_grids) }
+                { stack(scene.padded_input(&padded_planes, &props.on_probe, &frame.events.answers.on_pick)) }
+                { unit("\u{2217}", scene.kernel()) }
+                { unit("=", scene.output(&output_planes, frame.jump(scene.step_of()))) }
             </div>
             { legend(&[
                 ("win et eb el er", "the window"),
@@ -226,15 +66,216 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
                 ("fed", "outputs fed by the input cell under the pointer"),
                 ("pad", "padding"),
             ][..if g.params.padding == [0, 0] { 4 } else { 5 }]) }
-            if let Some(p) = practice {
-                if let Some(p) = picking {
-                    { pick_panel(p, &y, &step, &props.dispatch) }
-                } else if let Some(q) = p.asks_number().then(|| Question::forward(t, props.step)).flatten() {
-                    { number_panel(&q, p, &props.dispatch) }
+        </>
+    };
+    let asks_number = scene.practice.is_some_and(PracticeOn::asks_number);
+    frame.show(Stepped {
+        class: "window-view",
+        label: "Sliding window",
+        fits,
+        asks_for: "output cells",
+        drawing,
+        equation: scene.equation(),
+        question: asks_number.then(|| Question::forward(t, frame.step)).flatten(),
+        own_question: scene.picking().map(|p| pick_panel(p, &scene.y(), &step, &frame.events.answers)),
+    })
+}
+
+/// One render of the view: the result, the step, what is pointed at.
+struct Scene<'a> {
+    t: &'a Forward,
+    step: &'a ForwardStep,
+    /// The step's number.
+    index: usize,
+    probe: Option<[usize; 3]>,
+    /// The outputs the probed input cell feeds.
+    feeds: Vec<Feed>,
+    /// Practice, where it fits.
+    practice: Option<&'a PracticeOn>,
+}
+
+impl Scene<'_> {
+    /// "Which input cells does this output use?": the learner picks them.
+    fn picking(&self) -> Option<&PracticeOn> {
+        self.practice.filter(|p| p.state.quiz == Quiz::InputCells)
+    }
+
+    /// Whether the window is outlined: not while practice asks where it is.
+    fn shows_window(&self) -> bool {
+        self.practice.is_none_or(|p| p.asks_number() && p.state.hints >= 1)
+            || self.picking().is_some_and(|p| p.state.pick_verdict == Some(true))
+    }
+
+    /// The output cell's label, `y[0,1]`.
+    fn y(&self) -> String {
+        let g = &self.t.geometry;
+        let [f, oi, oj] = self.step.out_index;
+        format::label("y", g.dims, (g.out_channels > 1).then_some(&[f][..]), [oi, oj])
+    }
+
+    /// The output cell clicked or hovered to its step.
+    fn step_of(&self) -> impl Fn(&[usize], [usize; 2]) -> Option<usize> + 'static {
+        let geometry = self.t.geometry;
+        move |lead, [i, j]| geometry.step_of([lead[0], i, j])
+    }
+
+    /// The padded input: the channels of the filter's group, the window, the
+    /// probed cell's copies; hover a cell to probe it, click it to pick it.
+    fn padded_input(
+        &self,
+        planes: &Planes,
+        on_probe: &Callback<Option<[usize; 3]>>,
+        on_pick: &Callback<[usize; 3]>,
+    ) -> Html {
+        let (t, step) = (self.t, self.step);
+        let g = &t.geometry;
+        let [sh, sw] = g.span;
+        let (top_left, bottom_right) = (step.window, [step.window[0] + sh - 1, step.window[1] + sw - 1]);
+        let show_window = self.shows_window();
+        let picking = self.picking();
+        let probed = Copies { padded: &t.padded, cell: self.probe };
+        // Window cells of this step, looked up once per cell below.
+        let taps: HashSet<(usize, [usize; 2])> =
+            step.terms.iter().map(|term| (term.channel, term.padded_pos)).collect();
+        let cell = |lead: &[usize], pos: [usize; 2]| {
+            let c = lead[0];
+            let mut marks = if t.padded.is_padding(pos) { mark::PAD } else { 0 };
+            if show_window {
+                marks |= mark::edges(pos[0], pos[1], (top_left[0], top_left[1]), (bottom_right[0], bottom_right[1]));
+                if taps.contains(&(c, pos)) {
+                    marks |= mark::TAP;
                 }
-            } else {
+            }
+            marks |= probed.mark(c, pos, mark::PROBE);
+            if picking.is_some_and(|p| p.state.picked.contains(&[c, pos[0], pos[1]])) {
+                marks |= mark::SELECTED;
+            }
+            Cell { marks, ..Cell::new(String::new(), t.padded.values[[c, pos[0], pos[1]]]) }
+        };
+        // Where marks can be: the window, and the copies of the probed cell.
+        let marked = |lead: &[usize]| {
+            let mut cells = rect(top_left, bottom_right);
+            cells.extend(probed.cells(lead));
+            cells
+        };
+        let hover = {
+            let (on_probe, padded) = (on_probe.clone(), t.padded.clone());
+            Callback::from(move |cell: Option<GridCell>| {
+                on_probe.emit(cell.and_then(|(lead, pos)| {
+                    let [i, j] = padded.source(pos)?;
+                    Some([lead[0], i, j])
+                }));
+            })
+        };
+        let caption = if g.params.padding == [0, 0] { "input (no padding)" } else { "padded input" };
+        let group_start = step.group * g.in_per_group;
+        let grids = Grids::new("padded_input", g.dims, caption, g.padded, &cell)
+            .per(&["channel"], (group_start..group_start + g.in_per_group).map(|c| vec![c]).collect())
+            .on_hover(hover)
+            .planes(planes, &marked);
+        match picking {
+            Some(_) => grids.on_click(on_pick.reform(|(lead, [pi, pj]): GridCell| [lead[0], pi, pj])).render(),
+            None => grids.render(),
+        }
+    }
+
+    /// The kernel of the step's filter as it meets the window (rotated when flip is on).
+    fn kernel(&self) -> Html {
+        let (t, step) = (self.t, self.step);
+        let g = &t.geometry;
+        let f = step.out_index[0];
+        let probe_taps: Vec<[usize; 4]> =
+            self.feeds.iter().filter(|fd| fd.out_index[0] == f).flat_map(|fd| fd.weight_indices.clone()).collect();
+        let cell = |lead: &[usize], tap: [usize; 2]| {
+            let term = step.term(g, lead[1], tap);
+            let mut cell = Cell::new(String::new(), term.map_or(0.0, |t| t.w));
+            cell.marks = mark::TAP;
+            if let Some(term) = term {
+                if probe_taps.contains(&term.weight_index) {
+                    cell.marks |= mark::PROBE;
+                }
+                if g.params.flip {
+                    let [_, _, ki, kj] = term.weight_index;
+                    cell.note = Some(format!("w[{}]", crate::model::grid::data_index(g.dims, &[], [ki, kj])));
+                }
+            }
+            cell
+        };
+        let caption = format!("kernel{}", if g.params.flip { " (rotated 180\u{00B0})" } else { "" });
+        Grids::new("kernel", g.dims, caption, g.kernel, &cell)
+            .per(&["filter", "channel"], leads_2(1, g.in_per_group).into_iter().map(|l| vec![f, l[1]]).collect())
+            .render()
+    }
+
+    /// Every filter's output, the current cell marked; hover or click a cell to step there.
+    fn output(&self, planes: &Planes, jump: Callback<GridCell>) -> Html {
+        if self.practice.is_some_and(PracticeOn::hides_size) {
+            return size_hidden("output");
+        }
+        let t = self.t;
+        let g = &t.geometry;
+        let [f, oi, oj] = self.step.out_index;
+        let cell = |lead: &[usize], [i, j]: [usize; 2]| {
+            let index = [lead[0], i, j];
+            let mut cell = Cell::new(String::new(), t.output[index]);
+            if index == [f, oi, oj] {
+                cell.marks |= mark::CURRENT;
+            }
+            if let Some(p) = self.practice
+                && g.step_of(index).is_none_or(|s| p.hides(s, self.index, "output"))
+            {
+                cell.marks |= mark::HIDDEN;
+            }
+            if let Some(fd) = self.feeds.iter().find(|fd| fd.out_index == index) {
+                cell.marks |= mark::FED;
+                if fd.weight_indices.len() > 1 {
+                    cell.note = Some(format!("\u{00D7}{}", fd.weight_indices.len()));
+                }
+            }
+            cell
+        };
+        let marked = |lead: &[usize]| {
+            let mut cells: Vec<[usize; 2]> = self
+                .feeds
+                .iter()
+                .filter(|fd| fd.out_index[0] == lead[0])
+                .map(|fd| [fd.out_index[1], fd.out_index[2]])
+                .collect();
+            if lead[0] == f {
+                cells.push([oi, oj]);
+            }
+            cells
+        };
+        Grids::new("output", g.dims, "output", g.output, &cell)
+            .per(&["filter"], leads_1(g.out_channels))
+            .planes(planes, &marked)
+            .on_hover(entering(jump.clone()))
+            .on_click(jump)
+            .render()
+    }
+
+    /// The step's arithmetic: per channel when there are several, and what the probed cell feeds.
+    fn equation(&self) -> Html {
+        let (t, step) = (self.t, self.step);
+        let g = &t.geometry;
+        let y = self.y();
+        let window_at = if g.dims == Dims::Two {
+            format!("row {}, column {}", step.window[0], step.window[1])
+        } else {
+            format!("position {}", step.window[1])
+        };
+        let over = if g.params.padding == [0, 0] { "input" } else { "padded input" };
+        let per_channel = g.in_per_group > 1;
+        let total_line = || {
+            let mut parts: Vec<String> = step.channel_sums.iter().map(|(_, s)| format::factor(*s)).collect();
+            if step.has_bias {
+                parts.push(format::factor(step.bias));
+            }
+            format!("{y} = {} = {}", format::sum(&parts), format::short(step.result))
+        };
+        html! {
             <div class="equation" aria-live="polite">
-                <p class="eq-title">{ format!("{y}: window at {window_at} of the {}", if g.params.padding == [0, 0] { "input" } else { "padded input" }) }</p>
+                <p class="eq-title">{ format!("{y}: window at {window_at} of the {over}") }</p>
                 if g.params.flip {
                     <p class="flip-note">{ "Flip is on: the window meets the kernel rotated by 180\u{00B0}, so its first cell multiplies the kernel's last (each kernel cell is labelled with the weight it holds)." }</p>
                 }
@@ -244,25 +285,32 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
                             .map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.w))).collect();
                         html! { <p class="eq channel-sum">{ format!("channel {c}: {} = {}", format::sum(&terms), format::short(*sum)) }</p> }
                     }) }
-                    <p class="eq total">{ total_line }</p>
+                    <p class="eq total">{ total_line() }</p>
                 } else {
                     <p class="eq">{ step.equation() }</p>
                 }
-                if let Some([pc, pi, pj]) = props.probe {
-                    <p class="probe-note">{ probe_line(pc, pi, pj) }</p>
+                if let Some([pc, pi, pj]) = self.probe {
+                    <p class="probe-note">{ self.probe_line(pc, pi, pj) }</p>
                 }
             </div>
-            }
-            if props.practice.is_some() && practice.is_none() {
-                <p class="hint">{ "Practice asks for output cells where every one is shown as a number: make the problem smaller." }</p>
-            }
-        </section>
+        }
+    }
+
+    /// What the input cell under the pointer feeds.
+    fn probe_line(&self, pc: usize, pi: usize, pj: usize) -> String {
+        let x = format::label("x", self.t.geometry.dims, Some(&[pc][..]), [pi, pj]);
+        if self.feeds.is_empty() {
+            format!("{x} feeds no output")
+        } else {
+            let uses: usize = self.feeds.iter().map(|fd| fd.weight_indices.len()).sum();
+            format!("{x} feeds {} output cell(s), {uses} product(s) in all (outlined)", self.feeds.len())
+        }
     }
 }
 
 /// "Which input cells does this output use?": the learner clicks the padded
 /// input's cells; the check compares them with the step's window.
-fn pick_panel(p: &PracticeOn, y: &str, step: &crate::conv::ForwardStep, dispatch: &Callback<Action>) -> Html {
+fn pick_panel(p: &PracticeOn, y: &str, step: &ForwardStep, answers: &Answers) -> Html {
     let expected: Vec<[usize; 3]> = step.terms.iter().map(|t| [t.channel, t.padded_pos[0], t.padded_pos[1]]).collect();
     let count = p.state.picked.len();
     html! {
@@ -270,7 +318,7 @@ fn pick_panel(p: &PracticeOn, y: &str, step: &crate::conv::ForwardStep, dispatch
             <p class="eq-title">{ format!("Which input cells does {y} use? Click them in the input (padding included), then check.") }</p>
             <p class="practice-answer">
                 <span>{ format!("{count} picked") }</span>
-                <button type="button" onclick={dispatch.reform(move |_| Action::Practice(PracticeAction::PickCheck { expected: expected.clone() }))}>{ "Check cells" }</button>
+                <button type="button" onclick={answers.on_pick_check.reform(move |_| expected.clone())}>{ "Check cells" }</button>
             </p>
             { match p.state.pick_verdict {
                 Some(true) => html! { <p class="verdict right" data-verdict="right">{ format!("Right: these {count} cells are the window (outlined).") }</p> },

@@ -273,6 +273,12 @@ impl Grids<'_> {
     }
 }
 
+/// A hover that reports each cell the pointer enters, and nothing when it
+/// leaves the grid (the cell entered last stays chosen).
+pub(crate) fn entering(on_cell: Callback<GridCell>) -> Callback<Option<GridCell>> {
+    Callback::from(move |cell: Option<GridCell>| cell.into_iter().for_each(|c| on_cell.emit(c)))
+}
+
 /// Leading indices `[0], [1], ..., [n-1]`.
 pub(crate) fn leads_1(n: usize) -> Vec<Vec<usize>> {
     (0..n).map(|a| vec![a]).collect()

@@ -8,17 +8,18 @@
 //! `data-matrix`, `data-index` and `data-value`. Marks (the window, the cells
 //! of this step) are outlined boxes laid over the canvas, so a step moves a
 //! few boxes and never redraws the canvas; the pixels are redrawn only when
-//! the values change.
+//! the values change. The image view's feature maps use its colours and
+//! legend too.
 
 use std::rc::Rc;
 
-use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use crate::conv::decimal::fixed;
-
 use crate::conv::{Dims, format};
+use crate::effects::use_canvas::{Pixels, use_canvas};
 use crate::model::grid::data_index;
 use crate::model::results::Shared;
 use crate::ui::widgets::matrix::mark;
@@ -164,20 +165,41 @@ pub fn colour(v: f64, scale: f64) -> [u8; 3] {
 }
 
 /// The largest finite `|v|`, or 1 when all are zero (so zero draws white).
-pub fn scale_of<'a>(values: impl IntoIterator<Item = &'a f64>) -> f64 {
-    let m = values.into_iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
+pub fn scale_of<V: std::borrow::Borrow<f64>>(values: impl IntoIterator<Item = V>) -> f64 {
+    let m = values.into_iter().map(|v| *v.borrow()).filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
     if m > 0.0 { m } else { 1.0 }
 }
 
-fn draw(canvas: &HtmlCanvasElement, values: &[f64], cols: usize, rows: usize, scale: f64) -> Option<()> {
-    let ctx = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
-    let mut pixels = Vec::with_capacity(values.len() * 4);
-    for &v in values {
-        let [r, g, b] = colour(v, scale);
-        pixels.extend_from_slice(&[r, g, b, 255]);
+/// A `cols`x`rows` drawing of `values` (row-major) on the diverging scale
+/// spanning `-scale..=scale`: from a table of 511 colours, one pass over
+/// the values with no per-pixel colour arithmetic (a 512x512 feature map
+/// is a quarter of a million pixels).
+pub fn colour_pixels(values: impl ExactSizeIterator<Item = f64>, cols: usize, rows: usize, scale: f64) -> Pixels {
+    let table: Vec<[u8; 3]> = (0..511).map(|k| colour((k as f64 - 255.0) / 255.0, 1.0)).collect();
+    let mut rgba = Vec::with_capacity(values.len() * 4);
+    for v in values {
+        let [r, g, b] = if v.is_nan() {
+            colour(v, scale)
+        } else {
+            let t = if scale > 0.0 { (v / scale).clamp(-1.0, 1.0) } else { 0.0 };
+            table[((t * 255.0).round() + 255.0) as usize]
+        };
+        rgba.extend_from_slice(&[r, g, b, 255]);
     }
-    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), cols as u32, rows as u32).ok()?;
-    ctx.put_image_data(&image, 0.0, 0.0).ok()
+    Pixels { width: cols, height: rows, rgba }
+}
+
+/// The colour legend: the scale's ends either side of a bar of its colours.
+/// `labelled`: read out as "colour scale from a to b"; else hidden from
+/// screen readers (a heatmap's readouts say its values).
+pub fn colour_legend(scale: f64, labelled: bool) -> Html {
+    let (low, high) = (format::short(-scale), format::short(scale));
+    let label = labelled.then(|| format!("colour scale from {low} to {high}"));
+    html! {
+        <div class="scale" role={labelled.then_some("img")} aria-label={label} aria-hidden={(!labelled).then_some("true")}>
+            <span>{ low }</span><span class="bar"></span><span>{ high }</span>
+        </div>
+    }
 }
 
 /// The cell `(row, column)` of a `rows`x`cols` drawing under a pointer event
@@ -207,18 +229,12 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
     let canvas = use_node_ref();
     let hovered = use_state(|| None::<(usize, usize)>);
     let (rows, cols) = (props.rows, props.cols);
-    {
-        // Redraw the pixels only when the values (or their scale) change.
-        let canvas = canvas.clone();
-        use_effect_with(
-            (props.values.clone(), props.scale.to_bits(), rows, cols),
-            move |(values, bits, rows, cols)| {
-                if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
-                    draw(&el, values, *cols, *rows, f64::from_bits(*bits));
-                }
-            },
-        );
-    }
+    // Redraw the pixels only when the values (or their scale) change.
+    use_canvas(
+        vec![canvas.clone()],
+        (props.values.clone(), props.scale.to_bits(), rows, cols),
+        |(values, bits, rows, cols), _| colour_pixels(values.iter().copied(), *cols, *rows, f64::from_bits(*bits)),
+    );
     let side = props.side;
     let cell = (side / cols.max(1) as f64).min(side / rows.max(1) as f64).min(MAX_CELL_PX);
     // Tall or wide matrices (im2col's) keep a readable box: cells stretch.
@@ -290,9 +306,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
                     )} />
                 }
             </div>
-            <div class="scale" aria-hidden="true">
-                <span>{ format::short(-props.scale) }</span><span class="bar"></span><span>{ format::short(props.scale) }</span>
-            </div>
+            { colour_legend(props.scale, false) }
             <div class="readouts">
                 { for props.current.map(|at| readout(at, true)) }
                 { for (*hovered).filter(|&h| Some(h) != props.current).map(|at| readout(at, false)) }
@@ -311,8 +325,22 @@ mod tests {
         assert_eq!(colour(4.0, 4.0), [178, 24, 43]);
         assert_eq!(colour(-9.0, 4.0), [33, 102, 172]);
         assert_eq!(colour(f64::NAN, 4.0), [128, 128, 128]);
-        assert_eq!(scale_of(&[0.0, -3.0, 2.0, f64::INFINITY]), 3.0);
-        assert_eq!(scale_of(&[0.0]), 1.0);
+        assert_eq!(scale_of([0.0, -3.0, 2.0, f64::INFINITY]), 3.0);
+        assert_eq!(scale_of([0.0]), 1.0);
+    }
+
+    #[test]
+    fn the_colour_table_matches_the_scale() {
+        // The ends and zero exactly; between them within one step of the table.
+        let values = [0.0, 4.0, -9.0, f64::NAN, 1.0, -2.5];
+        let drawn = colour_pixels(values.iter().copied(), 3, 2, 4.0);
+        assert_eq!((drawn.width, drawn.height, drawn.rgba.len()), (3, 2, 24));
+        for (k, &v) in values.iter().enumerate() {
+            let (got, want) = (&drawn.rgba[k * 4..k * 4 + 3], colour(v, 4.0));
+            assert!(got.iter().zip(want).all(|(&a, b)| a.abs_diff(b) <= 1), "{v}: {got:?} vs {want:?}");
+            assert_eq!(drawn.rgba[k * 4 + 3], 255);
+        }
+        assert_eq!(&drawn.rgba[..12], &[247, 247, 247, 255, 178, 24, 43, 255, 33, 102, 172, 255]);
     }
 
     #[test]

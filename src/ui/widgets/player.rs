@@ -1,13 +1,14 @@
 //! The step player: first / back / play-pause / forward / last, a scrub
 //! slider and the speed. The keyboard shortcuts (arrows, Space, Home/End) are
 //! installed once by the app, so they work whichever control has focus.
+//! The step frame (`views/frame.rs`) shows it above every stepped view.
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::conv::decimal;
-use crate::model::state::{Action, Move, SPEEDS, ViewAction};
+use crate::model::state::{Move, SPEEDS};
 
 #[derive(Properties, PartialEq)]
 pub struct PlayerProps {
@@ -17,32 +18,34 @@ pub struct PlayerProps {
     pub speed: f64,
     /// What one step is, for the counter: "output cell", "input cell", ...
     pub unit: AttrValue,
-    pub dispatch: Callback<Action>,
+    /// A button: first, back, forward or last step.
+    pub on_move: Callback<Move>,
+    /// The scrub slider: this step.
+    pub on_step: Callback<usize>,
+    /// Play or pause.
+    pub on_play: Callback<()>,
+    /// The speed picked, in steps per second.
+    pub on_speed: Callback<f64>,
 }
 
 /// A function, not a component: its props change with every step anyway.
 pub fn player(props: &PlayerProps) -> Html {
-    let d = props.dispatch.clone();
-    let go = move |m: Move| {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Action::View(ViewAction::Step(m))))
-    };
-    let d = props.dispatch.clone();
-    let toggle = Callback::from(move |_: MouseEvent| d.emit(Action::View(ViewAction::TogglePlay)));
-    let d = props.dispatch.clone();
+    let go = |m: Move| props.on_move.reform(move |_: MouseEvent| m);
+    let toggle = props.on_play.reform(|_: MouseEvent| ());
+    let on_step = props.on_step.clone();
     let scrub = Callback::from(move |e: InputEvent| {
         if let Some(v) =
             e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).and_then(|el| el.value().parse().ok())
         {
-            d.emit(Action::View(ViewAction::Step(Move::To(v))));
+            on_step.emit(v);
         }
     });
-    let d = props.dispatch.clone();
+    let on_speed = props.on_speed.clone();
     let speed = Callback::from(move |e: Event| {
         if let Some(v) =
             e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).and_then(|el| decimal::parse(&el.value()))
         {
-            d.emit(Action::View(ViewAction::SetSpeed(v)));
+            on_speed.emit(v);
         }
     });
     let empty = props.steps == 0;
