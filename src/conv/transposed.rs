@@ -10,7 +10,7 @@
 use ndarray::{Array1, Array2, Array3, Array4};
 
 use super::direct::Forward;
-use super::error::{ConvError, Dims};
+use super::error::ConvError;
 use super::format;
 use super::params::{Hyper, TransposeGeometry};
 use super::problem::Problem;
@@ -276,30 +276,6 @@ impl Transposed {
     pub fn first_output_of(&self, step: usize) -> Option<[usize; 3]> {
         self.step(step)?.placements.iter().find_map(|p| p.out_pos.map(|[oi, oj]| [p.f, oi, oj]))
     }
-
-    /// The output size worked out per axis (1D: the width only):
-    /// `width: full (W-1)s + d(k-1) + 1 = (2-1)*2 + 1*(3-1) + 1 = 5, minus 2p = 2, plus output_padding 1 = 4`.
-    pub fn size_explanation(&self) -> Vec<String> {
-        let g = &self.geometry;
-        let p = &g.params;
-        let axes: &[(usize, &str, &str)] =
-            if g.dims == Dims::Two { &[(0, "height", "H"), (1, "width", "W")] } else { &[(1, "width", "W")] };
-        axes.iter()
-            .map(|&(a, name, n)| {
-                format!(
-                    "{name}: full ({n}-1)s + d(k-1) + 1 = ({}-1)*{} + {}*({}-1) + 1 = {}, minus 2p = {}, plus output_padding {} = {}",
-                    g.input[a],
-                    p.stride[a],
-                    p.dilation[a],
-                    g.kernel[a],
-                    g.full[a],
-                    2 * p.padding[a],
-                    p.output_padding[a],
-                    g.output[a]
-                )
-            })
-            .collect()
-    }
 }
 
 /// The transposed convolution as a direct convolution (the conv_arithmetic
@@ -511,12 +487,6 @@ mod tests {
         assert_eq!(t.input_value([0, 0, 2]), None);
         // Step 0 places [1, 1, 1] at canvas 0..3; canvas 0 is cropped, so it first lands in y[0].
         assert_eq!(t.first_output_of(0), Some([0, 0, 0]));
-        assert_eq!(
-            t.size_explanation(),
-            vec![
-                "width: full (W-1)s + d(k-1) + 1 = (2-1)*2 + 1*(3-1) + 1 = 5, minus 2p = 2, plus output_padding 1 = 4"
-            ]
-        );
         Ok(())
     }
 }

@@ -9,7 +9,8 @@
 //! - [`grid`], [`editing`], [`input_text`]: tensors as editable grids, edits, pastes;
 //! - [`presets`], [`picture`]: the examples, classic kernels and bundled pictures;
 //! - [`practice`]: questions and their answers, from the core;
-//! - [`export`], [`figure`]: NumPy/PyTorch code and figures (SVG, GIF) as data.
+//! - [`export`], [`figure`]: NumPy/PyTorch code and figures (SVG, GIF) as data;
+//! - [`size_formula`]: the output-size formulas as people read them.
 
 pub mod document;
 pub mod editing;
@@ -21,5 +22,6 @@ pub mod picture;
 pub mod practice;
 pub mod presets;
 pub mod results;
+pub mod size_formula;
 pub mod state;
 pub mod view_state;

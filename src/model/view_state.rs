@@ -39,6 +39,32 @@ impl View {
             View::Export => "export",
         }
     }
+
+    /// What the page calls this view: its tab, its section's label, an
+    /// embed's title. `transposed_op`: the problem is a transposed
+    /// convolution (whose own view is its transposed view; a direct
+    /// convolution's transposed view shows its transpose).
+    pub fn label(self, transposed_op: bool) -> &'static str {
+        match self {
+            View::Forward => "Forward",
+            View::Im2col => "im2col",
+            View::Transposed if transposed_op => "Transposed convolution",
+            View::Transposed => "Its transpose",
+            View::Backprop => "Backprop",
+            View::Image => "Image",
+            View::Export => "Export",
+        }
+    }
+
+    /// The views a problem offers, in the tabs' order: the transposed
+    /// operation has its own view and export; a direct one, all six.
+    pub fn offered(transposed_op: bool) -> &'static [View] {
+        if transposed_op {
+            &[View::Transposed, View::Export]
+        } else {
+            &[View::Forward, View::Im2col, View::Backprop, View::Transposed, View::Image, View::Export]
+        }
+    }
 }
 
 /// How the transposed-convolution view explains the numbers (document key `explain`).

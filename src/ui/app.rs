@@ -94,12 +94,7 @@ fn page_address() -> String {
 
 /// The `<iframe>` a course page pastes to show `document` embedded.
 fn embed_snippet(address: &str, document: &Document) -> String {
-    let view = match document.view.view {
-        View::Im2col => "im2col",
-        View::Transposed => "transposed convolution",
-        View::Backprop => "backpropagation",
-        _ => "sliding window",
-    };
+    let view = document.view.view.label(document.problem.op.is_transposed());
     let src = format!("{address}?embed{}", hash_of(document)).replace('&', "&amp;").replace('"', "&quot;");
     format!(
         "<iframe src=\"{src}\" width=\"100%\" height=\"520\" title=\"ConvScope: {view}\" loading=\"lazy\" \
@@ -239,18 +234,7 @@ pub fn App() -> Html {
     };
     // The tabs belong to the operation: a tab never changes the problem.
     let transposed_op = state.doc.problem.op.is_transposed();
-    let tabs: &[(View, &str)] = if transposed_op {
-        &[(View::Transposed, "Transposed convolution"), (View::Export, "Export")]
-    } else {
-        &[
-            (View::Forward, "Sliding window"),
-            (View::Im2col, "im2col"),
-            (View::Backprop, "Backprop"),
-            (View::Transposed, "Its transpose"),
-            (View::Image, "Image"),
-            (View::Export, "Export"),
-        ]
-    };
+    let tabs = View::offered(transposed_op);
     let view = state.doc.view.view;
     let unit = match (view, state.doc.view.gradient) {
         (View::Transposed, _) if state.doc.view.practice => "output cell",
@@ -400,12 +384,12 @@ pub fn App() -> Html {
                 <section class="main">
                     if embed == Embed::Off {
                         <nav class="tabs" role="tablist" aria-label="Views">
-                            { for tabs.iter().map(|(v, label)| {
-                                let v = *v;
+                            { for tabs.iter().map(|&v| {
+                                let label = v.label(transposed_op);
                                 html! {
                                     <button type="button" role="tab" aria-selected={(view == v).to_string()}
                                         class={if view == v { "tab active" } else { "tab" }}
-                                        onclick={dispatch.reform(move |_| Action::View(ViewAction::SetView(v)))}>{ *label }</button>
+                                        onclick={dispatch.reform(move |_| Action::View(ViewAction::SetView(v)))}>{ label }</button>
                                 }
                             }) }
                         </nav>

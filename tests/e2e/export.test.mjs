@@ -83,7 +83,7 @@ for (const [name, doc] of CASES) {
     const numpy = await page.locator('pre[data-export="numpy"]').textContent();
     const pytorch = await page.locator('pre[data-export="pytorch"]').textContent();
     const transposed = doc.op?.startsWith('conv_transpose');
-    await page.getByRole('tab', { name: transposed ? 'Transposed convolution' : 'Sliding window' }).click();
+    await page.getByRole('tab', { name: transposed ? 'Transposed convolution' : 'Forward' }).click();
     const shown = { y: await readMatrix(page, 'output') };
     if (!transposed) {
       await page.getByRole('tab', { name: 'Backprop' }).click();
@@ -114,7 +114,7 @@ test('the .npy downloads load in NumPy with the shown numbers', async (t) => {
   const loaded = JSON.parse(execFileSync(PY, ['-c', `import json, numpy as np
 print(json.dumps({n: np.load('${dir}/' + n + '.npy').tolist() for n in ['input', 'output', 'grad_weight']}))`], { encoding: 'utf8' }));
   assert.deepEqual(loaded.input, doc.input);
-  await page.getByRole('tab', { name: 'Sliding window' }).click();
+  await page.getByRole('tab', { name: 'Forward' }).click();
   same('output.npy', await readMatrix(page, 'output'), loaded.output);
 });
 

@@ -126,7 +126,7 @@ test('im2col follows the window step by step', async (t) => {
   assert.equal(await page.locator('[aria-current="true"]').count(), 1, 'only the output cell is current');
   assert.equal(await current(page), '0,0,1');
   assert.match(await page.locator('.eq').innerText(), /= -5$/);
-  await page.getByRole('tab', { name: 'Sliding window' }).click();
+  await page.getByRole('tab', { name: 'Forward' }).click();
   assert.equal(await current(page), '0,0,0', 'a new view starts at its first step');
 });
 

@@ -76,7 +76,7 @@ test('an uploaded grey PNG becomes the input, pixel / 255, and every hovered pix
   assert.ok(sum.endsWith(`= ${await page.locator('.map-readout [data-matrix="output"]').innerText().then((t) => t.split(' = ')[1])}`), sum);
   // A click opens that step in the sliding window.
   await page.locator('canvas[data-feature-map="0"]').click({ position: { x: 1, y: 1 } });
-  await page.locator('[role="tab"][aria-selected="true"]', { hasText: 'Sliding window' }).waitFor();
+  await page.locator('[role="tab"][aria-selected="true"]', { hasText: 'Forward' }).waitFor();
   assert.equal(await page.locator('[data-matrix="output"][aria-current="true"]').getAttribute('data-index'), '0,0,0');
   // The link never carries the uploaded pixels.
   await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"image":"own"'));

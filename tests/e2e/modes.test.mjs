@@ -110,7 +110,7 @@ test('Copy embed code copies an iframe of this state', async (t) => {
   await page.getByRole('button', { name: 'Copy embed code' }).click();
   await page.getByText('Embed code copied').waitFor();
   const code = await page.evaluate(() => navigator.clipboard.readText());
-  const src = code.match(/^<iframe src="([^"]+)" width="100%" height="\d+" title="ConvScope: backpropagation"/);
+  const src = code.match(/^<iframe src="([^"]+)" width="100%" height="\d+" title="ConvScope: Backprop"/);
   assert.ok(src, code);
   const url = new URL(src[1].replaceAll('&amp;', '&'));
   assert.equal(url.search, '?embed');
@@ -164,7 +164,7 @@ test('keyboard only: Tab reaches every view, Enter opens it, the arrows step, th
   const { page } = await openApp(t, { hash: configHash(SMALL) });
   const current = (name) => page.locator(`[data-matrix="${name}"][aria-current="true"]`).getAttribute('data-index');
   // Each view's stepped matrix: the one whose current cell moves.
-  for (const [tab, name] of [['im2col', 'output'], ['Backprop', 'grad_input'], ['Its transpose', 'transposed_input'], ['Sliding window', 'output']]) {
+  for (const [tab, name] of [['im2col', 'output'], ['Backprop', 'grad_input'], ['Its transpose', 'transposed_input'], ['Forward', 'output']]) {
     // Tab forward until the tab has the focus, as a person would (at most 200 presses).
     let found = false;
     for (let i = 0; i < 200 && !found; i++) {

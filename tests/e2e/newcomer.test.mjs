@@ -115,7 +115,7 @@ test('Copy link confirms the copy, or offers the link to copy by hand', async (t
 test('tabs belong to the operation: a convolution shows its transpose without changing', async (t) => {
   const { page } = await openApp(t);
   const tabs = await page.getByRole('tab').allInnerTexts();
-  assert.deepEqual(tabs, ['Sliding window', 'im2col', 'Backprop', 'Its transpose', 'Image', 'Export']);
+  assert.deepEqual(tabs, ['Forward', 'im2col', 'Backprop', 'Its transpose', 'Image', 'Export']);
   const y = toGrid(await readMatrix(page, 'output'))[0];
   await page.getByRole('tab', { name: 'Its transpose' }).click();
   // Still the convolution, with its kernel: the parameters say so.
@@ -128,7 +128,7 @@ test('tabs belong to the operation: a convolution shows its transpose without ch
   assert.deepEqual(toGrid(await readMatrix(page, 'output')), [expected]);
   assert.deepEqual(toGrid(await readMatrix(page, 'transposed_input')), [y]);
   // Back to the sliding window: the same convolution, unchanged.
-  await page.getByRole('tab', { name: 'Sliding window' }).click();
+  await page.getByRole('tab', { name: 'Forward' }).click();
   assert.deepEqual(toGrid(await readMatrix(page, 'output')), [y]);
 
   // A transposed convolution has its own view alone; the operation control switches.
@@ -148,7 +148,7 @@ for (const width of [390, 1024]) {
   test(`no sideways page scroll at ${width}px in any view; signs stay with their matrices`, async (t) => {
     const hash = '#config=' + encodeURIComponent(JSON.stringify(twoChannels));
     const { page } = await openApp(t, { hash, viewport: { width, height: 800 } });
-    for (const tab of ['Sliding window', 'im2col', 'Backprop', 'Its transpose']) {
+    for (const tab of ['Forward', 'im2col', 'Backprop', 'Its transpose']) {
       await page.getByRole('tab', { name: tab }).click();
       const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       assert.ok(scroll <= inner, `${tab} at ${width}px: page is ${scroll}px wide in a ${inner}px window`);

@@ -227,7 +227,7 @@ test('New problem draws a problem at each level; its first cell can be worked ou
     assert.ok(Number.isInteger(value));
     kinds.push(`${tab}/${await page.locator('input[data-practice]').getAttribute('data-practice')}`);
   }
-  assert.deepEqual(kinds, ['Sliding window/output', 'Sliding window/output', 'Sliding window/output',
+  assert.deepEqual(kinds, ['Forward/output', 'Forward/output', 'Forward/output',
     'Transposed convolution/output', 'Backprop/grad_input']);
   // Level 1 is 1D: its input has one row.
   await page.selectOption('select[aria-label="Level of a new problem"]', { index: 0 });
@@ -268,7 +268,7 @@ test("the transpose of a convolution does not give the convolution's outputs awa
   assert.equal(await page.locator('td[data-matrix="transposed_input"]').count(), 4);
   assert.equal(await page.locator('td[data-matrix="transposed_input"][data-value]').count(), 0);
   assert.match(await page.locator('input[data-practice]').getAttribute('aria-label'), /z\[0,0\]/);
-  await page.getByRole('tab', { name: 'Sliding window' }).click();
+  await page.getByRole('tab', { name: 'Forward' }).click();
   const answer = page.locator('input[data-practice="output"]');
   await answer.fill('-3');
   await answer.press('Enter');

@@ -21,7 +21,7 @@ test('a strict CSP holds in every view, and no request leaves the origin', async
   page.on('request', (r) => {
     if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) foreign.push(r.url());
   });
-  for (const tab of ['Sliding window', 'im2col', 'Backprop', 'Its transpose']) {
+  for (const tab of ['Forward', 'im2col', 'Backprop', 'Its transpose']) {
     await page.getByRole('tab', { name: tab }).click();
     await page.keyboard.press('End');
   }

@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::conv::{Dims, Field, Hyper, Op, PaddingMode, Problem};
 use crate::model::document::{DocumentError, limits};
+use crate::model::size_formula;
 use crate::model::state::{EditAction, PerAxisParam};
 
 #[derive(Properties, PartialEq)]
@@ -287,7 +288,10 @@ pub fn formula(props: &FormulaProps) -> Html {
     let rows = axes.into_iter().map(|(axis, name)| {
         let n = [h, w][axis];
         let k = [kh, kw][axis];
-        let (s, p, d, op) = (c.hyper.stride[axis], c.hyper.padding[axis], c.hyper.dilation[axis], c.hyper.output_padding[axis]);
+        let numbers = size_formula::Axis::of(c.input, c.kernel, &c.hyper, axis);
+        let (s, p, d, op) = (numbers.stride, numbers.padding, numbers.dilation, numbers.output_padding);
+        // Read aloud: the same formula as the practice hint and the transposed view.
+        let spoken = if c.op.is_transposed() { numbers.transposed() } else { numbers.direct() };
         let result = match out {
             _ if props.hide_result => html! { <mi>{ "?" }</mi> },
             Some(o) => mn(o[axis + 1]),
@@ -296,7 +300,7 @@ pub fn formula(props: &FormulaProps) -> Html {
         let out_name = if axis == 0 { "H_out" } else { "W_out" };
         if c.op.is_transposed() {
             html! {
-                <math display="block" aria-label={format!("{out_name} = ({n} - 1) * {s} - 2 * {p} + {d} * ({k} - 1) + {op} + 1")}>
+                <math display="block" aria-label={format!("{out_name} = {spoken}")}>
                     <mrow>
                         <msub><mi>{ name }</mi><mtext>{ "out" }</mtext></msub>{ mo("=") }
                         { mo("(") }{ mn(n) }{ mo("\u{2212}") }{ mn(1) }{ mo(")") }{ mo("\u{00B7}") }{ mn(s) }
@@ -308,7 +312,7 @@ pub fn formula(props: &FormulaProps) -> Html {
             }
         } else {
             html! {
-                <math display="block" aria-label={format!("{out_name} = floor(({n} + 2 * {p} - {d} * ({k} - 1) - 1) / {s}) + 1")}>
+                <math display="block" aria-label={format!("{out_name} = {spoken}")}>
                     <mrow>
                         <msub><mi>{ name }</mi><mtext>{ "out" }</mtext></msub>{ mo("=") }
                         { mo("\u{230A}") }

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::conv::{Dims, Geometry, Walk, format};
 use crate::model::practice::{Combination, Level, Question, Verdict, check};
 use crate::model::results::Shared;
+use crate::model::size_formula;
 use crate::model::state::{Practice, Quiz};
 use crate::ui::widgets::grids::switch;
 
@@ -287,11 +288,11 @@ fn shape_question(
             </label>
         }
     };
-    let formula = if transposed {
-        "Transposed: canvas = (H - 1) * stride + dilation * (K - 1) + 1, output = canvas - 2 * padding + output_padding."
-    } else {
-        "Output = floor((H + 2 * padding - dilation * (K - 1) - 1) / stride) + 1."
-    };
+    let formula = format!(
+        "Output = {}, where {}.",
+        if transposed { size_formula::TRANSPOSED } else { size_formula::DIRECT },
+        size_formula::LEGEND
+    );
     html! {
         <div class="shape-question">
             <p class="eq-title">{ "What is the output size for these parameters?" }</p>

@@ -8,6 +8,8 @@ use std::collections::HashSet;
 
 use yew::prelude::*;
 
+use crate::model::view_state::View;
+
 use crate::conv::{Backward, Dims, Walk, format};
 use crate::model::practice::Question;
 use crate::model::results::Shared;
@@ -121,7 +123,7 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
     let asks_number = practice.is_some_and(PracticeOn::asks_number);
     frame.show(Stepped {
         class: "backprop-view",
-        label: "Backpropagation",
+        label: View::Backprop.label(false),
         fits,
         asks_for: "gradient cells",
         drawing,

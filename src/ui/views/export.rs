@@ -7,6 +7,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::model::view_state::View;
+
 use crate::conv::Problem;
 use crate::model::export;
 use crate::model::results::{Results, Shared};
@@ -71,7 +73,7 @@ pub fn ExportView(props: &ExportViewProps) -> Html {
     };
     let leaves = if transposed { "y" } else { "y, and the gradients dx, dw and db for dY (db only with a bias)" };
     html! {
-        <section class="view export-view" aria-label="Export">
+        <section class="view export-view" aria-label={View::Export.label(false)}>
             <p class="view-note">{ format!(
                 "Run either script as it is: it leaves {leaves}, equal to the numbers on screen. \
                  The NumPy one works the way the tutorials do (padding, im2col, one matrix product, a reshape{}); \

@@ -11,6 +11,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::model::view_state::View;
+
 use crate::conv::{ColumnOrder, Dims, Im2col};
 use crate::model::grid::data_index;
 use crate::model::practice::Question;
@@ -103,7 +105,7 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
     let asks_number = scene.practice.is_some_and(PracticeOn::asks_number);
     frame.show(Stepped {
         class: "im2col-view",
-        label: "im2col",
+        label: View::Im2col.label(false),
         fits,
         asks_for: "the product's entries",
         drawing,

@@ -11,6 +11,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::model::view_state::View;
+
 use crate::conv::{Forward, Problem, format};
 use crate::effects::use_canvas::Pixels;
 use crate::effects::use_decode::{Decoded, first_picture};
@@ -187,7 +189,7 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
         .map(|(f, canvas)| feature_map(props, f, canvas.clone(), ranges.get(f).copied()));
 
     html! {
-        <section class="view image-view" aria-label="Image"
+        <section class="view image-view" aria-label={View::Image.label(false)}
             ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
             { controls(props, on_file, &kernel_mode) }
             <div class="image-maps">

@@ -10,6 +10,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::model::view_state::View;
+
 use crate::conv::transposed::{CanvasRole, Placement, ScatterStep};
 use crate::conv::{Dims, MatrixForm, Transposed, ZeroInsertedConv, format};
 use crate::model::practice::Question;
@@ -81,7 +83,7 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
     };
     frame.show(Stepped {
         class: "transposed-view",
-        label: "Transposed convolution",
+        label: View::Transposed.label(!props.of_conv),
         fits,
         asks_for: "output cells",
         drawing: html! { <>{ header(props) }{ view.drawing }</> },
@@ -226,7 +228,7 @@ fn scatter_equation(t: &Transposed, step: &ScatterStep, selected: Option<[usize;
                 <p class="hint">{ "Padding crops every product of this step: hover an output cell to see its sum." }</p>
             }
             <p class="size-note">{ "Placing every copy gives the full canvas; padding crops it on each side and output_padding keeps extra rows/columns at the bottom/right:" }</p>
-            { for t.size_explanation().into_iter().map(|line| html! { <p class="eq size">{ line }</p> }) }
+            { for crate::model::size_formula::transposed_lines(&t.geometry).into_iter().map(|line| html! { <p class="eq size">{ line }</p> }) }
         </div>
     }
 }

@@ -9,6 +9,8 @@ use std::collections::HashSet;
 
 use yew::prelude::*;
 
+use crate::model::view_state::View;
+
 use crate::conv::{Dims, Feed, Forward, ForwardStep, format};
 use crate::model::practice::Question;
 use crate::model::results::Shared;
@@ -71,7 +73,7 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
     let asks_number = scene.practice.is_some_and(PracticeOn::asks_number);
     frame.show(Stepped {
         class: "window-view",
-        label: "Sliding window",
+        label: View::Forward.label(false),
         fits,
         asks_for: "output cells",
         drawing,
