@@ -11,7 +11,6 @@ use std::ops::Range;
 use ndarray::{Array1, Array2, Array3};
 
 use super::error::ConvError;
-use super::format;
 use super::index;
 use super::padding::PaddedInput;
 use super::params::ConvGeometry;
@@ -90,12 +89,6 @@ impl Im2col {
         group * per_group..(group + 1) * per_group
     }
 
-    /// Row `row` of the patch matrix times column `f` of the weights, written
-    /// out over filter `f`'s group: `x1*w1 + x2*w2 + ... (+ b) = y`.
-    pub fn row_equation(&self, row: usize, f: usize) -> String {
-        self.row_equation_in(row, f, ColumnOrder::Unfold)
-    }
-
     /// The columns in `order`: shown column `k` is stored (unfold) column `columns(order)[k]`.
     pub fn columns(&self, order: ColumnOrder) -> Vec<usize> {
         let [kh, kw] = self.geometry.kernel;
@@ -104,28 +97,6 @@ impl Im2col {
             ColumnOrder::Unfold => (0..c * kh * kw).collect(),
             ColumnOrder::Tutorial => (0..kh * kw).flat_map(|tap| (0..c).map(move |ch| ch * kh * kw + tap)).collect(),
         }
-    }
-
-    /// [`Self::row_equation`] with the products in `order`'s column order.
-    pub fn row_equation_in(&self, row: usize, f: usize, order: ColumnOrder) -> String {
-        let [oh, ow] = self.geometry.output;
-        if row >= oh * ow || f >= self.geometry.out_channels {
-            return String::new();
-        }
-        let group = self.group_columns(self.geometry.group_of_filter(f));
-        let mut parts: Vec<String> = self
-            .columns(order)
-            .into_iter()
-            .filter(|col| group.contains(col))
-            .map(|col| {
-                format!("{}*{}", format::factor(self.patches[[row, col]]), format::factor(self.weights[[col, f]]))
-            })
-            .collect();
-        if let Some(b) = &self.bias {
-            parts.push(format::factor(b[f]));
-        }
-        let value = self.output[[f, row / ow, row % ow]];
-        format!("{} = {}", format::sum(&parts), format::short(value))
     }
 }
 
@@ -293,8 +264,6 @@ mod tests {
                                      [-1.,  1., -3.],
                                      [ 1., -3.,  0.]]);
         assert_eq!(m.product.column(0).to_vec(), vec![-2., 2., 1., 2., 1.]);
-        assert_eq!(m.row_equation(0, 0), "0*1 + 1*0 + 2*(-1) = -2");
-        assert_eq!(m.row_equation(5, 0), "", "out of range: nothing, no panic");
         assert_eq!(m.step_of(3, 0), Some(3));
         assert_eq!((m.step_of(5, 0), m.step_of(0, 1)), (None, None));
         Ok(())
@@ -308,8 +277,6 @@ mod tests {
         let weight = Array4::from_shape_fn((1, 2, 1, 2), |(_, c, _, j)| (c * 2 + j + 1) as f64);
         let m = Im2col::new(&Problem { op: Op::Conv1d, input, weight, ..Problem::default() })?;
         assert_eq!(m.columns(ColumnOrder::Tutorial), vec![0, 2, 1, 3]);
-        assert_eq!(m.row_equation_in(0, 0, ColumnOrder::Unfold), "0*1 + 1*2 + 10*3 + 11*4 = 76");
-        assert_eq!(m.row_equation_in(0, 0, ColumnOrder::Tutorial), "0*1 + 10*3 + 1*2 + 11*4 = 76");
         Ok(())
     }
 

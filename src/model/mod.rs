@@ -9,10 +9,12 @@
 //! - [`grid`], [`editing`], [`input_text`]: tensors as editable grids, edits, pastes;
 //! - [`presets`], [`picture`]: the examples, classic kernels and bundled pictures;
 //! - [`practice`]: questions and their answers, from the core;
+//! - [`equation`]: the equations the views write out, from the core's steps;
 //! - [`export`], [`figure`]: NumPy/PyTorch code and figures (SVG, GIF) as data.
 
 pub mod document;
 pub mod editing;
+pub mod equation;
 pub mod export;
 pub mod figure;
 pub mod grid;

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::conv::{ColumnOrder, Dims, Im2col};
+use crate::model::equation;
 use crate::model::grid::data_index;
 use crate::model::practice::Question;
 use crate::model::results::Shared;
@@ -97,7 +98,7 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
     let equation = html! {
         <div class="equation" aria-live="polite">
             <p class="eq-title">{ format!("row {row} of X\u{0302} (output position {}) times column {f} of W", data_index(g.dims, &[], [oi, oj])) }</p>
-            <p class="eq">{ m.row_equation_in(row, f, order) }</p>
+            <p class="eq">{ equation::im2col_row(m, row, f, order) }</p>
         </div>
     };
     let asks_number = scene.practice.is_some_and(PracticeOn::asks_number);

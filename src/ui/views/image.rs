@@ -16,6 +16,7 @@ use crate::effects::use_canvas::Pixels;
 use crate::effects::use_decode::{Decoded, first_picture};
 use crate::effects::{use_canvas, use_decode, use_paste};
 use crate::model::document::PictureRef;
+use crate::model::equation;
 use crate::model::picture;
 use crate::model::results::Shared;
 use crate::model::state::{KernelMode, MapMode};
@@ -351,7 +352,7 @@ fn readout(t: &Forward, probe: Option<[usize; 3]>) -> Html {
                 { format!(": the window at row {}, column {} of the padded input (click the map to step there)", step.window[0], step.window[1]) }
             </p>
             <div class="matrices">{ for grids }</div>
-            <p class="eq">{ step.equation() }</p>
+            <p class="eq">{ equation::forward_step(&step) }</p>
         </div>
     }
 }

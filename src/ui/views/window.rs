@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use yew::prelude::*;
 
 use crate::conv::{Dims, Feed, Forward, ForwardStep, format};
+use crate::model::equation;
 use crate::model::practice::Question;
 use crate::model::results::Shared;
 use crate::model::state::Quiz;
@@ -287,7 +288,7 @@ impl Scene<'_> {
                     }) }
                     <p class="eq total">{ total_line() }</p>
                 } else {
-                    <p class="eq">{ step.equation() }</p>
+                    <p class="eq">{ equation::forward_step(step) }</p>
                 }
                 if let Some([pc, pi, pj]) = self.probe {
                     <p class="probe-note">{ self.probe_line(pc, pi, pj) }</p>
