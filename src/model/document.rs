@@ -948,7 +948,7 @@ mod tests {
         // serde_json's float_roundtrip.
         for k in 0..=255u32 {
             let v = f64::from(k) / 255.0;
-            let text = format!(r#"{{"op":"conv1d","input":[{}],"weight":[1]}}"#, crate::conv::format::full(v));
+            let text = format!(r#"{{"op":"conv1d","input":[{}],"weight":[1]}}"#, crate::model::format::full(v));
             let doc = Document::parse(&text).unwrap_or_default();
             assert_eq!(doc.problem.input[[0, 0, 0]], v, "{text}");
             assert_eq!(Document::parse(&doc.to_json()).ok(), Some(doc));

@@ -5,7 +5,8 @@
 //! written with [`format`](mod@format), long sums elided in the middle.
 
 use crate::conv::backward::{InputGradTerm, WeightGradTerm};
-use crate::conv::{Backward, ColumnOrder, ForwardStep, Im2col, Transposed, format};
+use crate::conv::{Backward, ColumnOrder, ForwardStep, Im2col, Transposed};
+use crate::model::format;
 
 /// Channel indices are written only when there is more than one channel.
 fn show_channels(in_channels: usize, out_channels: usize) -> bool {

@@ -10,13 +10,15 @@
 //! - [`presets`], [`picture`]: the examples, classic kernels and bundled pictures;
 //! - [`practice`]: questions and their answers, from the core;
 //! - [`equation`]: the equations the views write out, from the core's steps;
-//! - [`export`], [`figure`]: NumPy/PyTorch code and figures (SVG, GIF) as data.
+//! - [`export`], [`figure`]: NumPy/PyTorch code and figures (SVG, GIF) as data;
+//! - [`format`](mod@format): how numbers and sums are written to fit a screen.
 
 pub mod document;
 pub mod editing;
 pub mod equation;
 pub mod export;
 pub mod figure;
+pub mod format;
 pub mod grid;
 pub mod input_text;
 pub mod picture;

@@ -8,8 +8,9 @@ use std::collections::HashSet;
 
 use yew::prelude::*;
 
-use crate::conv::{Backward, Dims, Walk, format};
+use crate::conv::{Backward, Dims, Walk};
 use crate::model::equation;
+use crate::model::format;
 use crate::model::practice::Question;
 use crate::model::results::Shared;
 use crate::model::state::GradFocus;

@@ -11,12 +11,13 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::conv::{Forward, Problem, format};
+use crate::conv::{Forward, Problem};
 use crate::effects::use_canvas::Pixels;
 use crate::effects::use_decode::{Decoded, first_picture};
 use crate::effects::{use_canvas, use_decode, use_paste};
 use crate::model::document::PictureRef;
 use crate::model::equation;
+use crate::model::format;
 use crate::model::picture;
 use crate::model::results::Shared;
 use crate::model::state::{KernelMode, MapMode};

@@ -11,8 +11,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::conv::transposed::{CanvasRole, Placement, ScatterStep};
-use crate::conv::{Dims, MatrixForm, Transposed, ZeroInsertedConv, format};
+use crate::conv::{Dims, MatrixForm, Transposed, ZeroInsertedConv};
 use crate::model::equation;
+use crate::model::format;
 use crate::model::practice::Question;
 use crate::model::results::{Shared, Shown};
 use crate::model::state::Explain;

@@ -9,8 +9,9 @@ use std::collections::HashSet;
 
 use yew::prelude::*;
 
-use crate::conv::{Dims, Feed, Forward, ForwardStep, format};
+use crate::conv::{Dims, Feed, Forward, ForwardStep};
 use crate::model::equation;
+use crate::model::format;
 use crate::model::practice::Question;
 use crate::model::results::Shared;
 use crate::model::state::Quiz;
