@@ -453,7 +453,7 @@ fn write_document(case: &DocCase) -> (Value, Problem, Option<PictureRef>) {
         ("view", v.view.name(), v.view != d.view),
         ("explain", v.explain.name(), v.explain != d.explain),
         ("gradient", v.gradient.name(), v.gradient != d.gradient),
-        ("order", v.order.name(), v.order != d.order),
+        ("order", document::column_order_name(v.order), v.order != d.order),
     ];
     for (k, (key, name, changed)) in named.into_iter().enumerate() {
         if changed || bit(st, 17 + k as u32) {

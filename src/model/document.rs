@@ -399,8 +399,10 @@ const KEYS: [Key; 24] = [
     Key {
         name: "order",
         field: None,
-        read: |v, k, r| read::choice(v, k, &ColumnOrder::ALL.map(|o| (o.name(), o))).map(|x| r.view.order = x),
-        write: |d| (d.view.order != ColumnOrder::Unfold).then(|| json!(d.view.order.name())),
+        read: |v, k, r| {
+            read::choice(v, k, &ColumnOrder::ALL.map(|o| (column_order_name(o), o))).map(|x| r.view.order = x)
+        },
+        write: |d| (d.view.order != ColumnOrder::default()).then(|| json!(column_order_name(d.view.order))),
     },
     Key {
         name: "step",
@@ -440,6 +442,15 @@ pub const KEY_NAMES: [&str; KEYS.len()] = {
     }
     names
 };
+
+/// The document's names of im2col's column orders (key `order`): `"unfold"`
+/// is PyTorch's `(c, ki, kj)`, `"tutorial"` the seeds' `(ki, kj, c)`.
+pub fn column_order_name(order: ColumnOrder) -> &'static str {
+    match order {
+        ColumnOrder::ChannelMajor => "unfold",
+        ColumnOrder::TapMajor => "tutorial",
+    }
+}
 
 /// Each [`Field`]'s key, at index `field as usize`: read off `KEYS` when the
 /// crate compiles, which fails if a field has no key.
@@ -905,6 +916,11 @@ mod tests {
         assert_eq!(Document::parse(text)?.to_json(), text);
         let err = Document::parse(r#"{"input":[[1]],"weight":[[1]],"gradient":"dx"}"#).unwrap_err();
         assert_eq!(err.message, r#"expected one of "input", "weight", "bias", got "dx""#);
+        let text = r#"{"version":1,"op":"conv2d","input":[[[1,2],[3,4]]],"weight":[[[[1]]]],"view":"im2col","order":"tutorial"}"#;
+        assert_eq!(Document::parse(text)?.view.order, ColumnOrder::TapMajor);
+        assert_eq!(Document::parse(text)?.to_json(), text);
+        let err = Document::parse(r#"{"input":[[1]],"weight":[[1]],"order":"channel_major"}"#).unwrap_err();
+        assert_eq!(err.message, r#"expected one of "unfold", "tutorial", got "channel_major""#);
         Ok(())
     }
 

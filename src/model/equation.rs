@@ -176,20 +176,20 @@ mod tests {
         let x = array![[[0., 1., 2., -1., 1., -3., 0.]]];
         let w = array![[[[1., 0., -1.]]]];
         let m = Im2col::new(&Problem { op: Op::Conv1d, input: x, weight: w, ..Problem::default() })?;
-        assert_eq!(im2col_row(&m, 0, 0, ColumnOrder::Unfold), "0*1 + 1*0 + 2*(-1) = -2");
-        assert_eq!(im2col_row(&m, 5, 0, ColumnOrder::Unfold), "", "out of range: nothing, no panic");
+        assert_eq!(im2col_row(&m, 0, 0, ColumnOrder::ChannelMajor), "0*1 + 1*0 + 2*(-1) = -2");
+        assert_eq!(im2col_row(&m, 5, 0, ColumnOrder::ChannelMajor), "", "out of range: nothing, no panic");
         Ok(())
     }
 
     #[test]
     fn im2col_row_in_either_order() -> Result<(), ConvError> {
-        // Two channels, 1x2 kernel: unfold's columns c0k0 c0k1 c1k0 c1k1; the
-        // tutorial's k0c0 k0c1 k1c0 k1c1 (seeds/000 In [21]'s Xhat).
+        // Two channels, 1x2 kernel: channel-major columns c0k0 c0k1 c1k0 c1k1;
+        // tap-major k0c0 k0c1 k1c0 k1c1 (seeds/000 In [21]'s Xhat).
         let input = Array3::from_shape_fn((2, 1, 3), |(c, _, j)| (c * 10 + j) as f64);
         let weight = Array4::from_shape_fn((1, 2, 1, 2), |(_, c, _, j)| (c * 2 + j + 1) as f64);
         let m = Im2col::new(&Problem { op: Op::Conv1d, input, weight, ..Problem::default() })?;
-        assert_eq!(im2col_row(&m, 0, 0, ColumnOrder::Unfold), "0*1 + 1*2 + 10*3 + 11*4 = 76");
-        assert_eq!(im2col_row(&m, 0, 0, ColumnOrder::Tutorial), "0*1 + 10*3 + 1*2 + 11*4 = 76");
+        assert_eq!(im2col_row(&m, 0, 0, ColumnOrder::ChannelMajor), "0*1 + 1*2 + 10*3 + 11*4 = 76");
+        assert_eq!(im2col_row(&m, 0, 0, ColumnOrder::TapMajor), "0*1 + 10*3 + 1*2 + 11*4 = 76");
         Ok(())
     }
 
