@@ -32,6 +32,7 @@ use convscope::conv::{
     ZeroInsertedConv,
 };
 use convscope::model::document::{self, Document, KEY_NAMES, PictureRef};
+use convscope::model::equation;
 use convscope::model::input_text::{parse_block, parse_number};
 use convscope::model::picture;
 use convscope::model::view_state::{Explain, GradFocus, View, ViewState};
@@ -452,7 +453,7 @@ fn write_document(case: &DocCase) -> (Value, Problem, Option<PictureRef>) {
         ("view", v.view.name(), v.view != d.view),
         ("explain", v.explain.name(), v.explain != d.explain),
         ("gradient", v.gradient.name(), v.gradient != d.gradient),
-        ("order", v.order.name(), v.order != d.order),
+        ("order", document::column_order_name(v.order), v.order != d.order),
     ];
     for (k, (key, name, changed)) in named.into_iter().enumerate() {
         if changed || bit(st, 17 + k as u32) {
@@ -608,7 +609,7 @@ fn compute_everything(p: &Problem) -> Result<(), TestCaseError> {
             prop_assert!(t.step(k).is_some(), "no scatter step {}", k);
         }
         for (idx, _) in t.output.indexed_iter() {
-            let _ = t.overlap_equation([idx.0, idx.1, idx.2]);
+            let _ = equation::overlap_sum(&t, [idx.0, idx.1, idx.2]);
         }
         // The two other explanations compute the same numbers (exact: the values are quarters).
         let z = ZeroInsertedConv::new(p).map_err(fail)?;
@@ -635,10 +636,10 @@ fn compute_everything(p: &Problem) -> Result<(), TestCaseError> {
         prop_assert_eq!(b.grad_weight.dim(), p.weight.dim());
         prop_assert_eq!(b.grad_bias.len(), shape[0]);
         for (idx, _) in b.grad_input.indexed_iter() {
-            let _ = b.input_equation([idx.0, idx.1, idx.2]);
+            let _ = equation::grad_input(&b, [idx.0, idx.1, idx.2]);
         }
         for (idx, _) in b.grad_weight.indexed_iter() {
-            let _ = b.weight_equation([idx.0, idx.1, idx.2, idx.3]);
+            let _ = equation::grad_weight(&b, [idx.0, idx.1, idx.2, idx.3]);
         }
         // Its transpose maps the output's shape back to the input's (only zero padding has one).
         match fw.transpose_problem() {

@@ -94,7 +94,7 @@ fn questions_add_up(doc: &Document) -> Result<usize, TestCaseError> {
         let b = Backward::new(p).map_err(fail)?;
         for s in 0..p.steps(Walk::Windows) {
             questions.push(Question::forward(&f, s));
-            for order in [ColumnOrder::Unfold, ColumnOrder::Tutorial] {
+            for order in ColumnOrder::ALL {
                 questions.push(Question::im2col(&m, order, s));
             }
         }

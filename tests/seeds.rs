@@ -3,8 +3,9 @@
 //! Where a seed is wrong, the test says so and checks the correct value.
 #![cfg(not(target_arch = "wasm32"))]
 
-use convscope::conv::{Backward, Forward, Hyper, Im2col, MatrixForm, Problem, Transposed};
+use convscope::conv::{Backward, ColumnOrder, Forward, Hyper, Im2col, MatrixForm, Problem, Transposed};
 use convscope::model::document::{Document, DocumentError};
+use convscope::model::equation;
 use ndarray::{Array2, Array3, array};
 
 fn parse(text: &str) -> Problem {
@@ -31,7 +32,7 @@ fn seed000_dot_product_and_1d_im2col() {
     // In [1]: [0, 1, 2] . [1, 0, -1] = -2; In [4]/In [5]: Xhat (5x3) and Xhat W.
     let c = parse(r#"{"op":"conv1d","input":[[0,1,2,-1,1,-3,0]],"weight":[[[1,0,-1]]]}"#);
     let m = Im2col::new(&c).expect("valid");
-    assert_eq!(m.row_equation(0, 0), "0*1 + 1*0 + 2*(-1) = -2");
+    assert_eq!(equation::im2col_row(&m, 0, 0, ColumnOrder::ChannelMajor), "0*1 + 1*0 + 2*(-1) = -2");
     #[rustfmt::skip]
     let xhat = array![[ 0.,  1.,  2.], [ 1.,  2., -1.], [ 2., -1.,  1.], [-1.,  1., -3.], [ 1., -3.,  0.]];
     assert_eq!(m.patches, xhat);

@@ -18,7 +18,6 @@ use ndarray::{Array1, Array3, Array4};
 
 use super::direct::Forward;
 use super::error::ConvError;
-use super::format;
 use super::index;
 use super::problem::Problem;
 
@@ -202,78 +201,6 @@ impl Backward {
         }
         terms
     }
-
-    fn show_channels(&self) -> bool {
-        let g = &self.forward.geometry;
-        g.in_channels > 1 || g.out_channels > 1
-    }
-
-    /// `dx[i,j] = dy[0,0]*w[1,1] + ... = 1*2 + ... = 3`.
-    pub fn input_equation(&self, in_index: [usize; 3]) -> String {
-        self.input_equation_of(in_index, &self.input_terms_of(in_index))
-    }
-
-    /// [`Self::input_equation`] from terms already asked for (a view that
-    /// marks them need not build them twice).
-    pub fn input_equation_of(&self, in_index: [usize; 3], terms: &[InputGradTerm]) -> String {
-        let dims = self.forward.geometry.dims;
-        let ch = self.show_channels();
-        let [c, i, j] = in_index;
-        let lhs = format::label("dx", dims, ch.then_some(&[c][..]), [i, j]);
-        if terms.is_empty() {
-            return format!("{lhs} = 0 (no window covers this cell)");
-        }
-        let symbols = format::sum_with(terms.len(), |k| {
-            let [f, oi, oj] = terms[k].out_index;
-            let [wf, cl, ki, kj] = terms[k].weight_index;
-            format!(
-                "{}*{}",
-                format::label("dy", dims, ch.then_some(&[f][..]), [oi, oj]),
-                format::label("w", dims, ch.then_some(&[wf, cl][..]), [ki, kj])
-            )
-        });
-        let numbers = format::sum_with(terms.len(), |k| {
-            format!("{}*{}", format::factor(terms[k].dy), format::factor(terms[k].w))
-        });
-        let value = format::short(self.grad_input.get(in_index).copied().unwrap_or(0.0));
-        format!("{lhs} = {symbols} = {numbers} = {value}")
-    }
-
-    /// `dw[ki,kj] = x[..]*dy[..] + ... = ...` (x indices in padded coordinates).
-    pub fn weight_equation(&self, index: [usize; 4]) -> String {
-        self.weight_equation_of(index, &self.weight_terms_of(index))
-    }
-
-    /// [`Self::weight_equation`] from terms already asked for.
-    pub fn weight_equation_of(&self, index: [usize; 4], terms: &[WeightGradTerm]) -> String {
-        let dims = self.forward.geometry.dims;
-        let ch = self.show_channels();
-        let [f, cl, ki, kj] = index;
-        let lhs = format::label("dw", dims, ch.then_some(&[f, cl][..]), [ki, kj]);
-        let symbols = format::sum_with(terms.len(), |k| {
-            let t = &terms[k];
-            let [tf, oi, oj] = t.out_index;
-            format!(
-                "{}*{}",
-                format::label("xp", dims, ch.then_some(&[t.channel][..]), t.padded_pos),
-                format::label("dy", dims, ch.then_some(&[tf][..]), [oi, oj])
-            )
-        });
-        let numbers = format::sum_with(terms.len(), |k| {
-            format!("{}*{}", format::factor(terms[k].x), format::factor(terms[k].dy))
-        });
-        let value = format::short(self.grad_weight.get(index).copied().unwrap_or(0.0));
-        format!("{lhs} = {symbols} = {numbers} = {value}")
-    }
-
-    /// `db[f] = dy[f,0,0] + dy[f,0,1] + ... = ...`.
-    pub fn bias_equation(&self, f: usize) -> String {
-        let [filters, oh, ow] = self.forward.geometry.output_shape();
-        let lhs = if filters > 1 { format!("db[{f}]") } else { "db".to_string() };
-        let count = if f < filters { oh * ow } else { 0 };
-        let values = format::sum_with(count, |k| format::factor(self.grad_output[[f, k / ow, k % ow]]));
-        format!("{lhs} = {values} = {}", format::short(self.grad_bias.get(f).copied().unwrap_or(0.0)))
-    }
 }
 
 #[cfg(test)]
@@ -293,13 +220,10 @@ mod tests {
         assert_eq!(t.grad_weight.iter().copied().collect::<Vec<_>>(), vec![6.0, 22.0, 38.0]);
         assert_eq!(t.grad_bias.to_vec(), vec![4.0]);
         assert_eq!(t.grad_input[[2, 1, 1]], 3.0);
-        assert_eq!(t.bias_equation(0), "db = 1 + 1 + 1 + 1 = 4");
         assert_eq!(t.weight(), &weight);
         assert_eq!(t.weight_terms_of([0, 2, 0, 0]).iter().map(|k| k.x).collect::<Vec<_>>(), vec![8., 9., 10., 11.]);
         // Out-of-range cells are no panic, just nothing to say.
         assert_eq!(t.weight_terms_of([5, 0, 0, 0]), vec![]);
-        assert!(t.input_equation([9, 9, 9]).ends_with("= 0 (no window covers this cell)"));
-        assert_eq!(t.bias_equation(7), "db =  = 0");
         Ok(())
     }
 

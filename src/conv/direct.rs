@@ -13,7 +13,6 @@
 use ndarray::{Array1, Array3, Array4};
 
 use super::error::{ConvError, Dims};
-use super::format;
 use super::padding::PaddedInput;
 use super::params::{ConvGeometry, Hyper, PaddingMode};
 use super::problem::{Op, Problem};
@@ -66,16 +65,6 @@ pub struct ForwardStep {
 }
 
 impl ForwardStep {
-    /// The step's arithmetic with the real numbers: `2*(-2) + 1*2 + ... + b = y`.
-    pub fn equation(&self) -> String {
-        let mut parts: Vec<String> =
-            self.terms.iter().map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.w))).collect();
-        if self.has_bias {
-            parts.push(format::factor(self.bias));
-        }
-        format!("{} = {}", format::sum(&parts), format::short(self.result))
-    }
-
     /// The term for channel `channel_in_group` of the filter's group and window
     /// tap `[ti, tj]` (terms are stored channel, row, column).
     pub fn term(&self, geometry: &ConvGeometry, channel_in_group: usize, tap: [usize; 2]) -> Option<&Term> {
@@ -331,7 +320,6 @@ mod tests {
         assert_eq!(fw.output, expected);
         assert_eq!(fw.geometry.steps(), 9);
         let step = fw.step(0).expect("step 0");
-        assert_eq!(step.equation(), "2*(-2) + 1*2 + (-1)*0 + (-1)*2 + 1*2 + 0*2 + (-1)*(-3) + 0*(-1) + (-1)*(-1) = 2");
         assert_eq!(step.term(&fw.geometry, 0, [2, 1]).map(|t| (t.x, t.w)), Some((0.0, -1.0)));
         assert!(fw.step(9).is_none());
         Ok(())

@@ -10,7 +10,7 @@ pub fn shape_list(shape: &[usize]) -> String {
     format!("[{}]", shape.iter().map(usize::to_string).collect::<Vec<_>>().join(", "))
 }
 
-/// Which control (or document key) caused an error; the UI marks it invalid.
+/// Which control caused an error; the UI marks it invalid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
     /// `input`: the input tensor `(C, H, W)`.
@@ -38,22 +38,20 @@ pub enum Field {
 }
 
 impl Field {
-    /// The configuration document's key for this field.
-    pub fn key(self) -> &'static str {
-        match self {
-            Field::Input => "input",
-            Field::Weight => "weight",
-            Field::Bias => "bias",
-            Field::GradOutput => "grad_output",
-            Field::Stride => "stride",
-            Field::Padding => "padding",
-            Field::Dilation => "dilation",
-            Field::Groups => "groups",
-            Field::OutputPadding => "output_padding",
-            Field::PaddingMode => "padding_mode",
-            Field::Flip => "flip",
-        }
-    }
+    /// Every field, in declaration order (`field as usize` is its index).
+    pub const ALL: [Field; 11] = [
+        Field::Input,
+        Field::Weight,
+        Field::Bias,
+        Field::GradOutput,
+        Field::Stride,
+        Field::Padding,
+        Field::Dilation,
+        Field::Groups,
+        Field::OutputPadding,
+        Field::PaddingMode,
+        Field::Flip,
+    ];
 }
 
 /// Number of spatial axes of an operation: 1 (`conv1d`) or 2 (`conv2d`).

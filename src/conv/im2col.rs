@@ -11,35 +11,28 @@ use std::ops::Range;
 use ndarray::{Array1, Array2, Array3};
 
 use super::error::ConvError;
-use super::format;
 use super::index;
 use super::padding::PaddedInput;
 use super::params::ConvGeometry;
 use super::problem::Problem;
 
-/// The order of the patch matrix's columns (and of W's rows). The product is
-/// the same in both: the same products, added in another order.
+/// The order of the patch matrix's columns (and of W's rows), by axis. The
+/// product is the same in both: the same products, added in another order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ColumnOrder {
-    /// `(c, ki, kj)`: channel by channel, as `torch.nn.functional.unfold` orders them.
+    /// `(c, ki, kj)`: channel-major, each channel's taps row by row, then the
+    /// next channel's; the order of `torch.nn.functional.unfold` and the
+    /// order the matrices are stored in.
     #[default]
-    Unfold,
-    /// `(ki, kj, c)`: kernel position by position, the channels of each side by
-    /// side, as the first tutorial builds `Xhat` (seeds/000 In \[21\]).
-    Tutorial,
+    ChannelMajor,
+    /// `(ki, kj, c)`: tap-major (channels last), each tap's channels side by
+    /// side, then the next tap's (the order of seeds/000 In \[21\]'s `Xhat`).
+    TapMajor,
 }
 
 impl ColumnOrder {
-    /// Both orders, as the view offers them.
-    pub const ALL: [ColumnOrder; 2] = [ColumnOrder::Unfold, ColumnOrder::Tutorial];
-
-    /// The document's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            ColumnOrder::Unfold => "unfold",
-            ColumnOrder::Tutorial => "tutorial",
-        }
-    }
+    /// Both orders.
+    pub const ALL: [ColumnOrder; 2] = [ColumnOrder::ChannelMajor, ColumnOrder::TapMajor];
 }
 
 /// The three matrices of the im2col view and the reshaped result.
@@ -90,42 +83,14 @@ impl Im2col {
         group * per_group..(group + 1) * per_group
     }
 
-    /// Row `row` of the patch matrix times column `f` of the weights, written
-    /// out over filter `f`'s group: `x1*w1 + x2*w2 + ... (+ b) = y`.
-    pub fn row_equation(&self, row: usize, f: usize) -> String {
-        self.row_equation_in(row, f, ColumnOrder::Unfold)
-    }
-
-    /// The columns in `order`: shown column `k` is stored (unfold) column `columns(order)[k]`.
+    /// The columns in `order`: shown column `k` is stored (channel-major) column `columns(order)[k]`.
     pub fn columns(&self, order: ColumnOrder) -> Vec<usize> {
         let [kh, kw] = self.geometry.kernel;
         let c = self.geometry.in_channels;
         match order {
-            ColumnOrder::Unfold => (0..c * kh * kw).collect(),
-            ColumnOrder::Tutorial => (0..kh * kw).flat_map(|tap| (0..c).map(move |ch| ch * kh * kw + tap)).collect(),
+            ColumnOrder::ChannelMajor => (0..c * kh * kw).collect(),
+            ColumnOrder::TapMajor => (0..kh * kw).flat_map(|tap| (0..c).map(move |ch| ch * kh * kw + tap)).collect(),
         }
-    }
-
-    /// [`Self::row_equation`] with the products in `order`'s column order.
-    pub fn row_equation_in(&self, row: usize, f: usize, order: ColumnOrder) -> String {
-        let [oh, ow] = self.geometry.output;
-        if row >= oh * ow || f >= self.geometry.out_channels {
-            return String::new();
-        }
-        let group = self.group_columns(self.geometry.group_of_filter(f));
-        let mut parts: Vec<String> = self
-            .columns(order)
-            .into_iter()
-            .filter(|col| group.contains(col))
-            .map(|col| {
-                format!("{}*{}", format::factor(self.patches[[row, col]]), format::factor(self.weights[[col, f]]))
-            })
-            .collect();
-        if let Some(b) = &self.bias {
-            parts.push(format::factor(b[f]));
-        }
-        let value = self.output[[f, row / ow, row % ow]];
-        format!("{} = {}", format::sum(&parts), format::short(value))
     }
 }
 
@@ -151,7 +116,7 @@ impl Im2col {
         let (weight, bias) = (&problem.weight, problem.bias.as_ref());
         let rows = oh * ow;
 
-        // patches: (OH*OW, C*KH*KW), unfold's column order (c, ti, tj). Every
+        // patches: (OH*OW, C*KH*KW), channel-major columns (c, ti, tj). Every
         // window is the same pattern of taps moved by a stride, so the taps'
         // row-major offsets in the padded input (C, PH, PW) are computed once,
         // from the window at (0, 0), and each row adds its window's origin.
@@ -293,23 +258,19 @@ mod tests {
                                      [-1.,  1., -3.],
                                      [ 1., -3.,  0.]]);
         assert_eq!(m.product.column(0).to_vec(), vec![-2., 2., 1., 2., 1.]);
-        assert_eq!(m.row_equation(0, 0), "0*1 + 1*0 + 2*(-1) = -2");
-        assert_eq!(m.row_equation(5, 0), "", "out of range: nothing, no panic");
         assert_eq!(m.step_of(3, 0), Some(3));
         assert_eq!((m.step_of(5, 0), m.step_of(0, 1)), (None, None));
         Ok(())
     }
 
     #[test]
-    fn the_tutorial_order_interleaves_channels() -> Result<(), ConvError> {
-        // Two channels, 1x2 kernel: unfold's columns c0k0 c0k1 c1k0 c1k1; the
-        // tutorial's k0c0 k0c1 k1c0 k1c1 (seeds/000 In [21]'s Xhat).
+    fn the_tap_major_order_interleaves_channels() -> Result<(), ConvError> {
+        // Two channels, 1x2 kernel: channel-major columns c0k0 c0k1 c1k0 c1k1;
+        // tap-major k0c0 k0c1 k1c0 k1c1 (seeds/000 In [21]'s Xhat).
         let input = Array3::from_shape_fn((2, 1, 3), |(c, _, j)| (c * 10 + j) as f64);
         let weight = Array4::from_shape_fn((1, 2, 1, 2), |(_, c, _, j)| (c * 2 + j + 1) as f64);
         let m = Im2col::new(&Problem { op: Op::Conv1d, input, weight, ..Problem::default() })?;
-        assert_eq!(m.columns(ColumnOrder::Tutorial), vec![0, 2, 1, 3]);
-        assert_eq!(m.row_equation_in(0, 0, ColumnOrder::Unfold), "0*1 + 1*2 + 10*3 + 11*4 = 76");
-        assert_eq!(m.row_equation_in(0, 0, ColumnOrder::Tutorial), "0*1 + 10*3 + 1*2 + 11*4 = 76");
+        assert_eq!(m.columns(ColumnOrder::TapMajor), vec![0, 2, 1, 3]);
         Ok(())
     }
 

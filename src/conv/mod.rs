@@ -18,14 +18,12 @@
 //! - [`im2col`](mod@im2col): the same as one matrix product;
 //! - [`transposed`]: scatter, overlap sums, zero-insertion and matrix forms;
 //! - [`backward`]: gradients of the direct convolution;
-//! - [`format`](mod@format): how numbers are written for people;
 //! - [`decimal`]: `f64` to and from decimal text without core's float code.
 
 pub mod backward;
 pub mod decimal;
 pub mod direct;
 pub mod error;
-pub mod format;
 pub mod im2col;
 pub mod index;
 pub mod padding;

@@ -11,7 +11,6 @@ use ndarray::{Array1, Array2, Array3, Array4};
 
 use super::direct::Forward;
 use super::error::ConvError;
-use super::format;
 use super::params::{Hyper, TransposeGeometry};
 use super::problem::Problem;
 
@@ -168,45 +167,6 @@ impl Transposed {
         // Each input cell contributes once: the steps are distinct.
         super::index::sort_by_distinct_key(&mut list, |k| k.step);
         list
-    }
-
-    /// `y[2,3] = x[0,1]*w[2,1] + x[1,1]*w[0,1] = 3*2 + (-1)*1 = 5`.
-    ///
-    /// Channel indices are written only when there is more than one channel.
-    pub fn overlap_equation(&self, out_index: [usize; 3]) -> String {
-        let g = &self.geometry;
-        let dims = g.dims;
-        let show_channels = g.in_channels > 1 || g.out_channels > 1;
-        let [f, oi, oj] = out_index;
-        let ch = |c: &[usize]| {
-            if show_channels { Some(c.to_vec()) } else { None }
-        };
-        let y = format::label("y", dims, ch(&[f]).as_deref(), [oi, oj]);
-        let list = self.contributions_of(out_index);
-        let Some(&value) = self.output.get(out_index) else { return String::new() };
-        let bias = self.bias.as_ref().and_then(|b| b.get(f).copied());
-        let mut symbols: Vec<String> = list
-            .iter()
-            .map(|t| {
-                let [c, i, j] = t.in_index;
-                let [_, fl, ki, kj] = t.weight_index;
-                format!(
-                    "{}*{}",
-                    format::label("x", dims, ch(&[c]).as_deref(), [i, j]),
-                    format::label("w", dims, ch(&[c, fl]).as_deref(), [ki, kj])
-                )
-            })
-            .collect();
-        let mut numbers: Vec<String> =
-            list.iter().map(|t| format!("{}*{}", format::factor(t.x), format::factor(t.w))).collect();
-        if let Some(b) = bias {
-            symbols.push(if show_channels { format!("b[{f}]") } else { "b".to_string() });
-            numbers.push(format::factor(b));
-        }
-        if symbols.is_empty() {
-            return format!("{y} = 0 (no kernel copy reaches this cell)");
-        }
-        format!("{y} = {} = {} = {}", format::sum(&symbols), format::sum(&numbers), format::short(value))
     }
 
     /// The canvas after scatter steps `0..=step`: `(F, CH, CW)`, the placed
@@ -430,8 +390,6 @@ mod tests {
         let problem = Problem { op: Op::ConvTranspose1d, input: x.clone(), weight: w, hyper, ..Problem::default() };
         let t = Transposed::new(&problem)?;
         assert_eq!(t.output, one_d(&[10., 14., 37., 21., 33.]));
-        assert_eq!(t.overlap_equation([0, 0, 2]), "y[2] = x[0]*w[2] + x[1]*w[0] = 2*11 + 3*5 = 37");
-        assert_eq!(t.overlap_equation([0, 0, 9]), "", "out of range: nothing, no panic");
         let products = t.step(1).map(|s| s.placements.iter().map(|p| p.product).collect::<Vec<_>>());
         assert_eq!(products, Some(vec![15., 21., 33.]));
         assert_eq!(t.contributions_of([0, 0, 2]).iter().map(|k| k.step).collect::<Vec<_>>(), vec![0, 1]);

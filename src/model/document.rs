@@ -75,7 +75,7 @@ impl std::error::Error for DocumentError {}
 
 impl DocumentError {
     fn at(field: Field, message: impl Into<String>) -> Self {
-        DocumentError { path: field.key().to_string(), message: message.into(), field: Some(field) }
+        DocumentError { path: field_key(field).to_string(), message: message.into(), field: Some(field) }
     }
 }
 
@@ -228,6 +228,8 @@ struct Raw {
 /// is written from a [`Document`] (`None`: left out, it holds its default).
 struct Key {
     name: &'static str,
+    /// The control the key sets, for the keys the core's errors name ([`Field`]).
+    field: Option<Field>,
     read: fn(&Value, &'static str, &mut Raw) -> Result<(), DocumentError>,
     write: fn(&Document) -> Option<Value>,
 }
@@ -252,6 +254,7 @@ fn write_axes(d: &Document, hw: [usize; 2], default: usize) -> Option<Value> {
 const KEYS: [Key; 24] = [
     Key {
         name: "version",
+        field: None,
         read: |v, k, _| match v.as_u64() {
             Some(n) if (1..=VERSION).contains(&n) => Ok(()),
             Some(n) if n > VERSION => Err(read::error(
@@ -266,17 +269,20 @@ const KEYS: [Key; 24] = [
     },
     Key {
         name: "op",
+        field: None,
         read: |v, k, r| read::choice(v, k, &Op::ALL.map(|o| (o.name(), o))).map(|x| r.op = x),
         write: |d| Some(json!(d.problem.op.name())),
     },
     Key {
         name: "input",
+        field: Some(Field::Input),
         read: |v, k, r| read_tensor(v, k).map(|x| r.input = x),
         // A picture is named, not listed (an uploaded one is never written).
         write: |d| d.picture.is_none().then(|| tensor_value(&d.problem.input.view().into_dyn(), d.problem.dims())),
     },
     Key {
         name: "image",
+        field: None,
         read: |v, k, r| {
             let names: Vec<(&'static str, &'static str)> =
                 crate::model::picture::NAMES.iter().chain(&["own"]).map(|&n| (n, n)).collect();
@@ -289,6 +295,7 @@ const KEYS: [Key; 24] = [
     },
     Key {
         name: "image_size",
+        field: None,
         read: |v, k, r| read::per_axis(v, k).map(|x| r.image_size = Some(x)),
         write: |d| {
             let (_, h, w) = d.problem.input.dim();
@@ -297,6 +304,7 @@ const KEYS: [Key; 24] = [
     },
     Key {
         name: "greyscale",
+        field: None,
         read: |v, k, r| read::boolean(v, k).map(|x| r.greyscale = x),
         write: |d| match d.picture? {
             PictureRef::Bundled { grey, .. } => grey.then_some(Value::Bool(true)),
@@ -305,41 +313,49 @@ const KEYS: [Key; 24] = [
     },
     Key {
         name: "weight",
+        field: Some(Field::Weight),
         read: |v, k, r| read_tensor(v, k).map(|x| r.weight = x),
         write: |d| Some(tensor_value(&d.problem.weight.view().into_dyn(), d.problem.dims())),
     },
     Key {
         name: "bias",
+        field: Some(Field::Bias),
         read: |v, k, r| read_tensor(v, k).map(|x| r.bias = x),
         write: |d| d.problem.bias.as_ref().map(|b| Value::Array(b.iter().map(|&x| number(x)).collect())),
     },
     Key {
         name: "stride",
+        field: Some(Field::Stride),
         read: |v, k, r| read::per_axis(v, k).map(|x| r.stride = Some(x)),
         write: |d| write_axes(d, d.problem.hyper.stride, 1),
     },
     Key {
         name: "padding",
+        field: Some(Field::Padding),
         read: |v, k, r| read::per_axis(v, k).map(|x| r.padding = Some(x)),
         write: |d| write_axes(d, d.problem.hyper.padding, 0),
     },
     Key {
         name: "dilation",
+        field: Some(Field::Dilation),
         read: |v, k, r| read::per_axis(v, k).map(|x| r.dilation = Some(x)),
         write: |d| write_axes(d, d.problem.hyper.dilation, 1),
     },
     Key {
         name: "groups",
+        field: Some(Field::Groups),
         read: |v, k, r| read::whole(v, k).map(|x| r.groups = Some(x)),
         write: |d| (d.problem.hyper.groups != 1).then(|| json!(d.problem.hyper.groups)),
     },
     Key {
         name: "output_padding",
+        field: Some(Field::OutputPadding),
         read: |v, k, r| read::per_axis(v, k).map(|x| r.output_padding = Some(x)),
         write: |d| write_axes(d, d.problem.hyper.output_padding, 0),
     },
     Key {
         name: "padding_mode",
+        field: Some(Field::PaddingMode),
         read: |v, k, r| read::choice(v, k, &PaddingMode::ALL.map(|m| (m.name(), m))).map(|x| r.padding_mode = x),
         write: |d| {
             (d.problem.hyper.padding_mode != PaddingMode::Zeros).then(|| json!(d.problem.hyper.padding_mode.name()))
@@ -347,11 +363,13 @@ const KEYS: [Key; 24] = [
     },
     Key {
         name: "flip",
+        field: Some(Field::Flip),
         read: |v, k, r| read::boolean(v, k).map(|x| r.flip = x),
         write: |d| d.problem.hyper.flip.then_some(Value::Bool(true)),
     },
     Key {
         name: "grad_output",
+        field: Some(Field::GradOutput),
         read: |v, k, r| read_tensor(v, k).map(|x| r.grad_output = x),
         // Written with an own picture too: its stand-in keeps the picture's
         // size (image_size), so dY still has the output's shape when reopened.
@@ -362,41 +380,51 @@ const KEYS: [Key; 24] = [
     },
     Key {
         name: "view",
+        field: None,
         read: |v, k, r| read::choice(v, k, &View::ALL.map(|w| (w.name(), w))).map(|x| r.view.view = x),
         write: |d| (d.view.view != View::Forward).then(|| json!(d.view.view.name())),
     },
     Key {
         name: "explain",
+        field: None,
         read: |v, k, r| read::choice(v, k, &Explain::ALL.map(|e| (e.name(), e))).map(|x| r.view.explain = x),
         write: |d| (d.view.explain != Explain::Scatter).then(|| json!(d.view.explain.name())),
     },
     Key {
         name: "gradient",
+        field: None,
         read: |v, k, r| read::choice(v, k, &GradFocus::ALL.map(|g| (g.name(), g))).map(|x| r.view.gradient = x),
         write: |d| (d.view.gradient != GradFocus::Input).then(|| json!(d.view.gradient.name())),
     },
     Key {
         name: "order",
-        read: |v, k, r| read::choice(v, k, &ColumnOrder::ALL.map(|o| (o.name(), o))).map(|x| r.view.order = x),
-        write: |d| (d.view.order != ColumnOrder::Unfold).then(|| json!(d.view.order.name())),
+        field: None,
+        read: |v, k, r| {
+            read::choice(v, k, &ColumnOrder::ALL.map(|o| (column_order_name(o), o))).map(|x| r.view.order = x)
+        },
+        write: |d| (d.view.order != ColumnOrder::default()).then(|| json!(column_order_name(d.view.order))),
     },
     Key {
         name: "step",
+        field: None,
         read: |v, k, r| read::whole(v, k).map(|x| r.view.step = x),
         write: |d| (d.view.step != 0).then(|| json!(d.view.step)),
     },
     Key {
         name: "present",
+        field: None,
         read: |v, k, r| read::boolean(v, k).map(|x| r.view.present = x),
         write: |d| d.view.present.then_some(Value::Bool(true)),
     },
     Key {
         name: "practice",
+        field: None,
         read: |v, k, r| read::boolean(v, k).map(|x| r.view.practice = x),
         write: |d| d.view.practice.then_some(Value::Bool(true)),
     },
     Key {
         name: "reveal",
+        field: None,
         read: |v, k, r| read::boolean(v, k).map(|x| r.view.reveal = x),
         write: |d| (!d.view.reveal).then_some(Value::Bool(false)),
     },
@@ -414,6 +442,41 @@ pub const KEY_NAMES: [&str; KEYS.len()] = {
     }
     names
 };
+
+/// The document's names of im2col's column orders (key `order`): `"unfold"`
+/// is PyTorch's `(c, ki, kj)`, `"tutorial"` the seeds' `(ki, kj, c)`.
+pub fn column_order_name(order: ColumnOrder) -> &'static str {
+    match order {
+        ColumnOrder::ChannelMajor => "unfold",
+        ColumnOrder::TapMajor => "tutorial",
+    }
+}
+
+/// Each [`Field`]'s key, at index `field as usize`: read off `KEYS` when the
+/// crate compiles, which fails if a field has no key.
+const FIELD_KEYS: [&str; Field::ALL.len()] = {
+    let mut keys = [""; Field::ALL.len()];
+    let mut k = 0;
+    while k < KEYS.len() {
+        if let Some(field) = KEYS[k].field {
+            keys[field as usize] = KEYS[k].name;
+        }
+        k += 1;
+    }
+    let mut f = 0;
+    while f < keys.len() {
+        assert!(Field::ALL[f] as usize == f, "Field::ALL lists the fields in their order");
+        assert!(!keys[f].is_empty(), "every Field has its key in KEYS");
+        f += 1;
+    }
+    keys
+};
+
+/// The document key of the control `field` (the path of an error that marks it):
+/// `Field::OutputPadding` is `"output_padding"`.
+pub fn field_key(field: Field) -> &'static str {
+    FIELD_KEYS[field as usize]
+}
 
 /// Reading `serde_json::Value`s by hand, with the JSON path of every error.
 ///
@@ -536,7 +599,7 @@ fn per_axis(
     dims: Dims,
     field: Field,
 ) -> Result<[usize; 2], DocumentError> {
-    let (inert, key) = (if field == Field::Padding || field == Field::OutputPadding { 0 } else { 1 }, field.key());
+    let (inert, key) = (if field == Field::Padding || field == Field::OutputPadding { 0 } else { 1 }, field_key(field));
     let hw = match (value, dims) {
         (None, Dims::One) => [inert, default],
         (None, Dims::Two) => [default, default],
@@ -853,7 +916,22 @@ mod tests {
         assert_eq!(Document::parse(text)?.to_json(), text);
         let err = Document::parse(r#"{"input":[[1]],"weight":[[1]],"gradient":"dx"}"#).unwrap_err();
         assert_eq!(err.message, r#"expected one of "input", "weight", "bias", got "dx""#);
+        let text = r#"{"version":1,"op":"conv2d","input":[[[1,2],[3,4]]],"weight":[[[[1]]]],"view":"im2col","order":"tutorial"}"#;
+        assert_eq!(Document::parse(text)?.view.order, ColumnOrder::TapMajor);
+        assert_eq!(Document::parse(text)?.to_json(), text);
+        let err = Document::parse(r#"{"input":[[1]],"weight":[[1]],"order":"channel_major"}"#).unwrap_err();
+        assert_eq!(err.message, r#"expected one of "unfold", "tutorial", got "channel_major""#);
         Ok(())
+    }
+
+    #[test]
+    fn each_field_is_named_by_its_own_key() {
+        assert_eq!(field_key(Field::OutputPadding), "output_padding");
+        assert_eq!(field_key(Field::GradOutput), "grad_output");
+        let mut keys = Field::ALL.map(field_key).to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), Field::ALL.len(), "{keys:?}");
     }
 
     #[test]
@@ -948,7 +1026,7 @@ mod tests {
         // serde_json's float_roundtrip.
         for k in 0..=255u32 {
             let v = f64::from(k) / 255.0;
-            let text = format!(r#"{{"op":"conv1d","input":[{}],"weight":[1]}}"#, crate::conv::format::full(v));
+            let text = format!(r#"{{"op":"conv1d","input":[{}],"weight":[1]}}"#, crate::model::format::full(v));
             let doc = Document::parse(&text).unwrap_or_default();
             assert_eq!(doc.problem.input[[0, 0, 0]], v, "{text}");
             assert_eq!(Document::parse(&doc.to_json()).ok(), Some(doc));

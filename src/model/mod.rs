@@ -9,13 +9,17 @@
 //! - [`grid`], [`editing`], [`input_text`]: tensors as editable grids, edits, pastes;
 //! - [`presets`], [`picture`]: the examples, classic kernels and bundled pictures;
 //! - [`practice`]: questions and their answers, from the core;
+//! - [`equation`]: the equations the views write out, from the core's steps;
 //! - [`export`], [`figure`]: NumPy/PyTorch code and figures (SVG, GIF) as data;
+//! - [`format`](mod@format): how numbers and sums are written to fit a screen;
 //! - [`size_formula`]: the output-size formulas as people read them.
 
 pub mod document;
 pub mod editing;
+pub mod equation;
 pub mod export;
 pub mod figure;
+pub mod format;
 pub mod grid;
 pub mod input_text;
 pub mod picture;

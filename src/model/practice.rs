@@ -4,8 +4,9 @@
 
 use ndarray::{Array1, Array3, Array4};
 
-use crate::conv::{Backward, ConvError, Dims, Forward, Hyper, Im2col, Op, Problem, Transposed, format};
+use crate::conv::{Backward, ConvError, Dims, Forward, Hyper, Im2col, Op, Problem, Transposed};
 use crate::model::document::{self, Document};
+use crate::model::format;
 use crate::model::input_text::parse_number;
 use crate::model::view_state::{View, ViewState};
 

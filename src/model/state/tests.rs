@@ -286,7 +286,7 @@ fn without_reveal_only_answered_cells_show() {
     assert!(s.practice.hides(walk, 0, s.doc.view.step, s.doc.view.reveal, "output"));
     s.apply(ViewAction::Step(Move::First));
     let expected = crate::conv::Forward::new(&s.doc.problem).ok().and_then(|f| f.step(0)).map_or(0.0, |st| st.result);
-    s.apply(PracticeAction::Type(crate::conv::format::full(expected)));
+    s.apply(PracticeAction::Type(crate::model::format::full(expected)));
     s.apply(PracticeAction::Check { expected, matrix: "output" });
     assert_eq!(s.doc.view.step, 1, "a right answer moves on");
     assert!(!s.practice.hides(walk, 0, s.doc.view.step, s.doc.view.reveal, "output"));

@@ -7,7 +7,8 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::conv::{Dims, Geometry, Walk, format};
+use crate::conv::{Dims, Geometry, Walk};
+use crate::model::format;
 use crate::model::practice::{Combination, Level, Question, Verdict, check};
 use crate::model::results::Shared;
 use crate::model::size_formula;

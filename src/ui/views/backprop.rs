@@ -8,12 +8,13 @@ use std::collections::HashSet;
 
 use yew::prelude::*;
 
-use crate::model::view_state::View;
-
-use crate::conv::{Backward, Dims, Walk, format};
+use crate::conv::{Backward, Dims, Walk};
+use crate::model::equation;
+use crate::model::format;
 use crate::model::practice::Question;
 use crate::model::results::Shared;
 use crate::model::state::GradFocus;
+use crate::model::view_state::View;
 use crate::ui::panels::practice::{PracticeOn, size_hidden};
 use crate::ui::views::frame::{Copies, Frame, Stepped, jump};
 use crate::ui::widgets::grids::{GridCell, Grids, leads_1, leads_2, legend, marked, stack, switch};
@@ -148,7 +149,7 @@ fn sum_of(t: &Backward, current: Current) -> (Used, String, String) {
             let x = format::label("x", g.dims, show_channels.then_some(&[c][..]), [i, j]);
             let title =
                 format!("dL/d{x}: every window that read {x} sends back dY there times the weight {x} met (outlined)");
-            (used, title, t.input_equation_of([c, i, j], &terms))
+            (used, title, equation::grad_input_of(t, [c, i, j], &terms))
         }
         Current::Weight(index) => {
             let terms = t.weight_terms_of(index);
@@ -160,14 +161,14 @@ fn sum_of(t: &Backward, current: Current) -> (Used, String, String) {
             let [f, cl, ki, kj] = index;
             let w = format::label("w", g.dims, show_channels.then_some(&[f, cl][..]), [ki, kj]);
             let title = format!("dL/d{w}: at every window position, the padded input under this tap times dY there");
-            (used, title, t.weight_equation_of(index, &terms))
+            (used, title, equation::grad_weight_of(t, index, &terms))
         }
         Current::Bias(f) => {
             let [_, oh, ow] = g.output_shape();
             used.dy.extend((0..oh).flat_map(|i| (0..ow).map(move |j| [f, i, j])));
             let title =
                 format!("dL/db[{f}]: the bias is added to every output cell of filter {f}, so dY there adds up");
-            (used, title, t.bias_equation(f))
+            (used, title, equation::grad_bias(t, f))
         }
     }
 }

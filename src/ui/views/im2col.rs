@@ -14,6 +14,7 @@ use yew::prelude::*;
 use crate::model::view_state::View;
 
 use crate::conv::{ColumnOrder, Dims, Im2col};
+use crate::model::equation;
 use crate::model::grid::data_index;
 use crate::model::practice::Question;
 use crate::model::results::Shared;
@@ -99,7 +100,7 @@ pub fn Im2colView(props: &Im2colViewProps) -> Html {
     let equation = html! {
         <div class="equation" aria-live="polite">
             <p class="eq-title">{ format!("row {row} of X\u{0302} (output position {}) times column {f} of W", data_index(g.dims, &[], [oi, oj])) }</p>
-            <p class="eq">{ m.row_equation_in(row, f, order) }</p>
+            <p class="eq">{ equation::im2col_row(m, row, f, order) }</p>
         </div>
     };
     let asks_number = scene.practice.is_some_and(PracticeOn::asks_number);
@@ -120,12 +121,12 @@ fn order_switch(order: ColumnOrder, on_order: &Callback<ColumnOrder>) -> Html {
     html! {
         <>
             { switch("Column order", &[
-                (ColumnOrder::Unfold, "channel by channel (PyTorch's unfold)"),
-                (ColumnOrder::Tutorial, "kernel cell by kernel cell (the tutorial's)"),
+                (ColumnOrder::ChannelMajor, "channel by channel (PyTorch's unfold)"),
+                (ColumnOrder::TapMajor, "kernel cell by kernel cell (the tutorial's)"),
             ], order, on_order.clone()) }
             <p class="view-note">{ match order {
-                ColumnOrder::Unfold => "The columns go channel by channel: all of channel 0's kernel cells, row by row, then channel 1's, and so on. This is the order of torch.nn.functional.unfold.",
-                ColumnOrder::Tutorial => "The columns go kernel cell by kernel cell, with the channels of each cell side by side: the order the first tutorial builds X\u{0302} in. X\u{0302}W is unchanged: the same products, added in another order.",
+                ColumnOrder::ChannelMajor => "The columns go channel by channel: all of channel 0's kernel cells, row by row, then channel 1's, and so on. This is the order of torch.nn.functional.unfold.",
+                ColumnOrder::TapMajor => "The columns go kernel cell by kernel cell, with the channels of each cell side by side: the order the first tutorial builds X\u{0302} in. X\u{0302}W is unchanged: the same products, added in another order.",
             } }</p>
         </>
     }
@@ -135,7 +136,7 @@ fn order_switch(order: ColumnOrder, on_order: &Callback<ColumnOrder>) -> Html {
 struct Scene<'a> {
     m: &'a Im2col,
     order: ColumnOrder,
-    /// Shown column k is stored (unfold) column `cols[k]`.
+    /// Shown column k is stored (channel-major) column `cols[k]`.
     cols: Vec<usize>,
     /// The step's number.
     index: usize,
@@ -175,8 +176,10 @@ impl Scene<'_> {
     /// Group blocks are contiguous only channel by channel: separators there.
     fn breaks(&self) -> Vec<usize> {
         match self.order {
-            ColumnOrder::Unfold => (1..self.m.geometry.params.groups).map(|k| self.m.group_columns(k).start).collect(),
-            ColumnOrder::Tutorial => Vec::new(),
+            ColumnOrder::ChannelMajor => {
+                (1..self.m.geometry.params.groups).map(|k| self.m.group_columns(k).start).collect()
+            }
+            ColumnOrder::TapMajor => Vec::new(),
         }
     }
 

@@ -11,16 +11,17 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::model::view_state::View;
-
-use crate::conv::{Forward, Problem, format};
+use crate::conv::{Forward, Problem};
 use crate::effects::use_canvas::Pixels;
 use crate::effects::use_decode::{Decoded, first_picture};
 use crate::effects::{use_canvas, use_decode, use_paste};
 use crate::model::document::PictureRef;
+use crate::model::equation;
+use crate::model::format;
 use crate::model::picture;
 use crate::model::results::Shared;
 use crate::model::state::{KernelMode, MapMode};
+use crate::model::view_state::View;
 use crate::ui::widgets::grids::switch;
 use crate::ui::widgets::heatmap::{cell_at as pixel_at, colour_legend, colour_pixels, scale_of};
 use crate::ui::widgets::matrix::{Cell, Matrix, mark};
@@ -353,7 +354,7 @@ fn readout(t: &Forward, probe: Option<[usize; 3]>) -> Html {
                 { format!(": the window at row {}, column {} of the padded input (click the map to step there)", step.window[0], step.window[1]) }
             </p>
             <div class="matrices">{ for grids }</div>
-            <p class="eq">{ step.equation() }</p>
+            <p class="eq">{ equation::forward_step(&step) }</p>
         </div>
     }
 }

@@ -13,7 +13,9 @@ use yew::prelude::*;
 use crate::model::view_state::View;
 
 use crate::conv::transposed::{CanvasRole, Placement, ScatterStep};
-use crate::conv::{Dims, MatrixForm, Transposed, ZeroInsertedConv, format};
+use crate::conv::{Dims, MatrixForm, Transposed, ZeroInsertedConv};
+use crate::model::equation;
+use crate::model::format;
 use crate::model::practice::Question;
 use crate::model::results::{Shared, Shown};
 use crate::model::state::Explain;
@@ -223,7 +225,7 @@ fn scatter_equation(t: &Transposed, step: &ScatterStep, selected: Option<[usize;
                 if cropped > 0 { format!(" ({cropped} of its {} products cropped by padding)", step.placements.len()) } else { String::new() },
             ) }</p>
             if let Some(sel) = selected {
-                <p class="eq overlap">{ t.overlap_equation(sel) }</p>
+                <p class="eq overlap">{ equation::overlap_sum(t, sel) }</p>
             } else {
                 <p class="hint">{ "Padding crops every product of this step: hover an output cell to see its sum." }</p>
             }
@@ -459,8 +461,8 @@ fn zero_inserted_windows(t: &Transposed, z: &ZeroInsertedConv, step_index: usize
     let equation = html! {
         <div class="equation" aria-live="polite">
             <p class="eq-title">{ format!("{y}: the rotated kernel's window at {at} of the zero-inserted input") }</p>
-            <p class="eq">{ step.equation() }</p>
-            <p class="eq overlap">{ format!("Without the zeros, the overlap sum: {}", t.overlap_equation([f, oi, oj])) }</p>
+            <p class="eq">{ equation::forward_step(&step) }</p>
+            <p class="eq overlap">{ format!("Without the zeros, the overlap sum: {}", equation::overlap_sum(t, [f, oi, oj])) }</p>
         </div>
     };
     Some(Layout { drawing, equation, question: None })

@@ -9,12 +9,13 @@ use std::collections::HashSet;
 
 use yew::prelude::*;
 
-use crate::model::view_state::View;
-
-use crate::conv::{Dims, Feed, Forward, ForwardStep, format};
+use crate::conv::{Dims, Feed, Forward, ForwardStep};
+use crate::model::equation;
+use crate::model::format;
 use crate::model::practice::Question;
 use crate::model::results::Shared;
 use crate::model::state::Quiz;
+use crate::model::view_state::View;
 use crate::ui::panels::practice::{Answers, PracticeOn, size_hidden};
 use crate::ui::views::frame::{Copies, Frame, Stepped};
 use crate::ui::widgets::grids::{GridCell, Grids, entering, leads_1, leads_2, legend, rect, stack, unit};
@@ -289,7 +290,7 @@ impl Scene<'_> {
                     }) }
                     <p class="eq total">{ total_line() }</p>
                 } else {
-                    <p class="eq">{ step.equation() }</p>
+                    <p class="eq">{ equation::forward_step(step) }</p>
                 }
                 if let Some([pc, pi, pj]) = self.probe {
                     <p class="probe-note">{ self.probe_line(pc, pi, pj) }</p>

@@ -10,7 +10,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::conv::{Dims, format};
+use crate::conv::Dims;
+use crate::model::format;
 use crate::model::grid::{Grid, cell_name, display_index};
 use crate::model::results::Shared;
 use crate::model::state::{Draft, EditAction};

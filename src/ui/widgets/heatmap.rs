@@ -17,9 +17,10 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::conv::Dims;
 use crate::conv::decimal::fixed;
-use crate::conv::{Dims, format};
 use crate::effects::use_canvas::{Pixels, use_canvas};
+use crate::model::format;
 use crate::model::grid::data_index;
 use crate::model::results::Shared;
 use crate::ui::widgets::matrix::mark;

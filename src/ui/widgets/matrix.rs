@@ -8,7 +8,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::conv::format;
+use crate::model::format;
 
 /// Marks a view puts on cells; each becomes a class (styles add outline and
 /// text, never colour alone).

@@ -2,8 +2,7 @@
 //! values to four significant digits. Full precision lives in `data-value`
 //! and in tooltips; this is only what fits in a cell.
 
-use super::decimal;
-use super::error::Dims;
+use crate::conv::{Dims, decimal};
 
 /// Short form of `v` for a matrix cell or an equation.
 pub fn short(v: f64) -> String {
