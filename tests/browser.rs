@@ -179,8 +179,8 @@ mod window_alone {
     use convscope::model::results::Shared;
     use convscope::model::state::{Move, Practice};
     use convscope::ui::panels::practice::{Answers, PracticeOn};
+    use convscope::ui::views::forward::{ForwardView, ForwardViewProps};
     use convscope::ui::views::frame::{Frame, StepEvents, StepFrame};
-    use convscope::ui::views::window::{WindowView, WindowViewProps};
     use wasm_bindgen::JsCast;
     use wasm_bindgen_test::*;
     use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, MouseEvent, MouseEventInit};
@@ -239,7 +239,7 @@ mod window_alone {
         checks: Rc<RefCell<Vec<(f64, &'static str)>>>,
     }
 
-    fn props(step: usize, practice: Option<PracticeOn>) -> (WindowViewProps, Reported) {
+    fn props(step: usize, practice: Option<PracticeOn>) -> (ForwardViewProps, Reported) {
         let (on_step, steps) = recorder();
         let (on_move, moves) = recorder();
         let (on_probe, probes) = recorder();
@@ -252,7 +252,7 @@ mod window_alone {
             ..StepEvents::default()
         };
         let frame = Frame { step, practice, events };
-        let props = WindowViewProps { forward: forward(), probe: None, frame, on_probe };
+        let props = ForwardViewProps { forward: forward(), probe: None, frame, on_probe };
         (props, Reported { steps, moves, probes, answers, checks })
     }
 
@@ -284,7 +284,7 @@ mod window_alone {
 
         let root = root();
         let (props, reported) = props(3, None);
-        let handle = yew::Renderer::<WindowView>::with_root_and_props(root.clone(), props).render();
+        let handle = yew::Renderer::<ForwardView>::with_root_and_props(root.clone(), props).render();
         yew::scheduler::flush().await;
 
         let output = cells(&root, "output");
@@ -315,7 +315,7 @@ mod window_alone {
 
     /// The window view in the step frame, as the app lays them out.
     #[component]
-    fn Framed(props: &WindowViewProps) -> Html {
+    fn Framed(props: &ForwardViewProps) -> Html {
         let frame = StepFrame {
             step: props.frame.step,
             steps: 4,
@@ -327,7 +327,7 @@ mod window_alone {
             bars: Html::default(),
         };
         let window = html! {
-            <WindowView forward={props.forward.clone()} probe={props.probe} frame={props.frame.clone()} on_probe={props.on_probe.clone()} />
+            <ForwardView forward={props.forward.clone()} probe={props.probe} frame={props.frame.clone()} on_probe={props.on_probe.clone()} />
         };
         frame.around(window)
     }
@@ -368,9 +368,9 @@ mod window_alone {
     #[wasm_bindgen_test]
     async fn practice_hides_the_cells_to_come_and_reports_the_answer() {
         let root = root();
-        let practice = PracticeOn { state: Practice::default(), reveal: true, walk: Walk::Windows };
+        let practice = PracticeOn { state: Practice::default(), reveal: true, walk: Walk::Forward };
         let (props, reported) = props(2, Some(practice));
-        let handle = yew::Renderer::<WindowView>::with_root_and_props(root.clone(), props).render();
+        let handle = yew::Renderer::<ForwardView>::with_root_and_props(root.clone(), props).render();
         yew::scheduler::flush().await;
         // Steps 0 and 1 are behind the player (revealed); from step 2 on the numbers are hidden.
         let shown: Vec<Option<String>> = ["0,0,0", "0,0,1", "0,1,0", "0,1,1"]

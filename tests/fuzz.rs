@@ -625,7 +625,7 @@ fn compute_everything(p: &Problem) -> Result<(), TestCaseError> {
     } else {
         let fw = Forward::new(p).map_err(fail)?;
         prop_assert_eq!(dim3(&fw.output), shape);
-        for k in 0..p.steps(Walk::Windows) {
+        for k in 0..p.steps(Walk::Forward) {
             let step = fw.step(k).ok_or_else(|| TestCaseError::fail(format!("no window step {k}")))?;
             prop_assert_eq!(step.result, fw.output[step.out_index]);
         }
@@ -793,7 +793,7 @@ fn problems_with_a_rule_broken_are_refused_with_its_field() {
         for r in other {
             prop_assert!(r.is_err(), "rule {}: the other operation's results", k);
         }
-        for walk in [Walk::Windows, Walk::Scatter, Walk::GradInput, Walk::ZeroInsertedWindows] {
+        for walk in [Walk::Forward, Walk::Scatter, Walk::GradInput, Walk::ZeroInsertedWindows] {
             prop_assert_eq!(p.steps(walk), 0);
         }
         Ok(false)

@@ -92,7 +92,7 @@ fn questions_add_up(doc: &Document) -> Result<usize, TestCaseError> {
         let f = Forward::new(p).map_err(fail)?;
         let m = Im2col::new(p).map_err(fail)?;
         let b = Backward::new(p).map_err(fail)?;
-        for s in 0..p.steps(Walk::Windows) {
+        for s in 0..p.steps(Walk::Forward) {
             questions.push(Question::forward(&f, s));
             for order in ColumnOrder::ALL {
                 questions.push(Question::im2col(&m, order, s));

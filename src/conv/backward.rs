@@ -16,8 +16,8 @@
 
 use ndarray::{Array1, Array3, Array4};
 
-use super::direct::Forward;
 use super::error::ConvError;
+use super::forward::Forward;
 use super::index;
 use super::problem::Problem;
 

@@ -14,7 +14,7 @@
 //! - [`problem`]: the [`Problem`] (op, tensors, [`Hyper`]) and its [`Geometry`];
 //! - [`params`]: the hyper-parameters and the checked shape arithmetic;
 //! - [`index`]: row-major index arithmetic, in one place;
-//! - [`direct`]: the sliding window ([`Forward`]);
+//! - [`forward`]: the forward convolution, window by window ([`Forward`]);
 //! - [`im2col`](mod@im2col): the same as one matrix product;
 //! - [`transposed`]: scatter, overlap sums, zero-insertion and matrix forms;
 //! - [`backward`]: gradients of the direct convolution;
@@ -22,8 +22,8 @@
 
 pub mod backward;
 pub mod decimal;
-pub mod direct;
 pub mod error;
+pub mod forward;
 pub mod im2col;
 pub mod index;
 pub mod padding;
@@ -32,8 +32,8 @@ pub mod problem;
 pub mod transposed;
 
 pub use backward::Backward;
-pub use direct::{Feed, Forward, ForwardStep, Term};
 pub use error::{ConvError, Dims, Field};
+pub use forward::{Feed, Forward, ForwardStep, Term};
 pub use im2col::{ColumnOrder, Im2col};
 pub use padding::PaddedInput;
 pub use params::{ConvGeometry, Hyper, PaddingMode, TransposeGeometry};

@@ -94,8 +94,9 @@ pub enum Geometry {
 /// walk a view takes is the UI's choice; how long it is, is the geometry's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Walk {
-    /// The sliding window (and im2col's rows): one step per output cell `(F, OH, OW)`.
-    Windows,
+    /// The forward convolution's windows (and im2col's rows): one step per
+    /// output cell `(F, OH, OW)`.
+    Forward,
     /// The transposed convolution's scatter: one step per input cell `(C, H, W)`
     /// (for a direct convolution, of its transpose: one per output cell).
     Scatter,
@@ -124,7 +125,7 @@ impl Geometry {
     /// transposed convolution has no gradient view, a direct one no scatter).
     pub fn steps(&self, walk: Walk) -> usize {
         match (self, walk) {
-            (Geometry::Conv(g), Walk::Windows) => g.steps(),
+            (Geometry::Conv(g), Walk::Forward) => g.steps(),
             (Geometry::Conv(g), Walk::GradInput) => g.input_shape().iter().product(),
             (Geometry::Conv(g), Walk::GradWeight) => g.weight_shape().iter().product(),
             (Geometry::Conv(g), Walk::GradBias) => g.out_channels,
@@ -282,7 +283,7 @@ mod tests {
         assert_eq!(g.output_shape(), [1, 3, 3]);
         assert_eq!(
             [
-                Walk::Windows,
+                Walk::Forward,
                 Walk::Scatter,
                 Walk::ZeroInsertedWindows,
                 Walk::GradInput,
@@ -296,7 +297,7 @@ mod tests {
         assert_eq!(t.steps(Walk::Scatter), 25);
         assert_eq!(t.steps(Walk::ZeroInsertedWindows), 49);
         assert_eq!(t.output_shape()?, [1, 7, 7]);
-        assert_eq!(t.steps(Walk::Windows), 0);
+        assert_eq!(t.steps(Walk::Forward), 0);
         Ok(())
     }
 

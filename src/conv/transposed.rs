@@ -9,8 +9,8 @@
 
 use ndarray::{Array1, Array2, Array3, Array4};
 
-use super::direct::Forward;
 use super::error::ConvError;
+use super::forward::Forward;
 use super::params::{Hyper, TransposeGeometry};
 use super::problem::Problem;
 

@@ -91,7 +91,7 @@ mod tests {
             Hyper { stride: [2, 2], padding: [1, 1], dilation: [1, 2], output_padding: [1, 0], ..Hyper::default() };
         let a = Axis::of([5, 2], [3, 3], &hyper, 0);
         assert_eq!(a.direct(), "floor((5 + 2*1 - 1*(3-1) - 1) / 2) + 1");
-        assert_eq!((5 + 2 - 2 - 1) / 2 + 1, 3);
+        // floor((5 + 2 - 2 - 1) / 2) + 1 = 3: conv2d on a 5-row input, kernel 3, stride 2, padding 1.
         // conv_transpose1d: input width 2, kernel 3, stride 2, padding 1, output_padding 1.
         let problem = Problem {
             op: Op::ConvTranspose1d,
@@ -110,7 +110,8 @@ mod tests {
         );
         let w = Axis::of(t.geometry.input, t.geometry.kernel, &t.geometry.params, 1);
         assert_eq!(w.transposed(), "(2-1)*2 - 2*1 + 1*(3-1) + 1 + 1");
-        assert_eq!(t.geometry.output[1], (2 - 1) * 2 - 2 + 2 + 1 + 1);
+        // (2-1)*2 - 2*1 + 1*(3-1) + 1 + 1 = 2 - 2 + 2 + 1 + 1 = 4, and PyTorch's output has 4 cells.
+        assert_eq!(t.geometry.output[1], 4);
         Ok(())
     }
 }

@@ -173,7 +173,7 @@ impl ViewState {
             (View::Backprop, false, GradFocus::Input) => Walk::GradInput,
             (View::Backprop, false, GradFocus::Weight) => Walk::GradWeight,
             (View::Backprop, false, GradFocus::Bias) => Walk::GradBias,
-            _ => Walk::Windows,
+            _ => Walk::Forward,
         }
     }
 }

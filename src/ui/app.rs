@@ -27,11 +27,11 @@ use crate::ui::panels::practice::{Answers, PracticeOn, QuizBar};
 use crate::ui::panels::shortcuts::ShortcutSheet;
 use crate::ui::views::backprop::BackpropView;
 use crate::ui::views::export::ExportView;
+use crate::ui::views::forward::ForwardView;
 use crate::ui::views::frame::{Frame, StepEvents, StepFrame};
 use crate::ui::views::im2col::Im2colView;
 use crate::ui::views::image::ImageView;
 use crate::ui::views::transposed::TransposedView;
-use crate::ui::views::window::WindowView;
 
 // The model is plain Rust; this is where Yew meets its reducer.
 impl Reducible for State {
@@ -292,7 +292,7 @@ pub fn App() -> Html {
         }),
         (None, _) => shown(results.forward(), |f| {
             html! {
-                <WindowView forward={f} probe={state.live.probe} frame={frame.clone()} on_probe={events.on_probe.clone()} />
+                <ForwardView forward={f} probe={state.live.probe} frame={frame.clone()} on_probe={events.on_probe.clone()} />
             }
         }),
     };

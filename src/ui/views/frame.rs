@@ -92,7 +92,7 @@ pub struct Frame {
 
 /// What a view puts in its section.
 pub struct Stepped {
-    /// The section's class, e.g. `window-view`, and its accessible name.
+    /// The section's class, e.g. `forward-view`, and its accessible name.
     pub class: &'static str,
     pub label: &'static str,
     /// The size gate: whether every cell practice asks for is drawn as a

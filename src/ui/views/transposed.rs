@@ -308,7 +308,7 @@ fn practice_layout(t: &Transposed, step: usize, on: &PracticeOn, of_conv: bool) 
     let unanswered_y = |index: [usize; 3]| {
         of_conv
             && crate::conv::index::ravel(index, g.input_shape())
-                .is_none_or(|s| !on.state.answered.contains(&(crate::conv::Walk::Windows, s, "output")))
+                .is_none_or(|s| !on.state.answered.contains(&(crate::conv::Walk::Forward, s, "output")))
     };
     let x_cell = |lead: &[usize], [a, b]: [usize; 2]| {
         let index = [lead[0], a, b];

@@ -1,4 +1,4 @@
-//! The sliding window: the padded input with the window outlined, the kernel,
+//! The forward view, the sliding window: the padded input with the window outlined, the kernel,
 //! the output with the current cell marked, and the step's arithmetic.
 //! Everything shown is read from the core's [`Forward`], the step's terms on
 //! demand. Large grids draw as heatmaps (see `Grids`), so a step costs the
@@ -23,7 +23,7 @@ use crate::ui::widgets::heatmap::{DOM_CELLS, Planes};
 use crate::ui::widgets::matrix::{Cell, mark};
 
 #[derive(Properties, PartialEq)]
-pub struct WindowViewProps {
+pub struct ForwardViewProps {
     pub forward: Shared<Forward>,
     /// Input cell `[c, i, j]` under the pointer.
     pub probe: Option<[usize; 3]>,
@@ -34,7 +34,7 @@ pub struct WindowViewProps {
 }
 
 #[component]
-pub fn WindowView(props: &WindowViewProps) -> Html {
+pub fn ForwardView(props: &ForwardViewProps) -> Html {
     let t = &props.forward;
     // The heatmaps' pixels, made once per result, not once per step.
     let padded_planes = use_memo(t.clone(), |t| Planes::of3(&t.padded.values));
@@ -73,7 +73,7 @@ pub fn WindowView(props: &WindowViewProps) -> Html {
     };
     let asks_number = scene.practice.is_some_and(PracticeOn::asks_number);
     frame.show(Stepped {
-        class: "window-view",
+        class: "forward-view",
         label: View::Forward.label(false),
         fits,
         asks_for: "output cells",

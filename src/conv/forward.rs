@@ -1,4 +1,5 @@
-//! The sliding window (`F.conv1d` / `F.conv2d`): the whole output, computed
+//! The forward convolution (`F.conv1d` / `F.conv2d`), the kernel's window
+//! sliding over the input: the whole output, computed
 //! eagerly, and the story of any one step, answered on demand.
 //!
 //! Shapes: input `(C, H, W)`, weight `(F, C/groups, KH, KW)`, bias `(F,)`,
