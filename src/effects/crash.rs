@@ -27,7 +27,7 @@ thread_local! {
 }
 
 /// Keeps the problem and view on screen for a bug report (written out only if one is needed).
-fn remember(problem: Rc<Problem>, view: ViewState, picture: Option<PictureRef>) {
+pub fn remember(problem: Rc<Problem>, view: ViewState, picture: Option<PictureRef>) {
     ON_SCREEN.with(|d| {
         if let Ok(mut d) = d.try_borrow_mut() {
             *d = Some((problem, view, picture));

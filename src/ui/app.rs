@@ -190,6 +190,96 @@ fn shown<T>(result: Option<Shown<T>>, view: impl FnOnce(Shared<T>) -> Html) -> H
     }
 }
 
+/// What one step of the player is called in the view on screen.
+fn step_unit(state: &State) -> &'static str {
+    let transposed_op = state.doc.problem.op.is_transposed();
+    match (state.doc.view.view, state.doc.view.gradient) {
+        (View::Transposed, _) if state.doc.view.practice => "output cell",
+        (View::Transposed, _) if !transposed_op => "cell of y",
+        (View::Transposed, _) => "input cell",
+        (View::Backprop, GradFocus::Input) => "grad_input cell",
+        (View::Backprop, GradFocus::Weight) => "grad_weight cell",
+        (View::Backprop, GradFocus::Bias) => "grad_bias cell",
+        _ => "output cell",
+    }
+}
+
+/// The view on screen, from its result (or the reason there is none).
+fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: Frame) -> Html {
+    let transposed_op = state.doc.problem.op.is_transposed();
+    match (&results.error, state.doc.view.view) {
+        (Some(err), _) => html! {
+            <div class="result-error" role="alert">
+                <strong>{ "No result: " }</strong>{ err.message.clone() }
+                <p class="hint">{ "Change the marked control; everything you typed is kept." }</p>
+            </div>
+        },
+        (None, View::Im2col) => shown(results.im2col(), |m| {
+            html! {
+                <Im2colView im2col={m} order={state.doc.view.order} frame={frame.clone()} on_order={events.on_order.clone()} />
+            }
+        }),
+        (None, View::Transposed) => shown(results.transposed(), |t| {
+            html! {
+                <TransposedView trace={t} of_conv={!transposed_op} zero_inserted={results.zero_inserted()} matrix={results.matrix()}
+                    selected={state.live.selected} explain={state.doc.view.explain} frame={frame.clone()}
+                    on_select={events.on_select.clone()} on_explain={events.on_explain.clone()} />
+            }
+        }),
+        (None, View::Image) => shown(results.forward(), |f| {
+            html! {
+                <ImageView forward={f} problem={Shared(state.doc.problem.clone())} picture={state.doc.picture} mode={state.image.map_mode}
+                    probe={state.image.map_probe} error={state.image.picture_error.clone()}
+                    on_picture={events.on_picture.clone()} on_own_picture={events.on_own_picture.clone()}
+                    on_greyscale={events.on_greyscale.clone()} on_kernel={events.on_kernel.clone()}
+                    on_map_mode={events.on_map_mode.clone()} on_map_probe={events.on_map_probe.clone()}
+                    on_open_step={events.on_open_step.clone()} />
+            }
+        }),
+        (None, View::Export) => html! {
+            <ExportView problem={Shared(state.doc.problem.clone())} results={results.clone()} />
+        },
+        (None, View::Backprop) => shown(results.backward(), |b| {
+            html! {
+                <BackpropView trace={b} focus={state.doc.view.gradient} frame={frame.clone()} on_focus={events.on_focus.clone()} />
+            }
+        }),
+        (None, _) => shown(results.forward(), |f| {
+            html! {
+                <ForwardView forward={f} probe={state.live.probe} frame={frame.clone()} on_probe={events.on_probe.clone()} />
+            }
+        }),
+    }
+}
+
+/// The editors and the parameters.
+fn side(state: &State, results: &Results, hides_size: bool, dispatch: &Callback<Action>) -> Html {
+    let drafts = Rc::new(state.doc.drafts.clone());
+    let view = state.doc.view.view;
+    html! {
+        <aside class="side" aria-label="Editors and parameters">
+            <Editors problem={Shared(state.doc.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
+                error_field={results.error.as_ref().and_then(|e| e.field)} on_edit={dispatch.reform(Action::Edit)}
+                on_probe={dispatch.reform(|p| ViewAction::Probe(p).into())} />
+            <Params settings={Settings::of(&state.doc.problem)} error={results.error.clone()}
+                hide_size={hides_size} on_edit={dispatch.reform(Action::Edit)} />
+        </aside>
+    }
+}
+
+/// The tabs: the views the problem's operation offers (a tab never changes the problem).
+fn tabs(transposed_op: bool, view: View, dispatch: &Callback<Action>) -> Html {
+    html! {
+        <nav class="tabs" role="tablist" aria-label="Views">
+            { for View::offered(transposed_op).iter().map(|&v| html! {
+                <button type="button" role="tab" aria-selected={(view == v).to_string()}
+                    class={if view == v { "tab active" } else { "tab" }}
+                    onclick={dispatch.reform(move |_| Action::View(ViewAction::SetView(v)))}>{ v.label(transposed_op) }</button>
+            }) }
+        </nav>
+    }
+}
+
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(initial_state);
@@ -234,17 +324,8 @@ pub fn App() -> Html {
     };
     // The tabs belong to the operation: a tab never changes the problem.
     let transposed_op = state.doc.problem.op.is_transposed();
-    let tabs = View::offered(transposed_op);
     let view = state.doc.view.view;
-    let unit = match (view, state.doc.view.gradient) {
-        (View::Transposed, _) if state.doc.view.practice => "output cell",
-        (View::Transposed, _) if !transposed_op => "cell of y",
-        (View::Transposed, _) => "input cell",
-        (View::Backprop, GradFocus::Input) => "grad_input cell",
-        (View::Backprop, GradFocus::Weight) => "grad_weight cell",
-        (View::Backprop, GradFocus::Bias) => "grad_bias cell",
-        _ => "output cell",
-    };
+    let unit = step_unit(&state);
     let step = state.doc.view.step;
     let practice = state.doc.view.practice.then(|| PracticeOn {
         state: state.practice.clone(),
@@ -253,50 +334,7 @@ pub fn App() -> Html {
     });
     let hides_size = practice.as_ref().is_some_and(PracticeOn::hides_size);
     let frame = Frame { step, practice: practice.clone(), events: events.step.clone() };
-    let body = match (&results.error, view) {
-        (Some(err), _) => html! {
-            <div class="result-error" role="alert">
-                <strong>{ "No result: " }</strong>{ err.message.clone() }
-                <p class="hint">{ "Change the marked control; everything you typed is kept." }</p>
-            </div>
-        },
-        (None, View::Im2col) => shown(results.im2col(), |m| {
-            html! {
-                <Im2colView im2col={m} order={state.doc.view.order} frame={frame.clone()} on_order={events.on_order.clone()} />
-            }
-        }),
-        (None, View::Transposed) => shown(results.transposed(), |t| {
-            html! {
-                <TransposedView trace={t} of_conv={!transposed_op} zero_inserted={results.zero_inserted()} matrix={results.matrix()}
-                    selected={state.live.selected} explain={state.doc.view.explain} frame={frame.clone()}
-                    on_select={events.on_select.clone()} on_explain={events.on_explain.clone()} />
-            }
-        }),
-        (None, View::Image) => shown(results.forward(), |f| {
-            html! {
-                <ImageView forward={f} problem={Shared(state.doc.problem.clone())} picture={state.doc.picture} mode={state.image.map_mode}
-                    probe={state.image.map_probe} error={state.image.picture_error.clone()}
-                    on_picture={events.on_picture.clone()} on_own_picture={events.on_own_picture.clone()}
-                    on_greyscale={events.on_greyscale.clone()} on_kernel={events.on_kernel.clone()}
-                    on_map_mode={events.on_map_mode.clone()} on_map_probe={events.on_map_probe.clone()}
-                    on_open_step={events.on_open_step.clone()} />
-            }
-        }),
-        (None, View::Export) => html! {
-            <ExportView problem={Shared(state.doc.problem.clone())} results={results.clone()} />
-        },
-        (None, View::Backprop) => shown(results.backward(), |b| {
-            html! {
-                <BackpropView trace={b} focus={state.doc.view.gradient} frame={frame.clone()} on_focus={events.on_focus.clone()} />
-            }
-        }),
-        (None, _) => shown(results.forward(), |f| {
-            html! {
-                <ForwardView forward={f} probe={state.live.probe} frame={frame.clone()} on_probe={events.on_probe.clone()} />
-            }
-        }),
-    };
-    let drafts = Rc::new(state.doc.drafts.clone());
+    let body = view_body(&state, &results, &events, frame);
     let (present, embed, practicing) = (state.doc.view.present, state.page.embed, state.doc.view.practice);
     // The stepped views sit in the step frame: the player, these bars, the view.
     let bars = html! {
@@ -337,17 +375,7 @@ pub fn App() -> Html {
         Embed::Edit => true,
         Embed::Off => !present || state.page.editors_open,
     };
-    let side = side_panels.then(|| {
-        html! {
-            <aside class="side" aria-label="Editors and parameters">
-                <Editors problem={Shared(state.doc.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
-                    error_field={results.error.as_ref().and_then(|e| e.field)} on_edit={dispatch.reform(Action::Edit)}
-                    on_probe={dispatch.reform(|p| ViewAction::Probe(p).into())} />
-                <Params settings={Settings::of(&state.doc.problem)} error={results.error.clone()}
-                    hide_size={hides_size} on_edit={dispatch.reform(Action::Edit)} />
-            </aside>
-        }
-    });
+    let side = side_panels.then(|| side(&state, &results, hides_size, &dispatch));
     let header = html! {
         <Header {embed} {present} editors_open={state.page.editors_open} {dark} {practicing} reveal={state.doc.view.reveal}
             can_undo={!state.history.undo.is_empty()} can_redo={!state.history.redo.is_empty()} example={state.doc.example}
@@ -383,16 +411,7 @@ pub fn App() -> Html {
                 }
                 <section class="main">
                     if embed == Embed::Off {
-                        <nav class="tabs" role="tablist" aria-label="Views">
-                            { for tabs.iter().map(|&v| {
-                                let label = v.label(transposed_op);
-                                html! {
-                                    <button type="button" role="tab" aria-selected={(view == v).to_string()}
-                                        class={if view == v { "tab active" } else { "tab" }}
-                                        onclick={dispatch.reform(move |_| Action::View(ViewAction::SetView(v)))}>{ label }</button>
-                                }
-                            }) }
-                        </nav>
+                        { tabs(transposed_op, view, &dispatch) }
                     }
                     { body }
                 </section>

@@ -173,23 +173,7 @@ impl Practice {
                 self.answer = text;
                 self.verdict = None;
             }
-            PracticeAction::Check { expected, matrix } => {
-                let verdict = check(&self.answer, expected);
-                match verdict {
-                    // A cell scores once: answering it again (the last one, or one
-                    // stepped back to) says right without another point.
-                    Verdict::Right => {
-                        if !self.answered.contains(&(walk, view.step, matrix)) {
-                            self.scored(true);
-                        }
-                        self.show(walk, view.step, matrix);
-                        self.advance(view, problem);
-                    }
-                    Verdict::Wrong => self.scored(false),
-                    Verdict::NotANumber(_) => {}
-                }
-                self.verdict = Some(verdict);
-            }
+            PracticeAction::Check { expected, matrix } => self.check_cell(view, problem, expected, matrix),
             PracticeAction::Hint => self.hints = (self.hints + 1).min(3),
             // An instructor's link (`reveal: false`) has no reveal.
             PracticeAction::Reveal { matrix } if view.reveal => {
@@ -198,14 +182,13 @@ impl Practice {
                 self.advance(view, problem);
             }
             PracticeAction::Reveal { .. } => {}
-            PracticeAction::Product(k, text) => {
-                if k < limits::PRACTICE_PRODUCTS {
-                    if self.products.len() <= k {
-                        self.products.resize(k + 1, String::new());
-                    }
-                    self.products[k] = text;
+            PracticeAction::Product(k, text) if k < limits::PRACTICE_PRODUCTS => {
+                if self.products.len() <= k {
+                    self.products.resize(k + 1, String::new());
                 }
+                self.products[k] = text;
             }
+            PracticeAction::Product(..) => {}
             PracticeAction::SetQuiz(quiz) => {
                 self.quiz = quiz;
                 self.shape_verdict = None;
@@ -226,27 +209,8 @@ impl Practice {
                 }
                 self.shape_verdict = Some(right);
             }
-            PracticeAction::Pick(cell) => {
-                match self.picked.iter().position(|&p| p == cell) {
-                    Some(k) => {
-                        self.picked.remove(k);
-                    }
-                    None if self.picked.len() < limits::PRACTICE_PRODUCTS => self.picked.push(cell),
-                    None => {}
-                }
-                self.pick_verdict = None;
-            }
-            PracticeAction::PickCheck { mut expected } => {
-                let mut picked = self.picked.clone();
-                picked.sort_unstable();
-                expected.sort_unstable();
-                expected.dedup();
-                let right = picked == expected;
-                if self.pick_verdict != Some(true) {
-                    self.scored(right);
-                }
-                self.pick_verdict = Some(right);
-            }
+            PracticeAction::Pick(cell) => self.pick(cell),
+            PracticeAction::PickCheck { expected } => self.pick_check(expected),
             PracticeAction::Possible(_) if self.possible_verdict.is_some() => {}
             PracticeAction::Possible(claim) => {
                 let possible = Combination::draw(self.combination).answer.is_ok();
@@ -264,6 +228,52 @@ impl Practice {
                 self.streak = streak;
             }
         }
+    }
+
+    /// The typed answer for the current step's cell of `matrix` against `expected`.
+    fn check_cell(&mut self, view: &mut ViewState, problem: &Problem, expected: f64, matrix: &'static str) {
+        let walk = view.walk(problem.op.is_transposed());
+        let verdict = check(&self.answer, expected);
+        match verdict {
+            // A cell scores once: answering it again (the last one, or one
+            // stepped back to) says right without another point.
+            Verdict::Right => {
+                if !self.answered.contains(&(walk, view.step, matrix)) {
+                    self.scored(true);
+                }
+                self.show(walk, view.step, matrix);
+                self.advance(view, problem);
+            }
+            Verdict::Wrong => self.scored(false),
+            Verdict::NotANumber(_) => {}
+        }
+        self.verdict = Some(verdict);
+    }
+
+    /// Picks an input cell, or unpicks it when picked (at most
+    /// `PRACTICE_PRODUCTS` picked).
+    fn pick(&mut self, cell: [usize; 3]) {
+        match self.picked.iter().position(|&p| p == cell) {
+            Some(k) => {
+                self.picked.remove(k);
+            }
+            None if self.picked.len() < limits::PRACTICE_PRODUCTS => self.picked.push(cell),
+            None => {}
+        }
+        self.pick_verdict = None;
+    }
+
+    /// The picked cells against the step's, as sets.
+    fn pick_check(&mut self, mut expected: Vec<[usize; 3]>) {
+        let mut picked = self.picked.clone();
+        picked.sort_unstable();
+        expected.sort_unstable();
+        expected.dedup();
+        let right = picked == expected;
+        if self.pick_verdict != Some(true) {
+            self.scored(right);
+        }
+        self.pick_verdict = Some(right);
     }
 
     /// The typed output size (and transposed canvas) against the core's geometry.
