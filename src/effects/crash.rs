@@ -143,7 +143,7 @@ fn build(doc: &Document, message: &str) -> Option<()> {
                 button.set_text_content(Some("Selected: press Ctrl+C to copy"));
             }
         };
-        if !crate::ui::widgets::copy_link::has_clipboard(&w) {
+        if !super::browser::has_clipboard(&w) {
             return select_report();
         }
         let done = button.clone();

@@ -1,9 +1,10 @@
 //! The app's side effects, one custom hook per file, each with its cleanup
 //! (the player's timer, the keyboard shortcuts, the address bar, storage,
 //! the practice score, the theme, the example menu; drawing on a canvas,
-//! picture decoding and pasting), and thin browser adapters: capture of a
+//! picture decoding and pasting), and thin browser adapters: downloads and the clipboard, capture of a
 //! figure, full screen, the crash banner.
 
+pub mod browser;
 pub mod capture;
 pub mod crash;
 pub mod fullscreen;

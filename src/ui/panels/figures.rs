@@ -7,9 +7,9 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::effects::browser::download;
 use crate::effects::capture::{GifOptions, capture_view, png_bytes, rasterise, record_gif, use_recording};
 use crate::model::figure::Colours;
-use crate::ui::widgets::file_io::download;
 
 #[derive(Properties, PartialEq)]
 pub struct FigureBarProps {

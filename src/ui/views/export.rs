@@ -10,10 +10,10 @@ use yew::prelude::*;
 use crate::model::view_state::View;
 
 use crate::conv::Problem;
+use crate::effects::browser::download;
 use crate::model::export;
 use crate::model::results::{Results, Shared};
 use crate::ui::widgets::copy_link::CopyLink;
-use crate::ui::widgets::file_io::download;
 
 #[derive(Properties, PartialEq)]
 pub struct ExportViewProps {

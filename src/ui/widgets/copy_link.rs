@@ -7,6 +7,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::effects::browser::has_clipboard;
+
 /// How long "Link copied" stays.
 const CONFIRM_MS: u32 = 2500;
 
@@ -16,12 +18,6 @@ enum Copy {
     Copied,
     /// The clipboard said no: the link to copy by hand.
     Refused(String),
-}
-
-/// Whether the browser offers `navigator.clipboard` here (it does only in a
-/// secure context: https or localhost). Calling it where it is missing throws.
-pub fn has_clipboard(window: &web_sys::Window) -> bool {
-    js_sys::Reflect::get(&window.navigator(), &"clipboard".into()).is_ok_and(|c| !c.is_undefined() && !c.is_null())
 }
 
 #[derive(Properties, PartialEq)]

@@ -2,40 +2,16 @@
 //! screen, "Open .json" reads one back (the same reader as links, with the
 //! same limits and messages). Course authors keep exercises this way.
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{HtmlAnchorElement, HtmlInputElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+use crate::effects::browser::download;
 
 use crate::model::document::{Document, DocumentError};
 
 /// The name a saved document gets.
 const FILE_NAME: &str = "convscope.json";
-
-/// Offers `bytes` to the browser as a download named `name`, of type `mime`.
-/// Made in the page: nothing is uploaded.
-pub fn download(bytes: &[u8], name: &str, mime: &str) -> Option<()> {
-    let doc = web_sys::window()?.document()?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let a: HtmlAnchorElement = doc.create_element("a").ok()?.dyn_into().ok()?;
-    a.set_href(&url);
-    a.set_download(name);
-    // In the page while clicked (some browsers ignore a detached link), and
-    // the URL kept a moment for the download to start.
-    let body = doc.body()?;
-    body.append_child(&a).ok()?;
-    a.click();
-    a.remove();
-    gloo::timers::callback::Timeout::new(10_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
-    Some(())
-}
 
 #[derive(Properties, PartialEq)]
 pub struct FileButtonsProps {
