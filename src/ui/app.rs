@@ -12,14 +12,14 @@ use crate::effects::use_keyboard::Keys;
 use crate::effects::use_score::stored_score;
 use crate::effects::use_storage::stored_document;
 use crate::effects::use_theme::{shows_dark, stored_theme};
-use crate::effects::{use_address_bar, use_keyboard, use_player, use_score, use_storage, use_theme};
+use crate::effects::{use_address_bar, use_keyboard, use_player, use_score, use_select_value, use_storage, use_theme};
 use crate::model::document::Document;
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
 use crate::model::state::{
     Action, DocAction, Embed, GradFocus, ImageAction, Move, Page, PageAction, PracticeAction, State, View, ViewAction,
 };
-use crate::ui::header::Header;
+use crate::ui::header::{HeaderProps, header};
 use crate::ui::panels::editors::Editors;
 use crate::ui::panels::figures::FigureBar;
 use crate::ui::panels::params::{Params, Settings};
@@ -376,12 +376,25 @@ pub fn App() -> Html {
         Embed::Off => !present || state.page.editors_open,
     };
     let side = side_panels.then(|| side(&state, &results, hides_size, &dispatch));
-    let header = html! {
-        <Header {embed} {present} editors_open={state.page.editors_open} {dark} {practicing} reveal={state.doc.view.reveal}
-            can_undo={!state.history.undo.is_empty()} can_redo={!state.history.redo.is_empty()} example={state.doc.example}
-            {link} {embed_code} {document_text} on_page={dispatch.reform(Action::Page)} on_doc={dispatch.reform(Action::Doc)}
-            on_practice={dispatch.reform(|on| PracticeAction::SetOn(on).into())} />
-    };
+    let examples = use_node_ref();
+    use_select_value(examples.clone(), state.doc.example.unwrap_or_default());
+    let header = header(&HeaderProps {
+        examples,
+        embed,
+        present,
+        editors_open: state.page.editors_open,
+        dark,
+        practicing,
+        reveal: state.doc.view.reveal,
+        can_undo: !state.history.undo.is_empty(),
+        can_redo: !state.history.redo.is_empty(),
+        link,
+        embed_code,
+        document_text,
+        on_page: dispatch.reform(Action::Page),
+        on_doc: dispatch.reform(Action::Doc),
+        on_practice: dispatch.reform(|on| PracticeAction::SetOn(on).into()),
+    });
     let class = classes!(
         "app",
         present.then_some("presenting"),

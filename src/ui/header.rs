@@ -7,15 +7,18 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::effects::use_select_value;
 use crate::model::document::{Document, DocumentError};
 use crate::model::presets::{PRESET_GROUPS, PRESETS};
 use crate::model::state::{DocAction, Embed, PageAction, Theme};
 use crate::ui::widgets::copy_link::CopyLink;
 use crate::ui::widgets::file_io::FileButtons;
 
-#[derive(Properties, PartialEq)]
+/// The header's values and callbacks. (A plain function, not a component:
+/// its values change with nearly every action, so a component would
+/// re-render as often and cost its own code.)
 pub struct HeaderProps {
+    /// The example menu (its value is kept by `use_select_value` in the app).
+    pub examples: NodeRef,
     pub embed: Embed,
     pub present: bool,
     pub editors_open: bool,
@@ -26,8 +29,6 @@ pub struct HeaderProps {
     pub reveal: bool,
     pub can_undo: bool,
     pub can_redo: bool,
-    /// The preset on screen, if the problem is one.
-    pub example: Option<&'static str>,
     /// The link to what is on screen, the embed code and the document as
     /// JSON, each made at the click (stepping costs nothing).
     pub link: Callback<(), String>,
@@ -38,10 +39,8 @@ pub struct HeaderProps {
     pub on_practice: Callback<bool>,
 }
 
-#[component]
-pub fn Header(props: &HeaderProps) -> Html {
-    let examples = use_node_ref();
-    use_select_value(examples.clone(), props.example.unwrap_or_default());
+pub fn header(props: &HeaderProps) -> Html {
+    let examples = props.examples.clone();
     let page = &props.on_page;
     let dark = props.dark;
     let theme_button = html! {
