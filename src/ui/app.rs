@@ -17,7 +17,8 @@ use crate::model::document::Document;
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
 use crate::model::state::{
-    Action, DocAction, Embed, GradFocus, ImageAction, Move, Page, PageAction, PracticeAction, State, View, ViewAction,
+    Action, DocAction, EditAction, Embed, GradFocus, ImageAction, Move, Page, PageAction, PracticeAction, State, View,
+    ViewAction,
 };
 use crate::ui::header::{HeaderProps, header};
 use crate::ui::panels::editors::Editors;
@@ -102,11 +103,15 @@ fn embed_snippet(address: &str, document: &Document) -> String {
     )
 }
 
-/// The views' and the practice bar's typed callbacks, each mapped to its
-/// action. Made once for the app's lifetime: a view whose data did not
-/// change is not re-rendered.
+/// The views', the panels' and the practice bar's typed callbacks, each
+/// mapped to its action. Made once for the app's lifetime: a view or panel
+/// whose data did not change is not re-rendered (the editors would copy
+/// their tensors again at every step).
 struct ViewEvents {
     step: StepEvents,
+    on_edit: Callback<EditAction>,
+    on_export: Callback<()>,
+    on_close_help: Callback<()>,
     on_probe: Callback<Option<[usize; 3]>>,
     on_order: Callback<crate::conv::ColumnOrder>,
     on_select: Callback<[usize; 3]>,
@@ -159,6 +164,9 @@ fn view_events(d: &Callback<Action>) -> ViewEvents {
             on_speed: map(d, ViewAction::SetSpeed),
             answers,
         },
+        on_edit: map(d, |edit| edit),
+        on_export: map(d, |()| ViewAction::SetView(View::Export)),
+        on_close_help: map(d, |()| PageAction::SetHelp(false)),
         on_probe: map(d, ViewAction::Probe),
         on_order: map(d, ViewAction::SetOrder),
         on_select: map(d, |cell| ViewAction::Select(Some(cell))),
@@ -253,16 +261,16 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
 }
 
 /// The editors and the parameters.
-fn side(state: &State, results: &Results, hides_size: bool, dispatch: &Callback<Action>) -> Html {
+fn side(state: &State, results: &Results, hides_size: bool, events: &ViewEvents) -> Html {
     let drafts = Rc::new(state.doc.drafts.clone());
     let view = state.doc.view.view;
     html! {
         <aside class="side" aria-label="Editors and parameters">
             <Editors problem={Shared(state.doc.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
-                error_field={results.error.as_ref().and_then(|e| e.field)} on_edit={dispatch.reform(Action::Edit)}
-                on_probe={dispatch.reform(|p| ViewAction::Probe(p).into())} />
+                error_field={results.error.as_ref().and_then(|e| e.field)} on_edit={events.on_edit.clone()}
+                on_probe={events.on_probe.clone()} />
             <Params settings={Settings::of(&state.doc.problem)} error={results.error.clone()}
-                hide_size={hides_size} on_edit={dispatch.reform(Action::Edit)} />
+                hide_size={hides_size} on_edit={events.on_edit.clone()} />
         </aside>
     }
 }
@@ -280,18 +288,11 @@ fn tabs(transposed_op: bool, view: View, dispatch: &Callback<Action>) -> Html {
     }
 }
 
-#[component]
-pub fn App() -> Html {
-    let state = use_reducer(initial_state);
-    // One callback for the app's lifetime: components that get only it (and
-    // unchanged data) are not re-rendered.
-    let dispatch: Callback<Action> = {
-        let dispatcher = state.dispatcher();
-        (*use_memo((), move |_| Callback::from(move |a: Action| dispatcher.dispatch(a)))).clone()
-    };
-    let events = use_memo((), |_| view_events(&dispatch));
+/// The app's effects, one hook per concern: the player's timer, the
+/// keyboard, the address bar, the crash report, storage, the theme, the score.
+#[hook]
+fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dark: bool) {
     use_player(state.live.playing, state.live.speed, state.dispatcher());
-    let dark = shows_dark(state.page.theme);
     use_keyboard(state.dispatcher(), Keys { help: state.page.help, present: state.doc.view.present, dark });
     use_address_bar(
         Shared(state.doc.problem.clone()),
@@ -304,10 +305,11 @@ pub fn App() -> Html {
     use_storage(Shared(state.doc.problem.clone()), state.doc.view, state.doc.picture, state.page.embed == Embed::Off);
     use_theme(state.page.theme);
     use_score(state.practice.score, state.practice.streak, state.page.embed == Embed::Off);
+}
 
-    // Results: memoised on the problem alone, so a step or a view switch reuses them.
-    let results = use_memo(Shared(state.doc.problem.clone()), |problem| Results::new(problem.0.clone()));
-
+/// The page's header, with the link, the embed code and the document made
+/// at the click from the state then on screen.
+fn page_header(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dark: bool, examples: NodeRef) -> Html {
     // The link to exactly what is on screen (the address bar may lag by
     // URL_DELAY_MS), made at the click: stepping costs nothing.
     let link = {
@@ -322,27 +324,34 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |()| embed_snippet(&page_address(), &state.document()))
     };
-    // The tabs belong to the operation: a tab never changes the problem.
-    let transposed_op = state.doc.problem.op.is_transposed();
-    let view = state.doc.view.view;
-    let unit = step_unit(&state);
-    let step = state.doc.view.step;
-    let practice = state.doc.view.practice.then(|| PracticeOn {
-        state: state.practice.clone(),
+    header(&HeaderProps {
+        examples,
+        embed: state.page.embed,
+        present: state.doc.view.present,
+        editors_open: state.page.editors_open,
+        dark,
+        practicing: state.doc.view.practice,
         reveal: state.doc.view.reveal,
-        walk: state.walk(),
-    });
-    let hides_size = practice.as_ref().is_some_and(PracticeOn::hides_size);
-    let frame = Frame { step, practice: practice.clone(), events: events.step.clone() };
-    let body = view_body(&state, &results, &events, frame);
+        can_undo: !state.history.undo.is_empty(),
+        can_redo: !state.history.redo.is_empty(),
+        link,
+        embed_code,
+        document_text,
+        on_page: dispatch.reform(Action::Page),
+        on_doc: dispatch.reform(Action::Doc),
+        on_practice: dispatch.reform(|on| PracticeAction::SetOn(on).into()),
+    })
+}
+
+/// A stepped view in its frame: the player, the figure or practice bar, the view.
+fn stepped(state: &State, results: &Results, events: &ViewEvents, hides_size: bool, body: Html) -> Html {
     let (present, embed, practicing) = (state.doc.view.present, state.page.embed, state.doc.view.practice);
-    // The stepped views sit in the step frame: the player, these bars, the view.
+    let (view, step) = (state.doc.view.view, state.doc.view.step);
     let bars = html! {
         <>
             if embed == Embed::Off && !present && results.error.is_none() && !practicing {
                 <FigureBar {step} steps={state.step_count()} name={view.name()}
-                    on_step={dispatch.reform(|s| ViewAction::Step(Move::To(s)).into())}
-                    on_code={dispatch.reform(|()| ViewAction::SetView(View::Export).into())} />
+                    on_step={events.step.on_step.clone()} on_code={events.on_export.clone()} />
             }
             if practicing {
                 <QuizBar practice={state.practice.clone()} problem={Shared(state.doc.problem.clone())}
@@ -354,20 +363,55 @@ pub fn App() -> Html {
             }
         </>
     };
+    let frame = StepFrame {
+        step,
+        steps: state.step_count(),
+        playing: state.live.playing,
+        speed: state.live.speed,
+        unit: step_unit(state).into(),
+        hides_size,
+        events: events.step.clone(),
+        bars,
+    };
+    frame.around(body)
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(initial_state);
+    // One callback for the app's lifetime: components that get only it (and
+    // unchanged data) are not re-rendered.
+    let dispatch: Callback<Action> = {
+        let dispatcher = state.dispatcher();
+        (*use_memo((), move |_| Callback::from(move |a: Action| dispatcher.dispatch(a)))).clone()
+    };
+    let events = use_memo((), |_| view_events(&dispatch));
+    let dark = shows_dark(state.page.theme);
+    use_effects(&state, &dispatch, dark);
+    // The menu names the example on screen.
+    let examples = use_node_ref();
+    use_select_value(examples.clone(), state.doc.example.unwrap_or_default());
+
+    // Results: memoised on the problem alone, so a step or a view switch reuses them.
+    let results = use_memo(Shared(state.doc.problem.clone()), |problem| Results::new(problem.0.clone()));
+
+    // The tabs belong to the operation: a tab never changes the problem.
+    let transposed_op = state.doc.problem.op.is_transposed();
+    let view = state.doc.view.view;
+    let step = state.doc.view.step;
+    let practice = state.doc.view.practice.then(|| PracticeOn {
+        state: state.practice.clone(),
+        reveal: state.doc.view.reveal,
+        walk: state.walk(),
+    });
+    let hides_size = practice.as_ref().is_some_and(PracticeOn::hides_size);
+    let frame = Frame { step, practice: practice.clone(), events: events.step.clone() };
+    let body = view_body(&state, &results, &events, frame);
+    let (present, embed) = (state.doc.view.present, state.page.embed);
     let body = if matches!(view, View::Export | View::Image) {
         body
     } else {
-        let frame = StepFrame {
-            step,
-            steps: state.step_count(),
-            playing: state.live.playing,
-            speed: state.live.speed,
-            unit: unit.into(),
-            hides_size,
-            events: events.step.clone(),
-            bars,
-        };
-        frame.around(body)
+        stepped(&state, &results, &events, hides_size, body)
     };
     // Presenting folds the editors away (E shows them); `?embed` has none, `?embed=edit` stacks them under the view.
     let side_panels = match embed {
@@ -375,26 +419,8 @@ pub fn App() -> Html {
         Embed::Edit => true,
         Embed::Off => !present || state.page.editors_open,
     };
-    let side = side_panels.then(|| side(&state, &results, hides_size, &dispatch));
-    let examples = use_node_ref();
-    use_select_value(examples.clone(), state.doc.example.unwrap_or_default());
-    let header = header(&HeaderProps {
-        examples,
-        embed,
-        present,
-        editors_open: state.page.editors_open,
-        dark,
-        practicing,
-        reveal: state.doc.view.reveal,
-        can_undo: !state.history.undo.is_empty(),
-        can_redo: !state.history.redo.is_empty(),
-        link,
-        embed_code,
-        document_text,
-        on_page: dispatch.reform(Action::Page),
-        on_doc: dispatch.reform(Action::Doc),
-        on_practice: dispatch.reform(|on| PracticeAction::SetOn(on).into()),
-    });
+    let side = side_panels.then(|| side(&state, &results, hides_size, &events));
+    let header = page_header(&state, &dispatch, dark, examples);
     let class = classes!(
         "app",
         present.then_some("presenting"),
@@ -433,7 +459,7 @@ pub fn App() -> Html {
                 }
             </main>
             if state.page.help {
-                <ShortcutSheet on_close={dispatch.reform(|()| PageAction::SetHelp(false).into())} />
+                <ShortcutSheet on_close={events.on_close_help.clone()} />
             }
             if embed == Embed::Off && !present {
                 <footer class="foot">
