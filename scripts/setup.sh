@@ -48,6 +48,15 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
   cargo install wasm-bindgen-cli --version "$wbg"
 fi
 
+# Cuts the release wasm into the first screen's module and the chunks fetched later
+# (scripts/post_build.mjs; the runtime half is the wasm_split_helpers crate).
+# (It has no --version: cargo's list of installed crates says which one is there.)
+if ! command -v wasm-split-cli >/dev/null 2>&1 \
+  || ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  step "installing wasm-split-cli $WASM_SPLIT_VERSION (takes a few minutes)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+fi
+
 if ! command -v npm >/dev/null 2>&1; then
   apt_install nodejs npm
 fi

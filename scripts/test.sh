@@ -11,8 +11,11 @@ cargo fmt --check
 step "cargo clippy (native, all targets)"
 cargo clippy --all-targets -- -D warnings
 
-step "cargo clippy (wasm32: the app as the browser gets it)"
-cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
+step "cargo clippy (wasm32: the app as the browser gets it, split into chunks)"
+cargo clippy --target wasm32-unknown-unknown --lib --bins --features split -- -D warnings
+
+step "cargo clippy (the build's prerenderer, natively)"
+cargo clippy --features ssr --bin snapshot -- -D warnings
 
 step "native tests: core, golden values, seeds, properties, state"
 cargo test
@@ -28,16 +31,21 @@ step "release build (trunk build --release)"
 trunk build --release
 
 step "a test build with a panic on purpose (feature crash-test), for the crash banner's e2e test"
-trunk build --release --features crash-test --dist target/dist-crash-test
+trunk build --release --features split,crash-test --dist target/dist-crash-test
 
-step "release size (gzip -9)"
+step "release size (gzip -9): the first screen's files, then the chunks fetched later"
 total=0
-for f in dist/*.wasm dist/*.js dist/*.css; do
+for f in dist/*.css dist/app-*/convscope.js dist/app-*/convscope_bg.wasm; do
   size=$(gzip -9 -c "$f" | wc -c)
   total=$((total + size))
-  printf '  %-50s %8d bytes gzipped\n' "$(basename "$f")" "$size"
+  printf '  %-50s %8d bytes gzipped\n' "${f#dist/}" "$size"
 done
-printf '  %-50s %8d bytes gzipped\n' "total" "$total"
+printf '  %-50s %8d bytes gzipped\n' "first screen" "$total"
+later=0
+for f in dist/app-*/__wasm_split.js dist/app-*/split_*.wasm dist/app-*/chunk_*.wasm; do
+  later=$((later + $(gzip -9 -c "$f" | wc -c)))
+done
+printf '  %-50s %8d bytes gzipped\n' "chunks, fetched when first opened or idle" "$later"
 
 step "end-to-end tests (playwright-core + /usr/bin/chromium)"
 node --test --test-concurrency=1 tests/e2e/

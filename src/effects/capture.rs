@@ -284,20 +284,24 @@ pub struct GifOptions {
     pub delay_ms: u16,
 }
 
-/// Every step of the view as a GIF: `on_step` shows each sampled step of
+/// A GIF of every step of the view: `on_step` shows each sampled step of
 /// `steps` (the player's), each is captured as drawn, and the step
 /// `back_to` is shown again at the end. `stop` ends the walk early (the
 /// view changed or the bar went: see [`use_recording`]). `on_status` hears
 /// the progress. Frames are drawn at the first one's scale and size, and
 /// written as soon as drawn: no walk holds all its frames.
-pub async fn record_gif(
-    steps: usize,
-    back_to: usize,
-    options: GifOptions,
-    stop: Rc<Cell<bool>>,
-    on_step: Callback<usize>,
-    on_status: Callback<String>,
-) -> Option<(Vec<u8>, usize)> {
+pub struct GifWalk {
+    pub steps: usize,
+    pub back_to: usize,
+    pub options: GifOptions,
+    pub stop: Rc<Cell<bool>>,
+    pub on_step: Callback<usize>,
+    pub on_status: Callback<String>,
+}
+
+/// Records `walk` (see [`GifWalk`]).
+pub async fn record_gif(walk: GifWalk) -> Option<(Vec<u8>, usize)> {
+    let GifWalk { steps, back_to, options, stop, on_step, on_status } = walk;
     let picks: Vec<usize> = if steps <= GIF_FRAMES {
         (0..steps).collect()
     } else {

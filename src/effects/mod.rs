@@ -1,16 +1,20 @@
 //! The app's side effects, one custom hook per file, each with its cleanup
 //! (the player's timer, the keyboard shortcuts, the address bar, storage,
 //! the practice score, the theme, the example menu; drawing on a canvas,
-//! picture decoding and pasting), and thin browser adapters: downloads and the clipboard, capture of a
+//! picture decoding and pasting, the idle-time fetch of chunks, the prerendered first screen's removal), and thin browser adapters: downloads and the clipboard, capture of a
 //! figure, full screen, the crash banner.
 
 pub mod browser;
 pub mod capture;
 pub mod crash;
+pub mod figures;
 pub mod fullscreen;
+pub mod snapshot;
+pub mod split;
 pub mod use_address_bar;
 pub mod use_canvas;
 pub mod use_decode;
+pub mod use_idle;
 pub mod use_keyboard;
 pub mod use_paste;
 pub mod use_player;
@@ -22,6 +26,7 @@ pub mod use_theme;
 pub use use_address_bar::use_address_bar;
 pub use use_canvas::use_canvas;
 pub use use_decode::use_decode;
+pub use use_idle::use_idle;
 pub use use_keyboard::use_keyboard;
 pub use use_paste::use_paste;
 pub use use_player::use_player;

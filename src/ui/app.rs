@@ -12,7 +12,9 @@ use crate::effects::use_keyboard::Keys;
 use crate::effects::use_score::stored_score;
 use crate::effects::use_storage::stored_document;
 use crate::effects::use_theme::{shows_dark, stored_theme};
-use crate::effects::{use_address_bar, use_keyboard, use_player, use_score, use_select_value, use_storage, use_theme};
+use crate::effects::{
+    use_address_bar, use_idle, use_keyboard, use_player, use_score, use_select_value, use_storage, use_theme,
+};
 use crate::model::document::Document;
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
@@ -21,18 +23,19 @@ use crate::model::state::{
     ViewAction,
 };
 use crate::ui::header::{HeaderProps, header};
+use crate::ui::lazy::{self, Lazy};
 use crate::ui::panels::editors::Editors;
 use crate::ui::panels::figures::FigureBar;
 use crate::ui::panels::params::{Params, Settings};
-use crate::ui::panels::practice::{Answers, PracticeOn, QuizBar};
+use crate::ui::panels::practice::{Answers, PracticeOn, QuizBarProps};
 use crate::ui::panels::shortcuts::ShortcutSheet;
-use crate::ui::views::backprop::BackpropView;
-use crate::ui::views::export::ExportView;
+use crate::ui::views::backprop::BackpropViewProps;
+use crate::ui::views::export::ExportViewProps;
 use crate::ui::views::forward::ForwardView;
 use crate::ui::views::frame::{Frame, StepEvents, StepFrame};
-use crate::ui::views::im2col::Im2colView;
-use crate::ui::views::image::ImageView;
-use crate::ui::views::transposed::TransposedView;
+use crate::ui::views::im2col::Im2colViewProps;
+use crate::ui::views::image::ImageViewProps;
+use crate::ui::views::transposed::TransposedViewProps;
 
 // The model is plain Rust; this is where Yew meets its reducer.
 impl Reducible for State {
@@ -224,32 +227,37 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
         },
         (None, View::Im2col) => shown(results.im2col(), |m| {
             html! {
-                <Im2colView im2col={m} order={state.doc.view.order} frame={frame.clone()} on_order={events.on_order.clone()} />
+                <Lazy<Im2colViewProps> chunk={&lazy::IM2COL} props={Rc::new(Im2colViewProps {
+                    im2col: m, order: state.doc.view.order, frame: frame.clone(), on_order: events.on_order.clone() })} />
             }
         }),
         (None, View::Transposed) => shown(results.transposed(), |t| {
             html! {
-                <TransposedView trace={t} of_conv={!transposed_op} zero_inserted={results.zero_inserted()} matrix={results.matrix()}
-                    selected={state.live.selected} explain={state.doc.view.explain} frame={frame.clone()}
-                    on_select={events.on_select.clone()} on_explain={events.on_explain.clone()} />
+                <Lazy<TransposedViewProps> chunk={&lazy::TRANSPOSED} props={Rc::new(TransposedViewProps {
+                    trace: t, of_conv: !transposed_op, zero_inserted: results.zero_inserted(), matrix: results.matrix(),
+                    selected: state.live.selected, explain: state.doc.view.explain, frame: frame.clone(),
+                    on_select: events.on_select.clone(), on_explain: events.on_explain.clone() })} />
             }
         }),
         (None, View::Image) => shown(results.forward(), |f| {
             html! {
-                <ImageView forward={f} problem={Shared(state.doc.problem.clone())} picture={state.doc.picture} mode={state.image.map_mode}
-                    probe={state.image.map_probe} error={state.image.picture_error.clone()}
-                    on_picture={events.on_picture.clone()} on_own_picture={events.on_own_picture.clone()}
-                    on_greyscale={events.on_greyscale.clone()} on_kernel={events.on_kernel.clone()}
-                    on_map_mode={events.on_map_mode.clone()} on_map_probe={events.on_map_probe.clone()}
-                    on_open_step={events.on_open_step.clone()} />
+                <Lazy<ImageViewProps> chunk={&lazy::IMAGE} props={Rc::new(ImageViewProps {
+                    forward: f, problem: Shared(state.doc.problem.clone()), picture: state.doc.picture, mode: state.image.map_mode,
+                    probe: state.image.map_probe, error: state.image.picture_error.clone(),
+                    on_picture: events.on_picture.clone(), on_own_picture: events.on_own_picture.clone(),
+                    on_greyscale: events.on_greyscale.clone(), on_kernel: events.on_kernel.clone(),
+                    on_map_mode: events.on_map_mode.clone(), on_map_probe: events.on_map_probe.clone(),
+                    on_open_step: events.on_open_step.clone() })} />
             }
         }),
         (None, View::Export) => html! {
-            <ExportView problem={Shared(state.doc.problem.clone())} results={results.clone()} />
+            <Lazy<ExportViewProps> chunk={&lazy::EXPORT}
+                props={Rc::new(ExportViewProps { problem: Shared(state.doc.problem.clone()), results: results.clone() })} />
         },
         (None, View::Backprop) => shown(results.backward(), |b| {
             html! {
-                <BackpropView trace={b} focus={state.doc.view.gradient} frame={frame.clone()} on_focus={events.on_focus.clone()} />
+                <Lazy<BackpropViewProps> chunk={&lazy::BACKPROP} props={Rc::new(BackpropViewProps {
+                    trace: b, focus: state.doc.view.gradient, frame: frame.clone(), on_focus: events.on_focus.clone() })} />
             }
         }),
         (None, _) => shown(results.forward(), |f| {
@@ -305,11 +313,17 @@ fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dar
     use_storage(Shared(state.doc.problem.clone()), state.doc.view, state.doc.picture, state.page.embed == Embed::Off);
     use_theme(state.page.theme);
     use_score(state.practice.score, state.practice.streak, state.page.embed == Embed::Off);
+    use_idle(lazy::preload);
+    crate::effects::snapshot::use_replace_snapshot();
 }
 
 /// The page's header, with the link, the embed code and the document made
 /// at the click from the state then on screen.
-fn page_header(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dark: bool, examples: NodeRef) -> Html {
+fn page_header<S>(state: &S, dispatch: &Callback<Action>, dark: bool, examples: NodeRef) -> Html
+where
+    // The app's reducer handle, or the snapshot's own state.
+    S: std::ops::Deref<Target = State> + Clone + 'static,
+{
     // The link to exactly what is on screen (the address bar may lag by
     // URL_DELAY_MS), made at the click: stepping costs nothing.
     let link = {
@@ -354,12 +368,13 @@ fn stepped(state: &State, results: &Results, events: &ViewEvents, hides_size: bo
                     on_step={events.step.on_step.clone()} on_code={events.on_export.clone()} />
             }
             if practicing {
-                <QuizBar practice={state.practice.clone()} problem={Shared(state.doc.problem.clone())}
-                    window={view == View::Forward} kept={embed == Embed::Off}
-                    on_quiz={events.on_quiz.clone()} on_new_problem={events.on_new_problem.clone()}
-                    on_reset_score={events.on_reset_score.clone()} on_size={events.on_size.clone()}
-                    on_size_check={events.on_size_check.clone()} on_possible={events.on_possible.clone()}
-                    on_combination={events.on_combination.clone()} />
+                <Lazy<QuizBarProps> chunk={&lazy::PRACTICE} props={Rc::new(QuizBarProps {
+                    practice: state.practice.clone(), problem: Shared(state.doc.problem.clone()),
+                    window: view == View::Forward, kept: embed == Embed::Off,
+                    on_quiz: events.on_quiz.clone(), on_new_problem: events.on_new_problem.clone(),
+                    on_reset_score: events.on_reset_score.clone(), on_size: events.on_size.clone(),
+                    on_size_check: events.on_size_check.clone(), on_possible: events.on_possible.clone(),
+                    on_combination: events.on_combination.clone() })} />
             }
         </>
     };
@@ -394,7 +409,13 @@ pub fn App() -> Html {
 
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
     let results = use_memo(Shared(state.doc.problem.clone()), |problem| Results::new(problem.0.clone()));
+    let header = page_header(&state, &dispatch, dark, examples);
+    page(&state, &results, &events, &dispatch, header)
+}
 
+/// The page for `state`: what the app shows, and what the build prerenders
+/// (`Snapshot`) for the default state.
+fn page(state: &State, results: &Rc<Results>, events: &ViewEvents, dispatch: &Callback<Action>, header: Html) -> Html {
     // The tabs belong to the operation: a tab never changes the problem.
     let transposed_op = state.doc.problem.op.is_transposed();
     let view = state.doc.view.view;
@@ -406,12 +427,12 @@ pub fn App() -> Html {
     });
     let hides_size = practice.as_ref().is_some_and(PracticeOn::hides_size);
     let frame = Frame { step, practice: practice.clone(), events: events.step.clone() };
-    let body = view_body(&state, &results, &events, frame);
+    let body = view_body(state, results, events, frame);
     let (present, embed) = (state.doc.view.present, state.page.embed);
     let body = if matches!(view, View::Export | View::Image) {
         body
     } else {
-        stepped(&state, &results, &events, hides_size, body)
+        stepped(state, results, events, hides_size, body)
     };
     // Presenting folds the editors away (E shows them); `?embed` has none, `?embed=edit` stacks them under the view.
     let side_panels = match embed {
@@ -419,8 +440,7 @@ pub fn App() -> Html {
         Embed::Edit => true,
         Embed::Off => !present || state.page.editors_open,
     };
-    let side = side_panels.then(|| side(&state, &results, hides_size, &events));
-    let header = page_header(&state, &dispatch, dark, examples);
+    let side = side_panels.then(|| side(state, results, hides_size, events));
     let class = classes!(
         "app",
         present.then_some("presenting"),
@@ -450,7 +470,7 @@ pub fn App() -> Html {
                 }
                 <section class="main">
                     if embed == Embed::Off {
-                        { tabs(transposed_op, view, &dispatch) }
+                        { tabs(transposed_op, view, dispatch) }
                     }
                     { body }
                 </section>
@@ -468,4 +488,44 @@ pub fn App() -> Html {
             }
         </div>
     }
+}
+
+/// The first screen as the build prerenders it into index.html (#21): the
+/// default state (no link, nothing stored), with no effects and callbacks
+/// that do nothing (the snapshot is inert until the app replaces it).
+#[component]
+pub fn Snapshot() -> Html {
+    let state = Rc::new(State::default());
+    let dispatch = Callback::noop();
+    let events = view_events(&dispatch);
+    let results = Rc::new(Results::new(state.doc.problem.clone()));
+    let header = page_header(&state, &dispatch, false, NodeRef::default());
+    page(&state, &results, &events, &dispatch, header)
+}
+
+/// The prerendered first screen, as JSON for scripts/post_build.mjs:
+/// `body`, the [`Snapshot`]'s HTML; `head`, a script that runs before the
+/// page is drawn and marks what the snapshot must not show as true: a
+/// link's or this browser's stored problem (`data-boot="other"`: the
+/// stylesheet hides the numbers), or an embed (`data-boot="embed"`: another
+/// layout); it also applies the stored theme at once.
+#[cfg(feature = "ssr")]
+pub fn prerender() -> String {
+    use std::task::{Context, Poll, Waker};
+    // Rendering waits on nothing outside itself: polling until ready is enough.
+    let mut render = std::pin::pin!(yew::LocalServerRenderer::<Snapshot>::new().hydratable(false).render());
+    let mut cx = Context::from_waker(Waker::noop());
+    let body = loop {
+        if let Poll::Ready(html) = render.as_mut().poll(&mut cx) {
+            break html;
+        }
+    };
+    let head = format!(
+        "try{{const s=localStorage,r=document.documentElement,t=s.getItem({theme:?});if(t)r.dataset.theme=t;\
+         if(/[?&]embed/.test(location.search))r.dataset.boot='embed';\
+         else if(/[#&]config=/.test(location.hash)||s.getItem({document:?}))r.dataset.boot='other'}}catch(e){{}}",
+        theme = crate::effects::use_theme::KEY,
+        document = crate::effects::use_storage::KEY,
+    );
+    serde_json::json!({ "head": head, "body": body }).to_string()
 }

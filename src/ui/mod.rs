@@ -7,10 +7,12 @@
 //!   backprop, image, export);
 //! - [`panels`]: what surrounds the views (editors, parameters, practice,
 //!   figures, the shortcut sheet);
+//! - [`lazy`]: the features fetched when first opened (release builds);
 //! - [`widgets`]: the pieces they share (grids, heatmaps, the player, cells).
 
 pub mod app;
 pub mod header;
+pub mod lazy;
 pub mod panels;
 pub mod views;
 pub mod widgets;

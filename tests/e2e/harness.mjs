@@ -87,7 +87,7 @@ export async function startServer(dir = process.env.E2E_DIST || path.join(ROOT, 
 let browserPromise = null;
 let serverPromise = null;
 
-function getBrowser() {
+export function getBrowser() {
   browserPromise ??= chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -130,6 +130,11 @@ export async function openApp(
     deviceScaleFactor = 1,
     // For injecting a test script (axe-core) past the page's own CSP.
     bypassCSP = false,
+    // The release build registers a service worker (scripts/post_build.mjs). Tests
+    // block it unless they test it: each context is a first visit anyway.
+    serviceWorkers = 'block',
+    // Runs before the page is opened, e.g. to route or refuse a request.
+    beforeGoto = null,
   } = {},
 ) {
   if (!url) {
@@ -137,7 +142,9 @@ export async function openApp(
     url = (await serverPromise).url;
   }
   const browser = await getBrowser();
-  const context = await browser.newContext({ viewport, reducedMotion: 'reduce', permissions, colorScheme, deviceScaleFactor, bypassCSP });
+  const context = await browser.newContext({
+    viewport, reducedMotion: 'reduce', permissions, colorScheme, deviceScaleFactor, bypassCSP, serviceWorkers,
+  });
   const page = await context.newPage();
 
   const errors = [];
@@ -145,9 +152,13 @@ export async function openApp(
     if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('requestfailed', (req) =>
-    errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
-  );
+  page.on('requestfailed', (req) => {
+    // ERR_ABORTED is the browser cancelling a request, not a failure: a navigation
+    // (reload, a new link) cancels what was in flight, such as the idle-time fetch
+    // of the chunks. Any answer that failed (404, refused, offline) still counts.
+    if (req.failure()?.errorText === 'net::ERR_ABORTED') return;
+    errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
   // A 404 (e.g. a missing favicon) is a broken build, not a detail.
   page.on('response', (res) => {
     if (res.status() >= 400) errors.push(`HTTP ${res.status()}: ${res.url()}`);
@@ -163,6 +174,7 @@ export async function openApp(
     assert.deepEqual(seen, [], 'the page reported errors');
   });
 
+  if (beforeGoto) await beforeGoto(page, context);
   await page.goto(`${url}/index.html${hash}`);
   try {
     await page.waitForSelector('[data-matrix]', { timeout: 20_000 });
@@ -176,7 +188,7 @@ export async function openApp(
       cause: err,
     });
   }
-  return { page, errors };
+  return { page, errors, context, url };
 }
 
 /** `{ '<data-index>': Number(data-value) }` for every `[data-matrix=name]`. */

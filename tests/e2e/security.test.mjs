@@ -1,6 +1,6 @@
 // The page's Content-Security-Policy (scripts/post_build.mjs adds it to every build)
 // is strict, and nothing the app does violates it, in any view: no inline
-// script but Trunk's hashed loader, no other origin, no eval.
+// script but the hashed boot script and Trunk's hashed loader, no other origin, no eval.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, configHash } from './harness.mjs';
@@ -9,7 +9,10 @@ test('a strict CSP holds in every view, and no request leaves the origin', async
   const { page } = await openApp(t, { hash: configHash({ input: [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]], weight: [[1, 0], [0, -1]] }) });
   const policy = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
   assert.match(policy, /default-src 'self'/);
-  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
+  // Two inline scripts, each allowed by its hash alone: the boot script (before the
+  // prerendered first screen) and Trunk's loader with the service worker's registration.
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+' 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
+  assert.equal(await page.locator('script:not([src])').count(), 2);
   assert.doesNotMatch(policy.match(/script-src[^;]*/)[0], /'unsafe-inline'|'unsafe-eval'/);
   // Violations are reported as events; collect them from here on.
   await page.evaluate(() => {

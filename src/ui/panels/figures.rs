@@ -8,7 +8,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::effects::browser::download;
-use crate::effects::capture::{GifOptions, capture_view, png_bytes, rasterise, record_gif, use_recording};
+use crate::effects::capture::{GifOptions, GifWalk, use_recording};
+use crate::effects::figures::{self, Job};
+use crate::effects::split::Missing;
 use crate::model::figure::Colours;
 
 #[derive(Properties, PartialEq)]
@@ -34,57 +36,62 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
     let stop = use_recording(props.name.clone());
     let name = props.name.clone();
 
-    let svg = {
-        let (eq, colours, name, status) = (*with_equation, *colours, name.clone(), status.clone());
-        Callback::from(move |_: MouseEvent| match capture_view(colours, eq) {
-            Some(figure) => {
-                let _ = download(figure.to_svg().as_bytes(), &format!("convscope-{name}.svg"), "image/svg+xml");
-                status.set("SVG made".into());
+    // The encoders are fetched on the first click (effects::figures); a click
+    // that cannot fetch them says so and leaves the bar as it was.
+    let made = {
+        let (name, status) = (name.clone(), status.clone());
+        move |job: Job, kind: &'static str, mime: &'static str| {
+            let (name, status) = (name.clone(), status.clone());
+            async move {
+                match figures::make(job).await {
+                    Ok(Some((bytes, frames))) => {
+                        let _ = download(&bytes, &format!("convscope-{name}.{kind}"), mime);
+                        status.set(match kind {
+                            "gif" => format!("GIF made: {frames} frames"),
+                            _ => format!("{} made", kind.to_uppercase()),
+                        });
+                    }
+                    Ok(None) if kind == "gif" => {
+                        status.set("The GIF stopped: the view changed, or a step could not be drawn".into())
+                    }
+                    Ok(None) => status.set(format!("The {} could not be made", kind.to_uppercase())),
+                    Err(Missing) => status.set("The figure tools could not be loaded (offline?): try again".into()),
+                }
             }
-            None => status.set("The view could not be drawn".into()),
+        }
+    };
+    let svg = {
+        let (eq, colours, made) = (*with_equation, *colours, made.clone());
+        Callback::from(move |_: MouseEvent| {
+            let job = Job::Svg { colours, with_equation: eq };
+            wasm_bindgen_futures::spawn_local(made(job, "svg", "image/svg+xml"));
         })
     };
     let png = {
-        let (eq, colours, name, status) = (*with_equation, *colours, name.clone(), status.clone());
+        let (eq, colours, made) = (*with_equation, *colours, made.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(figure) = capture_view(colours, eq) else {
-                return status.set("The view could not be drawn".into());
-            };
-            let (name, status) = (name.clone(), status.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match rasterise(&figure, 2.0, None).await.and_then(|(canvas, ..)| png_bytes(&canvas)) {
-                    Some(bytes) => {
-                        let _ = download(&bytes, &format!("convscope-{name}.png"), "image/png");
-                        status.set("PNG made".into());
-                    }
-                    None => status.set("The PNG could not be made".into()),
-                }
-            });
+            let job = Job::Png { colours, with_equation: eq };
+            wasm_bindgen_futures::spawn_local(made(job, "png", "image/png"));
         })
     };
     let gif = {
         let options = GifOptions { colours: *colours, with_equation: *with_equation, delay_ms: *delay };
         let (steps, back_to, on_step) = (props.steps, props.step, props.on_step.clone());
-        let (name, status, busy, stop) = (name.clone(), status.clone(), busy.clone(), stop.clone());
+        let (status, busy, stop) = (status.clone(), busy.clone(), stop.clone());
         Callback::from(move |_: MouseEvent| {
             if *busy || steps == 0 {
                 return;
             }
             busy.set(true);
-            let (name, status, busy, stop, on_step) =
-                (name.clone(), status.clone(), busy.clone(), stop.clone(), on_step.clone());
             let on_status = {
                 let status = status.clone();
                 Callback::from(move |s: String| status.set(s))
             };
+            let walk = GifWalk { steps, back_to, options, stop: stop.clone(), on_step: on_step.clone(), on_status };
+            let job = Job::Gif(walk);
+            let (making, busy) = (made(job, "gif", "image/gif"), busy.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match record_gif(steps, back_to, options, stop, on_step, on_status).await {
-                    Some((bytes, made)) => {
-                        let _ = download(&bytes, &format!("convscope-{name}.gif"), "image/gif");
-                        status.set(format!("GIF made: {made} frames"));
-                    }
-                    None => status.set("The GIF stopped: the view changed, or a step could not be drawn".into()),
-                }
+                making.await;
                 busy.set(false);
             });
         })

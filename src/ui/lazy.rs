@@ -1,0 +1,151 @@
+//! Features fetched when first opened (#21). The first screen (the sliding
+//! window, the editors, the parameters) is the main module; each [`Chunk`]
+//! below is a component whose code a release build moves into a `.wasm` file
+//! of its own, fetched the first time it is shown (or when the browser is
+//! idle after the first render, see [`preload`]).
+//!
+//! Each chunk's split function (see [`crate::effects::split`]) returns a
+//! plain `fn` that builds its component; [`Lazy`] awaits it once and shows a
+//! placeholder meanwhile.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+use yew::prelude::*;
+use yew::virtual_dom::VComp;
+
+use crate::effects::split::{Missing, split_fn};
+
+/// Builds a chunk's component from its props (a `fn`, so it crosses the split).
+pub type Maker<P> = fn(Rc<P>) -> Html;
+
+type Loading<P> = Pin<Box<dyn Future<Output = Result<Maker<P>, Missing>>>>;
+
+/// One feature fetched when first opened: the component of props `P`.
+pub struct Chunk<P: 'static> {
+    /// What the learner waits for, for the placeholder and the error ("the im2col view").
+    pub what: &'static str,
+    load: fn() -> Loading<P>,
+    /// Once fetched, later mounts build at once (no placeholder, no flash).
+    made: OnceLock<Maker<P>>,
+}
+
+impl<P: 'static> Chunk<P> {
+    const fn new(what: &'static str, load: fn() -> Loading<P>) -> Self {
+        Chunk { what, load, made: OnceLock::new() }
+    }
+
+    /// The maker if fetched, else fetch it (a failure is not remembered: a retry fetches again).
+    async fn fetch(&'static self) -> Result<Maker<P>, Missing> {
+        if let Some(make) = self.made.get() {
+            return Ok(*make);
+        }
+        let make = (self.load)().await?;
+        Ok(*self.made.get_or_init(|| make))
+    }
+}
+
+/// Declares chunks: each one's split function and its [`Chunk`].
+macro_rules! chunks {
+    ($($(#[$doc:meta])* $chunk:ident: $module:ident, $make:ident, $props:ty => $component:ty, $what:literal;)*) => {$(
+        split_fn!($module, fn $make() -> Maker<$props> { |props| VComp::new::<$component>(props, None).into() });
+        $(#[$doc])*
+        pub static $chunk: Chunk<$props> = Chunk::new($what, || Box::pin($make()));
+    )*};
+}
+
+use crate::ui::panels::practice::{QuizBar, QuizBarProps};
+use crate::ui::views::backprop::{BackpropView, BackpropViewProps};
+use crate::ui::views::export::{ExportView, ExportViewProps};
+use crate::ui::views::im2col::{Im2colView, Im2colViewProps};
+use crate::ui::views::image::{ImageView, ImageViewProps};
+use crate::ui::views::transposed::{TransposedView, TransposedViewProps};
+
+chunks! {
+    /// The im2col view: the patch matrix and its product.
+    IM2COL: im2col, make_im2col, Im2colViewProps => Im2colView, "the im2col view";
+    /// The transposed views: overlap sums, zero insertion, the matrix.
+    TRANSPOSED: transposed, make_transposed, TransposedViewProps => TransposedView, "the transposed view";
+    /// Backpropagation: the three gradients, step by step.
+    BACKPROP: backprop, make_backprop, BackpropViewProps => BackpropView, "the backprop view";
+    /// Image mode: a picture, its kernels and feature maps.
+    IMAGE: image, make_image, ImageViewProps => ImageView, "image mode";
+    /// The export view: NumPy and PyTorch code, .npy and JSON downloads.
+    EXPORT: export, make_export, ExportViewProps => ExportView, "the export view";
+    /// Practice's question bar.
+    PRACTICE: practice, make_practice, QuizBarProps => QuizBar, "practice";
+}
+
+/// Fetches every chunk, one after the other, so that later clicks find them
+/// (and the service worker has them for offline use). Failures are left for
+/// the click to report.
+pub async fn preload() {
+    let _ = IM2COL.fetch().await;
+    let _ = TRANSPOSED.fetch().await;
+    let _ = BACKPROP.fetch().await;
+    let _ = PRACTICE.fetch().await;
+    let _ = EXPORT.fetch().await;
+    let _ = IMAGE.fetch().await;
+    let _ = crate::effects::figures::fetch().await;
+}
+
+#[derive(Properties)]
+pub struct LazyProps<P: PartialEq + 'static> {
+    pub chunk: &'static Chunk<P>,
+    pub props: Rc<P>,
+}
+
+impl<P: PartialEq + 'static> PartialEq for LazyProps<P> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.chunk, other.chunk) && self.props == other.props
+    }
+}
+
+/// A chunk's component: built at once when fetched, else a placeholder until
+/// it is, or a message with a retry if the fetch failed. The rest of the app
+/// keeps working either way.
+#[component]
+pub fn Lazy<P: PartialEq + 'static>(props: &LazyProps<P>) -> Html {
+    let chunk = props.chunk;
+    let made = use_state(|| chunk.made.get().copied());
+    let failed = use_state(|| false);
+    // Each retry is a new attempt: the effect runs again.
+    let attempt = use_state(|| 0_u32);
+    {
+        let (made, failed) = (made.clone(), failed.clone());
+        use_effect_with(*attempt, move |_| {
+            if made.is_none() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match chunk.fetch().await {
+                        Ok(make) => made.set(Some(make)),
+                        Err(Missing) => failed.set(true),
+                    }
+                });
+            }
+        });
+    }
+    match (*made, *failed) {
+        (Some(make), _) => make(props.props.clone()),
+        (None, true) => {
+            let retry = {
+                let (failed, attempt) = (failed.clone(), attempt.clone());
+                Callback::from(move |_: MouseEvent| {
+                    failed.set(false);
+                    attempt.set(*attempt + 1);
+                })
+            };
+            html! {
+                <div class="chunk-missing" role="alert" data-chunk-missing="">
+                    <p>{ format!("Could not load {} (offline, or a new version of ConvScope replaced it). \
+                        The rest of the page still works.", chunk.what) }</p>
+                    <button type="button" onclick={retry}>{ "Retry" }</button>
+                </div>
+            }
+        }
+        (None, false) => html! {
+            <div class="chunk-loading" role="status" aria-busy="true">{ format!("Loading {}\u{2026}", chunk.what) }</div>
+        },
+    }
+}

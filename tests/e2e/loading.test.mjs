@@ -1,0 +1,126 @@
+// Fast loading (#21): the prerendered first screen, the features fetched when
+// first opened (and what a learner sees when one cannot be), and a second
+// visit offline through the service worker. All on the release build.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, readMatrix, configHash, getBrowser, startServer, typeInto } from './harness.mjs';
+
+// The seed's 2D example (first_page.test.mjs, worked in the seed tutorial): its output.
+const SEED_OUTPUT = [2, -5, 2, 12, 2, -5, -2, 8, 12];
+const WEIGHT = 'input[data-matrix="weight"][data-index="0,0,0,0"]';
+
+/** A page of the release build with no wasm at all: only the snapshot can show. */
+async function withoutWasm(t, suffix = '') {
+  const server = await startServer();
+  const context = await (await getBrowser()).newContext({ serviceWorkers: 'block' });
+  t.after(async () => {
+    await context.close();
+    await server.close();
+  });
+  const page = await context.newPage();
+  await page.route(/\.wasm$/, (route) => route.abort());
+  await page.goto(`${server.url}/index.html${suffix}`);
+  await page.waitForSelector('[data-snapshot]', { state: 'attached' });
+  return { page, server };
+}
+
+test('the first screen is prerendered: the default example, inert, and none of the DOM contract', async (t) => {
+  const { page, server } = await withoutWasm(t);
+  const html = await (await fetch(`${server.url}/index.html`)).text();
+  assert.match(html, /<div data-snapshot="" inert="" aria-busy="true">/);
+  assert.doesNotMatch(html, /data-matrix=|data-value=/, 'the snapshot carries no data-matrix / data-value');
+  // What shows with no script run: the seed's output, read as the learner sees it.
+  const shown = await page.$$eval('[data-snapshot] [data-snap="output"]', (cells) =>
+    cells.map((c) => [c.getAttribute('data-index'), Number(c.textContent.trim()), c.getBoundingClientRect().width]),
+  );
+  assert.deepEqual(shown.map(([, v]) => v), SEED_OUTPUT);
+  assert.ok(shown.every(([, , w]) => w > 0), 'the cells are drawn');
+  assert.equal(await page.$eval('[data-snapshot]', (s) => s.inert), true);
+  assert.equal(await page.locator('[data-matrix]').count(), 0);
+  // The live app shows the same numbers at the same indices (nothing false was on screen).
+  const { page: live } = await openApp(t);
+  const output = await readMatrix(live, 'output');
+  assert.deepEqual(shown.map(([i, v]) => [i, v]), Object.entries(output));
+  assert.equal(await live.locator('[data-snapshot]').count(), 0, 'the app replaced the snapshot');
+  assert.equal(await live.evaluate(() => document.documentElement.dataset.boot ?? null), null);
+});
+
+test('a link, a stored problem or an embed never shows the default example', async (t) => {
+  const transparent = (page) =>
+    page.$eval('[data-snapshot] [data-snap="output"]', (c) => getComputedStyle(c).color);
+  const link = await withoutWasm(t, configHash({ input: [[1, 2], [3, 4]], weight: [[1]] }));
+  assert.equal(await link.page.evaluate(() => document.documentElement.dataset.boot), 'other');
+  assert.equal(await transparent(link.page), 'rgba(0, 0, 0, 0)', 'a link: the layout, no numbers');
+
+  const stored = await withoutWasm(t);
+  await stored.page.evaluate(() => localStorage.setItem('convscope.document', '{}'));
+  await stored.page.reload();
+  await stored.page.waitForSelector('[data-snapshot]', { state: 'attached' });
+  assert.equal(await transparent(stored.page), 'rgba(0, 0, 0, 0)', 'stored work: no numbers');
+
+  const embed = await withoutWasm(t, '?embed');
+  assert.equal(await embed.page.$eval('[data-snapshot]', (s) => getComputedStyle(s).display), 'none');
+
+  const plain = await withoutWasm(t);
+  assert.notEqual(await transparent(plain.page), 'rgba(0, 0, 0, 0)', 'the default page shows its numbers');
+});
+
+test('a feature that cannot be fetched says so with a retry; the rest of the app keeps working', async (t) => {
+  let refuse = true;
+  const { page } = await openApp(t, {
+    // The refused fetch is reported by the browser and by the split loader.
+    expectedError: /split_im2col|Failed to fetch|failed to load|ERR_FAILED|TypeError/,
+    beforeGoto: (p) => p.route(/split_im2col\.wasm$/, (route) => (refuse ? route.abort() : route.continue())),
+  });
+  await page.getByRole('tab', { name: 'im2col' }).click();
+  const missing = page.locator('[data-chunk-missing]');
+  await missing.waitFor({ timeout: 10_000 });
+  assert.match(await missing.textContent(), /Could not load the im2col view/);
+  // The rest works: back to the sliding window, an edit still recomputes.
+  await page.getByRole('tab', { name: 'Forward' }).click();
+  const before = await readMatrix(page, 'output');
+  await typeInto(page, WEIGHT, '5');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((v) => document.querySelector('[data-matrix="output"][data-index="0,0,0"]')?.getAttribute('data-value') !== v,
+    String(before['0,0,0']));
+  // Opened again, it tries again (and says so again while refused).
+  await page.getByRole('tab', { name: 'im2col' }).click();
+  await missing.waitFor({ timeout: 10_000 });
+  // Back online: Retry fetches it.
+  refuse = false;
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await page.waitForSelector('[data-matrix="im2col"]', { timeout: 10_000 });
+  assert.equal(await missing.count(), 0);
+});
+
+test('after one visit, every view and mode opens offline with no failed request', async (t) => {
+  const { page, context } = await openApp(t, { serviceWorkers: 'allow' });
+  // The worker installs (caching every file of the build) and takes control.
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  const cached = await page.evaluate(async () => {
+    const keys = await caches.keys();
+    const cache = await caches.open(keys.find((k) => k.startsWith('convscope-')));
+    return (await cache.keys()).map((r) => new URL(r.url).pathname);
+  });
+  assert.ok(cached.some((p) => /split_im2col\.wasm$/.test(p)), `the chunks are cached: ${cached.join(' ')}`);
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector('[data-matrix="output"]', { timeout: 20_000 });
+  const views = { im2col: 'im2col', Backprop: 'grad_input', 'Its transpose': 'canvas', Export: null, Image: null, Forward: 'output' };
+  for (const [tab, matrix] of Object.entries(views)) {
+    await page.getByRole('tab', { name: tab }).click();
+    if (matrix) await page.waitForSelector(`[data-matrix="${matrix}"]`, { timeout: 10_000 });
+    else await page.waitForSelector('section.view', { timeout: 10_000 });
+    assert.equal(await page.locator('[data-chunk-missing], .chunk-loading').count(), 0, `${tab} opened offline`);
+  }
+  await page.getByRole('tab', { name: 'Export' }).click();
+  await page.waitForSelector('[data-export="numpy"]', { timeout: 10_000 });
+  await page.getByRole('tab', { name: 'Image' }).click();
+  await page.waitForSelector('.image-view, canvas', { timeout: 10_000 });
+  await page.getByRole('tab', { name: 'Forward' }).click();
+  const download = page.waitForEvent('download', { timeout: 10_000 });
+  await page.getByRole('button', { name: 'SVG' }).click();
+  assert.match((await download).suggestedFilename(), /\.svg$/, 'the figure encoders work offline');
+  await page.getByRole('button', { name: 'Practice' }).click();
+  await page.waitForSelector('.quiz', { timeout: 10_000 });
+});
