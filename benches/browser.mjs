@@ -4,13 +4,17 @@
 // test: it never fails on a slow number, it exits non-zero only if our page
 // cannot be loaded at all.
 //
-//   node benches/browser.mjs [--dist DIR] [--peer DIR] [--runs 7]
+//   node benches/browser.mjs [--dist DIR] [--peer DIR] [--runs 7] [--only loading|image] [--cpu 1,4]
 //
 //   --dist  the built site to measure (default: dist/, from `trunk build --release`)
 //   --peer  ezyang's convolution-visualizer, built (its gh-pages branch), served at
 //           /convolution-visualizer/ because its pages use absolute paths there
 //           (default /work/peer/convolution-visualizer; rows skipped if absent)
-//   --runs  cold loads per app for the first-render rows (default 7)
+//   --runs  cold loads per app for the first-render and loading rows (default 7)
+//   --only  loading: only the loading rows (and the step at 4x); image: only case (f)
+//   --cpu   the CPU slowdowns of the loading rows (default 1,4)
+//
+// The server (benches/serve.mjs) sends gzip and real caching headers, as a host does.
 //
 // Rows (every time is measured inside the page with performance.now(), whose
 // origin is the navigation start, so Node<->browser latency is not counted):
@@ -28,6 +32,14 @@
 //   JS heap / wasm memory  after the case is open and a forced GC: V8's used heap
 //                     (CDP Performance.getMetrics) and the wasm linear memory,
 //                     captured by wrapping WebAssembly.instantiate(Streaming).
+//   step at CPU 4x    the step row on 3x64x64 with 16 filters, CPU slowed 4x
+//                     (Emulation.setCPUThrottlingRate), as #21 asks.
+//   loading table     (benches/loading.mjs, issue #21) cold loads on localhost, 4G and
+//                     3G (CDP network emulation), at CPU 1x and 4x: first paint (the
+//                     first result cell visible, snapshot or live), interactive (typing
+//                     into a weight cell changed the output), bytes on the wire; second
+//                     visits on 3G and offline (every tab and mode); sizes of the main
+//                     wasm and of each other .wasm/.js, gzipped. See that file's header.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -32,12 +32,17 @@
 //
 // Service workers and throttling, as observed in Chromium 156: the page session's
 // Network.emulateNetworkConditions throttles the page's requests, including the
-// navigation, but a response the service worker answers from its cache arrives
-// without the emulated latency or bandwidth (its encodedDataLength is 0), and the
-// service worker's own fetches (precaching, network fallbacks) are not throttled by
-// the page's session at all. So a service worker's install traffic during a cold
-// load does not compete for the emulated bandwidth here as it would on a real link:
-// a bias in favour of whichever app installs one, to keep in mind when reading it.
+// navigation. A response the service worker answers from its cache arrives without
+// the emulated latency or bandwidth (encodedDataLength 0; a second visit painted in
+// 142 ms on "3G" with its 150 ms RTT), as it would on a real link. But the service
+// worker's own fetches (precaching, network fallbacks) are NOT throttled by the
+// page's session: a fetch passed through a service worker took 18-37 ms where the
+// page's own took 168 ms at 150 ms latency. So its install traffic would not compete
+// for the emulated bandwidth as it does on a real link. throttleServiceWorkers()
+// therefore attaches to every service-worker target (a browser CDP session,
+// Target.attachToTarget) and gives it the same conditions: then the same fetch took
+// 165-172 ms. A service worker's first requests may still start before the
+// conditions reach it (a few ms after the target is created).
 import os from 'node:os';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -61,7 +66,10 @@ const LOAD_TIMEOUT = 60_000;
 // --- in the page (serialised by addInitScript) -----------------------------------
 function loadProbe({ cells, out }) {
   if (window.top !== window) return; // the course page's frames are not the measured page
-  const L = (window.__load = { paint: null, base: undefined, changed: null });
+  const L = (window.__load = { paint: null, base: undefined, changed: null, down: null, input: null });
+  // When the typing reached the page: its round trips from Node are not the app's.
+  addEventListener('pointerdown', () => { if (L.base !== undefined) L.down ??= performance.now(); }, true);
+  addEventListener('input', () => { if (L.base !== undefined) L.input = performance.now(); }, true);
   const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
   const tick = () => {
     for (const s of cells) {
@@ -130,11 +138,13 @@ async function newMeasuredPage(context, { who, conditions, offline = false, cpu 
 }
 
 // Navigates and measures first paint, interactive (ours: by typing) and bytes.
-async function measureLoad(m, url, who) {
+// type: false only waits for the live input (a first visit that must not store an edit).
+async function measureLoad(m, url, who, type = true) {
   const { page } = m;
   await page.goto(url, { waitUntil: 'commit', timeout: LOAD_TIMEOUT });
   const paint = page.waitForFunction(() => window.__load && window.__load.paint !== null, null, { timeout: LOAD_TIMEOUT, polling: 20 })
     .then(() => page.evaluate(() => window.__load.paint));
+  paint.catch(() => {}); // awaited below; not an unhandled rejection if typing fails first
   let interactive, ready = null, attempts = 0;
   if (who === 'ours') {
     interactive = null;
@@ -144,6 +154,7 @@ async function measureLoad(m, url, who) {
       const w = await page.evaluate(liveWeight, { weight: LIVE_WEIGHT, out: LIVE_OUT });
       ready ??= w.at;
       attempts++;
+      if (!type) break;
       const value = w.current.trim() === '1' ? '2' : '1';
       await page.mouse.click(w.x, w.y);
       await page.keyboard.press('Control+A');
@@ -155,10 +166,46 @@ async function measureLoad(m, url, who) {
     }
   }
   const p = await paint;
-  if (who !== 'ours') interactive = p;
+  if (who !== 'ours' || !type) interactive = p;
   await page.waitForTimeout(50); // let loadingFinished events of that moment arrive
-  if (process.env.BENCH_VERBOSE) console.error(`${who}: paint ${p?.toFixed(0)}, input ready ${ready?.toFixed(0)}, interactive ${interactive?.toFixed(0)} after ${attempts} attempt(s)`);
+  if (process.env.BENCH_VERBOSE) {
+    const t = await page.evaluate(() => window.__load);
+    console.error(`${who}: paint ${p?.toFixed(0)}, input ready ${ready?.toFixed(0)}, pointerdown ${t.down?.toFixed(0)}, last input event ${t.input?.toFixed(0)}, interactive ${interactive?.toFixed(0)} after ${attempts} attempt(s)`);
+  }
   return { paint: p, interactive, bytes: m.bytesUntil(interactive), ready, attempts };
+}
+
+// Gives every service worker the network conditions of the load being measured
+// (loads run one at a time, so one current setting is enough).
+async function throttleServiceWorkers(browser) {
+  const bs = await browser.newBrowserCDPSession();
+  const sessions = new Set();
+  let current = null;
+  let id = 1;
+  const apply = (sessionId) => {
+    const c = current ?? { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 };
+    return Promise.all([['Network.enable', {}], ['Network.emulateNetworkConditions', c]].map(([method, params]) =>
+      bs.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: id++, method, params }) }).catch(() => {})));
+  };
+  bs.on('Target.targetCreated', async ({ targetInfo }) => {
+    if (targetInfo.type !== 'service_worker') return;
+    try {
+      const { sessionId } = await bs.send('Target.attachToTarget', { targetId: targetInfo.targetId, flatten: false });
+      sessions.add(sessionId);
+      await apply(sessionId);
+    } catch { /* gone already */ }
+  });
+  bs.on('Target.detachedFromTarget', ({ sessionId }) => sessions.delete(sessionId));
+  await bs.send('Target.setDiscoverTargets', { discover: true });
+  return {
+    set: async (conditions, offline = false) => {
+      current = conditions || offline ? {
+        offline, latency: conditions?.latency ?? 0,
+        downloadThroughput: conditions?.downloadThroughput ?? -1, uploadThroughput: conditions?.uploadThroughput ?? -1,
+      } : null;
+      await Promise.all([...sessions].map(apply));
+    },
+  };
 }
 
 // --- the rows -------------------------------------------------------------------
@@ -177,6 +224,7 @@ export async function loadingRows({ browser, serverUrl, peer, runs, dist, cpuRat
   const apps = [['ours', `${serverUrl}/index.html`]];
   if (peer) apps.push(['peer', `${serverUrl}${PEER_PREFIX}`]);
   const ctxOpts = { viewport: { width: 1400, height: 900 } };
+  const swNet = await throttleServiceWorkers(browser);
   const table = [];
   const notes = [];
 
@@ -187,6 +235,7 @@ export async function loadingRows({ browser, serverUrl, peer, runs, dist, cpuRat
         for (const [who, url] of apps) {
           const context = await browser.newContext(ctxOpts);
           try {
+            await swNet.set(profile.conditions);
             const m = await newMeasuredPage(context, { who, conditions: profile.conditions, cpu });
             got[who].push(await measureLoad(m, url, who));
           } catch (e) {
@@ -213,8 +262,11 @@ export async function loadingRows({ browser, serverUrl, peer, runs, dist, cpuRat
         const failed = [];
         context.on('requestfailed', (req) => failed.push(req.url()));
         try {
+          await swNet.set(null);
           const first = await newMeasuredPage(context, { who, cpu });
-          await measureLoad(first, url, who);
+          // No typing: an edit would be stored, and a stored state is not the
+          // default page (ours then shows a placeholder, not the snapshot).
+          await measureLoad(first, url, who, false);
           const state = await first.page.evaluate(() => new Promise((done) => {
             if (!('serviceWorker' in navigator)) return done({ controlled: false, active: false });
             const report = async () => {
@@ -234,14 +286,19 @@ export async function loadingRows({ browser, serverUrl, peer, runs, dist, cpuRat
           await first.page.close();
 
           // (a) 3G, a new tab of the same browser: HTTP cache and service worker as left.
+          await swNet.set(THREE_G.conditions);
           const again = await newMeasuredPage(context, { who, conditions: THREE_G.conditions, cpu });
           const res = await measureLoad(again, url, who);
           res.fromSW = again.net.fromSW;
           second[who].push(res);
+          await again.page.evaluate(() => localStorage.clear()).catch(() => {}); // forget the typed edit
           await again.page.close();
 
           // (b) offline, once per app and CPU rate.
-          if (r === 0) offline[who] = await offlineVisit(context, who, url, cpu, failed, serverUrl);
+          if (r === 0) {
+            await swNet.set(null, true);
+            offline[who] = await offlineVisit(context, who, url, cpu, failed, serverUrl);
+          }
         } catch (e) {
           log(`second visit ${who}, CPU ${cpu}x, run ${r + 1}: ${short(e)}`);
         } finally {
@@ -286,34 +343,40 @@ async function offlineVisit(context, who, url, cpu, failed, serverUrl) {
       await m.page.goto(url, { waitUntil: 'commit', timeout: 15_000 });
       await m.page.waitForFunction(() => window.__load && window.__load.paint !== null, null, { timeout: 10_000, polling: 50 });
     } catch (e) {
-      return `did not open (${short(e).replace(/^page\.goto: /, '').split(' at ')[0]}), ${local().length} failed requests`;
+      return `did not open (${short(e).replace(/^page\.goto: /, '').split(' at ')[0]}); ${local().length} failed requests`;
     }
     const opened = `opened in ${ms(await m.page.evaluate(() => window.__load.paint))}`;
-    if (who !== 'ours') return `${opened}, ${local().length} failed requests`;
+    if (who !== 'ours') return `${opened}; ${local().length} failed requests`;
+    // Each step must open with no failed request of its own, no retry (a chunk that
+    // did not load) and no alert (the crash banner).
     const bad = [];
-    const check = async (what) => {
-      await m.page.waitForTimeout(300); // a chunk's request, if any, starts and ends
-      await m.page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
-      const retry = await m.page.getByRole('button', { name: /retry/i }).count();
-      if (retry || local().length) bad.push(`${what}${retry ? ' (retry shown)' : ''}`);
-    };
-    await m.page.locator(LIVE_OUT).first().waitFor({ timeout: 20_000 });
-    for (const tab of TABS) {
+    const step = async (what, act) => {
       const before = local().length;
       try {
+        await act();
+        await m.page.waitForTimeout(300); // a chunk's request, if any, starts and ends
+        await m.page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
+        const retry = await m.page.getByRole('button', { name: /retry/i }).count();
+        const alert = await m.page.locator('[role="alert"]').count();
+        const failedHere = local().length - before;
+        if (retry || alert || failedHere) bad.push(`${what} (${[retry && 'retry shown', alert && 'alert shown', failedHere && `${failedHere} failed`].filter(Boolean).join(', ')})`);
+      } catch (e) { bad.push(`${what} (${short(e).slice(0, 60)})`); }
+    };
+    await m.page.locator(LIVE_OUT).first().waitFor({ timeout: 20_000 });
+    const atOpen = local().length;
+    for (const tab of TABS) {
+      await step(tab, async () => {
         await m.page.getByRole('tab', { name: tab, exact: true }).click({ timeout: 5000 });
         await m.page.waitForFunction((name) => document.querySelector('[role="tab"][aria-selected="true"]')?.textContent === name, tab, { timeout: 5000 });
-        await check(tab);
-      } catch (e) { bad.push(`${tab} (${short(e).slice(0, 40)})`); }
-      if (local().length > before && !bad.at(-1)?.startsWith(tab)) bad.push(tab);
+      });
     }
-    try {
+    await step('practice', async () => {
       await m.page.getByRole('tab', { name: 'Forward', exact: true }).click({ timeout: 5000 });
       await m.page.getByRole('button', { name: 'Practice', exact: true }).click({ timeout: 5000 });
       await m.page.locator('.practice').first().waitFor({ timeout: 5000 });
-      await check('practice');
-    } catch (e) { bad.push(`practice (${short(e).slice(0, 40)})`); }
-    return `${opened}; ${bad.length ? `not clean: ${bad.join(', ')}` : `every tab (${TABS.length}), image mode and practice opened`}; ${local().length} failed requests`;
+    });
+    const names = [...new Set(local().map((u) => new URL(u).pathname))].join(' ');
+    return `${opened}${atOpen ? ` (${atOpen} failed on opening)` : ''}; ${bad.length ? `not clean: ${bad.join(', ')}` : `every tab (${TABS.length}, image mode included) and practice opened`}; ${local().length} failed requests${names ? `: ${names}` : ''}`;
   } finally {
     await m.page.close().catch(() => {});
     await context.setOffline(false);
