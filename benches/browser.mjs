@@ -4,13 +4,17 @@
 // test: it never fails on a slow number, it exits non-zero only if our page
 // cannot be loaded at all.
 //
-//   node benches/browser.mjs [--dist DIR] [--peer DIR] [--runs 7]
+//   node benches/browser.mjs [--dist DIR] [--peer DIR] [--runs 7] [--only loading|image] [--cpu 1,4]
 //
 //   --dist  the built site to measure (default: dist/, from `trunk build --release`)
 //   --peer  ezyang's convolution-visualizer, built (its gh-pages branch), served at
 //           /convolution-visualizer/ because its pages use absolute paths there
 //           (default /work/peer/convolution-visualizer; rows skipped if absent)
-//   --runs  cold loads per app for the first-render rows (default 7)
+//   --runs  cold loads per app for the first-render and loading rows (default 7)
+//   --only  loading: only the loading rows (and the step at 4x); image: only case (f)
+//   --cpu   the CPU slowdowns of the loading rows (default 1,4)
+//
+// The server (benches/serve.mjs) sends gzip and real caching headers, as a host does.
 //
 // Rows (every time is measured inside the page with performance.now(), whose
 // origin is the navigation start, so Node<->browser latency is not counted):
@@ -28,13 +32,22 @@
 //   JS heap / wasm memory  after the case is open and a forced GC: V8's used heap
 //                     (CDP Performance.getMetrics) and the wasm linear memory,
 //                     captured by wrapping WebAssembly.instantiate(Streaming).
-import http from 'node:http';
+//   step at CPU 4x    the step row on 3x64x64 with 16 filters, CPU slowed 4x
+//                     (Emulation.setCPUThrottlingRate), as #21 asks.
+//   loading table     (benches/loading.mjs, issue #21) cold loads on localhost, 4G and
+//                     3G (CDP network emulation), at CPU 1x and 4x: first paint (the
+//                     first result cell visible, snapshot or live), interactive (typing
+//                     into a weight cell changed the output), bytes on the wire; second
+//                     visits on 3G and offline (every tab and mode); sizes of the main
+//                     wasm and of each other .wasm/.js, gzipped. See that file's header.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { png } from '../tests/e2e/png.mjs';
+import { PEER_PREFIX, startServer } from './serve.mjs';
+import { loadingRows } from './loading.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -45,39 +58,12 @@ const DIST_ARG = path.resolve(arg('dist', path.join(ROOT, 'dist')));
 let DIST = DIST_ARG; // replaced by a snapshot in main()
 const PEER = path.resolve(arg('peer', '/work/peer/convolution-visualizer'));
 const RUNS = Math.max(1, parseInt(arg('runs', '7'), 10) || 7);
-// --only image: just the image-mode case (f), for working on it.
+// --only image: just the image-mode case (f), for working on it;
+// --only loading: just the loading rows (benches/loading.mjs) and the step at 4x.
 const ONLY = arg('only', '');
-const PEER_PREFIX = '/convolution-visualizer/';
+// --cpu 1,4: the CPU slowdowns of the loading rows (default both).
+const CPU = arg('cpu', '1,4').split(',').map(Number).filter((x) => x >= 1);
 const CASE_TIMEOUT = 30_000;
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm', // instantiateStreaming rejects any other type
-  '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.json': 'application/json',
-  '.png': 'image/png', '.ico': 'image/x-icon',
-};
-
-// One server for both apps so they pay the same (loopback) network cost.
-async function startServer(peer) {
-  const server = http.createServer(async (req, res) => {
-    let pathname;
-    try { pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { pathname = '/'; }
-    const [root, rel] = peer && pathname.startsWith(PEER_PREFIX)
-      ? [peer, pathname.slice(PEER_PREFIX.length)] : [DIST, pathname];
-    let file = path.join(root, rel);
-    if (file !== root && !file.startsWith(root + path.sep)) file = root + '/-'; // traversal: 404
-    try {
-      if ((await fs.stat(file)).isDirectory()) file = path.join(file, 'index.html');
-      const body = await fs.readFile(file);
-      res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => { server.closeAllConnections(); server.close(); } };
-}
 
 // --- in-page instruments (serialised into the page by addInitScript) ---------
 
@@ -173,7 +159,7 @@ async function main() {
     console.log(`notice: no peer at ${PEER} (index.html missing): peer rows skipped.`);
     peer = null;
   }
-  server = await startServer(peer);
+  server = await startServer(DIST, peer);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--no-sandbox'],
@@ -181,10 +167,12 @@ async function main() {
   const ours = `${server.url}/index.html`;
 
   // A fresh context per page: cold cache, no localStorage (the peer restores state from it).
-  async function open(url, instruments, fn) {
+  // cpu: a CPU slowdown (CDP Emulation.setCPUThrottlingRate), set before the navigation.
+  async function open(url, instruments, fn, cpu = 1) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
     try {
       const page = await context.newPage();
+      if (cpu !== 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: cpu });
       await page.addInitScript(pageInstruments, instruments);
       // 'commit' is enough since the times are taken in the page; `load` would also
       // wait for the peer's external GitHub ribbon image, unreachable offline.
@@ -201,9 +189,10 @@ async function main() {
   // (a) first render, ours and the peer alternating so drift hits both alike.
   const first = { ours: [], peer: [] };
   const all = ONLY === '';
+  const legacy = ONLY !== 'loading'; // the rows before #21's loading rows
   const apps = [['ours', ours, '[data-matrix="output"]']];
   if (peer) apps.push(['peer', `${server.url}${PEER_PREFIX}`, '.viewport > .grid-container:nth-of-type(3) td']);
-  for (let r = 0; r < (all ? RUNS : 1); r++) {
+  for (let r = 0; r < (all ? RUNS : legacy ? 1 : 0); r++) {
     for (const [who, url, sel] of apps) {
       try {
         const marks = await open(url, { sels: { cell: sel } }, (page) => waitMark(page, ['cell']));
@@ -213,12 +202,12 @@ async function main() {
       }
     }
   }
-  if (!first.ours.length) {
+  if (legacy && !first.ours.length) {
     console.error('our page never rendered an output cell: is dist/ a working build?');
     return 1;
   }
-  const a = row('default example (ours)', 'first render', first.ours);
-  if (peer) {
+  const a = legacy && row('default example (ours)', 'first render', first.ours);
+  if (legacy && peer) {
     const b = row('default example (peer)', 'first render', first.peer);
     if (b) row('default example', 'first render ratio ours/peer (medians)', `${(a.median / b.median).toFixed(2)}x`);
   }
@@ -229,7 +218,7 @@ async function main() {
   ] : [];
   const label = (k, view) => `${k.c}x${k.hw}x${k.hw}, ${k.f} filters 3x3, ${view}`;
   // Opens a case; returns { page, refused } to fn, or the alert text if refused.
-  const openCase = (k, view, instruments, fn) =>
+  const openCase = (k, view, instruments, fn, cpu = 1) =>
     open(ours + hashOf(makeDoc(k.c, k.hw, k.f, view)),
       { sels: { current: currentSel(view), alert: '[role="alert"]' }, ...instruments },
       async (page) => {
@@ -243,7 +232,7 @@ async function main() {
           return { refused: text.replace(/\s+/g, ' ').trim().slice(0, 140) };
         }
         return fn ? fn(page, marks) : marks;
-      });
+      }, cpu);
   // fn fills `times` as it goes, so a case that runs out of time still reports what it measured.
   const runCase = async (name, metric, fn, unit) => {
     const times = [];
@@ -272,34 +261,33 @@ async function main() {
   }
 
   // (c) keyboard step repaint: 30 ArrowRight presses on the focused page body.
-  for (const k of cases) {
-    for (const view of k.views) {
-      await runCase(label(k, view), 'step (ArrowRight) to next frame', (times) => openCase(k, view, {}, async (page) => {
-        await page.click('header h1'); // focus the page, not a field (fields keep their arrows)
-        for (let i = 0; i < 30; i++) {
-          await page.evaluate((sel) => {
-            window.__step = new Promise((resolve) => {
-              const id = () => { const el = document.querySelector(sel); return el && `${el.dataset.matrix}[${el.dataset.index}]`; };
-              let t0 = null, before = null;
-              const mo = new MutationObserver(() => check());
-              const check = () => {
-                if (t0 === null || id() === before) return;
-                mo.disconnect();
-                requestAnimationFrame(() => resolve(performance.now() - t0));
-              };
-              // Capture on window runs before the app's own keydown listener on document.
-              window.addEventListener('keydown', (e) => { if (e.key === 'ArrowRight') { t0 = performance.now(); before = id(); } }, { capture: true, once: true });
-              mo.observe(document, { attributes: true, childList: true, subtree: true });
-              setTimeout(() => { mo.disconnect(); resolve(null); }, 5000);
-            });
-          }, currentSel(view));
-          await page.keyboard.press('ArrowRight');
-          const t = await page.evaluate(() => window.__step);
-          if (t === null) throw new Error(`press ${i + 1}: the current cell did not move`);
-          times.push(t);
-        }
-      }));
+  const stepCase = (k, view, cpu = 1) => runCase(`${label(k, view)}${cpu !== 1 ? `, CPU ${cpu}x` : ''}`, 'step (ArrowRight) to next frame', (times) => openCase(k, view, {}, async (page) => {
+    await page.click('header h1'); // focus the page, not a field (fields keep their arrows)
+    for (let i = 0; i < 30; i++) {
+      await page.evaluate((sel) => {
+        window.__step = new Promise((resolve) => {
+          const id = () => { const el = document.querySelector(sel); return el && `${el.dataset.matrix}[${el.dataset.index}]`; };
+          let t0 = null, before = null;
+          const mo = new MutationObserver(() => check());
+          const check = () => {
+            if (t0 === null || id() === before) return;
+            mo.disconnect();
+            requestAnimationFrame(() => resolve(performance.now() - t0));
+          };
+          // Capture on window runs before the app's own keydown listener on document.
+          window.addEventListener('keydown', (e) => { if (e.key === 'ArrowRight') { t0 = performance.now(); before = id(); } }, { capture: true, once: true });
+          mo.observe(document, { attributes: true, childList: true, subtree: true });
+          setTimeout(() => { mo.disconnect(); resolve(null); }, 5000);
+        });
+      }, currentSel(view));
+      await page.keyboard.press('ArrowRight');
+      const t = await page.evaluate(() => window.__step);
+      if (t === null) throw new Error(`press ${i + 1}: the current cell did not move`);
+      times.push(t);
     }
+  }, cpu));
+  for (const k of cases) {
+    for (const view of k.views) await stepCase(k, view);
   }
 
   // (d) edit repaint: retype weight[0,0,0,0] 20 times, alternating so each edit changes the result.
@@ -347,11 +335,11 @@ async function main() {
   // feature map drawn, then 20 weight edits to the next frame after the map
   // is redrawn (putImageData), 3 pages.
   const pictureCase = '512x512 RGB picture, 1 filter 3x3x3, image view';
-  const picture = png(512, 512, 3, (i, j) => [(i * 3 + j) % 256, (j * 5) % 256, ((i ^ j) * 7) % 256]);
+  const picture = legacy && png(512, 512, 3, (i, j) => [(i * 3 + j) % 256, (j * 5) % 256, ((i ^ j) * 7) % 256]);
   const sobel = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]];
   const pictureDoc = { image: 'checkerboard', weight: [[sobel, sobel, sobel]], padding: 1, view: 'image' };
   const decodeTimes = [];
-  await runCase(pictureCase, 'edit weight to next frame (map redrawn)', async (times) => {
+  if (legacy) await runCase(pictureCase, 'edit weight to next frame (map redrawn)', async (times) => {
     for (let r = 0; r < 3; r++) {
       await open(ours + hashOf(pictureDoc), { sels: { map: 'canvas[data-feature-map="0"]' }, canvas: true }, async (page) => {
         await waitMark(page, ['map']);
@@ -397,7 +385,7 @@ async function main() {
       });
     }
   });
-  row(pictureCase, 'open the PNG to the first feature map drawn', decodeTimes.length ? decodeTimes : 'not measured');
+  if (legacy) row(pictureCase, 'open the PNG to the first feature map drawn', decodeTimes.length ? decodeTimes : 'not measured');
 
   // (e) memory with the case open, after a forced GC so garbage does not count.
   for (const k of cases) {
@@ -423,10 +411,19 @@ async function main() {
     }
   }
 
+  // (g) loading (#21): cold and second visits on three networks, at CPU 1x and 4x
+  // (benches/loading.mjs), and the step at 4x on the big case.
+  let loading = '';
+  if (all || ONLY === 'loading') {
+    if (CPU.includes(4)) await stepCase({ c: 3, hw: 64, f: 16 }, 'forward', 4);
+    loading = await loadingRows({ browser, serverUrl: server.url, peer, runs: RUNS, dist: DIST, cpuRates: CPU });
+  }
+
   console.log(`\nConvScope browser benchmark: dist=${DIST_ARG}, peer=${peer ?? '(none)'}, chromium ${browser.version()}\n`);
   console.log('| case | metric | median | p95 | min | max | n |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`);
+  if (loading) console.log(`\n${loading}`);
   return 0;
 }
 
