@@ -19,7 +19,8 @@ let html = fs.readFileSync(file, 'utf8');
 
 // Minify: about 1.8 KB less gzipped. Trunk sets TRUNK_PROFILE to "release" for --release.
 if (process.env.TRUNK_PROFILE === 'release') {
-  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+  // The scripts index.html loads (wasm-bindgen's), not the course page's (static/course-frames.js).
+  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.js') && html.includes(`"./${f}"`))) {
     const js = path.join(dir, name);
     const source = fs.readFileSync(js, 'utf8');
     const out = await minify(source, { module: true, compress: true, mangle: true });

@@ -1,6 +1,7 @@
 //! The app's side effects, one custom hook per file, each with its cleanup
 //! (the player's timer, the keyboard shortcuts, the address bar, storage,
-//! the practice score, the theme, the example menu; drawing on a canvas,
+//! the practice score, the theme, the example menu, presenting's fit to the screen, an embedded
+//! page's height; drawing on a canvas,
 //! picture decoding and pasting), and thin browser adapters: downloads and the clipboard, capture of a
 //! figure, full screen, the crash banner.
 
@@ -11,6 +12,8 @@ pub mod fullscreen;
 pub mod use_address_bar;
 pub mod use_canvas;
 pub mod use_decode;
+pub mod use_embed_height;
+pub mod use_fit;
 pub mod use_keyboard;
 pub mod use_paste;
 pub mod use_player;
@@ -22,6 +25,8 @@ pub mod use_theme;
 pub use use_address_bar::use_address_bar;
 pub use use_canvas::use_canvas;
 pub use use_decode::use_decode;
+pub use use_embed_height::use_embed_height;
+pub use use_fit::use_fit;
 pub use use_keyboard::use_keyboard;
 pub use use_paste::use_paste;
 pub use use_player::use_player;

@@ -8,11 +8,15 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::effects::use_address_bar::{current_hash, document_from_hash, hash_of};
+use crate::effects::use_embed_height::view_height;
 use crate::effects::use_keyboard::Keys;
 use crate::effects::use_score::stored_score;
 use crate::effects::use_storage::stored_document;
 use crate::effects::use_theme::{shows_dark, stored_theme};
-use crate::effects::{use_address_bar, use_keyboard, use_player, use_score, use_select_value, use_storage, use_theme};
+use crate::effects::{
+    use_address_bar, use_embed_height, use_fit, use_keyboard, use_player, use_score, use_select_value, use_storage,
+    use_theme,
+};
 use crate::model::document::Document;
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
@@ -93,12 +97,16 @@ fn page_address() -> String {
     format!("{origin}{path}")
 }
 
-/// The `<iframe>` a course page pastes to show `document` embedded.
-fn embed_snippet(address: &str, document: &Document) -> String {
+/// An embed code's height where the view could not be measured.
+const DEFAULT_EMBED_HEIGHT: u32 = 520;
+
+/// The `<iframe>` a course page pastes to show `document` embedded, `height`
+/// CSS px tall (the view's own, measured at the copy).
+fn embed_snippet(address: &str, document: &Document, height: u32) -> String {
     let view = document.view.view.label(document.problem.op.is_transposed());
     let src = format!("{address}?embed{}", hash_of(document)).replace('&', "&amp;").replace('"', "&quot;");
     format!(
-        "<iframe src=\"{src}\" width=\"100%\" height=\"520\" title=\"ConvScope: {view}\" loading=\"lazy\" \
+        "<iframe src=\"{src}\" width=\"100%\" height=\"{height}\" title=\"ConvScope: {view}\" loading=\"lazy\" \
          style=\"border: 1px solid #d5dae1; border-radius: 8px;\"></iframe>"
     )
 }
@@ -260,18 +268,24 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
     }
 }
 
-/// The editors and the parameters.
+/// The editors, and the parameters in an aside of their own: on a wide
+/// screen they stand beside the view (a third column), since stride, padding
+/// and dilation are the lesson; on a narrower one they go under the editors.
 fn side(state: &State, results: &Results, hides_size: bool, events: &ViewEvents) -> Html {
     let drafts = Rc::new(state.doc.drafts.clone());
     let view = state.doc.view.view;
     html! {
-        <aside class="side" aria-label="Editors and parameters">
-            <Editors problem={Shared(state.doc.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
-                error_field={results.error.as_ref().and_then(|e| e.field)} on_edit={events.on_edit.clone()}
-                on_probe={events.on_probe.clone()} />
-            <Params settings={Settings::of(&state.doc.problem)} error={results.error.clone()}
-                hide_size={hides_size} on_edit={events.on_edit.clone()} />
-        </aside>
+        <>
+            <aside class="side" aria-label="Editors">
+                <Editors problem={Shared(state.doc.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
+                    error_field={results.error.as_ref().and_then(|e| e.field)} on_edit={events.on_edit.clone()}
+                    on_probe={events.on_probe.clone()} />
+            </aside>
+            <aside class="side-params" aria-label="Parameters">
+                <Params settings={Settings::of(&state.doc.problem)} error={results.error.clone()}
+                    hide_size={hides_size} on_edit={events.on_edit.clone()} />
+            </aside>
+        </>
     }
 }
 
@@ -289,7 +303,8 @@ fn tabs(transposed_op: bool, view: View, dispatch: &Callback<Action>) -> Html {
 }
 
 /// The app's effects, one hook per concern: the player's timer, the
-/// keyboard, the address bar, the crash report, storage, the theme, the score.
+/// keyboard, the address bar, the crash report, storage, the theme, presenting's
+/// fit to the screen, an embedded page's height, the score.
 #[hook]
 fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dark: bool) {
     use_player(state.live.playing, state.live.speed, state.dispatcher());
@@ -304,6 +319,11 @@ fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dar
     crate::effects::crash::use_crash_report(state.doc.problem.clone(), state.doc.view, state.doc.picture);
     use_storage(Shared(state.doc.problem.clone()), state.doc.view, state.doc.picture, state.page.embed == Embed::Off);
     use_theme(state.page.theme);
+    use_fit(
+        state.doc.view.present && !state.page.editors_open,
+        (state.doc.view, Shared(state.doc.problem.clone()), state.page.editors_open),
+    );
+    use_embed_height(state.page.embed != Embed::Off);
     use_score(state.practice.score, state.practice.streak, state.page.embed == Embed::Off);
 }
 
@@ -322,7 +342,9 @@ fn page_header(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dar
     };
     let embed_code = {
         let state = state.clone();
-        Callback::from(move |()| embed_snippet(&page_address(), &state.document()))
+        Callback::from(move |()| {
+            embed_snippet(&page_address(), &state.document(), view_height().unwrap_or(DEFAULT_EMBED_HEIGHT))
+        })
     };
     header(&HeaderProps {
         examples,
