@@ -1,7 +1,7 @@
 //! The app's side effects, one custom hook per file, each with its cleanup
 //! (the player's timer, the keyboard shortcuts, the address bar, storage,
 //! the practice score, the theme, the example menu, presenting's fit to the screen, an embedded
-//! page's height; drawing on a canvas,
+//! page's height, the first open's strip closed for good; drawing on a canvas,
 //! picture decoding and pasting), and thin browser adapters: downloads and the clipboard, capture of a
 //! figure, full screen, the crash banner.
 
@@ -14,6 +14,7 @@ pub mod use_canvas;
 pub mod use_decode;
 pub mod use_embed_height;
 pub mod use_fit;
+pub mod use_intro;
 pub mod use_keyboard;
 pub mod use_paste;
 pub mod use_player;
@@ -27,6 +28,7 @@ pub use use_canvas::use_canvas;
 pub use use_decode::use_decode;
 pub use use_embed_height::use_embed_height;
 pub use use_fit::use_fit;
+pub use use_intro::use_intro;
 pub use use_keyboard::use_keyboard;
 pub use use_paste::use_paste;
 pub use use_player::use_player;

@@ -9,13 +9,14 @@ use yew::prelude::*;
 
 use crate::effects::use_address_bar::{current_hash, document_from_hash, hash_of};
 use crate::effects::use_embed_height::view_height;
+use crate::effects::use_intro::intro_closed;
 use crate::effects::use_keyboard::Keys;
 use crate::effects::use_score::stored_score;
 use crate::effects::use_storage::stored_document;
 use crate::effects::use_theme::{shows_dark, stored_theme};
 use crate::effects::{
-    use_address_bar, use_embed_height, use_fit, use_keyboard, use_player, use_score, use_select_value, use_storage,
-    use_theme,
+    use_address_bar, use_embed_height, use_fit, use_intro, use_keyboard, use_player, use_score, use_select_value,
+    use_storage, use_theme,
 };
 use crate::model::document::Document;
 use crate::model::presets::PRESETS;
@@ -85,6 +86,9 @@ fn initial_state() -> State {
                 ))
             }
         }
+    } else {
+        // The very first open: no link, nothing stored.
+        state.page.intro = !intro_closed();
     }
     state
 }
@@ -289,6 +293,20 @@ fn side(state: &State, results: &Results, hides_size: bool, events: &ViewEvents)
     }
 }
 
+/// The first open's strip: three numbered pointers, closed for good with one click.
+fn intro(dispatch: &Callback<Action>) -> Html {
+    html! {
+        <section class="intro" aria-label="Where to start">
+            <ol>
+                <li><strong>{ "Step the window" }</strong>{ ": \u{25B6} Play below, or the \u{2190} \u{2192} keys." }</li>
+                <li><strong>{ "Edit any number" }</strong>{ ", stride or padding: every grid follows." }</li>
+                <li><strong>{ "The other views" }</strong>{ ": im2col, backprop and the transpose, in the tabs." }</li>
+            </ol>
+            <button type="button" onclick={dispatch.reform(|_| Action::Page(PageAction::CloseIntro))}>{ "Got it" }</button>
+        </section>
+    }
+}
+
 /// The tabs: the views the problem's operation offers (a tab never changes the problem).
 fn tabs(transposed_op: bool, view: View, dispatch: &Callback<Action>) -> Html {
     html! {
@@ -304,7 +322,7 @@ fn tabs(transposed_op: bool, view: View, dispatch: &Callback<Action>) -> Html {
 
 /// The app's effects, one hook per concern: the player's timer, the
 /// keyboard, the address bar, the crash report, storage, the theme, presenting's
-/// fit to the screen, an embedded page's height, the score.
+/// fit to the screen, an embedded page's height, the first open's strip, the score.
 #[hook]
 fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dark: bool) {
     use_player(state.live.playing, state.live.speed, state.dispatcher());
@@ -324,6 +342,7 @@ fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dar
         (state.doc.view, Shared(state.doc.problem.clone()), state.page.editors_open),
     );
     use_embed_height(state.page.embed != Embed::Off);
+    use_intro(state.page.intro);
     use_score(state.practice.score, state.practice.streak, state.page.embed == Embed::Off);
 }
 
@@ -471,6 +490,10 @@ pub fn App() -> Html {
                     { side.clone().unwrap_or_default() }
                 }
                 <section class="main">
+                    // Never in an embed, presenting or practice: they are someone's lesson, not a first look.
+                    if state.page.intro && embed == Embed::Off && !present && !state.doc.view.practice {
+                        { intro(&dispatch) }
+                    }
                     if embed == Embed::Off {
                         { tabs(transposed_op, view, &dispatch) }
                     }
