@@ -8,7 +8,7 @@
 // empty cache, no storage, no service worker yet) of ours and the peer:
 //   first paint   performance.now() (origin: the navigation start) at the first
 //                 animation frame where the first result cell exists with a non-empty
-//                 box. Ours: the snapshot's `[data-snapshot] [data-snap="output"] td`
+//                 box. Ours: the snapshot's `[data-snapshot] [data-snap="output"]` cell
 //                 or the live `td[data-matrix="output"]`, whichever comes first; the
 //                 peer: the first <td> of its third grid (Output). Both are polled by
 //                 the same init script every requestAnimationFrame.
@@ -56,7 +56,7 @@ export const PROFILES = [
 const THREE_G = PROFILES[2];
 export const CPU_RATES = [1, 4];
 
-const OURS_CELLS = ['[data-snapshot] [data-snap="output"] td', 'td[data-matrix="output"], [data-matrix="output"] td'];
+const OURS_CELLS = ['[data-snapshot] [data-snap="output"]', 'td[data-matrix="output"], [data-matrix="output"] td'];
 const PEER_CELLS = ['.viewport > .grid-container:nth-of-type(3) td'];
 const LIVE_OUT = 'td[data-matrix="output"], [data-matrix="output"] td';
 const LIVE_WEIGHT = 'input[data-matrix="weight"][data-index="0,0,0,0"]';

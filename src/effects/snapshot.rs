@@ -18,6 +18,7 @@ pub fn use_replace_snapshot() {
             // What the boot script marked for the snapshot alone (data-boot in static/style.css).
             if let Some(root) = doc.document_element() {
                 let _ = root.remove_attribute("data-boot");
+                let _ = root.remove_attribute("data-intro");
             }
         }
     });

@@ -8,12 +8,15 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::effects::use_address_bar::{current_hash, document_from_hash, hash_of};
+use crate::effects::use_embed_height::view_height;
+use crate::effects::use_intro::intro_closed;
 use crate::effects::use_keyboard::Keys;
 use crate::effects::use_score::stored_score;
 use crate::effects::use_storage::stored_document;
 use crate::effects::use_theme::{shows_dark, stored_theme};
 use crate::effects::{
-    use_address_bar, use_idle, use_keyboard, use_player, use_score, use_select_value, use_storage, use_theme,
+    use_address_bar, use_embed_height, use_fit, use_idle, use_intro, use_keyboard, use_player, use_score,
+    use_select_value, use_storage, use_theme,
 };
 use crate::model::document::Document;
 use crate::model::presets::PRESETS;
@@ -84,6 +87,9 @@ fn initial_state() -> State {
                 ))
             }
         }
+    } else {
+        // The very first open: no link, nothing stored.
+        state.page.intro = !intro_closed();
     }
     state
 }
@@ -96,12 +102,16 @@ fn page_address() -> String {
     format!("{origin}{path}")
 }
 
-/// The `<iframe>` a course page pastes to show `document` embedded.
-fn embed_snippet(address: &str, document: &Document) -> String {
+/// An embed code's height where the view could not be measured.
+const DEFAULT_EMBED_HEIGHT: u32 = 520;
+
+/// The `<iframe>` a course page pastes to show `document` embedded, `height`
+/// CSS px tall (the view's own, measured at the copy).
+fn embed_snippet(address: &str, document: &Document, height: u32) -> String {
     let view = document.view.view.label(document.problem.op.is_transposed());
     let src = format!("{address}?embed{}", hash_of(document)).replace('&', "&amp;").replace('"', "&quot;");
     format!(
-        "<iframe src=\"{src}\" width=\"100%\" height=\"520\" title=\"ConvScope: {view}\" loading=\"lazy\" \
+        "<iframe src=\"{src}\" width=\"100%\" height=\"{height}\" title=\"ConvScope: {view}\" loading=\"lazy\" \
          style=\"border: 1px solid #d5dae1; border-radius: 8px;\"></iframe>"
     )
 }
@@ -268,18 +278,38 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
     }
 }
 
-/// The editors and the parameters.
+/// The editors, and the parameters in an aside of their own: on a wide
+/// screen they stand beside the view (a third column), since stride, padding
+/// and dilation are the lesson; on a narrower one they go under the editors.
 fn side(state: &State, results: &Results, hides_size: bool, events: &ViewEvents) -> Html {
     let drafts = Rc::new(state.doc.drafts.clone());
     let view = state.doc.view.view;
     html! {
-        <aside class="side" aria-label="Editors and parameters">
-            <Editors problem={Shared(state.doc.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
-                error_field={results.error.as_ref().and_then(|e| e.field)} on_edit={events.on_edit.clone()}
-                on_probe={events.on_probe.clone()} />
-            <Params settings={Settings::of(&state.doc.problem)} error={results.error.clone()}
-                hide_size={hides_size} on_edit={events.on_edit.clone()} />
-        </aside>
+        <>
+            <aside class="side" aria-label="Editors">
+                <Editors problem={Shared(state.doc.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
+                    error_field={results.error.as_ref().and_then(|e| e.field)} on_edit={events.on_edit.clone()}
+                    on_probe={events.on_probe.clone()} />
+            </aside>
+            <aside class="side-params" aria-label="Parameters">
+                <Params settings={Settings::of(&state.doc.problem)} error={results.error.clone()}
+                    hide_size={hides_size} on_edit={events.on_edit.clone()} />
+            </aside>
+        </>
+    }
+}
+
+/// The first open's strip: three numbered pointers, closed for good with one click.
+fn intro(dispatch: &Callback<Action>) -> Html {
+    html! {
+        <section class="intro" aria-label="Where to start">
+            <ol>
+                <li><strong>{ "Step the window" }</strong>{ ": \u{25B6} Play below, or the \u{2190} \u{2192} keys." }</li>
+                <li><strong>{ "Edit any number" }</strong>{ ", stride or padding: every grid follows." }</li>
+                <li><strong>{ "The other views" }</strong>{ ": im2col, backprop and the transpose, in the tabs." }</li>
+            </ol>
+            <button type="button" onclick={dispatch.reform(|_| Action::Page(PageAction::CloseIntro))}>{ "Got it" }</button>
+        </section>
     }
 }
 
@@ -297,7 +327,8 @@ fn tabs(transposed_op: bool, view: View, dispatch: &Callback<Action>) -> Html {
 }
 
 /// The app's effects, one hook per concern: the player's timer, the
-/// keyboard, the address bar, the crash report, storage, the theme, the score.
+/// keyboard, the address bar, the crash report, storage, the theme, presenting's
+/// fit to the screen, an embedded page's height, the first open's strip, the score.
 #[hook]
 fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dark: bool) {
     use_player(state.live.playing, state.live.speed, state.dispatcher());
@@ -312,6 +343,12 @@ fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dar
     crate::effects::crash::use_crash_report(state.doc.problem.clone(), state.doc.view, state.doc.picture);
     use_storage(Shared(state.doc.problem.clone()), state.doc.view, state.doc.picture, state.page.embed == Embed::Off);
     use_theme(state.page.theme);
+    use_fit(
+        state.doc.view.present && !state.page.editors_open,
+        (state.doc.view, Shared(state.doc.problem.clone()), state.page.editors_open),
+    );
+    use_embed_height(state.page.embed != Embed::Off);
+    use_intro(state.page.intro);
     use_score(state.practice.score, state.practice.streak, state.page.embed == Embed::Off);
     use_idle(lazy::preload);
     crate::effects::snapshot::use_replace_snapshot();
@@ -336,7 +373,9 @@ where
     };
     let embed_code = {
         let state = state.clone();
-        Callback::from(move |()| embed_snippet(&page_address(), &state.document()))
+        Callback::from(move |()| {
+            embed_snippet(&page_address(), &state.document(), view_height().unwrap_or(DEFAULT_EMBED_HEIGHT))
+        })
     };
     header(&HeaderProps {
         examples,
@@ -469,6 +508,10 @@ fn page(state: &State, results: &Rc<Results>, events: &ViewEvents, dispatch: &Ca
                     { side.clone().unwrap_or_default() }
                 }
                 <section class="main">
+                    // Never in an embed, presenting or practice: they are someone's lesson, not a first look.
+                    if state.page.intro && embed == Embed::Off && !present && !state.doc.view.practice {
+                        { intro(dispatch) }
+                    }
                     if embed == Embed::Off {
                         { tabs(transposed_op, view, dispatch) }
                     }
@@ -495,7 +538,11 @@ fn page(state: &State, results: &Rc<Results>, events: &ViewEvents, dispatch: &Ca
 /// that do nothing (the snapshot is inert until the app replaces it).
 #[component]
 pub fn Snapshot() -> Html {
-    let state = Rc::new(State::default());
+    // The very first open (no link, nothing stored) shows the strip; the boot script hides
+    // it where the app would not (`data-intro`, `data-boot`).
+    let mut state = State::default();
+    state.page.intro = true;
+    let state = Rc::new(state);
     let dispatch = Callback::noop();
     let events = view_events(&dispatch);
     let results = Rc::new(Results::new(state.doc.problem.clone()));
@@ -508,7 +555,8 @@ pub fn Snapshot() -> Html {
 /// page is drawn and marks what the snapshot must not show as true: a
 /// link's or this browser's stored problem (`data-boot="other"`: the
 /// stylesheet hides the numbers), or an embed (`data-boot="embed"`: another
-/// layout); it also applies the stored theme at once.
+/// layout); it also applies the stored theme at once, and hides the first
+/// open's strip once this browser closed it (`data-intro`).
 #[cfg(feature = "ssr")]
 pub fn prerender() -> String {
     use std::task::{Context, Poll, Waker};
@@ -522,9 +570,11 @@ pub fn prerender() -> String {
     };
     let head = format!(
         "try{{const s=localStorage,r=document.documentElement,t=s.getItem({theme:?});if(t)r.dataset.theme=t;\
+         if(s.getItem({intro:?}))r.dataset.intro='closed';\
          if(/[?&]embed/.test(location.search))r.dataset.boot='embed';\
          else if(/[#&]config=/.test(location.hash)||s.getItem({document:?}))r.dataset.boot='other'}}catch(e){{}}",
         theme = crate::effects::use_theme::KEY,
+        intro = crate::effects::use_intro::KEY,
         document = crate::effects::use_storage::KEY,
     );
     serde_json::json!({ "head": head, "body": body }).to_string()

@@ -47,8 +47,10 @@ for (const [name, doc] of CASES) {
   }
 }
 
-test('axe: embed, embed=edit, presenting and the shortcut sheet', async (t) => {
+test('axe: the first open, embed, embed=edit, presenting and the shortcut sheet', async (t) => {
   for (const [mode, hash] of [
+    ['first open (its strip of pointers)', ''],
+    ['first open, dark', ''],
     ['embed', `?embed${configHash(CONV)}`],
     ['embed=edit', `?embed=edit${configHash(CONV)}`],
     ['presenting', configHash({ ...CONV, present: true })],

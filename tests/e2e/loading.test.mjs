@@ -63,6 +63,12 @@ test('a link, a stored problem or an embed never shows the default example', asy
 
   const plain = await withoutWasm(t);
   assert.notEqual(await transparent(plain.page), 'rgba(0, 0, 0, 0)', 'the default page shows its numbers');
+  // The first open's strip, as the app shows it: only until this browser closed it.
+  assert.equal(await plain.page.locator('[data-snapshot] .intro').isVisible(), true);
+  await plain.page.evaluate(() => localStorage.setItem('convscope.intro', 'closed'));
+  await plain.page.reload();
+  await plain.page.waitForSelector('[data-snapshot]', { state: 'attached' });
+  assert.equal(await plain.page.locator('[data-snapshot] .intro').isVisible(), false);
 });
 
 test('a feature that cannot be fetched says so with a retry; the rest of the app keeps working', async (t) => {

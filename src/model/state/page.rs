@@ -72,6 +72,9 @@ pub struct Page {
     pub alert: Option<String>,
     /// What the last change did, in one line (shown as a status, not an alarm).
     pub notice: Option<String>,
+    /// The first open's strip of pointers (step, edit, the other views): set at
+    /// start-up when the app opens with no link and nothing stored, until closed.
+    pub intro: bool,
 }
 
 /// Changes of how the page is used.
@@ -85,6 +88,8 @@ pub enum PageAction {
     SetHelp(bool),
     SetTheme(Theme),
     DismissAlert,
+    /// The first open's strip closed, for good.
+    CloseIntro,
 }
 
 impl Page {
@@ -99,12 +104,19 @@ impl Page {
             PageAction::SetHelp(open) => self.help = open,
             PageAction::SetTheme(theme) => self.theme = theme,
             PageAction::DismissAlert => self.alert = None,
+            PageAction::CloseIntro => self.intro = false,
         }
     }
 
     /// What a newly opened document keeps of the page: the embed mode, the
-    /// editors folded or not, the theme; messages and the sheet go.
+    /// editors folded or not, the theme, the first open's strip; messages and the sheet go.
     pub fn reopened(&self) -> Page {
-        Page { embed: self.embed, editors_open: self.editors_open, theme: self.theme, ..Page::default() }
+        Page {
+            embed: self.embed,
+            editors_open: self.editors_open,
+            theme: self.theme,
+            intro: self.intro,
+            ..Page::default()
+        }
     }
 }

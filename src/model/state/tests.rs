@@ -349,3 +349,16 @@ fn undo_keeps_a_bounded_number_of_bytes() {
     assert!(bytes <= HISTORY_BYTES, "{bytes} bytes kept");
     assert!(s.history.undo.len() >= 8 && s.history.undo.len() < 40, "{} snapshots", s.history.undo.len());
 }
+
+#[test]
+fn the_first_open_strip_stays_until_closed() {
+    let mut s = state();
+    s.page.intro = true;
+    // Choosing an example is not closing the strip.
+    s.apply(DocAction::LoadPreset("seed-6x6".into()));
+    assert!(s.page.intro);
+    s.apply(PageAction::CloseIntro);
+    assert!(!s.page.intro);
+    s.apply(DocAction::LoadPreset("seed-2d".into()));
+    assert!(!s.page.intro, "closed for good");
+}

@@ -136,7 +136,8 @@ impl Frame {
         let too_large = self.practice.is_some() && !view.fits;
         html! {
             <section class={classes!("view", view.class)} aria-label={view.label}>
-                { view.drawing }
+                // Its own box: presenting scrolls it alone, under a fixed player and equation.
+                <div class="drawing">{ view.drawing }</div>
                 { panel }
                 if too_large {
                     <p class="hint">{ format!(
