@@ -34,3 +34,27 @@ pub fn download(bytes: &[u8], name: &str, mime: &str) -> Option<()> {
     .forget();
     Some(())
 }
+
+/// Fired on the window when a chunk's view is drawn in place of its
+/// placeholder (#21): what is on screen changed without the app rendering
+/// again, so what measures the page (presenting's fit, an embed's height)
+/// measures again, as after a resize.
+const LAYOUT_EVENT: &str = "convscope:layout";
+
+/// Says that the page's layout changed (see [`LAYOUT_EVENT`]).
+pub fn announce_layout() {
+    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new(LAYOUT_EVENT)) {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
+/// Runs `f` after each resize of the window and each [`announce_layout`].
+pub fn on_layout_change(f: impl Fn() + 'static) -> Option<[gloo::events::EventListener; 2]> {
+    let window = web_sys::window()?;
+    let f = std::rc::Rc::new(f);
+    let g = f.clone();
+    Some([
+        gloo::events::EventListener::new(&window, "resize", move |_| f()),
+        gloo::events::EventListener::new(&window, LAYOUT_EVENT, move |_| g()),
+    ])
+}

@@ -7,10 +7,11 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo::events::EventListener;
 use wasm_bindgen::JsValue;
 use web_sys::Element;
 use yew::prelude::*;
+
+use crate::effects::browser::on_layout_change;
 
 /// The message's `type`.
 pub const MESSAGE: &str = "convscope:height";
@@ -68,7 +69,7 @@ pub fn use_embed_height(on: bool) {
         };
         let listener = on.then(|| {
             post();
-            web_sys::window().map(|w| EventListener::new(&w, "resize", move |_| post()))
+            on_layout_change(post)
         });
         move || drop(listener)
     });

@@ -6,10 +6,11 @@
 //! own, so the player and the equation never leave the screen; this hook
 //! only picks the cell size (`--fit` on the app) and the drawing's scroll.
 
-use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
+
+use crate::effects::browser::on_layout_change;
 
 /// Presenting's own cell size (at 1024x768, the default example's cells are
 /// this large: 2.9em of presenting's type), and the smallest it shrinks to.
@@ -99,7 +100,7 @@ pub fn use_fit<K: PartialEq + Clone + 'static>(on: bool, key: K) {
             }
         };
         run();
-        let listener = (*on).then(|| web_sys::window().map(|w| EventListener::new(&w, "resize", move |_| run())));
+        let listener = (*on).then(|| on_layout_change(run));
         move || drop(listener)
     });
 }

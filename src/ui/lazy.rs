@@ -126,6 +126,13 @@ pub fn Lazy<P: PartialEq + 'static>(props: &LazyProps<P>) -> Html {
             }
         });
     }
+    // Drawn after a wait: the app did not render, so say the layout changed.
+    let waited = use_mut_ref(|| made.is_none());
+    use_effect_with(made.is_some(), move |ready| {
+        if *ready && std::mem::replace(&mut *waited.borrow_mut(), false) {
+            crate::effects::browser::announce_layout();
+        }
+    });
     match (*made, *failed) {
         (Some(make), _) => make(props.props.clone()),
         (None, true) => {
