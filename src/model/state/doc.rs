@@ -42,6 +42,9 @@ pub struct Doc {
     /// A link that could not be opened: the address bar keeps it, so its
     /// author can fix it, until the learner changes something.
     pub held_link: bool,
+    /// Opened from a link or a file and not edited since: only looked at, so
+    /// this browser's storage keeps the learner's own problem instead.
+    pub shared: bool,
 }
 
 impl PartialEq for Doc {
@@ -49,8 +52,8 @@ impl PartialEq for Doc {
     /// comparing tensors by value on every step would cost more than the step.
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.problem, &other.problem)
-            && (self.view, self.picture, self.example, self.held_link)
-                == (other.view, other.picture, other.example, other.held_link)
+            && (self.view, self.picture, self.example, self.held_link, self.shared)
+                == (other.view, other.picture, other.example, other.held_link, other.shared)
             && self.drafts == other.drafts
     }
 }
@@ -70,6 +73,7 @@ impl From<Document> for Doc {
             drafts: Drafts::default(),
             example: None,
             held_link: false,
+            shared: false,
         }
     }
 }

@@ -349,3 +349,32 @@ fn undo_keeps_a_bounded_number_of_bytes() {
     assert!(bytes <= HISTORY_BYTES, "{bytes} bytes kept");
     assert!(s.history.undo.len() >= 8 && s.history.undo.len() < 40, "{} snapshots", s.history.undo.len());
 }
+
+#[test]
+fn a_shared_problem_is_only_looked_at_until_edited_and_undo_returns_to_yours() -> Result<(), DocumentError> {
+    let mut s = state();
+    // The learner's own problem, restored: nothing to undo, nothing to note, to be stored.
+    s.apply(DocAction::Restore(Box::new(Document::parse(r#"{"input":[[5,6],[7,8]],"weight":[[1]]}"#)?)));
+    let own = s.doc.problem.clone();
+    assert!(s.history.undo.is_empty() && s.page.notice.is_none() && !s.doc.shared);
+    // A link opens over it: noted, one undo away, not stored while only looked at.
+    s.apply(DocAction::Load(Box::new(Document::parse(r#"{"input":[[1,2],[3,4]],"weight":[[1]]}"#))));
+    assert_eq!(s.page.notice.as_deref(), Some("Opened a shared problem. Undo returns to yours."));
+    assert!(s.doc.shared);
+    s.apply(ViewAction::Step(Move::To(2)));
+    assert!(s.doc.shared, "stepping only looks");
+    s.apply(EditAction::Type { tensor: Tensor::Input, index: vec![0, 0, 0], text: "9".into() });
+    assert!(!s.doc.shared, "an edit makes it the learner's own");
+    s.apply(DocAction::Undo);
+    s.apply(DocAction::Undo);
+    assert!(Rc::ptr_eq(&own, &s.doc.problem), "back to the learner's own problem");
+    assert!(s.history.undo.is_empty(), "and never further, to a problem the learner did not have");
+    // A file opened says its name.
+    s.apply(DocAction::Import {
+        name: "lesson.json".into(),
+        document: Box::new(Document::parse(r#"{"input":[[1]],"weight":[[1]]}"#)),
+    });
+    assert_eq!(s.page.notice.as_deref(), Some("Opened lesson.json. Undo returns to yours."));
+    assert!(s.doc.shared);
+    Ok(())
+}

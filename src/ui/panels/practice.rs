@@ -63,7 +63,7 @@ pub struct Answers {
 
 /// Where a grid whose size is being asked for would be.
 pub fn size_hidden(name: &str) -> Html {
-    html! { <p class="size-hidden">{ format!("{name}: ? \u{00D7} ? (answer the size question below)") }</p> }
+    html! { <p class="size-hidden">{ format!("{name}: ? \u{00D7} ? (answer the size question above)") }</p> }
 }
 
 /// The learner's text from an input event.
@@ -145,7 +145,7 @@ fn products_check(q: &Question, p: &Practice, on_product: &Callback<(usize, Stri
             all_right &= verdict == Some(Verdict::Right);
             let (mark, state) = match &verdict {
                 Some(Verdict::Right) => ("\u{2713} right", Some("right")),
-                Some(_) => ("\u{2717} not this product", Some("wrong")),
+                Some(_) => ("\u{2717} not this product: multiply the two values it names", Some("wrong")),
                 None => ("", None),
             };
             let name = q.product_label(k);
