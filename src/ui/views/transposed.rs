@@ -258,7 +258,7 @@ fn scatter(t: &Transposed, step_index: usize, step: &ScatterStep) -> Html {
         let mut cell = marked(canvas_values[[f, pos[0], pos[1]]], role_marks(t.canvas_role(pos)));
         if let Some(p) = placement_at(step, f, pos) {
             cell.marks |= mark::PLACED;
-            cell.note = Some(format!("+{}", format::factor(p.product)));
+            cell.note = Some(format::signed(p.product));
         }
         cell
     };
@@ -274,7 +274,7 @@ fn scatter(t: &Transposed, step_index: usize, step: &ScatterStep) -> Html {
         let mut cell = marked(canvas_values.get([f, y, x]).copied().unwrap_or(0.0) + bias, 0);
         if let Some(p) = step.placements.iter().find(|p| p.f == f && p.out_pos == Some(pos)) {
             cell.marks |= mark::PLACED;
-            cell.note = Some(format!("+{}", format::factor(p.product)));
+            cell.note = Some(format::signed(p.product));
         }
         cell
     };
