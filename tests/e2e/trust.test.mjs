@@ -11,7 +11,7 @@ import { configHash, openApp, typeInto } from './harness.mjs';
 const KEY = 'convscope.document';
 const cell = (name, index) => `input[data-matrix="${name}"][data-index="${index}"]`;
 
-// The issue's example. y = x[i,j]*10 - 100*x[i+1,j+1] + 0.25; with dY = ones,
+// The issue's example. y = 10*x[i,j] - 100*x[i+1,j+1] + 0.25 = [[-489.75, -579.75], [-759.75, -849.75]]; with dY = ones,
 // dX = [[10, 10, 0], [10, -90, -100], [0, -100, -100]] and dW = [[12, 16], [24, 28]].
 const HIDING = {
   input: [[1, 2, 3], [4, 5, 6], [7, 8, 9]],
@@ -21,9 +21,9 @@ const HIDING = {
   practice: true,
   reveal: false,
 };
-const HIDDEN = [-489.75, -579.75, -789.75, -879.75, -90, 12, 16, 24, 28];
+const HIDDEN = [-489.75, -579.75, -759.75, -849.75, -90, 12, 16, 24, 28];
 // As text (full, and short as cells and ranges write them): the outputs and dX's -90 are nowhere else on the page.
-const HIDDEN_TEXT = ['489.75', '579.75', '789.75', '879.75', '489.8', '579.8', '789.8', '879.8', '-90'];
+const HIDDEN_TEXT = ['489.75', '579.75', '759.75', '849.75', '489.8', '579.8', '759.8', '849.8', '-90'];
 
 /** Which hidden values `bytes` holds: as text, or as float64 (a .npy's data). */
 function leaks(bytes, { text = HIDDEN_TEXT, numbers = HIDDEN } = {}) {
