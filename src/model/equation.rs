@@ -20,7 +20,7 @@ pub fn forward_step(step: &ForwardStep) -> String {
     if step.has_bias {
         parts.push(format::factor(step.bias));
     }
-    format!("{} = {}", format::sum(&parts), format::short(step.result))
+    format!("{} = {}", format::sum(&parts), format::total(step.result))
 }
 
 /// Row `row` of the patch matrix times column `f` of the weights, written out
@@ -42,7 +42,7 @@ pub fn im2col_row(m: &Im2col, row: usize, f: usize, order: ColumnOrder) -> Strin
         parts.push(format::factor(b[f]));
     }
     let value = m.output[[f, row / ow, row % ow]];
-    format!("{} = {}", format::sum(&parts), format::short(value))
+    format!("{} = {}", format::sum(&parts), format::total(value))
 }
 
 /// `dx[i,j] = dy[0,0]*w[1,1] + ... = 1*2 + ... = 3`.
@@ -72,7 +72,7 @@ pub fn grad_input_of(b: &Backward, in_index: [usize; 3], terms: &[InputGradTerm]
     });
     let numbers =
         format::sum_with(terms.len(), |k| format!("{}*{}", format::factor(terms[k].dy), format::factor(terms[k].w)));
-    let value = format::short(b.grad_input.get(in_index).copied().unwrap_or(0.0));
+    let value = format::total(b.grad_input.get(in_index).copied().unwrap_or(0.0));
     format!("{lhs} = {symbols} = {numbers} = {value}")
 }
 
@@ -99,7 +99,7 @@ pub fn grad_weight_of(b: &Backward, index: [usize; 4], terms: &[WeightGradTerm])
     });
     let numbers =
         format::sum_with(terms.len(), |k| format!("{}*{}", format::factor(terms[k].x), format::factor(terms[k].dy)));
-    let value = format::short(b.grad_weight.get(index).copied().unwrap_or(0.0));
+    let value = format::total(b.grad_weight.get(index).copied().unwrap_or(0.0));
     format!("{lhs} = {symbols} = {numbers} = {value}")
 }
 
@@ -109,7 +109,7 @@ pub fn grad_bias(b: &Backward, f: usize) -> String {
     let lhs = if filters > 1 { format!("db[{f}]") } else { "db".to_string() };
     let count = if f < filters { oh * ow } else { 0 };
     let values = format::sum_with(count, |k| format::factor(b.grad_output[[f, k / ow, k % ow]]));
-    format!("{lhs} = {values} = {}", format::short(b.grad_bias.get(f).copied().unwrap_or(0.0)))
+    format!("{lhs} = {values} = {}", format::total(b.grad_bias.get(f).copied().unwrap_or(0.0)))
 }
 
 /// The overlap sum of a transposed convolution's output cell:
@@ -148,7 +148,7 @@ pub fn overlap_sum(t: &Transposed, out_index: [usize; 3]) -> String {
     if symbols.is_empty() {
         return format!("{y} = 0 (no kernel copy reaches this cell)");
     }
-    format!("{y} = {} = {} = {}", format::sum(&symbols), format::sum(&numbers), format::short(value))
+    format!("{y} = {} = {} = {}", format::sum(&symbols), format::sum(&numbers), format::total(value))
 }
 
 #[cfg(test)]

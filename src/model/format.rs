@@ -27,6 +27,16 @@ pub fn short(v: f64) -> String {
     }
 }
 
+/// A sum's result: `short(v)`, and where it is not finite (the terms are:
+/// a cell cannot hold infinity or NaN), why: the sum overflowed.
+pub fn total(v: f64) -> String {
+    if v.is_finite() {
+        short(v)
+    } else {
+        format!("{} (the sum overflowed: beyond \u{00B1}1.8e308, the largest number a float64 holds)", short(v))
+    }
+}
+
 /// Full precision: the shortest text that reads back as the same `f64`.
 pub fn full(v: f64) -> String {
     if v == 0.0 { "0".to_string() } else { decimal::display(v) }
@@ -110,6 +120,9 @@ mod tests {
         assert_eq!(short(1e-7), "1.000e-7");
         assert_eq!(factor(-2.0), "(-2)");
         assert_eq!(full(0.1), "0.1");
+        assert_eq!(total(2.5), "2.5");
+        assert!(total(f64::NEG_INFINITY).starts_with("-inf (the sum overflowed"), "{}", total(f64::NEG_INFINITY));
+        assert!(total(f64::NAN).contains("overflowed"));
         assert_eq!(full(-3.0), "-3");
         let parts: Vec<String> = (0..30).map(|k| k.to_string()).collect();
         assert_eq!(sum(&parts[..3]), "0 + 1 + 2");

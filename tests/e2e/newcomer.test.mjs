@@ -23,6 +23,8 @@ test('a broken link stays in the address bar until the learner changes something
 test('the example menu names the example on screen, with its note', async (t) => {
   const { page } = await openApp(t);
   const menu = page.locator('select[aria-label="Load an example"]');
+  // The first open's example is named, not "choose…" (#23).
+  assert.equal(await menu.inputValue(), 'seed-2d');
   await choose(page, 'seed-transpose-2d');
   assert.equal(await menu.inputValue(), 'seed-transpose-2d');
   assert.match(await menu.locator('option:checked').innerText(), /output_padding 1/);
@@ -30,6 +32,7 @@ test('the example menu names the example on screen, with its note', async (t) =>
   // Editing makes it the learner's own problem: the menu no longer names it.
   await typeInto(page, 'input[data-matrix="input"][data-index="0,0,0"]', '5');
   await page.waitForFunction(() => document.querySelector('select[aria-label="Load an example"]').value === '');
+  assert.equal(await menu.locator('option:checked').innerText(), 'your own');
   assert.equal(await page.getByRole('note').count(), 0);
 });
 

@@ -59,8 +59,9 @@ impl PartialEq for Doc {
 }
 
 impl Default for Doc {
+    /// The default example, named as such (the menu shows it).
     fn default() -> Self {
-        Doc::from(Document::default())
+        Doc { example: Some(crate::model::presets::DEFAULT), ..Doc::from(Document::default()) }
     }
 }
 

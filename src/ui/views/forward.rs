@@ -275,7 +275,7 @@ impl Scene<'_> {
             if step.has_bias {
                 parts.push(format::factor(step.bias));
             }
-            format!("{y} = {} = {}", format::sum(&parts), format::short(step.result))
+            format!("{y} = {} = {}", format::sum(&parts), format::total(step.result))
         };
         html! {
             <div class="equation" aria-live="polite">
