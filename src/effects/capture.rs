@@ -104,7 +104,7 @@ fn text_lines(
         x: left - ox,
         // The baseline, about four fifths down the line box's glyph area.
         y: top - oy + (height + size * 0.8) / 2.0 - size * 0.1,
-        text: t.to_string(),
+        text: crate::model::figure::without_hints(t),
         colour: prop(&style, "color"),
         size,
         weight: prop(&style, "font-weight").parse().unwrap_or(400),

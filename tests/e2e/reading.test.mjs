@@ -30,6 +30,10 @@ test('overlap sums and equations write subtraction as subtraction, on the page a
   const svg = (await take(page, 'SVG')).toString('utf8');
   assert.match(svg, />-4</, 'the note as drawn in the SVG');
   assert.doesNotMatch(svg, ADDED_NEGATIVE);
+  // A figure is for a slide (item 15): no interactive hints, and a margin on the left too.
+  assert.doesNotMatch(svg, /hover a cell|click a cell/);
+  const xs = [...svg.matchAll(/ x1?="(-?[\d.]+)"/g)].map((m) => Number(m[1]));
+  assert.ok(Math.min(...xs) >= 15, `the leftmost shape is at x = ${Math.min(...xs)}`);
   // The sliding window's equation, with a negative bias.
   const forward = { input: [[1, 2], [3, 4]], weight: [[1, -1], [0, 2]], bias: [-0.5] };
   const { page: page2 } = await openApp(t, { hash: configHash(forward) });
