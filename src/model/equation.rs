@@ -112,10 +112,19 @@ pub fn grad_bias(b: &Backward, f: usize) -> String {
     format!("{lhs} = {values} = {}", format::total(b.grad_bias.get(f).copied().unwrap_or(0.0)))
 }
 
+/// The names of a transposed convolution's input and output: `x` and `y`;
+/// for the transpose of a convolution, whose input is that convolution's
+/// output, `y` and `z`.
+pub fn transposed_names(of_conv: bool) -> (&'static str, &'static str) {
+    if of_conv { ("y", "z") } else { ("x", "y") }
+}
+
 /// The overlap sum of a transposed convolution's output cell:
 /// `y[2,3] = x[0,1]*w[2,1] + x[1,1]*w[0,1] = 3*2 + (-1)*1 = 5` (empty when
 /// out of range).
-pub fn overlap_sum(t: &Transposed, out_index: [usize; 3]) -> String {
+/// (`of_conv`: named as the transpose of a convolution, `z[..] = y[..]*w[..] + ...`).
+pub fn overlap_sum(t: &Transposed, out_index: [usize; 3], of_conv: bool) -> String {
+    let (x_name, y_name) = transposed_names(of_conv);
     let g = &t.geometry;
     let dims = g.dims;
     let show_channels = show_channels(g.in_channels, g.out_channels);
@@ -123,7 +132,7 @@ pub fn overlap_sum(t: &Transposed, out_index: [usize; 3]) -> String {
     let ch = |c: &[usize]| {
         if show_channels { Some(c.to_vec()) } else { None }
     };
-    let y = format::label("y", dims, ch(&[f]).as_deref(), [oi, oj]);
+    let y = format::label(y_name, dims, ch(&[f]).as_deref(), [oi, oj]);
     let list = t.contributions_of(out_index);
     let Some(&value) = t.output.get(out_index) else { return String::new() };
     let bias = t.bias.as_ref().and_then(|b| b.get(f).copied());
@@ -134,7 +143,7 @@ pub fn overlap_sum(t: &Transposed, out_index: [usize; 3]) -> String {
             let [_, fl, ki, kj] = k.weight_index;
             format!(
                 "{}*{}",
-                format::label("x", dims, ch(&[c]).as_deref(), [i, j]),
+                format::label(x_name, dims, ch(&[c]).as_deref(), [i, j]),
                 format::label("w", dims, ch(&[c, fl]).as_deref(), [ki, kj])
             )
         })
@@ -219,8 +228,9 @@ mod tests {
         let hyper = Hyper { stride: [1, 2], ..Default::default() };
         let problem = Problem { op: Op::ConvTranspose1d, input: x, weight: w, hyper, ..Problem::default() };
         let t = Transposed::new(&problem)?;
-        assert_eq!(overlap_sum(&t, [0, 0, 2]), "y[2] = x[0]*w[2] + x[1]*w[0] = 2*11 + 3*5 = 37");
-        assert_eq!(overlap_sum(&t, [0, 0, 9]), "", "out of range: nothing, no panic");
+        assert_eq!(overlap_sum(&t, [0, 0, 2], false), "y[2] = x[0]*w[2] + x[1]*w[0] = 2*11 + 3*5 = 37");
+        assert_eq!(overlap_sum(&t, [0, 0, 2], true), "z[2] = y[0]*w[2] + y[1]*w[0] = 2*11 + 3*5 = 37", "its transpose");
+        assert_eq!(overlap_sum(&t, [0, 0, 9], false), "", "out of range: nothing, no panic");
         Ok(())
     }
 }

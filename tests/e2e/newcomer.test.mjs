@@ -130,6 +130,10 @@ test('tabs belong to the operation: a convolution shows its transpose without ch
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) expected[i + a][j + b] += y[i][j] * w[a][b];
   assert.deepEqual(toGrid(await readMatrix(page, 'output')), [expected]);
   assert.deepEqual(toGrid(await readMatrix(page, 'transposed_input')), [y]);
+  // Its input is y, and its output z (#23): the step's equation names them so.
+  assert.match(await page.locator('.equation .eq-title').first().innerText(), /^y\[0,0\] = -?\d+ scales the kernel/);
+  await page.locator('td[data-matrix="output"][data-index="0,1,1"]').click();
+  assert.match(await page.locator('.equation .overlap').innerText(), /^z\[1,1\] = y\[\d,\d\]\*w\[\d,\d\] \+ /);
   // Back to the sliding window: the same convolution, unchanged.
   await page.getByRole('tab', { name: 'Forward' }).click();
   assert.deepEqual(toGrid(await readMatrix(page, 'output')), [y]);

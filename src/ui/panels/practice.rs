@@ -306,6 +306,12 @@ fn shape_question(
                 }
                 <button type="button" onclick={on_check.reform(|_| ())}>{ "Check" }</button>
             </p>
+            if transposed {
+                <p class="hint">{ format!(
+                    "The canvas is where every kernel copy lands, before padding crops it: canvas = {}.",
+                    size_formula::CANVAS
+                ) }</p>
+            }
             { match p.shape_verdict {
                 Some(true) => html! { <p class="verdict right" data-verdict="right">{ "Right: the output is drawn." }</p> },
                 Some(false) => html! { <p class="verdict wrong" data-verdict="wrong">{ format!("Not quite. {formula}") }</p> },
