@@ -221,6 +221,9 @@ test('New problem draws a problem at each level; its first cell can be worked ou
     await page.waitForFunction((old) => location.hash !== old, before);
     await page.locator('input[data-practice]').waitFor();
     const tab = await page.locator('[role="tab"][aria-selected="true"]').innerText();
+    // The menu names the level of the problem shown, in whatever view it opened (#23).
+    const shown = await page.locator('select[aria-label="Level of a new problem"] option:checked').innerText();
+    assert.equal(shown, level);
     for (const name of ['input', 'weight']) {
       const values = await page.locator(`.side input[data-matrix="${name}"]`).evaluateAll((els) => els.map((e) => Number(e.value)));
       assert.ok(values.length > 0 && values.every((v) => Number.isInteger(v) && Math.abs(v) <= 3), `${name}: small integers: ${values}`);

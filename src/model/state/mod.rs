@@ -174,6 +174,7 @@ impl State {
                 let mut document = crate::model::practice::generate(level, seed);
                 document.view.practice = true;
                 self.load(document);
+                self.practice.level = Some(level);
                 Ok(None)
             }
             Action::Practice(a) => {

@@ -378,3 +378,13 @@ fn a_shared_problem_is_only_looked_at_until_edited_and_undo_returns_to_yours() -
     assert!(s.doc.shared);
     Ok(())
 }
+
+#[test]
+fn the_level_menu_follows_the_problem_drawn() {
+    let mut s = state();
+    let level = crate::model::practice::Level::ALL[3];
+    s.apply(PracticeAction::New { level, seed: 7 });
+    assert_eq!(s.practice.level, Some(level));
+    s.apply(ViewAction::Step(Move::To(1)));
+    assert_eq!(s.practice.level, Some(level), "stepping keeps it");
+}

@@ -241,7 +241,10 @@ pub fn QuizBar(props: &QuizBarProps) -> Html {
                 <span class="new-problem">
                     <label>{ "Level " }
                         <select ref={level} aria-label="Level of a new problem">
-                            { for Level::ALL.iter().enumerate().map(|(k, l)| html! { <option selected={k == 0}>{ l.title() }</option> }) }
+                            // The level of the problem drawn last, so the menu matches it.
+                            { for Level::ALL.iter().enumerate().map(|(k, l)| html! {
+                                <option selected={p.level.map_or(k == 0, |shown| shown == *l)}>{ l.title() }</option>
+                            }) }
                         </select>
                     </label>
                     <button type="button" onclick={new_problem}>{ "New problem" }</button>
