@@ -609,7 +609,7 @@ fn compute_everything(p: &Problem) -> Result<(), TestCaseError> {
             prop_assert!(t.step(k).is_some(), "no scatter step {}", k);
         }
         for (idx, _) in t.output.indexed_iter() {
-            let _ = equation::overlap_sum(&t, [idx.0, idx.1, idx.2]);
+            let _ = equation::overlap_sum(&t, [idx.0, idx.1, idx.2], false);
         }
         // The two other explanations compute the same numbers (exact: the values are quarters).
         let z = ZeroInsertedConv::new(p).map_err(fail)?;

@@ -104,7 +104,7 @@ fn text_lines(
         x: left - ox,
         // The baseline, about four fifths down the line box's glyph area.
         y: top - oy + (height + size * 0.8) / 2.0 - size * 0.1,
-        text: t.to_string(),
+        text: crate::model::figure::without_hints(t),
         colour: prop(&style, "color"),
         size,
         weight: prop(&style, "font-weight").parse().unwrap_or(400),
@@ -153,12 +153,16 @@ fn text_lines(
     Some(())
 }
 
+/// The empty space around a figure, on every side, in CSS pixels.
+const FIGURE_MARGIN: f64 = 16.0;
+
 /// The view under `root` as the page draws it now.
 fn capture(root: &Element, with_equation: bool) -> Option<Figure> {
     let window = web_sys::window()?;
     let doc = window.document()?;
     let origin = root.get_bounding_client_rect();
-    let (ox, oy) = (origin.left(), origin.top());
+    // The view's corner, one margin in: a figure is for a slide, with an even margin all round.
+    let (ox, oy) = (origin.left() - FIGURE_MARGIN, origin.top() - FIGURE_MARGIN);
     let mut shapes = Vec::new();
     let (mut right, mut bottom) = (0.0_f64, 0.0_f64);
     let elements = root.query_selector_all("*").ok()?;
@@ -200,7 +204,7 @@ fn capture(root: &Element, with_equation: bool) -> Option<Figure> {
         }
         at = el.parent_element();
     }
-    Some(Figure { width: right.ceil() + 2.0, height: bottom.ceil() + 2.0, background, shapes })
+    Some(Figure { width: right.ceil() + FIGURE_MARGIN, height: bottom.ceil() + FIGURE_MARGIN, background, shapes })
 }
 
 /// The view on screen (`section.view`) in `colours`. Another theme than the
@@ -288,8 +292,10 @@ pub struct GifOptions {
 /// `steps` (the player's), each is captured as drawn, and the step
 /// `back_to` is shown again at the end. `stop` ends the walk early (the
 /// view changed or the bar went: see [`use_recording`]). `on_status` hears
-/// the progress. Frames are drawn at the first one's scale and size, and
-/// written as soon as drawn: no walk holds all its frames.
+/// the progress. Frames are sized by the largest step (a later step's
+/// equation may wrap to more lines than the first's): the walk keeps each
+/// step's figure (its shapes, not its pixels), then draws them all at one
+/// scale and size.
 pub struct GifWalk {
     pub steps: usize,
     pub back_to: usize,
@@ -307,8 +313,7 @@ pub async fn record_gif(walk: GifWalk) -> Option<(Vec<u8>, usize)> {
     } else {
         (0..GIF_FRAMES).map(|k| k * (steps - 1) / (GIF_FRAMES - 1)).collect()
     };
-    let mut writer: Option<(crate::model::figure::GifWriter, f64, (u32, u32))> = None;
-    let mut made = 0;
+    let mut figures = Vec::with_capacity(picks.len());
     for (k, &step) in picks.iter().enumerate() {
         on_status.emit(format!("GIF: step {} of {}", k + 1, picks.len()));
         on_step.emit(step);
@@ -317,26 +322,25 @@ pub async fn record_gif(walk: GifWalk) -> Option<(Vec<u8>, usize)> {
             break;
         }
         let Some(figure) = capture_view(options.colours, options.with_equation) else { break };
-        let (scale, size) = match &writer {
-            Some((_, scale, size)) => (*scale, Some(*size)),
-            None => ((GIF_WIDTH / figure.width).min(1.0), None),
-        };
-        let Some((_, ctx, w, h)) = rasterise(&figure, scale, size).await else { break };
-        let Ok(pixels) = ctx.get_image_data(0.0, 0.0, f64::from(w), f64::from(h)) else { break };
-        if writer.is_none() {
-            writer = crate::model::figure::GifWriter::new(w, h, options.delay_ms).map(|g| (g, scale, (w, h)));
-        }
-        let Some((gif, ..)) = writer.as_mut() else { break };
-        if gif.add(&mut pixels.data().0).is_none() {
-            break;
-        }
-        made += 1;
+        figures.push(figure);
     }
     if !stop.get() {
         on_step.emit(back_to);
     }
-    let bytes = writer.and_then(|(gif, ..)| gif.finish())?;
-    (made == picks.len()).then_some((bytes, made))
+    if figures.len() != picks.len() {
+        return None;
+    }
+    let (width, height) = figures.iter().fold((1.0_f64, 1.0_f64), |(w, h), f| (w.max(f.width), h.max(f.height)));
+    let scale = (GIF_WIDTH / width).min(1.0);
+    let size = ((width * scale).ceil() as u32, (height * scale).ceil() as u32);
+    let mut gif = crate::model::figure::GifWriter::new(size.0, size.1, options.delay_ms)?;
+    for (k, figure) in figures.iter().enumerate() {
+        on_status.emit(format!("GIF: frame {} of {}", k + 1, figures.len()));
+        let (_, ctx, w, h) = rasterise(figure, scale, Some(size)).await?;
+        let pixels = ctx.get_image_data(0.0, 0.0, f64::from(w), f64::from(h)).ok()?;
+        gif.add(&mut pixels.data().0)?;
+    }
+    Some((gif.finish()?, figures.len()))
 }
 
 /// The stop flag of a GIF recording of `view`: set when the view changes

@@ -2,7 +2,17 @@
 //! brings it back. The stored text is a configuration document (it carries its
 //! version); an entry that cannot be read back (corrupt, from a newer version,
 //! oversized) is reported once and replaced by the next state.
+//!
+//! When the page goes (`pagehide`: a reload, a closed tab), the state is
+//! stored at once, not after the delay, so nothing just typed is lost. The
+//! tab also keeps (sessionStorage) the address it left and the state then on
+//! screen: the address bar may lag behind that state, and a reload of it is
+//! the learner's own state, not a shared link.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
@@ -13,6 +23,10 @@ use crate::model::state::ViewState;
 
 /// The localStorage key.
 pub const KEY: &str = "convscope.document";
+
+/// The sessionStorage keys: the address this tab left, and its state then.
+const LEFT_HASH: &str = "convscope.left.hash";
+const LEFT_DOCUMENT: &str = "convscope.left.document";
 
 /// How long the state must stay unchanged before it is stored.
 const STORE_DELAY_MS: u32 = 400;
@@ -33,26 +47,68 @@ pub fn stored_document() -> Option<Result<Document, DocumentError>> {
     Some(parsed)
 }
 
+/// The state this tab left at address `hash`, if it left that address (a reload).
+pub fn left_document(hash: &str) -> Option<Document> {
+    let session = web_sys::window()?.session_storage().ok()??;
+    let left_hash = session.get_item(LEFT_HASH).ok()??;
+    let text = session.get_item(LEFT_DOCUMENT).ok()??;
+    (left_hash == hash).then(|| Document::parse(&text).ok()).flatten()
+}
+
+/// Stores `document` now, if it is valid and within the caps; its text.
+fn store(document: &Document) -> Option<String> {
+    // An impossible state is not stored: the last valid one stays.
+    document.validate().ok()?;
+    let text = document.to_json();
+    Document::check_length(&text).ok()?;
+    let _ = storage()?.set_item(KEY, &text);
+    Some(text)
+}
+
+/// What is stored: the problem (shared, copied only when stored), its view, its picture.
+type Kept = (Shared<Problem>, ViewState, Option<PictureRef>);
+
+fn document((problem, view, picture): &Kept) -> Document {
+    Document { problem: (*problem.0).clone(), view: *view, picture: *picture }
+}
+
+/// The page goes: `kept` is stored at once, and kept for this tab with the
+/// address it leaves.
+fn leave(kept: &Kept) {
+    let Some(text) = store(&document(kept)) else { return };
+    if let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok()).flatten() {
+        let _ = session.set_item(LEFT_HASH, &crate::effects::use_address_bar::current_hash());
+        let _ = session.set_item(LEFT_DOCUMENT, &text);
+    }
+}
+
 /// Stores the document of `problem` and `view` once it has been still for a
-/// moment, if `keep` (an embedded copy keeps nothing: a course page with three
-/// frames must not overwrite what the learner was working on).
+/// moment, and at once when the page goes, if `keep` (an embedded copy keeps
+/// nothing: a course page with three frames must not overwrite what the
+/// learner was working on; nor does a shared problem only looked at).
 #[hook]
 pub fn use_storage(problem: Shared<Problem>, view: ViewState, picture: Option<PictureRef>, keep: bool) {
+    // What to store when the page goes, if anything.
+    let latest: Rc<RefCell<Option<Kept>>> = use_mut_ref(|| None);
+    {
+        let latest = latest.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "pagehide", move |_| {
+                    if let Some(kept) = latest.borrow().as_ref() {
+                        leave(kept);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
     use_effect_with((problem, view, picture, keep), move |(problem, view, picture, keep)| {
-        let (problem, view, picture) = (problem.clone(), *view, *picture);
-        let timeout = keep.then(|| {
+        let kept = keep.then(|| (problem.clone(), *view, *picture));
+        latest.borrow_mut().clone_from(&kept);
+        let timeout = kept.map(|kept| {
             Timeout::new(STORE_DELAY_MS, move || {
-                let document = Document { problem: (*problem).clone(), view, picture };
-                // An impossible state is not stored: the last valid one stays.
-                if document.validate().is_err() {
-                    return;
-                }
-                let text = document.to_json();
-                if Document::check_length(&text).is_ok()
-                    && let Some(s) = storage()
-                {
-                    let _ = s.set_item(KEY, &text);
-                }
+                store(&document(&kept));
             })
         });
         move || drop(timeout)

@@ -20,7 +20,7 @@ pub fn forward_step(step: &ForwardStep) -> String {
     if step.has_bias {
         parts.push(format::factor(step.bias));
     }
-    format!("{} = {}", format::sum(&parts), format::short(step.result))
+    format!("{} = {}", format::sum(&parts), format::total(step.result))
 }
 
 /// Row `row` of the patch matrix times column `f` of the weights, written out
@@ -42,7 +42,7 @@ pub fn im2col_row(m: &Im2col, row: usize, f: usize, order: ColumnOrder) -> Strin
         parts.push(format::factor(b[f]));
     }
     let value = m.output[[f, row / ow, row % ow]];
-    format!("{} = {}", format::sum(&parts), format::short(value))
+    format!("{} = {}", format::sum(&parts), format::total(value))
 }
 
 /// `dx[i,j] = dy[0,0]*w[1,1] + ... = 1*2 + ... = 3`.
@@ -72,7 +72,7 @@ pub fn grad_input_of(b: &Backward, in_index: [usize; 3], terms: &[InputGradTerm]
     });
     let numbers =
         format::sum_with(terms.len(), |k| format!("{}*{}", format::factor(terms[k].dy), format::factor(terms[k].w)));
-    let value = format::short(b.grad_input.get(in_index).copied().unwrap_or(0.0));
+    let value = format::total(b.grad_input.get(in_index).copied().unwrap_or(0.0));
     format!("{lhs} = {symbols} = {numbers} = {value}")
 }
 
@@ -99,7 +99,7 @@ pub fn grad_weight_of(b: &Backward, index: [usize; 4], terms: &[WeightGradTerm])
     });
     let numbers =
         format::sum_with(terms.len(), |k| format!("{}*{}", format::factor(terms[k].x), format::factor(terms[k].dy)));
-    let value = format::short(b.grad_weight.get(index).copied().unwrap_or(0.0));
+    let value = format::total(b.grad_weight.get(index).copied().unwrap_or(0.0));
     format!("{lhs} = {symbols} = {numbers} = {value}")
 }
 
@@ -109,13 +109,22 @@ pub fn grad_bias(b: &Backward, f: usize) -> String {
     let lhs = if filters > 1 { format!("db[{f}]") } else { "db".to_string() };
     let count = if f < filters { oh * ow } else { 0 };
     let values = format::sum_with(count, |k| format::factor(b.grad_output[[f, k / ow, k % ow]]));
-    format!("{lhs} = {values} = {}", format::short(b.grad_bias.get(f).copied().unwrap_or(0.0)))
+    format!("{lhs} = {values} = {}", format::total(b.grad_bias.get(f).copied().unwrap_or(0.0)))
+}
+
+/// The names of a transposed convolution's input and output: `x` and `y`;
+/// for the transpose of a convolution, whose input is that convolution's
+/// output, `y` and `z`.
+pub fn transposed_names(of_conv: bool) -> (&'static str, &'static str) {
+    if of_conv { ("y", "z") } else { ("x", "y") }
 }
 
 /// The overlap sum of a transposed convolution's output cell:
 /// `y[2,3] = x[0,1]*w[2,1] + x[1,1]*w[0,1] = 3*2 + (-1)*1 = 5` (empty when
 /// out of range).
-pub fn overlap_sum(t: &Transposed, out_index: [usize; 3]) -> String {
+/// (`of_conv`: named as the transpose of a convolution, `z[..] = y[..]*w[..] + ...`).
+pub fn overlap_sum(t: &Transposed, out_index: [usize; 3], of_conv: bool) -> String {
+    let (x_name, y_name) = transposed_names(of_conv);
     let g = &t.geometry;
     let dims = g.dims;
     let show_channels = show_channels(g.in_channels, g.out_channels);
@@ -123,7 +132,7 @@ pub fn overlap_sum(t: &Transposed, out_index: [usize; 3]) -> String {
     let ch = |c: &[usize]| {
         if show_channels { Some(c.to_vec()) } else { None }
     };
-    let y = format::label("y", dims, ch(&[f]).as_deref(), [oi, oj]);
+    let y = format::label(y_name, dims, ch(&[f]).as_deref(), [oi, oj]);
     let list = t.contributions_of(out_index);
     let Some(&value) = t.output.get(out_index) else { return String::new() };
     let bias = t.bias.as_ref().and_then(|b| b.get(f).copied());
@@ -134,7 +143,7 @@ pub fn overlap_sum(t: &Transposed, out_index: [usize; 3]) -> String {
             let [_, fl, ki, kj] = k.weight_index;
             format!(
                 "{}*{}",
-                format::label("x", dims, ch(&[c]).as_deref(), [i, j]),
+                format::label(x_name, dims, ch(&[c]).as_deref(), [i, j]),
                 format::label("w", dims, ch(&[c, fl]).as_deref(), [ki, kj])
             )
         })
@@ -148,7 +157,7 @@ pub fn overlap_sum(t: &Transposed, out_index: [usize; 3]) -> String {
     if symbols.is_empty() {
         return format!("{y} = 0 (no kernel copy reaches this cell)");
     }
-    format!("{y} = {} = {} = {}", format::sum(&symbols), format::sum(&numbers), format::short(value))
+    format!("{y} = {} = {} = {}", format::sum(&symbols), format::sum(&numbers), format::total(value))
 }
 
 #[cfg(test)]
@@ -219,8 +228,9 @@ mod tests {
         let hyper = Hyper { stride: [1, 2], ..Default::default() };
         let problem = Problem { op: Op::ConvTranspose1d, input: x, weight: w, hyper, ..Problem::default() };
         let t = Transposed::new(&problem)?;
-        assert_eq!(overlap_sum(&t, [0, 0, 2]), "y[2] = x[0]*w[2] + x[1]*w[0] = 2*11 + 3*5 = 37");
-        assert_eq!(overlap_sum(&t, [0, 0, 9]), "", "out of range: nothing, no panic");
+        assert_eq!(overlap_sum(&t, [0, 0, 2], false), "y[2] = x[0]*w[2] + x[1]*w[0] = 2*11 + 3*5 = 37");
+        assert_eq!(overlap_sum(&t, [0, 0, 2], true), "z[2] = y[0]*w[2] + y[1]*w[0] = 2*11 + 3*5 = 37", "its transpose");
+        assert_eq!(overlap_sum(&t, [0, 0, 9], false), "", "out of range: nothing, no panic");
         Ok(())
     }
 }

@@ -255,6 +255,10 @@ pub fn pytorch_code(p: &Problem) -> String {
     s
 }
 
+/// The arrays of [`arrays`] a problem gives (the others are its results):
+/// all a practice link that hides the answers offers.
+pub const GIVEN: [&str; 4] = ["input", "weight", "bias", "grad_output"];
+
 /// The arrays a learner can download, named as in PyTorch, in PyTorch's
 /// layouts (1D: the height axis dropped): the problem's tensors, the
 /// output, and for a convolution `grad_output` and the three gradients.

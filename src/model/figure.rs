@@ -89,6 +89,20 @@ pub fn inset_shadow(shadow: &str) -> Option<(String, f64)> {
     (spread > 0.0).then_some((colour, spread))
 }
 
+/// `text` without the page's interactive hints, which mean nothing on a
+/// slide: a caption's "(hover a cell for its sum)" or "(click a cell to step
+/// there)" goes, the rest stays.
+pub fn without_hints(text: &str) -> String {
+    let mut out = text.to_string();
+    for verb in ["hover", "click", "point"] {
+        while let Some(start) = out.find(&format!(" ({verb} ")) {
+            let Some(len) = out[start..].find(')') else { break };
+            out.replace_range(start..=start + len, "");
+        }
+    }
+    out
+}
+
 /// Text for XML: `&`, `<`, `>` and quotes escaped.
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -231,6 +245,13 @@ mod tests {
         }
         assert_eq!(delays, [(4, 3, 60); 3]);
         assert!(GifWriter::new(70_000, 1, 100).is_none(), "larger than a GIF allows");
+    }
+
+    #[test]
+    fn hints_are_left_out_of_figures() {
+        assert_eq!(without_hints("final output (hover a cell for its sum)"), "final output");
+        assert_eq!(without_hints("input x (click a cell to step there) of 2"), "input x of 2");
+        assert_eq!(without_hints("y = 1 + (2*3)"), "y = 1 + (2*3)", "no hint: unchanged");
     }
 
     #[test]

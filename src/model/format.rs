@@ -27,6 +27,16 @@ pub fn short(v: f64) -> String {
     }
 }
 
+/// A sum's result: `short(v)`, and where it is not finite (the terms are:
+/// a cell cannot hold infinity or NaN), why: the sum overflowed.
+pub fn total(v: f64) -> String {
+    if v.is_finite() {
+        short(v)
+    } else {
+        format!("{} (the sum overflowed: beyond \u{00B1}1.8e308, the largest number a float64 holds)", short(v))
+    }
+}
+
 /// Full precision: the shortest text that reads back as the same `f64`.
 pub fn full(v: f64) -> String {
     if v == 0.0 { "0".to_string() } else { decimal::display(v) }
@@ -38,6 +48,29 @@ pub fn factor(v: f64) -> String {
     if s.starts_with('-') { format!("({s})") } else { s }
 }
 
+/// `v` as a term added to a sum, with its sign: `+4`, `-4` (subtraction
+/// written as subtraction, never `+(-4)`).
+pub fn signed(v: f64) -> String {
+    let s = short(v);
+    if s.starts_with('-') { s } else { format!("+{s}") }
+}
+
+/// Terms joined into a sum: ` + t`, or ` - 4` for a term that is a lone
+/// negative number (`(-4)`), so a subtraction reads as one.
+fn join(terms: impl IntoIterator<Item = String>) -> String {
+    let mut out = String::new();
+    for (k, term) in terms.into_iter().enumerate() {
+        let negative = term.strip_prefix("(-").and_then(|t| t.strip_suffix(')')).filter(|t| !t.contains(['(', '*']));
+        match (k, negative) {
+            (0, Some(n)) => out += &format!("-{n}"),
+            (0, None) => out += &term,
+            (_, Some(n)) => out += &format!(" - {n}"),
+            (_, None) => out += &format!(" + {term}"),
+        }
+    }
+    out
+}
+
 /// Terms an equation writes out before it elides the middle: a learner reads
 /// the pattern from the first ones and the last one, and a sum of 4,096
 /// products (a weight gradient at 64x64) would otherwise fill the screen.
@@ -46,23 +79,17 @@ pub const SHOWN_TERMS: usize = 24;
 /// Like [`sum`] for `count` parts made by `part(k)`, making only the ones shown.
 pub fn sum_with(count: usize, part: impl Fn(usize) -> String) -> String {
     if count <= SHOWN_TERMS {
-        return (0..count).map(part).collect::<Vec<_>>().join(" + ");
+        return join((0..count).map(part));
     }
-    let head: Vec<String> = (0..SHOWN_TERMS - 1).map(&part).collect();
     let hidden = count - SHOWN_TERMS;
-    format!("{} + \u{2026} ({hidden} more) \u{2026} + {}", head.join(" + "), part(count - 1))
+    let elided = format!("\u{2026} ({hidden} more) \u{2026}");
+    join((0..SHOWN_TERMS - 1).map(&part).chain([elided, part(count - 1)]))
 }
 
 /// `a + b + c`, or for long sums `a + b + … + z` with the count of elided terms:
 /// `t0 + ... + t22 + … (4072 more) … + t4095`.
 pub fn sum(parts: &[String]) -> String {
-    if parts.len() <= SHOWN_TERMS {
-        return parts.join(" + ");
-    }
-    let head = &parts[..SHOWN_TERMS - 1];
-    let hidden = parts.len() - SHOWN_TERMS;
-    let last = parts.last().map(String::as_str).unwrap_or_default();
-    format!("{} + \u{2026} ({hidden} more) \u{2026} + {last}", head.join(" + "))
+    sum_with(parts.len(), |k| parts[k].clone())
 }
 
 /// An index label such as `x[0,1]`, `w[1,0,2,1]` or (1D) `y[3]`: the
@@ -93,6 +120,9 @@ mod tests {
         assert_eq!(short(1e-7), "1.000e-7");
         assert_eq!(factor(-2.0), "(-2)");
         assert_eq!(full(0.1), "0.1");
+        assert_eq!(total(2.5), "2.5");
+        assert!(total(f64::NEG_INFINITY).starts_with("-inf (the sum overflowed"), "{}", total(f64::NEG_INFINITY));
+        assert!(total(f64::NAN).contains("overflowed"));
         assert_eq!(full(-3.0), "-3");
         let parts: Vec<String> = (0..30).map(|k| k.to_string()).collect();
         assert_eq!(sum(&parts[..3]), "0 + 1 + 2");
@@ -101,5 +131,10 @@ mod tests {
         assert!(long.ends_with("22 + \u{2026} (6 more) \u{2026} + 29"), "{long}");
         assert_eq!(sum_with(30, |k| k.to_string()), long);
         assert_eq!(sum_with(3, |k| k.to_string()), "0 + 1 + 2");
+        // Subtraction as subtraction: a lone negative term, never `+ (-4)`; products keep their brackets.
+        let terms = ["(-1)*2".to_string(), "3".into(), "(-4)".into(), "(-0.5)".into()];
+        assert_eq!(sum(&terms), "(-1)*2 + 3 - 4 - 0.5");
+        assert_eq!(sum(&["(-4)".to_string(), "1".into()]), "-4 + 1");
+        assert_eq!((signed(4.0), signed(-4.0), signed(0.0)), ("+4".into(), "-4".into(), "+0".into()));
     }
 }

@@ -24,6 +24,7 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
     }
     match crate::conv::decimal::parse(&t) {
         Some(v) if v.is_finite() => Ok(v),
+        Some(v) if v.is_nan() => Err(format!("“{}” is not a number", text.trim())),
         Some(_) => Err(format!("“{}” is too large", text.trim())),
         None => Err(format!("“{}” is not a number", text.trim())),
     }

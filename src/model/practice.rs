@@ -155,7 +155,7 @@ impl Question {
     /// `of_conv`: the transpose of a convolution, whose input is that
     /// convolution's output y and whose output (the input's shape) is z.
     pub fn transposed(t: &Transposed, step: usize, of_conv: bool) -> Option<Question> {
-        let (x_name, y_name) = if of_conv { ("y", "z") } else { ("x", "y") };
+        let (x_name, y_name) = crate::model::equation::transposed_names(of_conv);
         let g = &t.geometry;
         let [f, oi, oj] = crate::conv::index::unravel(step, g.output_shape())?;
         let many = g.in_channels > 1 || g.out_channels > 1;

@@ -18,6 +18,10 @@ pub struct Preset {
     pub note: Option<&'static str>,
 }
 
+/// The example a first open shows (the default document's problem), so the
+/// menu names it.
+pub const DEFAULT: &str = "seed-2d";
+
 /// The menu's groups, in the menu's order.
 pub const PRESET_GROUPS: [&str; 3] = ["Seed examples", "Transposed convolution", "Classic kernels"];
 
@@ -183,6 +187,11 @@ mod tests {
         for p in PRESETS {
             assert!(PRESET_GROUPS.contains(&p.group), "{} is in no group of the menu: {}", p.id, p.group);
         }
+    }
+
+    #[test]
+    fn the_default_document_is_the_default_example() {
+        assert_eq!(preset(DEFAULT).problem, Document::default().problem);
     }
 
     fn preset(id: &str) -> Document {

@@ -10,6 +10,9 @@ use crate::conv::{Dims, Hyper, TransposeGeometry};
 pub const DIRECT: &str = "floor((n + 2p - d(k-1) - 1) / s) + 1";
 /// A transposed convolution's output size along one axis (PyTorch's `ConvTranspose2d` docs).
 pub const TRANSPOSED: &str = "(n-1)s - 2p + d(k-1) + output_padding + 1";
+/// A transposed convolution's canvas along one axis: where every kernel copy
+/// lands, before padding crops it and output_padding adds to it.
+pub const CANVAS: &str = "(n-1)s + d(k-1) + 1";
 /// What the letters stand for.
 pub const LEGEND: &str = "n is the input size, k the kernel size, s the stride, p the padding and d the dilation";
 

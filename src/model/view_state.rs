@@ -160,6 +160,12 @@ impl Default for ViewState {
 }
 
 impl ViewState {
+    /// A practice link that hides the answers (`reveal: false`): no result
+    /// not yet answered may reach the learner, on the page, in a file or a figure.
+    pub fn withholds(&self) -> bool {
+        self.practice && !self.reveal
+    }
+
     /// The walk the player takes in this view for a problem of this kind.
     pub fn walk(&self, transposed: bool) -> crate::conv::Walk {
         use crate::conv::Walk;

@@ -12,7 +12,7 @@ use crate::effects::use_embed_height::view_height;
 use crate::effects::use_intro::intro_closed;
 use crate::effects::use_keyboard::Keys;
 use crate::effects::use_score::stored_score;
-use crate::effects::use_storage::stored_document;
+use crate::effects::use_storage::{left_document, stored_document};
 use crate::effects::use_theme::{shows_dark, stored_theme};
 use crate::effects::{
     use_address_bar, use_embed_height, use_fit, use_idle, use_intro, use_keyboard, use_player, use_score,
@@ -22,8 +22,8 @@ use crate::model::document::Document;
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
 use crate::model::state::{
-    Action, DocAction, EditAction, Embed, GradFocus, ImageAction, Move, Page, PageAction, PracticeAction, State, View,
-    ViewAction,
+    Action, DocAction, EditAction, Embed, Explain, GradFocus, ImageAction, Move, Page, PageAction, PracticeAction,
+    State, View, ViewAction,
 };
 use crate::ui::header::{HeaderProps, header};
 use crate::ui::lazy::{self, Lazy};
@@ -63,33 +63,50 @@ pub fn start() {
 }
 
 /// The state a page load starts in: the link's document; without a link, the
-/// last state stored in this browser; else the seed example. A link or stored
-/// state that cannot be opened is reported, and the seed example shown.
+/// last state stored in this browser; else the seed example. A link opens
+/// over the stored state, which one undo brings back (a reload of this tab's
+/// own address is its own state, not a link). The history starts empty: undo
+/// never goes to a problem the learner did not have. A link or stored state
+/// that cannot be opened is reported, and the seed example shown.
 fn initial_state() -> State {
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     let page = Page { embed: Embed::from_query(&query), theme: stored_theme(), ..Page::default() };
     let mut state = State { page, ..State::default() };
-    if state.page.embed == Embed::Off
-        && let Some((score, streak)) = stored_score()
-    {
+    let embedded = state.page.embed != Embed::Off;
+    if !embedded && let Some((score, streak)) = stored_score() {
         state.apply(Action::Practice(PracticeAction::Score { score, streak }));
     }
-    if let Some(loaded) = document_from_hash(&current_hash()) {
-        state.apply(Action::Doc(DocAction::Load(Box::new(loaded))));
-    } else if state.page.embed != Embed::Off {
-        // An embedded page shows its link's document or the default, never this browser's last state.
-    } else if let Some(stored) = stored_document() {
-        match stored {
-            Ok(document) => state.apply(Action::Doc(DocAction::Load(Box::new(Ok(document))))),
-            Err(e) => {
-                state.page.alert = Some(format!(
-                    "Your last session could not be restored ({e}); the default example is shown instead."
-                ))
-            }
+    let hash = current_hash();
+    // A reload of the address this tab left: its own state then, fresher than the address.
+    if !embedded && let Some(left) = left_document(&hash) {
+        state.apply(Action::Doc(DocAction::Restore(Box::new(left))));
+        return state;
+    }
+    // An embedded page shows its link's document or the default, never this browser's state.
+    let (own, unreadable) = match (!embedded).then(stored_document).flatten() {
+        Some(Err(e)) => (None, Some(e)),
+        own => (own.and_then(Result::ok), None),
+    };
+    match (own, document_from_hash(&hash)) {
+        (Some(own), Some(Ok(link))) if own.to_json() != link.to_json() => {
+            state.apply(Action::Doc(DocAction::Restore(Box::new(own))));
+            state.apply(Action::Doc(DocAction::Load(Box::new(Ok(link)))));
         }
-    } else {
+        (_, Some(Ok(link))) => state.apply(Action::Doc(DocAction::Restore(Box::new(link)))),
+        (own, Some(Err(e))) => {
+            if let Some(own) = own {
+                state.apply(Action::Doc(DocAction::Restore(Box::new(own))));
+            }
+            state.apply(Action::Doc(DocAction::Load(Box::new(Err(e)))));
+        }
+        (Some(own), None) => state.apply(Action::Doc(DocAction::Restore(Box::new(own)))),
         // The very first open: no link, nothing stored.
-        state.page.intro = !intro_closed();
+        (None, None) => state.page.intro = unreadable.is_none() && !intro_closed(),
+    }
+    // Said last: opening a document clears the page's messages.
+    if let Some(e) = unreadable {
+        state.page.alert =
+            Some(format!("Your last session could not be restored ({e}); the default example is shown instead."));
     }
     state
 }
@@ -215,7 +232,10 @@ fn shown<T>(result: Option<Shown<T>>, view: impl FnOnce(Shared<T>) -> Html) -> H
 fn step_unit(state: &State) -> &'static str {
     let transposed_op = state.doc.problem.op.is_transposed();
     match (state.doc.view.view, state.doc.view.gradient) {
-        (View::Transposed, _) if state.doc.view.practice => "output cell",
+        // Practice and the zero-inserted convolution walk the output's cells.
+        (View::Transposed, _) if state.doc.view.practice || state.doc.view.explain == Explain::ZeroInserted => {
+            "output cell"
+        }
         (View::Transposed, _) if !transposed_op => "cell of y",
         (View::Transposed, _) => "input cell",
         (View::Backprop, GradFocus::Input) => "grad_input cell",
@@ -249,6 +269,13 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
                     on_select: events.on_select.clone(), on_explain: events.on_explain.clone() })} />
             }
         }),
+        // Its maps are every output, drawn: a link that hides the answers shows none.
+        (None, View::Image) if state.doc.view.withholds() => html! {
+            <section class="view image-view" aria-label={View::Image.label(false)}>
+                <p class="withheld" role="note">{ "This practice link hides the answers (\"reveal\": false): the image view \
+                    draws every output as a picture, so it shows none here. Work them out in the other views." }</p>
+            </section>
+        },
         (None, View::Image) => shown(results.forward(), |f| {
             html! {
                 <Lazy<ImageViewProps> chunk={&lazy::IMAGE} props={Rc::new(ImageViewProps {
@@ -261,13 +288,14 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
             }
         }),
         (None, View::Export) => html! {
-            <Lazy<ExportViewProps> chunk={&lazy::EXPORT}
-                props={Rc::new(ExportViewProps { problem: Shared(state.doc.problem.clone()), results: results.clone() })} />
+            <Lazy<ExportViewProps> chunk={&lazy::EXPORT} props={Rc::new(ExportViewProps {
+                problem: Shared(state.doc.problem.clone()), results: results.clone(), withheld: state.doc.view.withholds() })} />
         },
         (None, View::Backprop) => shown(results.backward(), |b| {
             html! {
                 <Lazy<BackpropViewProps> chunk={&lazy::BACKPROP} props={Rc::new(BackpropViewProps {
-                    trace: b, focus: state.doc.view.gradient, frame: frame.clone(), on_focus: events.on_focus.clone() })} />
+                    trace: b, focus: state.doc.view.gradient, frame: frame.clone(), on_focus: events.on_focus.clone(),
+                    editors: state.page.embed != Embed::View })} />
             }
         }),
         (None, _) => shown(results.forward(), |f| {
@@ -341,7 +369,9 @@ fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dar
         dispatch.reform(|loaded| DocAction::Load(Box::new(loaded)).into()),
     );
     crate::effects::crash::use_crash_report(state.doc.problem.clone(), state.doc.view, state.doc.picture);
-    use_storage(Shared(state.doc.problem.clone()), state.doc.view, state.doc.picture, state.page.embed == Embed::Off);
+    // A shared problem only looked at is not stored: the learner's own stays.
+    let keep = state.page.embed == Embed::Off && !state.doc.shared;
+    use_storage(Shared(state.doc.problem.clone()), state.doc.view, state.doc.picture, keep);
     use_theme(state.page.theme);
     use_fit(
         state.doc.view.present && !state.page.editors_open,
@@ -526,7 +556,11 @@ fn page(state: &State, results: &Rc<Results>, events: &ViewEvents, dispatch: &Ca
             }
             if embed == Embed::Off && !present {
                 <footer class="foot">
-                    { "Semantics of torch.nn.functional: input (C, H, W), weight (F, C/groups, KH, KW); one example, no batch axis." }
+                    { if state.doc.problem.dims() == crate::conv::Dims::One {
+                        "Semantics of torch.nn.functional: input (C, W), weight (F, C/groups, K); one example, no batch axis."
+                    } else {
+                        "Semantics of torch.nn.functional: input (C, H, W), weight (F, C/groups, KH, KW); one example, no batch axis."
+                    } }
                 </footer>
             }
         </div>

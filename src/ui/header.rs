@@ -101,7 +101,8 @@ pub fn header(props: &HeaderProps) -> Html {
             <p class="tagline">{ "convolution, step by step, with your numbers" }</p>
             <label class="presets">{ "Examples " }
                 <select ref={examples} onchange={on_preset} aria-label="Load an example">
-                    <option value="">{ "choose\u{2026}" }</option>
+                    // Shown once the example on screen is edited: no example names it.
+                    <option value="">{ "your own" }</option>
                     { for PRESET_GROUPS.iter().map(|group| html! {
                         <optgroup label={*group}>
                             { for PRESETS.iter().filter(|p| p.group == *group).map(|p| html! {

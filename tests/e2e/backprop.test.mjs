@@ -130,7 +130,7 @@ test('stepping, focusing and clicking gradient cells', async (t) => {
   await page.click(cell('grad_bias', '1'));
   assert.deepEqual(await current(page), ['grad_bias 1']);
   assert.equal(await page.getByRole('button', { name: 'db (grad_bias)' }).getAttribute('aria-pressed'), 'true');
-  assert.equal(await equation(page), 'db[1] = (-1) + 0 + 2 + 1 + 1 + (-2) + 0 + 3 + 1 = 5');
+  assert.equal(await equation(page), 'db[1] = -1 + 0 + 2 + 1 + 1 - 2 + 0 + 3 + 1 = 5');
 
   // A click on a grad_input cell focuses dX and steps there.
   await page.click(cell('grad_input', '1,3,1'));

@@ -23,6 +23,8 @@ test('a broken link stays in the address bar until the learner changes something
 test('the example menu names the example on screen, with its note', async (t) => {
   const { page } = await openApp(t);
   const menu = page.locator('select[aria-label="Load an example"]');
+  // The first open's example is named, not "choose…" (#23).
+  assert.equal(await menu.inputValue(), 'seed-2d');
   await choose(page, 'seed-transpose-2d');
   assert.equal(await menu.inputValue(), 'seed-transpose-2d');
   assert.match(await menu.locator('option:checked').innerText(), /output_padding 1/);
@@ -30,6 +32,7 @@ test('the example menu names the example on screen, with its note', async (t) =>
   // Editing makes it the learner's own problem: the menu no longer names it.
   await typeInto(page, 'input[data-matrix="input"][data-index="0,0,0"]', '5');
   await page.waitForFunction(() => document.querySelector('select[aria-label="Load an example"]').value === '');
+  assert.equal(await menu.locator('option:checked').innerText(), 'your own');
   assert.equal(await page.getByRole('note').count(), 0);
 });
 
@@ -127,6 +130,10 @@ test('tabs belong to the operation: a convolution shows its transpose without ch
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) expected[i + a][j + b] += y[i][j] * w[a][b];
   assert.deepEqual(toGrid(await readMatrix(page, 'output')), [expected]);
   assert.deepEqual(toGrid(await readMatrix(page, 'transposed_input')), [y]);
+  // Its input is y, and its output z (#23): the step's equation names them so.
+  assert.match(await page.locator('.equation .eq-title').first().innerText(), /^y\[0,0\] = -?\d+ scales the kernel/);
+  await page.locator('td[data-matrix="output"][data-index="0,1,1"]').click();
+  assert.match(await page.locator('.equation .overlap').innerText(), /^z\[1,1\] = y\[\d,\d\]\*w\[\d,\d\] \+ /);
   // Back to the sliding window: the same convolution, unchanged.
   await page.getByRole('tab', { name: 'Forward' }).click();
   assert.deepEqual(toGrid(await readMatrix(page, 'output')), [y]);

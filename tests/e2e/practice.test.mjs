@@ -15,7 +15,9 @@ test('predict, check, hint, reveal: the numbers stay hidden until answered', asy
   // Nothing gives the numbers away: every output cell is "?" without a value.
   assert.equal(await page.locator('[data-matrix="output"][data-value]').count(), 0);
   assert.deepEqual(await page.locator('td[data-matrix="output"]').allInnerTexts(), ['?', '?', '?', '?']);
-  assert.equal(await page.locator('td.et').count(), 0, 'the window shows only once hinted');
+  // The window is outlined at every step, as outside practice (#23).
+  const windowAt = () => page.$$eval('td[data-matrix="padded_input"].tap', (tds) => tds.map((td) => td.dataset.index).sort());
+  assert.deepEqual(await windowAt(), ['0,0,0', '0,0,1', '0,1,0', '0,1,1']);
   // Nor does any text, label or title: -3 (every output's value) is nowhere in the page.
   assert.ok(!(await page.locator('main').innerText()).includes('-3'), 'no -3 in the text');
   assert.equal(await page.locator('[aria-label*="-3"], [title*="-3"], [data-value="-3"]').count(), 0);
@@ -219,6 +221,9 @@ test('New problem draws a problem at each level; its first cell can be worked ou
     await page.waitForFunction((old) => location.hash !== old, before);
     await page.locator('input[data-practice]').waitFor();
     const tab = await page.locator('[role="tab"][aria-selected="true"]').innerText();
+    // The menu names the level of the problem shown, in whatever view it opened (#23).
+    const shown = await page.locator('select[aria-label="Level of a new problem"] option:checked').innerText();
+    assert.equal(shown, level);
     for (const name of ['input', 'weight']) {
       const values = await page.locator(`.side input[data-matrix="${name}"]`).evaluateAll((els) => els.map((e) => Number(e.value)));
       assert.ok(values.length > 0 && values.every((v) => Number.isInteger(v) && Math.abs(v) <= 3), `${name}: small integers: ${values}`);
@@ -239,10 +244,13 @@ test("an instructor's link hides every cell until answered, and the score is kep
   const { page } = await openApp(t, { hash: configHash({ ...DOC, reveal: false }) });
   assert.equal(await page.getByRole('button', { name: 'Reveal' }).count(), 0);
   assert.ok(await page.getByRole('button', { name: 'Practice' }).isDisabled(), 'the link keeps practice on');
-  // Stepping past a cell does not show it.
+  // Stepping past a cell does not show it; at step 2 the window is outlined where it is (#23).
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
   assert.equal(await page.locator('input[data-practice]').getAttribute('data-index'), '0,1,0');
+  const outlined = await page.$$eval('td[data-matrix="padded_input"].tap', (tds) => tds.map((td) => td.dataset.index).sort());
+  assert.deepEqual(outlined, ['0,1,0', '0,1,1', '0,2,0', '0,2,1']);
+  assert.equal(await page.locator('td[data-matrix="padded_input"].et').count(), 2, 'its top edge');
   assert.equal(await page.locator('td[data-matrix="output"][data-value]').count(), 0);
   const answer = page.locator('input[data-practice]');
   await answer.fill('-3');

@@ -42,6 +42,9 @@ pub struct Doc {
     /// A link that could not be opened: the address bar keeps it, so its
     /// author can fix it, until the learner changes something.
     pub held_link: bool,
+    /// Opened from a link or a file and not edited since: only looked at, so
+    /// this browser's storage keeps the learner's own problem instead.
+    pub shared: bool,
 }
 
 impl PartialEq for Doc {
@@ -49,15 +52,16 @@ impl PartialEq for Doc {
     /// comparing tensors by value on every step would cost more than the step.
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.problem, &other.problem)
-            && (self.view, self.picture, self.example, self.held_link)
-                == (other.view, other.picture, other.example, other.held_link)
+            && (self.view, self.picture, self.example, self.held_link, self.shared)
+                == (other.view, other.picture, other.example, other.held_link, other.shared)
             && self.drafts == other.drafts
     }
 }
 
 impl Default for Doc {
+    /// The default example, named as such (the menu shows it).
     fn default() -> Self {
-        Doc::from(Document::default())
+        Doc { example: Some(crate::model::presets::DEFAULT), ..Doc::from(Document::default()) }
     }
 }
 
@@ -70,6 +74,7 @@ impl From<Document> for Doc {
             drafts: Drafts::default(),
             example: None,
             held_link: false,
+            shared: false,
         }
     }
 }

@@ -45,6 +45,9 @@ pub use crate::model::view_state::{Explain, GradFocus, View, ViewState};
 pub enum DocAction {
     /// A named example (a preset id).
     LoadPreset(String),
+    /// The learner's own last state (this browser's storage, or the tab's on
+    /// a reload): shown as it was, with nothing to undo and nothing to note.
+    Restore(Box<Document>),
     /// A document from a link: valid, or its error shown as an alert.
     Load(Box<Result<Document, DocumentError>>),
     /// A document from a `.json` file the learner opened (`name`): the same, worded for a file.
@@ -121,7 +124,9 @@ impl State {
             _ => None,
         };
         let failed_load = matches!(&action, Action::Doc(DocAction::Load(loaded)) if loaded.is_err());
-        let travelled = matches!(action, Action::Doc(DocAction::Undo | DocAction::Redo));
+        let opened_shared = matches!(&action, Action::Doc(DocAction::Load(_) | DocAction::Import { .. }));
+        // Undo and redo walk the history, and a restored state starts it: none records a change.
+        let travelled = matches!(action, Action::Doc(DocAction::Undo | DocAction::Redo | DocAction::Restore(_)));
         // Actions that bring a picture in, or a whole document: not an edit of a picture's pixels.
         let picture_action = match &action {
             Action::Image(a) => a.sets_the_picture(),
@@ -131,6 +136,8 @@ impl State {
         let only_looks = match &action {
             Action::View(a) => a.only_looks(),
             Action::Image(a) => matches!(a, ImageAction::ProbeMap(_)),
+            // A cell left (its field goes when a link replaces the grid) changes nothing to say.
+            Action::Edit(EditAction::Commit { .. }) => true,
             _ => false,
         };
         if !only_looks {
@@ -139,7 +146,7 @@ impl State {
         self.route(action);
         self.doc.reconcile();
         self.live.reconcile(&mut self.doc.view, &self.doc.problem);
-        self.after(before, opened, failed_load, travelled, picture_action);
+        self.after(before, opened, failed_load, travelled, opened_shared, picture_action);
     }
 
     /// Hands `action` to the sub-state it belongs to.
@@ -167,6 +174,7 @@ impl State {
                 let mut document = crate::model::practice::generate(level, seed);
                 document.view.practice = true;
                 self.load(document);
+                self.practice.level = Some(level);
                 Ok(None)
             }
             Action::Practice(a) => {
@@ -176,7 +184,11 @@ impl State {
             Action::Image(a) => self.image.reduce(&mut self.doc, a).map(|()| None),
         };
         match said {
-            Ok(Some(notice)) => self.page.notice = Some(notice),
+            Ok(Some(notice)) => {
+                // What worked replaces the error of what did not (a paste that did not fit).
+                self.page.alert = None;
+                self.page.notice = Some(notice);
+            }
             Ok(None) => {}
             Err(alert) => self.page.alert = Some(alert),
         }
@@ -190,15 +202,20 @@ impl State {
                 Some(Err(e)) => return Err(format!("preset {id}: {e}")),
                 None => return Err(format!("no preset named {id}")),
             },
+            DocAction::Restore(document) => self.load(*document),
             DocAction::Load(loaded) => match *loaded {
-                Ok(document) => self.load(document),
+                Ok(document) => return Ok(Some(self.open_shared(document, "a shared problem"))),
                 Err(e) => return Err(format!("This link's configuration could not be opened: {e}")),
             },
             DocAction::Import { name, document } => match *document {
-                Ok(document) => self.load(document),
+                Ok(document) => return Ok(Some(self.open_shared(document, &name))),
                 Err(e) => return Err(format!("The file {name} could not be opened: {e}")),
             },
-            DocAction::Undo => self.travel(true),
+            DocAction::Undo => {
+                // Back on the learner's own problem: storing it again is safe.
+                self.doc.shared = false;
+                self.travel(true)
+            }
             DocAction::Redo => self.travel(false),
         }
         Ok(None)
@@ -211,6 +228,7 @@ impl State {
         opened: Option<&'static str>,
         failed_load: bool,
         travelled: bool,
+        opened_shared: bool,
         picture_action: bool,
     ) {
         let (problem_before, view_before, _) = &before;
@@ -232,6 +250,10 @@ impl State {
         if problem_changed && !travelled {
             self.history.record(before);
         }
+        if problem_changed && !travelled && !opened_shared {
+            // Edited: the problem is the learner's own now, to be stored.
+            self.doc.shared = false;
+        }
         if problem_changed {
             self.doc.example = opened;
             // Answers belong to the numbers they were given for.
@@ -241,6 +263,20 @@ impl State {
             self.doc.held_link = true;
         } else if problem_changed || view_changed {
             self.doc.held_link = false;
+        }
+    }
+
+    /// Opens a link's or a file's document over the learner's problem, which
+    /// one undo brings back; until it is edited, it is only looked at, and
+    /// this browser's storage keeps the learner's own.
+    fn open_shared(&mut self, document: Document, what: &str) -> String {
+        self.load(document);
+        self.doc.shared = true;
+        let note = format!("Opened {what}. Undo returns to yours.");
+        // A notice the document itself needs (an own picture's stand-in) comes first.
+        match self.page.notice.take() {
+            Some(first) => format!("{first} {note}"),
+            None => note,
         }
     }
 

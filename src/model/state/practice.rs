@@ -47,6 +47,8 @@ pub struct Practice {
     /// Cells answered right, by walk and step: shown even when the link hides
     /// unanswered cells (document key `reveal: false`).
     pub answered: Vec<(Walk, usize, &'static str)>,
+    /// The level of the last problem drawn (the Level menu shows it).
+    pub level: Option<Level>,
 }
 
 /// The learner's moves in practice.
@@ -101,6 +103,7 @@ impl Practice {
             combination: self.combination,
             possible_verdict: self.possible_verdict,
             answered: std::mem::take(&mut self.answered),
+            level: self.level,
             ..Practice::default()
         };
     }
@@ -113,6 +116,7 @@ impl Practice {
             streak: self.streak,
             combination: self.combination,
             quiz: self.quiz,
+            level: self.level,
             ..Practice::default()
         };
     }

@@ -362,3 +362,42 @@ fn the_first_open_strip_stays_until_closed() {
     s.apply(DocAction::LoadPreset("seed-2d".into()));
     assert!(!s.page.intro, "closed for good");
 }
+
+#[test]
+fn a_shared_problem_is_only_looked_at_until_edited_and_undo_returns_to_yours() -> Result<(), DocumentError> {
+    let mut s = state();
+    // The learner's own problem, restored: nothing to undo, nothing to note, to be stored.
+    s.apply(DocAction::Restore(Box::new(Document::parse(r#"{"input":[[5,6],[7,8]],"weight":[[1]]}"#)?)));
+    let own = s.doc.problem.clone();
+    assert!(s.history.undo.is_empty() && s.page.notice.is_none() && !s.doc.shared);
+    // A link opens over it: noted, one undo away, not stored while only looked at.
+    s.apply(DocAction::Load(Box::new(Document::parse(r#"{"input":[[1,2],[3,4]],"weight":[[1]]}"#))));
+    assert_eq!(s.page.notice.as_deref(), Some("Opened a shared problem. Undo returns to yours."));
+    assert!(s.doc.shared);
+    s.apply(ViewAction::Step(Move::To(2)));
+    assert!(s.doc.shared, "stepping only looks");
+    s.apply(EditAction::Type { tensor: Tensor::Input, index: vec![0, 0, 0], text: "9".into() });
+    assert!(!s.doc.shared, "an edit makes it the learner's own");
+    s.apply(DocAction::Undo);
+    s.apply(DocAction::Undo);
+    assert!(Rc::ptr_eq(&own, &s.doc.problem), "back to the learner's own problem");
+    assert!(s.history.undo.is_empty(), "and never further, to a problem the learner did not have");
+    // A file opened says its name.
+    s.apply(DocAction::Import {
+        name: "lesson.json".into(),
+        document: Box::new(Document::parse(r#"{"input":[[1]],"weight":[[1]]}"#)),
+    });
+    assert_eq!(s.page.notice.as_deref(), Some("Opened lesson.json. Undo returns to yours."));
+    assert!(s.doc.shared);
+    Ok(())
+}
+
+#[test]
+fn the_level_menu_follows_the_problem_drawn() {
+    let mut s = state();
+    let level = crate::model::practice::Level::ALL[3];
+    s.apply(PracticeAction::New { level, seed: 7 });
+    assert_eq!(s.practice.level, Some(level));
+    s.apply(ViewAction::Step(Move::To(1)));
+    assert_eq!(s.practice.level, Some(level), "stepping keeps it");
+}

@@ -63,7 +63,7 @@ pub struct Answers {
 
 /// Where a grid whose size is being asked for would be.
 pub fn size_hidden(name: &str) -> Html {
-    html! { <p class="size-hidden">{ format!("{name}: ? \u{00D7} ? (answer the size question below)") }</p> }
+    html! { <p class="size-hidden">{ format!("{name}: ? \u{00D7} ? (answer the size question above)") }</p> }
 }
 
 /// The learner's text from an input event.
@@ -145,7 +145,7 @@ fn products_check(q: &Question, p: &Practice, on_product: &Callback<(usize, Stri
             all_right &= verdict == Some(Verdict::Right);
             let (mark, state) = match &verdict {
                 Some(Verdict::Right) => ("\u{2713} right", Some("right")),
-                Some(_) => ("\u{2717} not this product", Some("wrong")),
+                Some(_) => ("\u{2717} not this product: multiply the two values it names", Some("wrong")),
                 None => ("", None),
             };
             let name = q.product_label(k);
@@ -241,7 +241,10 @@ pub fn QuizBar(props: &QuizBarProps) -> Html {
                 <span class="new-problem">
                     <label>{ "Level " }
                         <select ref={level} aria-label="Level of a new problem">
-                            { for Level::ALL.iter().enumerate().map(|(k, l)| html! { <option selected={k == 0}>{ l.title() }</option> }) }
+                            // The level of the problem drawn last, so the menu matches it.
+                            { for Level::ALL.iter().enumerate().map(|(k, l)| html! {
+                                <option selected={p.level.map_or(k == 0, |shown| shown == *l)}>{ l.title() }</option>
+                            }) }
                         </select>
                     </label>
                     <button type="button" onclick={new_problem}>{ "New problem" }</button>
@@ -306,6 +309,12 @@ fn shape_question(
                 }
                 <button type="button" onclick={on_check.reform(|_| ())}>{ "Check" }</button>
             </p>
+            if transposed {
+                <p class="hint">{ format!(
+                    "The canvas is where every kernel copy lands, before padding crops it: canvas = {}.",
+                    size_formula::CANVAS
+                ) }</p>
+            }
             { match p.shape_verdict {
                 Some(true) => html! { <p class="verdict right" data-verdict="right">{ "Right: the output is drawn." }</p> },
                 Some(false) => html! { <p class="verdict wrong" data-verdict="wrong">{ format!("Not quite. {formula}") }</p> },

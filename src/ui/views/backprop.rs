@@ -29,6 +29,8 @@ pub struct BackpropViewProps {
     pub frame: Frame,
     /// Another gradient in focus (the player starts it at its first cell).
     pub on_focus: Callback<GradFocus>,
+    /// The editors are on the page (not in an embed of the view alone): dY can be edited there.
+    pub editors: bool,
 }
 
 /// The gradient cell the player is on.
@@ -96,8 +98,8 @@ pub fn BackpropView(props: &BackpropViewProps) -> Html {
             { switch("Gradient", &focuses, props.focus, props.on_focus.clone()) }
             <p class="backprop-note">{
                 "The backward pass of a convolution is a convolution: dX is the transposed convolution of dY with W, \
-                 dW is the correlation of the (padded) input with dY, db sums dY. Edit dY in the editors column."
-            }</p>
+                 dW is the correlation of the (padded) input with dY, db sums dY."
+            }{ if props.editors { " Edit dY in the editors column." } else { "" } }</p>
             <h3>{ "Forward pass and upstream gradient" }</h3>
             <div class="matrices">
                 { for [x, w, dy].into_iter().map(stack) }
@@ -254,7 +256,8 @@ impl Scene<'_> {
             cells
         };
         let dy_marked = |lead: &[usize]| used.dy.iter().filter(|d| d[0] == lead[0]).map(|d| [d[1], d[2]]).collect();
-        let x = Grids::new("backprop_input", g.dims, "padded input x", [ph, pw], &input_cell)
+        let caption = if g.params.padding == [0, 0] { "input x" } else { "padded input x" };
+        let x = Grids::new("backprop_input", g.dims, caption, [ph, pw], &input_cell)
             .per(&["channel"], leads_1(g.in_channels))
             .planes(&planes.x, &x_marked)
             .render();

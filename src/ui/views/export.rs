@@ -19,6 +19,8 @@ use crate::ui::widgets::copy_link::CopyLink;
 pub struct ExportViewProps {
     pub problem: Shared<Problem>,
     pub results: Rc<Results>,
+    /// A practice link hides the answers (`reveal: false`): no result is offered here.
+    pub withheld: bool,
 }
 
 #[component]
@@ -56,6 +58,12 @@ pub fn ExportView(props: &ExportViewProps) -> Html {
             export::arrays(problem, output.as_ref(), backward.as_deref())
         })
     };
+    // The answers a practice link hides reach the learner nowhere: only the given arrays are offered.
+    let arrays = if props.withheld {
+        Rc::new(arrays.iter().filter(|(name, _)| export::GIVEN.contains(name)).cloned().collect())
+    } else {
+        arrays.clone()
+    };
     let npy_buttons = arrays.iter().map(|(name, _)| {
         let (arrays, name) = (arrays.clone(), *name);
         let onclick = Callback::from(move |_: MouseEvent| {
@@ -80,6 +88,12 @@ pub fn ExportView(props: &ExportViewProps) -> Html {
                  the PyTorch one calls torch.nn.functional in float64.",
                 if transposed { "; here, kernel copies scattered and added" } else { "" }
             ) }</p>
+            if props.withheld {
+                <p class="withheld" role="note">{ "This practice link hides the answers (\"reveal\": false): the output and the \
+                    gradients are not offered here, as files or as figures, so that each one is yours to work out. \
+                    The input, the kernel, the bias and dY are. The scripts still compute the results: running them is \
+                    your own work." }</p>
+            }
             { block("numpy", "NumPy", &code.0) }
             { block("pytorch", "PyTorch", &code.1) }
             <section class="export-data">

@@ -45,7 +45,7 @@ pub fn ForwardView(props: &ForwardViewProps) -> Html {
     };
     let g = &t.geometry;
     // Practice asks for each output cell in step order: from this step on
-    // they are hidden, and the window shows only once hinted.
+    // they are hidden; the window shows, as outside practice.
     let fits = g.output_shape().iter().product::<usize>() <= DOM_CELLS;
     let scene = Scene {
         t,
@@ -103,10 +103,11 @@ impl Scene<'_> {
         self.practice.filter(|p| p.state.quiz == Quiz::InputCells)
     }
 
-    /// Whether the window is outlined: not while practice asks where it is.
+    /// Whether the window is outlined: at every step, in practice too (where
+    /// the factors are is not the question), except while practice asks
+    /// which input cells the window covers.
     fn shows_window(&self) -> bool {
-        self.practice.is_none_or(|p| p.asks_number() && p.state.hints >= 1)
-            || self.picking().is_some_and(|p| p.state.pick_verdict == Some(true))
+        self.picking().is_none_or(|p| p.state.pick_verdict == Some(true))
     }
 
     /// The output cell's label, `y[0,1]`.
@@ -274,7 +275,7 @@ impl Scene<'_> {
             if step.has_bias {
                 parts.push(format::factor(step.bias));
             }
-            format!("{y} = {} = {}", format::sum(&parts), format::short(step.result))
+            format!("{y} = {} = {}", format::sum(&parts), format::total(step.result))
         };
         html! {
             <div class="equation" aria-live="polite">

@@ -73,7 +73,7 @@ pub fn TransposedView(props: &TransposedViewProps) -> Html {
         practice_layout(t, frame.step, p, props.of_conv)
     } else if props.explain == Explain::ZeroInserted || frame.practice.is_some() {
         match props.zero_inserted.clone() {
-            Some(Ok(z)) => zero_inserted_windows(t, &z, frame.step),
+            Some(Ok(z)) => zero_inserted_windows(t, &z, frame.step, props.of_conv),
             Some(Err(e)) => Some(Layout::drawing(html! { <p class="hint too-large">{ e.to_string() }</p> })),
             None => Some(Layout::drawing(Html::default())),
         }
@@ -204,16 +204,17 @@ fn scatter_layout(props: &TransposedViewProps) -> Option<Layout> {
             { legend(&marks_legend) }
         </>
     };
-    Some(Layout { drawing, equation: scatter_equation(t, &step, selected), question: None })
+    Some(Layout { drawing, equation: scatter_equation(t, &step, selected, props.of_conv), question: None })
 }
 
 /// The step's copy, where it starts and what it crops; the selected cell's
 /// overlap sum; how the canvas becomes the output.
-fn scatter_equation(t: &Transposed, step: &ScatterStep, selected: Option<[usize; 3]>) -> Html {
+fn scatter_equation(t: &Transposed, step: &ScatterStep, selected: Option<[usize; 3]>, of_conv: bool) -> Html {
     let g = &t.geometry;
     let [c, i, j] = step.in_index;
     let show_channels = g.in_channels > 1 || g.out_channels > 1;
-    let x_label = format::label("x", g.dims, show_channels.then_some(&[c][..]), [i, j]);
+    let x_label =
+        format::label(equation::transposed_names(of_conv).0, g.dims, show_channels.then_some(&[c][..]), [i, j]);
     let cropped = step.placements.iter().filter(|p| p.out_pos.is_none()).count();
     let first = step.placements.first().map(|p| p.canvas_pos).unwrap_or_default();
     html! {
@@ -225,7 +226,7 @@ fn scatter_equation(t: &Transposed, step: &ScatterStep, selected: Option<[usize;
                 if cropped > 0 { format!(" ({cropped} of its {} products cropped by padding)", step.placements.len()) } else { String::new() },
             ) }</p>
             if let Some(sel) = selected {
-                <p class="eq overlap">{ equation::overlap_sum(t, sel) }</p>
+                <p class="eq overlap">{ equation::overlap_sum(t, sel, of_conv) }</p>
             } else {
                 <p class="hint">{ "Padding crops every product of this step: hover an output cell to see its sum." }</p>
             }
@@ -258,7 +259,7 @@ fn scatter(t: &Transposed, step_index: usize, step: &ScatterStep) -> Html {
         let mut cell = marked(canvas_values[[f, pos[0], pos[1]]], role_marks(t.canvas_role(pos)));
         if let Some(p) = placement_at(step, f, pos) {
             cell.marks |= mark::PLACED;
-            cell.note = Some(format!("+{}", format::factor(p.product)));
+            cell.note = Some(format::signed(p.product));
         }
         cell
     };
@@ -274,7 +275,7 @@ fn scatter(t: &Transposed, step_index: usize, step: &ScatterStep) -> Html {
         let mut cell = marked(canvas_values.get([f, y, x]).copied().unwrap_or(0.0) + bias, 0);
         if let Some(p) = step.placements.iter().find(|p| p.f == f && p.out_pos == Some(pos)) {
             cell.marks |= mark::PLACED;
-            cell.note = Some(format!("+{}", format::factor(p.product)));
+            cell.note = Some(format::signed(p.product));
         }
         cell
     };
@@ -371,7 +372,7 @@ const EXPLANATIONS: [(Explain, &str); 3] = [
 /// output cell (`step` walks the output row-major). Every number is the
 /// core's: [`ZeroInsertedConv::direct`]'s step, and the overlap list of the
 /// same output cell.
-fn zero_inserted_windows(t: &Transposed, z: &ZeroInsertedConv, step_index: usize) -> Option<Layout> {
+fn zero_inserted_windows(t: &Transposed, z: &ZeroInsertedConv, step_index: usize, of_conv: bool) -> Option<Layout> {
     let g = &t.geometry;
     let p = &g.params;
     let dims = g.dims;
@@ -431,7 +432,7 @@ fn zero_inserted_windows(t: &Transposed, z: &ZeroInsertedConv, step_index: usize
         )
     });
     let show_channels = g.in_channels > 1 || g.out_channels > 1;
-    let y = format::label("y", dims, show_channels.then_some(&[f][..]), [oi, oj]);
+    let y = format::label(equation::transposed_names(of_conv).1, dims, show_channels.then_some(&[f][..]), [oi, oj]);
     let at = if dims == Dims::Two { format!("row {oi}, column {oj}") } else { format!("position {oj}") };
     let drawing = html! {
         <>
@@ -462,7 +463,7 @@ fn zero_inserted_windows(t: &Transposed, z: &ZeroInsertedConv, step_index: usize
         <div class="equation" aria-live="polite">
             <p class="eq-title">{ format!("{y}: the rotated kernel's window at {at} of the zero-inserted input") }</p>
             <p class="eq">{ equation::forward_step(&step) }</p>
-            <p class="eq overlap">{ format!("Without the zeros, the overlap sum: {}", equation::overlap_sum(t, [f, oi, oj])) }</p>
+            <p class="eq overlap">{ format!("Without the zeros, the overlap sum: {}", equation::overlap_sum(t, [f, oi, oj], of_conv)) }</p>
         </div>
     };
     Some(Layout { drawing, equation, question: None })
