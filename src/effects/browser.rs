@@ -39,7 +39,7 @@ pub fn download(bytes: &[u8], name: &str, mime: &str) -> Option<()> {
 /// placeholder (#21): what is on screen changed without the app rendering
 /// again, so what measures the page (presenting's fit, an embed's height)
 /// measures again, as after a resize.
-const LAYOUT_EVENT: &str = "convscope:layout";
+pub const LAYOUT_EVENT: &str = "convscope:layout";
 
 /// Says that the page's layout changed (see [`LAYOUT_EVENT`]).
 pub fn announce_layout() {

@@ -1,6 +1,6 @@
 //! Code fetched when first used (#21): the glue to Leptos's
 //! `wasm_split_helpers`. A release build (feature `split`) cuts each
-//! [`split_fn!`] out of the main module into a `.wasm` file of its own
+//! `split_fn!` out of the main module into a `.wasm` file of its own
 //! (`wasm-split-cli`, run by scripts/post_build.mjs) and the function becomes
 //! `async`: its first call fetches the file. Without the feature (native
 //! builds, `cargo test --target wasm32`) the same function is an ordinary

@@ -14,8 +14,8 @@ use crate::effects::browser::on_layout_change;
 
 /// Presenting's own cell size (at 1024x768, the default example's cells are
 /// this large: 2.9em of presenting's type), and the smallest it shrinks to.
-const MAX_CELL: u32 = 56;
-const MIN_CELL: u32 = 24;
+pub const MAX_CELL: u32 = 56;
+pub const MIN_CELL: u32 = 24;
 
 /// The step's result: the current output or gradient cell, else the output grid.
 const RESULT: [&str; 3] = [
