@@ -128,7 +128,7 @@ if (release) {
   const cache = `convscope-${build.digest('hex').slice(0, 16)}`;
   const worker = fs.readFileSync(path.join(ROOT, 'static/sw.js'), 'utf8')
     .replace('__CACHE__', cache)
-    .replace("['__FILES__']", JSON.stringify(['./', ...files]));
+    .replace("['__FILES__']", JSON.stringify(['./', './index.html', ...files]));
   fs.writeFileSync(path.join(dir, 'sw.js'), worker);
   // Registered once the page has loaded, so it never competes with the first screen.
   // (This runs after the loader's await: the load event may already be past.)
