@@ -23,7 +23,15 @@ pub fn short(v: f64) -> String {
         let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
         if text == "-0" { "0".to_string() } else { text.to_string() }
     } else {
-        decimal::exponent(v, 3)
+        // Trailing zeros of the mantissa dropped ("1e308", not "1.000e308"):
+        // a cell is about four characters wide and clipped the longer form to "1.00".
+        let text = decimal::exponent(v, 3);
+        match text.split_once('e') {
+            Some((mantissa, exp)) if mantissa.contains('.') => {
+                format!("{}e{exp}", mantissa.trim_end_matches('0').trim_end_matches('.'))
+            }
+            _ => text,
+        }
     }
 }
 
@@ -117,7 +125,10 @@ mod tests {
         assert_eq!(short(12.3456), "12.35");
         assert_eq!(short(-0.5), "-0.5");
         assert_eq!(short(1234.5678), "1235");
-        assert_eq!(short(1e-7), "1.000e-7");
+        assert_eq!(short(1e-7), "1e-7");
+        assert_eq!(short(1e308), "1e308");
+        assert_eq!(short(-1.5e-9), "-1.5e-9");
+        assert_eq!(short(1.23456e20), "1.235e20");
         assert_eq!(factor(-2.0), "(-2)");
         assert_eq!(full(0.1), "0.1");
         assert_eq!(total(2.5), "2.5");

@@ -30,5 +30,5 @@ test('inf and nan are refused beside the cell; overflow shows inf only where it 
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   assert.equal(await value(page, 'output', '0,0,0'), 'inf');
   assert.ok(Number.isFinite(Number(await value(page, 'output', '0,0,1'))));
-  assert.match(await page.locator('.equation .eq').first().innerText(), /1\.000e308\*1\.000e308 .*= inf/);
+  assert.match(await page.locator('.equation .eq').first().innerText(), /1e308\*1e308 .*= inf/);
 });
