@@ -106,6 +106,19 @@ impl fmt::Display for PerAxis {
     }
 }
 
+/// `"1D"` or `"2D"`.
+pub fn dims_name(dims: Dims) -> &'static str {
+    match dims {
+        Dims::One => "1D",
+        Dims::Two => "2D",
+    }
+}
+
+/// `" with dilation 2"`, or nothing when every dilation is 1.
+fn with_dilation(dilation: &PerAxis) -> String {
+    if dilation.hw.iter().all(|&d| d == 1) { String::new() } else { format!(" with dilation {dilation}") }
+}
+
 /// The name of spatial axis 0 (height) or 1 (width).
 pub fn axis_name(axis: usize) -> &'static str {
     if axis == 0 { "height" } else { "width" }
@@ -306,6 +319,72 @@ pub enum ConvError {
         op: &'static str,
     },
 
+    /// A pooling layer's padding beyond PyTorch's limit: at most half the
+    /// kernel's span (`max_pool1d`: half the kernel size, whatever the dilation).
+    #[error("{op} padding {padding} must be at most half of {half_of} {kernel}, so at most {limit}")]
+    PoolPadding {
+        /// `"max_pool2d"`, `"avg_pool1d"`, ...: the layer's PyTorch name.
+        op: &'static str,
+        /// `[ph, pw]`: the padding given.
+        padding: PerAxis,
+        /// `"kernel"` (halving `[KH, KW]`) or `"kernel span"` (halving `[d(KH-1)+1, ...]`).
+        half_of: &'static str,
+        /// The size halved: `[KH, KW]` or the dilated span, as `half_of` says.
+        kernel: Extent,
+        /// `[floor(KH/2), floor(KW/2)]` (or of the span): the largest padding allowed.
+        limit: PerAxis,
+    },
+
+    /// A pooling window larger than the padded input: PyTorch's "Output size is too small".
+    #[error("{op} kernel {kernel}{} spans {span} but padded input is {padded}", with_dilation(.dilation))]
+    PoolTooLarge {
+        /// `"max_pool2d"`, `"avg_pool1d"`, ...: the layer's PyTorch name.
+        op: &'static str,
+        /// `[KH, KW]`: the pooling window's size.
+        kernel: Extent,
+        /// `[dh, dw]`: the dilation (1 for average pooling).
+        dilation: PerAxis,
+        /// `[d(KH-1)+1, d(KW-1)+1]`: cells one window covers.
+        span: Extent,
+        /// `[H+2ph, W+2pw]`: the padded input.
+        padded: Extent,
+    },
+
+    /// A keyword argument the operation does not take (`dilation` of average pooling).
+    #[error("{op} takes no {name}")]
+    NoSuchOption {
+        /// The operation, e.g. `"avg_pool2d"`.
+        op: &'static str,
+        /// The argument, e.g. `"dilation"`.
+        name: &'static str,
+        /// The control to mark.
+        field: Field,
+    },
+
+    /// A layer whose number of spatial axes differs from the network's input.
+    #[error("a {} layer ({op}) on a {} input", dims_name(*.layer), dims_name(*.input))]
+    LayerDims {
+        /// The layer's PyTorch name, e.g. `"conv2d"`.
+        op: &'static str,
+        /// The layer's number of spatial axes.
+        layer: Dims,
+        /// The input's number of spatial axes.
+        input: Dims,
+    },
+
+    /// A convolution layer whose weight expects other input channels than the layer before gives.
+    #[error("{op} expects {expected} input channels (weight {}) but its input has {got}", shape_list(.weight))]
+    LayerChannels {
+        /// The layer's PyTorch name, e.g. `"conv2d"`.
+        op: &'static str,
+        /// `C/groups * groups` (direct) or `weight.shape[0]` (transposed): the channels the weight takes.
+        expected: usize,
+        /// The weight's shape, `[F, C/groups, KH, KW]` (transposed: `[C, F/groups, KH, KW]`).
+        weight: Vec<usize>,
+        /// `C`: the channels of the layer's input (the previous layer's output).
+        got: usize,
+    },
+
     /// A size computation left `usize`.
     #[error("{what} overflows")]
     Overflow {
@@ -341,6 +420,11 @@ impl ConvError {
             ConvError::KernelTooLarge { dilation, .. } if dilation.hw.iter().any(|&d| d > 1) => Field::Dilation,
             ConvError::KernelTooLarge { .. } => Field::Weight,
             ConvError::ReflectPadding { .. } | ConvError::CircularPadding { .. } => Field::Padding,
+            ConvError::PoolPadding { .. } => Field::Padding,
+            ConvError::PoolTooLarge { dilation, .. } if dilation.hw.iter().any(|&d| d > 1) => Field::Dilation,
+            ConvError::PoolTooLarge { .. } | ConvError::LayerChannels { .. } => Field::Weight,
+            ConvError::NoSuchOption { field, .. } => *field,
+            ConvError::LayerDims { .. } => Field::Input,
             ConvError::TransposedEmpty { .. } => Field::Padding,
             ConvError::OutputPadding { .. } => Field::OutputPadding,
             ConvError::BiasLength { .. } => Field::Bias,

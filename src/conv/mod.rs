@@ -18,6 +18,8 @@
 //! - [`im2col`](mod@im2col): the same as one matrix product;
 //! - [`transposed`]: scatter, overlap sums, zero-insertion and matrix forms;
 //! - [`backward`]: gradients of the direct convolution;
+//! - [`pool`]: max and average pooling, with each max window's winner;
+//! - [`network`]: stacks of layers, their shapes, outputs and receptive fields;
 //! - [`decimal`]: `f64` to and from decimal text without core's float code.
 
 pub mod backward;
@@ -26,8 +28,10 @@ pub mod error;
 pub mod forward;
 pub mod im2col;
 pub mod index;
+pub mod network;
 pub mod padding;
 pub mod params;
+pub mod pool;
 pub mod problem;
 pub mod transposed;
 
@@ -35,7 +39,11 @@ pub use backward::Backward;
 pub use error::{ConvError, Dims, Field};
 pub use forward::{Feed, Forward, ForwardStep, Term};
 pub use im2col::{ColumnOrder, Im2col};
+pub use network::{
+    ConvLayer, Evaluation, Layer, LayerError, LayerSummary, Mask, Network, Pad, Probe, Receptive, RfStep,
+};
 pub use padding::PaddedInput;
 pub use params::{ConvGeometry, Hyper, PaddingMode, TransposeGeometry};
+pub use pool::{Pool, PoolGeometry, PoolKind, Pooled, Winners};
 pub use problem::{Geometry, Op, Problem, Walk};
 pub use transposed::{MatrixForm, Transposed, ZeroInsertedConv};

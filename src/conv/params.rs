@@ -157,6 +157,22 @@ fn check_common(hyper: &Hyper, dims: Dims, input: [usize; 3], weight: [usize; 4]
     check_one_d(dims, weight[2], "weight", Field::Weight)
 }
 
+/// PyTorch's size rules of the copying modes for `padding` cells on one side
+/// of an axis of size `n` (`axis` 0: height, 1: width): reflect mirrors without
+/// repeating the edge, so it needs `padding < n`; circular wraps at most once,
+/// `padding <= n`.
+pub fn check_padding_fits(mode: PaddingMode, padding: usize, n: usize, axis: usize) -> Result<(), ConvError> {
+    match mode {
+        PaddingMode::Reflect if padding >= n => {
+            Err(ConvError::ReflectPadding { padding, size: n, axis: axis_name(axis) })
+        }
+        PaddingMode::Circular if padding > n => {
+            Err(ConvError::CircularPadding { padding, size: n, axis: axis_name(axis) })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// `d * (k - 1) + 1`, the cells a dilated kernel axis covers.
 pub fn dilated_span(kernel: usize, dilation: usize) -> Result<usize, ConvError> {
     kernel
@@ -220,15 +236,7 @@ impl Hyper {
                 .checked_mul(2)
                 .and_then(|p2| p2.checked_add(n))
                 .ok_or(ConvError::Overflow { what: "padded input size" })?;
-            match self.padding_mode {
-                PaddingMode::Reflect if p >= n => {
-                    return Err(ConvError::ReflectPadding { padding: p, size: n, axis: axis_name(axis) });
-                }
-                PaddingMode::Circular if p > n => {
-                    return Err(ConvError::CircularPadding { padding: p, size: n, axis: axis_name(axis) });
-                }
-                _ => {}
-            }
+            check_padding_fits(self.padding_mode, p, n, axis)?;
         }
         for axis in 0..2 {
             let Some(room) = padded[axis].checked_sub(span[axis]) else {

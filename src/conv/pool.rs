@@ -1,0 +1,356 @@
+//! Max and average pooling (`F.max_pool1d/2d`, `F.avg_pool1d/2d`), one
+//! example without a batch axis: input `(C, H, W)`, output `(C, OH, OW)`,
+//! each channel pooled on its own. 1D pooling is 2D pooling of height 1 with
+//! a kernel of height 1.
+//!
+//! Positions along an axis are counted in the padded input, `0 .. n + 2p`:
+//! window `o` starts at `o*s` and its taps sit at `o*s + t*d`, `t < k`; the
+//! position `q` is input cell `q - p` when `p <= q < p + n`, else padding.
+//! Max pooling's padding is `-inf` (it never wins); average pooling's is 0,
+//! and `count_include_pad` decides whether it is counted in the divisor.
+//!
+//! The output size is PyTorch's (`pooling_output_shape` in
+//! `aten/src/ATen/native/Pool.h`):
+//! `floor((n + 2p - d(k-1) - 1 + (ceil_mode ? s-1 : 0)) / s) + 1`, minus one
+//! in ceil mode when the last window would start at or past `n + p` (in the
+//! right padding). So a ceil-mode window may run past the padded border; its
+//! cells there are neither input nor padding and are skipped, and average
+//! pooling's divisor counts the window clipped to the padded border.
+
+use ndarray::Array3;
+
+use super::error::{ConvError, Dims, Extent, Field, PerAxis};
+use super::params::dilated_span;
+
+/// Which reduction a pooling window applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PoolKind {
+    /// The largest value of the window (`F.max_pool1d/2d`).
+    #[default]
+    Max,
+    /// The mean of the window (`F.avg_pool1d/2d`).
+    Avg,
+}
+
+/// A pooling layer's arguments, PyTorch's keyword arguments with the stride
+/// explicit (the document defaults it to `kernel_size`).
+///
+/// Per-axis arrays are `[height, width]`; 1D pooling keeps the height axis
+/// inert (kernel 1, padding 0; stride and dilation there have no effect).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Pool {
+    /// Max or average.
+    pub kind: PoolKind,
+    /// 1D or 2D: decides the PyTorch name and how sizes are written.
+    pub dims: Dims,
+    /// `kernel_size`, `[KH, KW]`, each >= 1.
+    pub kernel: [usize; 2],
+    /// `stride`, `[sh, sw]`, each >= 1.
+    pub stride: [usize; 2],
+    /// `padding`, `[ph, pw]`, on both sides; at most half the kernel's span.
+    pub padding: [usize; 2],
+    /// `dilation`, `[dh, dw]`: max pooling only (average pooling must keep `[1, 1]`).
+    pub dilation: [usize; 2],
+    /// `ceil_mode`: round the output size up (the last window may run past the padded border).
+    pub ceil_mode: bool,
+    /// `count_include_pad`: average pooling only: padding cells count in the divisor.
+    /// PyTorch's default is `true`. Max pooling ignores it.
+    pub count_include_pad: bool,
+}
+
+impl Default for Pool {
+    /// `F.max_pool2d(x, 2)`.
+    fn default() -> Self {
+        Pool {
+            kind: PoolKind::Max,
+            dims: Dims::Two,
+            kernel: [2, 2],
+            stride: [2, 2],
+            padding: [0, 0],
+            dilation: [1, 1],
+            ceil_mode: false,
+            count_include_pad: true,
+        }
+    }
+}
+
+/// Every size of a pooling layer on a given input, validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PoolGeometry {
+    /// The arguments these sizes were computed from.
+    pub pool: Pool,
+    /// `C`: channels, the same in the input and the output.
+    pub channels: usize,
+    /// `[H, W]` of the input.
+    pub input: [usize; 2],
+    /// `[OH, OW]` of the output.
+    pub output: [usize; 2],
+    /// `[d(KH-1)+1, d(KW-1)+1]`: padded cells one window covers.
+    pub span: [usize; 2],
+}
+
+/// `(C, OH, OW)`: for each output cell of a max pool, the input cell `[i, j]`
+/// (in the same channel) whose value it took; `None` for a window of padding only.
+pub type Winners = Array3<Option<[usize; 2]>>;
+
+/// The pooled output and, for max pooling, which input cell won each window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pooled {
+    /// `(C, OH, OW)`.
+    pub output: Array3<f64>,
+    /// Max pooling only, `(C, OH, OW)`: the input cell `[i, j]` (in channel
+    /// `c` of the input) whose value each output cell took, the first maximum
+    /// in window order (row by row), as PyTorch's `return_indices` (a NaN
+    /// wins over numbers, the last NaN over earlier ones). `None` for a
+    /// window of padding only (its value is `-inf`). `None` for average pooling.
+    pub winners: Option<Winners>,
+}
+
+/// `floor(a / b)` for `b > 0` (PyTorch's `div_rtn`).
+fn div_floor(a: i128, b: i128) -> i128 {
+    let q = a / b;
+    if a % b != 0 && (a < 0) { q - 1 } else { q }
+}
+
+/// PyTorch's `pooling_output_shape_pad_lr` for one axis, or `None` when it is below 1.
+fn output_size(n: usize, span: usize, stride: usize, padding: usize, ceil_mode: bool) -> Option<usize> {
+    // i128 holds every usize sum and product of two here exactly.
+    let (n, span, s, p) = (n as i128, span as i128, stride as i128, padding as i128);
+    let mut out = div_floor(n + 2 * p - span + if ceil_mode { s - 1 } else { 0 }, s) + 1;
+    // The last window must start inside the input or the left padding.
+    if ceil_mode && (out - 1) * s >= n + p {
+        out -= 1;
+    }
+    if out < 1 { None } else { usize::try_from(out).ok() }
+}
+
+impl Pool {
+    /// PyTorch's functional name: `"max_pool2d"`, `"avg_pool1d"`, ...
+    pub fn name(&self) -> &'static str {
+        match (self.kind, self.dims) {
+            (PoolKind::Max, Dims::One) => "max_pool1d",
+            (PoolKind::Max, Dims::Two) => "max_pool2d",
+            (PoolKind::Avg, Dims::One) => "avg_pool1d",
+            (PoolKind::Avg, Dims::Two) => "avg_pool2d",
+        }
+    }
+
+    /// Validates the arguments against an input `(C, H, W)` and computes every
+    /// size, with PyTorch's rules: positive kernel, stride and dilation;
+    /// padding at most half the kernel's span (`max_pool1d`: half the kernel
+    /// size); at least one output cell per axis.
+    pub fn geometry(&self, input: [usize; 3]) -> Result<PoolGeometry, ConvError> {
+        let op = self.name();
+        let dims = self.dims;
+        for (values, name, field) in [
+            (self.kernel, "kernel_size", Field::Weight),
+            (self.stride, "stride", Field::Stride),
+            (self.dilation, "dilation", Field::Dilation),
+        ] {
+            if let Some(axis) = values.iter().position(|&v| v == 0) {
+                return Err(ConvError::ZeroParameter { name, field, axis: super::error::axis_name(axis) });
+            }
+        }
+        if self.kind == PoolKind::Avg && self.dilation != [1, 1] {
+            return Err(ConvError::NoSuchOption { op, name: "dilation", field: Field::Dilation });
+        }
+        if input.contains(&0) {
+            return Err(ConvError::EmptyTensor { name: "input", field: Field::Input, shape: input.to_vec() });
+        }
+        let [channels, h, w] = input;
+        if dims == Dims::One {
+            if h != 1 {
+                return Err(ConvError::NotOneD { name: "input", field: Field::Input, height: h });
+            }
+            if self.kernel[0] != 1 {
+                return Err(ConvError::NotOneD { name: "kernel_size", field: Field::Weight, height: self.kernel[0] });
+            }
+            if self.padding[0] != 0 {
+                return Err(ConvError::NotOneD { name: "padding", field: Field::Padding, height: self.padding[0] });
+            }
+        }
+        let span = [dilated_span(self.kernel[0], self.dilation[0])?, dilated_span(self.kernel[1], self.dilation[1])?];
+        // max_pool1d checks the kernel size itself (check_max_pool1d); the
+        // others go through pooling_output_shape, which halves the span.
+        let (half_of, halved) = if self.kind == PoolKind::Max && dims == Dims::One {
+            ("kernel", self.kernel)
+        } else {
+            ("kernel span", span)
+        };
+        let limit = halved.map(|k| k / 2);
+        if (0..2).any(|axis| self.padding[axis] > limit[axis]) {
+            return Err(ConvError::PoolPadding {
+                op,
+                padding: PerAxis { dims, hw: self.padding },
+                half_of,
+                kernel: Extent { dims, hw: halved },
+                limit: PerAxis { dims, hw: limit },
+            });
+        }
+        let mut output = [0; 2];
+        for axis in 0..2 {
+            let n = [h, w][axis];
+            let Some(out) = output_size(n, span[axis], self.stride[axis], self.padding[axis], self.ceil_mode) else {
+                // padding <= span/2, so these sums do not overflow.
+                let padded = [h + 2 * self.padding[0], w + 2 * self.padding[1]];
+                return Err(ConvError::PoolTooLarge {
+                    op,
+                    kernel: Extent { dims, hw: self.kernel },
+                    dilation: PerAxis { dims, hw: self.dilation },
+                    span: Extent { dims, hw: span },
+                    padded: Extent { dims, hw: padded },
+                });
+            };
+            // Every tap position is below (out-1)*s + span; it must fit a usize.
+            (out - 1)
+                .checked_mul(self.stride[axis])
+                .and_then(|v| v.checked_add(span[axis]))
+                .ok_or(ConvError::Overflow { what: "pooling window position" })?;
+            output[axis] = out;
+        }
+        Ok(PoolGeometry { pool: *self, channels, input: [h, w], output, span })
+    }
+
+    /// Validates and pools `input` `(C, H, W)`: the output `(C, OH, OW)`
+    /// and, for max pooling, each window's winner.
+    pub fn apply(&self, input: &Array3<f64>) -> Result<Pooled, ConvError> {
+        let (c, h, w) = input.dim();
+        let g = self.geometry([c, h, w])?;
+        Ok(g.pool_values(input))
+    }
+}
+
+impl PoolGeometry {
+    /// `(C, H, W)`.
+    pub fn input_shape(&self) -> [usize; 3] {
+        [self.channels, self.input[0], self.input[1]]
+    }
+
+    /// `(C, OH, OW)`.
+    pub fn output_shape(&self) -> [usize; 3] {
+        [self.channels, self.output[0], self.output[1]]
+    }
+
+    /// Position in the padded input of tap `t` of window `o` along `axis`
+    /// (0: rows, 1: columns): `o*s + t*d`.
+    pub fn padded_pos(&self, axis: usize, o: usize, t: usize) -> usize {
+        o * self.pool.stride[axis] + t * self.pool.dilation[axis]
+    }
+
+    /// The input index at padded position `q` along `axis`, or `None` in the
+    /// padding (or past the padded border, where a ceil-mode window may reach).
+    pub fn source_along(&self, axis: usize, q: usize) -> Option<usize> {
+        q.checked_sub(self.pool.padding[axis]).filter(|&i| i < self.input[axis])
+    }
+
+    /// The input indices window `o` covers along `axis`, in tap order,
+    /// padding excluded.
+    pub fn sources_along(&self, axis: usize, o: usize) -> Vec<usize> {
+        if o >= self.output[axis] {
+            return Vec::new();
+        }
+        (0..self.pool.kernel[axis]).filter_map(|t| self.source_along(axis, self.padded_pos(axis, o, t))).collect()
+    }
+
+    /// The input cells `[i, j]` of output cell `[oi, oj]`'s window (in every
+    /// channel alike), row by row, padding excluded.
+    pub fn window(&self, [oi, oj]: [usize; 2]) -> Vec<[usize; 2]> {
+        let cols = self.sources_along(1, oj);
+        self.sources_along(0, oi).into_iter().flat_map(|i| cols.iter().map(move |&j| [i, j])).collect()
+    }
+
+    /// Average pooling's divisor for output cell `[oi, oj]`: the window's
+    /// cells clipped to the padded border (`count_include_pad`) or its input
+    /// cells only. `None` for max pooling or outside the output.
+    pub fn divisor(&self, [oi, oj]: [usize; 2]) -> Option<usize> {
+        if self.pool.kind != PoolKind::Avg || oi >= self.output[0] || oj >= self.output[1] {
+            return None;
+        }
+        let along = |axis: usize, o: usize| {
+            if self.pool.count_include_pad {
+                // Average pooling has no dilation: the window is `k` consecutive cells.
+                let start = o * self.pool.stride[axis];
+                let border = self.input[axis] + 2 * self.pool.padding[axis];
+                (start + self.pool.kernel[axis]).min(border).saturating_sub(start)
+            } else {
+                self.sources_along(axis, o).len()
+            }
+        };
+        Some(along(0, oi) * along(1, oj))
+    }
+
+    /// The output indices along `axis` whose window covers input index `i`,
+    /// ascending (the inverse of [`Self::sources_along`]).
+    pub fn windows_over(&self, axis: usize, i: usize) -> Vec<usize> {
+        if i >= self.input[axis] {
+            return Vec::new();
+        }
+        let q = i + self.pool.padding[axis];
+        let (s, d) = (self.pool.stride[axis], self.pool.dilation[axis]);
+        let mut outs: Vec<usize> = (0..self.pool.kernel[axis])
+            .filter_map(|t| q.checked_sub(t * d))
+            .filter(|start| start.is_multiple_of(s) && start / s < self.output[axis])
+            .map(|start| start / s)
+            .collect();
+        outs.reverse();
+        outs
+    }
+
+    /// Pools `input` (whose shape this geometry was computed for).
+    fn pool_values(&self, input: &Array3<f64>) -> Pooled {
+        let [c_count, oh, ow] = self.output_shape();
+        let rows: Vec<Vec<usize>> = (0..oh).map(|o| self.sources_along(0, o)).collect();
+        let cols: Vec<Vec<usize>> = (0..ow).map(|o| self.sources_along(1, o)).collect();
+        let mut output = Array3::zeros((c_count, oh, ow));
+        match self.pool.kind {
+            PoolKind::Max => {
+                let mut winners = Array3::from_elem((c_count, oh, ow), None);
+                for c in 0..c_count {
+                    for (oi, rows) in rows.iter().enumerate() {
+                        for (oj, cols) in cols.iter().enumerate() {
+                            // PyTorch starts from -inf at the window's first input cell,
+                            // and takes a cell when it is larger or NaN.
+                            let mut best = f64::NEG_INFINITY;
+                            let mut winner = None;
+                            for &i in rows {
+                                for &j in cols {
+                                    let v = input[[c, i, j]];
+                                    if winner.is_none() || v > best || v.is_nan() {
+                                        winner = Some([i, j]);
+                                    }
+                                    if v > best || v.is_nan() {
+                                        best = v;
+                                    }
+                                }
+                            }
+                            output[[c, oi, oj]] = best;
+                            winners[[c, oi, oj]] = winner;
+                        }
+                    }
+                }
+                Pooled { output, winners: Some(winners) }
+            }
+            PoolKind::Avg => {
+                for c in 0..c_count {
+                    for (oi, rows) in rows.iter().enumerate() {
+                        for (oj, cols) in cols.iter().enumerate() {
+                            let divisor = self.divisor([oi, oj]).unwrap_or(0);
+                            if divisor == 0 || rows.is_empty() || cols.is_empty() {
+                                // PyTorch writes 0 for a window without input cells.
+                                continue;
+                            }
+                            let mut sum = 0.0;
+                            for &i in rows {
+                                for &j in cols {
+                                    sum += input[[c, i, j]];
+                                }
+                            }
+                            output[[c, oi, oj]] = sum / divisor as f64;
+                        }
+                    }
+                }
+                Pooled { output, winners: None }
+            }
+        }
+    }
+}
