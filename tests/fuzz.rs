@@ -254,6 +254,10 @@ struct DocCase {
     /// out, per-axis values as one number or a list, short tensor forms, key order.
     style: u64,
     broken: Option<Break>,
+    /// A network stack of layers that always fit (templates 0-4, see
+    /// `layer_value`), and whether `probe` names the input or the last layer.
+    layers: Vec<u8>,
+    probe: Option<bool>,
 }
 
 /// JSON values of every kind, for a key's value.
@@ -286,6 +290,7 @@ fn view_state() -> impl Strategy<Value = ViewState> {
             present,
             practice,
             reveal,
+            probe: None,
         })
 }
 
@@ -305,21 +310,24 @@ fn doc_case() -> impl Strategy<Value = DocCase> {
         1 => (0..KEY_NAMES.len(), json_value()).prop_map(|(k, v)| Some(Break::Value(k, v))),
         1 => (0..RULE_BREAKS).prop_map(|k| Some(Break::Rule(k))),
     ];
-    (sizes(), source, view_state(), any::<u64>(), broken).prop_map(|(mut sizes, source, view, style, broken)| {
-        // A picture is 2D.
-        let source = match source {
-            Source::Tensor => Source::Tensor,
-            _ if sizes.op.dims() == Dims::One => Source::Tensor,
-            other => other,
-        };
-        // No upstream gradient with a bundled picture: a 128x128 picture's
-        // would pass the document's size cap. (An own picture's is written
-        // back and reopens: its stand-in keeps the picture's size.)
-        if matches!(source, Source::Bundled { .. }) {
-            sizes.grad_output = false;
-        }
-        DocCase { sizes, source, view, style, broken }
-    })
+    let stack = (prop::collection::vec(0u8..5, 0..4), prop::option::of(any::<bool>()));
+    (sizes(), source, view_state(), any::<u64>(), broken, stack).prop_map(
+        |(mut sizes, source, view, style, broken, (layers, probe))| {
+            // A picture is 2D.
+            let source = match source {
+                Source::Tensor => Source::Tensor,
+                _ if sizes.op.dims() == Dims::One => Source::Tensor,
+                other => other,
+            };
+            // No upstream gradient with a bundled picture: a 128x128 picture's
+            // would pass the document's size cap. (An own picture's is written
+            // back and reopens: its stand-in keeps the picture's size.)
+            if matches!(source, Source::Bundled { .. }) {
+                sizes.grad_output = false;
+            }
+            DocCase { sizes, source, view, style, broken, layers, probe }
+        },
+    )
 }
 
 /// The style bit `k` (a fresh one for each choice).
@@ -472,6 +480,14 @@ fn write_document(case: &DocCase) -> (Value, Problem, Option<PictureRef>) {
             put(key, json!(on));
         }
     }
+    if !case.layers.is_empty() {
+        let mut channels = p.input.dim().0;
+        let layers: Vec<Value> = case.layers.iter().map(|&t| layer_value(t, one_d, &mut channels)).collect();
+        put("layers", Value::Array(layers));
+    }
+    if let Some(probe) = network_probe(case) {
+        put("probe", if one_d { json!([probe.layer, 0, 0]) } else { json!([probe.layer, 0, 0, 0]) });
+    }
     // Any key order: the parser reads them in one order whatever the text's.
     let mut shuffle = st;
     for k in (1..entries.len()).rev() {
@@ -482,12 +498,43 @@ fn write_document(case: &DocCase) -> (Value, Problem, Option<PictureRef>) {
     (Value::Object(map), problem, picture)
 }
 
+/// A layer that takes any input of `channels` channels (and updates them):
+/// 0 ReLU, 1 F.pad by one, 2 a seeded 1x1 convolution to 2 channels, 3 max
+/// and 4 average pooling with a 1-cell window.
+fn layer_value(template: u8, one_d: bool, channels: &mut usize) -> Value {
+    let (conv, max, avg) =
+        if one_d { ("conv1d", "max_pool1d", "avg_pool1d") } else { ("conv2d", "max_pool2d", "avg_pool2d") };
+    match template {
+        0 => json!({"op": "relu"}),
+        1 if one_d => json!({"op": "pad", "pad": [1, 0]}),
+        1 => json!({"op": "pad", "pad": [1, 0, 0, 1]}),
+        2 => {
+            let shape = if one_d { json!([2, *channels, 1]) } else { json!([2, *channels, 1, 1]) };
+            *channels = 2;
+            json!({"op": conv, "weight": {"seed": 5, "shape": shape}, "bias": true})
+        }
+        3 => json!({"op": max, "kernel_size": 1}),
+        _ => json!({"op": avg, "kernel_size": 1, "ceil_mode": true}),
+    }
+}
+
+/// The probe `case` writes: the first cell of the input or of the last layer.
+fn network_probe(case: &DocCase) -> Option<convscope::conv::network::Probe> {
+    let layer = if case.probe? { case.layers.len() } else { 0 };
+    Some(convscope::conv::network::Probe { layer, index: [0, 0, 0] })
+}
+
 /// Breaks rule `k` of a valid document (`p` is the problem it describes);
 /// returns the text. Each break alone makes the document invalid.
 fn break_document(mut map: Map<String, Value>, p: &Problem, k: usize) -> String {
     let [f, _, _] = textbook_output_shape(p);
     match k {
-        0 => drop(map.remove("weight")),
+        // (A network document may leave the weight out: not without its layers.)
+        0 => {
+            map.remove("weight");
+            map.remove("layers");
+            map.remove("probe");
+        }
         1 => {
             map.remove("input");
             map.remove("image");
@@ -554,7 +601,8 @@ fn document_shaped_json_opens_as_built_or_says_why() {
             // Valid by construction: it opens, and as what was written.
             let doc = parsed.as_ref().map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
             prop_assert_eq!(doc.picture, picture, "{}", text);
-            prop_assert_eq!(doc.view, case.view, "{}", text);
+            prop_assert_eq!(doc.view, ViewState { probe: network_probe(&case), ..case.view }, "{}", text);
+            prop_assert_eq!(doc.stack.layers.len(), case.layers.len(), "{}", text);
             let expected = match picture {
                 // An own picture's pixels are not in the link: a stand-in of its size reopens.
                 Some(PictureRef::Own) => Problem { input: doc.problem.input.clone(), ..problem.clone() },

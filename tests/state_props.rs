@@ -217,6 +217,8 @@ proptest! {
                     View::Backprop => results.backward().is_some_and(|r| r.is_ok()),
                     // The export view writes code for any valid problem, transposed or not.
                     View::Export => true,
+                    // The network view shows the stack (or its layers' errors) for any valid problem.
+                    View::Network => true,
                     _ => results.forward().is_some_and(|r| r.is_ok()),
                 };
                 prop_assert!(shown, "{:?} of {:?} has nothing to show", state.doc.view.view, state.doc.problem.op);
@@ -228,12 +230,19 @@ proptest! {
                         View::Im2col => results.im2col().and_then(Result::ok).map(|m| Question::im2col(&m, state.doc.view.order, step).is_some()),
                         View::Transposed => results.transposed().and_then(Result::ok).map(|t| Question::transposed(&t, step, !state.doc.problem.op.is_transposed()).is_some()),
                         View::Backprop => results.backward().and_then(Result::ok).map(|b| Question::backprop(&b, state.doc.view.gradient, step).is_some()),
-                        View::Export | View::Image => None,
+                        View::Export | View::Image | View::Network => None,
                         View::Forward => results.forward().and_then(Result::ok).map(|f| Question::forward(&f, step).is_some()),
                     };
                     prop_assert!(asked != Some(false), "no question for step {step} of {:?}", state.doc.view.view);
                 }
                 let document = state.document();
+                // A stack whose layer cannot take its input (the input's channels or
+                // dims changed under it) shows its error beside the layer; such a
+                // state is neither stored nor linked, as a problem's error.
+                if let Err(e) = document.validate() {
+                    prop_assert!(e.path.starts_with("layers"), "only the stack may be invalid here: {}", e);
+                    continue;
+                }
                 let text = document.to_json();
                 // Past the document cap (a picture-sized dY typed in), no link is made (storage skips it too).
                 if text.len() > convscope::model::document::limits::DOCUMENT_CHARS {

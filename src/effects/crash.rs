@@ -7,30 +7,24 @@
 //! touched, and no text from a link is ever read as markup.
 
 use std::cell::RefCell;
-use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 use web_sys::{Document, Element};
 use yew::prelude::*;
 
-use crate::conv::Problem;
-use crate::model::document::{self, PictureRef};
-use crate::model::view_state::ViewState;
-
-/// The problem, view and picture on screen.
-type OnScreen = (Rc<Problem>, ViewState, Option<PictureRef>);
+use crate::model::state::Snapshot;
 
 thread_local! {
     /// What is on screen (shared, so keeping it costs nothing): the report's document.
-    static ON_SCREEN: RefCell<Option<OnScreen>> = const { RefCell::new(None) };
+    static ON_SCREEN: RefCell<Option<Snapshot>> = const { RefCell::new(None) };
 }
 
 /// Keeps the problem and view on screen for a bug report (written out only if one is needed).
-pub fn remember(problem: Rc<Problem>, view: ViewState, picture: Option<PictureRef>) {
+pub fn remember(on_screen: Snapshot) {
     ON_SCREEN.with(|d| {
         if let Ok(mut d) = d.try_borrow_mut() {
-            *d = Some((problem, view, picture));
+            *d = Some(on_screen);
         }
     });
 }
@@ -38,22 +32,13 @@ pub fn remember(problem: Rc<Problem>, view: ViewState, picture: Option<PictureRe
 /// Keeps what is on screen for a bug report, as it changes (the report's
 /// own effect: the address bar's follows the same values, on a delay).
 #[hook]
-pub fn use_crash_report(problem: Rc<Problem>, view: ViewState, picture: Option<PictureRef>) {
-    use_effect_with((crate::model::results::Shared(problem), view, picture), |(problem, view, picture)| {
-        remember(problem.0.clone(), *view, *picture)
-    });
+pub fn use_crash_report(on_screen: Snapshot) {
+    use_effect_with(on_screen, |on_screen| remember(on_screen.clone()));
 }
 
 /// The document on screen as JSON, or nothing.
 fn document_on_screen() -> String {
-    ON_SCREEN
-        .with(|d| {
-            d.try_borrow().ok().and_then(|d| {
-                let (problem, view, picture) = d.as_ref()?;
-                Some(document::Document { problem: (**problem).clone(), view: *view, picture: *picture }.to_json())
-            })
-        })
-        .unwrap_or_default()
+    ON_SCREEN.with(|d| d.try_borrow().ok().and_then(|d| Some(d.as_ref()?.document().to_json()))).unwrap_or_default()
 }
 
 /// Installs the panic hook (once, before the renderer: through Yew's own

@@ -5,10 +5,8 @@ use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
-use crate::conv::Problem;
-use crate::model::document::{Document, DocumentError, PictureRef};
-use crate::model::results::Shared;
-use crate::model::state::ViewState;
+use crate::model::document::{Document, DocumentError};
+use crate::model::state::Snapshot;
 
 /// How long the state must stay unchanged before the address bar follows it.
 pub const URL_DELAY_MS: u32 = 150;
@@ -44,19 +42,13 @@ pub fn hash_of(document: &Document) -> String {
 /// URL on every step), unless `hold`; and hands any link pasted into the
 /// address bar to `on_link`.
 #[hook]
-pub fn use_address_bar(
-    problem: Shared<Problem>,
-    view: ViewState,
-    picture: Option<PictureRef>,
-    hold: bool,
-    on_link: Callback<Result<Document, DocumentError>>,
-) {
-    use_effect_with((problem, view, picture, hold), move |(problem, view, picture, hold)| {
-        let (problem, view, picture) = (problem.clone(), *view, *picture);
+pub fn use_address_bar(on_screen: Snapshot, hold: bool, on_link: Callback<Result<Document, DocumentError>>) {
+    use_effect_with((on_screen, hold), move |(on_screen, hold)| {
+        let on_screen = on_screen.clone();
         // A link that could not be opened stays for its author to fix.
         let timeout = (!*hold).then(|| {
             Timeout::new(URL_DELAY_MS, move || {
-                let document = Document { problem: (*problem).clone(), view, picture };
+                let document = on_screen.document();
                 // An impossible state (kept on screen so nothing typed is lost)
                 // could not be reopened from a link: the address keeps the last valid one.
                 if document.validate().is_err() {

@@ -16,10 +16,8 @@ use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
-use crate::conv::Problem;
-use crate::model::document::{Document, DocumentError, PictureRef};
-use crate::model::results::Shared;
-use crate::model::state::ViewState;
+use crate::model::document::{Document, DocumentError};
+use crate::model::state::Snapshot;
 
 /// The localStorage key.
 pub const KEY: &str = "convscope.document";
@@ -65,17 +63,10 @@ fn store(document: &Document) -> Option<String> {
     Some(text)
 }
 
-/// What is stored: the problem (shared, copied only when stored), its view, its picture.
-type Kept = (Shared<Problem>, ViewState, Option<PictureRef>);
-
-fn document((problem, view, picture): &Kept) -> Document {
-    Document { problem: (*problem.0).clone(), view: *view, picture: *picture }
-}
-
 /// The page goes: `kept` is stored at once, and kept for this tab with the
 /// address it leaves.
-fn leave(kept: &Kept) {
-    let Some(text) = store(&document(kept)) else { return };
+fn leave(kept: &Snapshot) {
+    let Some(text) = store(&kept.document()) else { return };
     if let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok()).flatten() {
         let _ = session.set_item(LEFT_HASH, &crate::effects::use_address_bar::current_hash());
         let _ = session.set_item(LEFT_DOCUMENT, &text);
@@ -87,9 +78,9 @@ fn leave(kept: &Kept) {
 /// nothing: a course page with three frames must not overwrite what the
 /// learner was working on; nor does a shared problem only looked at).
 #[hook]
-pub fn use_storage(problem: Shared<Problem>, view: ViewState, picture: Option<PictureRef>, keep: bool) {
+pub fn use_storage(on_screen: Snapshot, keep: bool) {
     // What to store when the page goes, if anything.
-    let latest: Rc<RefCell<Option<Kept>>> = use_mut_ref(|| None);
+    let latest: Rc<RefCell<Option<Snapshot>>> = use_mut_ref(|| None);
     {
         let latest = latest.clone();
         use_effect_with((), move |_| {
@@ -103,12 +94,12 @@ pub fn use_storage(problem: Shared<Problem>, view: ViewState, picture: Option<Pi
             move || drop(listener)
         });
     }
-    use_effect_with((problem, view, picture, keep), move |(problem, view, picture, keep)| {
-        let kept = keep.then(|| (problem.clone(), *view, *picture));
+    use_effect_with((on_screen, keep), move |(on_screen, keep)| {
+        let kept = keep.then(|| on_screen.clone());
         latest.borrow_mut().clone_from(&kept);
         let timeout = kept.map(|kept| {
             Timeout::new(STORE_DELAY_MS, move || {
-                store(&document(&kept));
+                store(&kept.document());
             })
         });
         move || drop(timeout)

@@ -17,6 +17,7 @@ use ndarray::{Array1, ArrayD, IxDyn};
 use serde_json::{Value, json};
 
 use crate::conv::{ColumnOrder, ConvError, Dims, Field, Hyper, Op, PaddingMode, Problem};
+use crate::model::network::{self, Stack};
 use crate::model::view_state::{Explain, GradFocus, View, ViewState};
 
 /// The document format's version, written first in every document. A link
@@ -90,6 +91,9 @@ impl From<ConvError> for DocumentError {
 pub struct Document {
     /// The operation, its tensors and hyper-parameters.
     pub problem: Problem,
+    /// The network view's layers on the input, and its probed cell (keys
+    /// `layers`, `probe`); empty when the document has none.
+    pub stack: Stack,
     /// The view, explanation, gradient and step.
     pub view: ViewState,
     /// Where the input came from when it is a picture: then the document
@@ -134,14 +138,14 @@ impl PictureRef {
 
 /// A nested JSON array of numbers, any depth.
 #[derive(Debug, Clone, PartialEq)]
-enum Nested {
+pub(crate) enum Nested {
     Number(f64),
     List(Vec<Nested>),
 }
 
 impl Nested {
     /// Converts to an array, checking that every row has the same length.
-    fn to_array(&self, key: &str, field: Field) -> Result<ArrayD<f64>, DocumentError> {
+    pub(crate) fn to_array(&self, key: &str, field: Field) -> Result<ArrayD<f64>, DocumentError> {
         fn shape_of(n: &Nested, shape: &mut Vec<usize>) {
             if let Nested::List(items) = n {
                 shape.push(items.len());
@@ -195,7 +199,7 @@ impl Nested {
 
 /// An integer for every axis, or one per axis.
 #[derive(Debug, Clone, PartialEq)]
-enum PerAxisValue {
+pub(crate) enum PerAxisValue {
     All(usize),
     Axes(Vec<usize>),
 }
@@ -222,6 +226,9 @@ struct Raw {
     greyscale: bool,
     /// `image_size`: an own picture's `[H, W]`, for its stand-in.
     image_size: Option<PerAxisValue>,
+    /// `layers` and `probe`, read once `op` (1D or 2D) is known.
+    layers: Option<Value>,
+    probe: Option<Value>,
 }
 
 /// One key of the document: its name, how it is read into [`Raw`] and how it
@@ -251,7 +258,7 @@ fn write_axes(d: &Document, hw: [usize; 2], default: usize) -> Option<Value> {
 }
 
 /// Every key, in the README's order (which is also the order they are written in).
-const KEYS: [Key; 24] = [
+const KEYS: [Key; 26] = [
     Key {
         name: "version",
         field: None,
@@ -379,6 +386,24 @@ const KEYS: [Key; 24] = [
         },
     },
     Key {
+        name: "layers",
+        field: None,
+        read: |v, _, r| {
+            r.layers = Some(v.clone());
+            Ok(())
+        },
+        write: |d| network::write_layers(&d.stack, d.problem.dims()),
+    },
+    Key {
+        name: "probe",
+        field: None,
+        read: |v, _, r| {
+            r.probe = (!v.is_null()).then(|| v.clone());
+            Ok(())
+        },
+        write: |d| d.view.probe.map(|p| network::write_probe(p, d.problem.dims())),
+    },
+    Key {
         name: "view",
         field: None,
         read: |v, k, r| read::choice(v, k, &View::ALL.map(|w| (w.name(), w))).map(|x| r.view.view = x),
@@ -482,7 +507,7 @@ pub fn field_key(field: Field) -> &'static str {
 ///
 /// (By hand rather than `#[derive(Deserialize)]` + `serde_path_to_error`:
 /// the messages say exactly what was expected where, and the wasm is smaller.)
-mod read {
+pub(crate) mod read {
     use serde_json::Value;
 
     use super::{DocumentError, Nested, PerAxisValue};
@@ -593,7 +618,7 @@ impl Raw {
     }
 }
 
-fn per_axis(
+pub(crate) fn per_axis(
     value: Option<PerAxisValue>,
     default: usize,
     dims: Dims,
@@ -651,10 +676,26 @@ impl Document {
     fn from_raw(raw: Raw) -> Result<Document, DocumentError> {
         let dims = raw.op.dims();
         let missing = |key: &str| read::error("", format!("missing field `{key}`"));
-        let weight = raw.weight.as_ref().ok_or_else(|| missing("weight"))?;
-        let weight = tensor(weight, "weight", Field::Weight, dims, TensorKind::Weight)?;
-        let weight: ndarray::Array4<f64> =
-            weight.into_dimensionality().map_err(|e| DocumentError::at(Field::Weight, e.to_string()))?;
+        let stack = Stack {
+            layers: raw.layers.as_ref().map(|v| network::read_layers(v, dims)).transpose()?.unwrap_or_default(),
+        };
+        let view =
+            ViewState { probe: raw.probe.as_ref().map(|v| network::read_probe(v, dims)).transpose()?, ..raw.view };
+        // A network document may leave the single op's weight out: a 3x3
+        // (1D: 3-tap) seeded filter over every input channel stands in.
+        let weight = match (raw.weight.as_ref(), stack.layers.is_empty(), raw.input.as_ref()) {
+            (None, false, Some(input)) => {
+                let input = tensor(input, "input", Field::Input, dims, TensorKind::Input)?;
+                let (c, h, w) = (input.shape()[0], input.shape()[1], input.shape()[2]);
+                let kh = if dims == Dims::One { 1 } else { h.min(3) };
+                network::seeded(0, [1, c.max(1), kh.max(1), w.clamp(1, 3)], None).0
+            }
+            (weight, ..) => {
+                let weight = weight.ok_or_else(|| missing("weight"))?;
+                let weight = tensor(weight, "weight", Field::Weight, dims, TensorKind::Weight)?;
+                weight.into_dimensionality().map_err(|e| DocumentError::at(Field::Weight, e.to_string()))?
+            }
+        };
         // The input: its numbers, or a picture's name (an own picture's
         // pixels are not in the document: the first bundled one stands in).
         let (input, picture) = match (&raw.input, raw.image.as_deref()) {
@@ -737,12 +778,14 @@ impl Document {
             flip: raw.flip,
         };
         let problem = Problem { op: raw.op, input, weight, bias, hyper, grad_output };
-        Ok(Document { problem, view: raw.view, picture })
+        Ok(Document { problem, stack, view, picture })
     }
 
     /// Checks sizes against the caps and the operation's rules.
     pub fn validate(&self) -> Result<(), DocumentError> {
-        validate(&self.problem)
+        validate(&self.problem)?;
+        let (c, h, w) = self.problem.input.dim();
+        network::validate(&self.stack, self.problem.dims(), self.view.probe, [c, h, w])
     }
 
     /// The document as JSON, in the shape a course author would write:
@@ -806,7 +849,7 @@ pub fn validate(problem: &Problem) -> Result<(), DocumentError> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum TensorKind {
+pub(crate) enum TensorKind {
     /// `(C, H, W)`, 1D `(C, W)`.
     Input,
     /// `(A, B, KH, KW)`, 1D `(A, B, K)`.
@@ -817,7 +860,13 @@ enum TensorKind {
 ///
 /// Accepted ranks: input (C,H,W) or (H,W) in 2D, (C,W) or (W) in 1D; weight
 /// (A,B,KH,KW) or (KH,KW) in 2D, (A,B,K) or (K) in 1D. Missing axes have size 1.
-fn tensor(n: &Nested, key: &str, field: Field, dims: Dims, kind: TensorKind) -> Result<ArrayD<f64>, DocumentError> {
+pub(crate) fn tensor(
+    n: &Nested,
+    key: &str,
+    field: Field,
+    dims: Dims,
+    kind: TensorKind,
+) -> Result<ArrayD<f64>, DocumentError> {
     let array = n.to_array(key, field)?;
     let shape = array.shape().to_vec();
     let (full, short, names) = match (kind, dims) {
@@ -851,7 +900,7 @@ fn tensor(n: &Nested, key: &str, field: Field, dims: Dims, kind: TensorKind) -> 
 }
 
 /// Writes a stored tensor back as nested lists, dropping the height axis in 1D.
-fn tensor_value(array: &ndarray::ArrayViewD<f64>, dims: Dims) -> Value {
+pub(crate) fn tensor_value(array: &ndarray::ArrayViewD<f64>, dims: Dims) -> Value {
     fn nest(view: ndarray::ArrayViewD<f64>) -> Value {
         if view.ndim() == 0 {
             let v = view.iter().next().copied().unwrap_or(0.0);
@@ -871,7 +920,7 @@ fn tensor_value(array: &ndarray::ArrayViewD<f64>, dims: Dims) -> Value {
 }
 
 /// Integers as JSON integers (`2`, not `2.0`): shorter links, as authors write them.
-fn number(v: f64) -> Value {
+pub(crate) fn number(v: f64) -> Value {
     if v.fract() == 0.0 && v.abs() < 9e15 { json!(v as i64) } else { json!(v) }
 }
 

@@ -22,6 +22,7 @@ pub mod figure;
 pub mod format;
 pub mod grid;
 pub mod input_text;
+pub mod network;
 pub mod picture;
 pub mod practice;
 pub mod presets;

@@ -358,11 +358,12 @@ impl Level {
     }
 }
 
-/// SplitMix64: small, fast and good enough to draw exercises (no crate needed).
-struct Rng(u64);
+/// SplitMix64: small, fast and good enough to draw exercises and seeded
+/// weights (no crate needed); the same seed gives the same numbers everywhere.
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -389,7 +390,8 @@ pub fn generate(level: Level, seed: u64) -> Document {
         Level::Gradients => View::Backprop,
         _ => View::Forward,
     };
-    let document = |problem| Document { problem, view: ViewState { view, ..ViewState::default() }, picture: None };
+    let document =
+        |problem| Document { problem, view: ViewState { view, ..ViewState::default() }, ..Document::default() };
     // Draws until a problem is valid and shows its level's feature (a
     // handful of draws at most; bounded all the same).
     let mut fallback = None;

@@ -23,7 +23,7 @@ pub struct Preset {
 pub const DEFAULT: &str = "seed-2d";
 
 /// The menu's groups, in the menu's order.
-pub const PRESET_GROUPS: [&str; 3] = ["Seed examples", "Transposed convolution", "Classic kernels"];
+pub const PRESET_GROUPS: [&str; 4] = ["Seed examples", "Transposed convolution", "Networks", "Classic kernels"];
 
 pub const PRESETS: &[Preset] = &[
     Preset { id: "seed-2d", label: "2D, one channel (5x5 * 3x3)", group: "Seed examples", note: None },
@@ -79,6 +79,54 @@ pub const PRESETS: &[Preset] = &[
         group: "Transposed convolution",
         note: None,
     },
+    Preset {
+        id: "net-lenet",
+        label: "LeNet-5's feature extractor on 1x32x32",
+        group: "Networks",
+        note: Some(
+            "Two 5x5 convolutions, each followed by ReLU and 2x2 max pooling: 1x32x32 becomes 6x28x28, 6x14x14, 16x10x10 and 16x5x5, and one last cell sees a 16x16 patch of the input.",
+        ),
+    },
+    Preset {
+        id: "net-vgg",
+        label: "VGG block: two 3x3 convolutions see as far as one 5x5",
+        group: "Networks",
+        note: Some(
+            "Two 3x3 layers give each output cell a 5x5 receptive field, like one 5x5 layer. With 8 channels in and out, one 5x5 layer has 8·8·25 + 8 = 1608 parameters; these two have 2·(8·8·9 + 8) = 1168, and a ReLU between them.",
+        ),
+    },
+    Preset {
+        id: "net-downsample",
+        label: "Downsampling: max pooling or a strided convolution",
+        group: "Networks",
+        note: Some(
+            "Pooling halves 8x8 to 4x4 after a 3x3 convolution: jump 2, receptive field 4. Set layer 1's stride to 2 and remove layers 2 and 3: the same 4x4 output and jump, a receptive field of 3, and a quarter of the multiply-adds.",
+        ),
+    },
+    Preset {
+        id: "net-causal",
+        label: "Causal dilated 1D stack (WaveNet): dilations 1, 2, 4, 8",
+        group: "Networks",
+        note: Some(
+            "Each layer pads only on the left (F.pad), so no output sees the future, and doubles its dilation: four 2-tap layers reach 16 inputs back, with 16 outputs for 16 inputs.",
+        ),
+    },
+    Preset {
+        id: "net-separable",
+        label: "Depthwise-separable block against a full convolution",
+        group: "Networks",
+        note: Some(
+            "A 3x3 depthwise layer (groups 8) then a 1x1 pointwise one take 8 channels to 16 with 80 + 144 = 224 parameters and 4,608 + 8,192 = 12,800 multiply-adds; one full 3x3 convolution from 8 to 16 channels has 1168 parameters and 73,728 multiply-adds on this 8x8 input.",
+        ),
+    },
+    Preset {
+        id: "net-autoencoder",
+        label: "Encoder-decoder: transposed layers bring the shape back",
+        group: "Networks",
+        note: Some(
+            "Two stride-2 convolutions take 1x16x16 to 8x4x4; two stride-2 transposed convolutions (output_padding 1) bring it back to 1x16x16. The receptive-field recurrence stops at the first transposed layer: the marks still show every cell a value depends on.",
+        ),
+    },
     Preset { id: "kernel-identity", label: "Identity", group: "Classic kernels", note: None },
     Preset { id: "kernel-box-blur", label: "Box blur", group: "Classic kernels", note: None },
     Preset { id: "kernel-gaussian", label: "Gaussian blur", group: "Classic kernels", note: None },
@@ -125,6 +173,9 @@ pub fn document(id: &str) -> Option<String> {
         return Some(format!(
             r#"{{"op":"conv2d","input":[{image}],"weight":[[{weight}]],"padding":1,"padding_mode":"replicate"}}"#
         ));
+    }
+    if let Some(text) = network_document(id) {
+        return Some(text);
     }
     Some(match id {
         "seed-2d" => Document::default().to_json(),
@@ -174,6 +225,72 @@ pub fn document(id: &str) -> Option<String> {
         }
         _ => return None,
     })
+}
+
+/// A `(C, H, W)` input of small integers from -3 to 3 in a fixed pattern
+/// (readable sums, the same in every browser), as JSON; 1D when `h` is 0.
+fn pattern_input(c: usize, h: usize, w: usize) -> String {
+    let cell = |ch: usize, i: usize, j: usize| ((ch * 5 + i * 3 + j * 7 + i * j) % 7) as i32 - 3;
+    if h == 0 {
+        let x: Vec<Vec<i32>> = (0..c).map(|ch| (0..w).map(|j| cell(ch, 0, j)).collect()).collect();
+        return serde_json::to_string(&x).unwrap_or_default();
+    }
+    let x: Vec<Vec<Vec<i32>>> =
+        (0..c).map(|ch| (0..h).map(|i| (0..w).map(|j| cell(ch, i, j)).collect()).collect()).collect();
+    serde_json::to_string(&x).unwrap_or_default()
+}
+
+/// The network examples (#22): the stack on a patterned input, weights seeded.
+fn network_document(id: &str) -> Option<String> {
+    let conv = |seed: u64, shape: &str, rest: &str| {
+        format!(r#"{{"op":"conv2d","weight":{{"seed":{seed},"shape":{shape}}},"bias":true{rest}}}"#)
+    };
+    let relu = r#"{"op":"relu"}"#;
+    let (input, op, layers) = match id {
+        "net-lenet" => (pattern_input(1, 32, 32), "conv2d", vec![
+            conv(1, "[6,1,5,5]", ""),
+            relu.into(),
+            r#"{"op":"max_pool2d","kernel_size":2}"#.into(),
+            conv(2, "[16,6,5,5]", ""),
+            relu.into(),
+            r#"{"op":"max_pool2d","kernel_size":2}"#.into(),
+        ]),
+        "net-vgg" => (pattern_input(8, 10, 10), "conv2d", vec![
+            conv(1, "[8,8,3,3]", ""),
+            relu.into(),
+            conv(2, "[8,8,3,3]", ""),
+            relu.into(),
+        ]),
+        "net-downsample" => (pattern_input(1, 8, 8), "conv2d", vec![
+            conv(1, "[4,1,3,3]", r#","padding":1"#),
+            relu.into(),
+            r#"{"op":"max_pool2d","kernel_size":2}"#.into(),
+        ]),
+        "net-causal" => {
+            let layer = |k: u64, d: usize| {
+                format!(
+                    r#"{{"op":"pad","pad":[{d},0]}},{{"op":"conv1d","weight":{{"seed":{k},"shape":[2,{c},2]}},"bias":true,"dilation":{d}}}"#,
+                    c = if k == 1 { 1 } else { 2 }
+                )
+            };
+            (pattern_input(1, 0, 16), "conv1d", vec![layer(1, 1), layer(2, 2), layer(3, 4), layer(4, 8)])
+        }
+        "net-separable" => (pattern_input(8, 8, 8), "conv2d", vec![
+            conv(1, "[8,1,3,3]", r#","padding":1,"groups":8"#),
+            conv(2, "[16,8,1,1]", ""),
+        ]),
+        "net-autoencoder" => (pattern_input(1, 16, 16), "conv2d", vec![
+            conv(1, "[4,1,3,3]", r#","stride":2,"padding":1"#),
+            relu.into(),
+            conv(2, "[8,4,3,3]", r#","stride":2,"padding":1"#),
+            relu.into(),
+            r#"{"op":"conv_transpose2d","weight":{"seed":3,"shape":[8,4,3,3]},"bias":true,"stride":2,"padding":1,"output_padding":1}"#.into(),
+            relu.into(),
+            r#"{"op":"conv_transpose2d","weight":{"seed":4,"shape":[4,1,3,3]},"bias":true,"stride":2,"padding":1,"output_padding":1}"#.into(),
+        ]),
+        _ => return None,
+    };
+    Some(format!(r#"{{"op":"{op}","input":{input},"layers":[{}],"view":"network"}}"#, layers.join(",")))
 }
 
 #[cfg(test)]

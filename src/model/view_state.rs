@@ -21,12 +21,14 @@ pub enum View {
     Image,
     /// `"export"`: the export panel.
     Export,
+    /// `"network"`: a stack of layers on the input (#22).
+    Network,
 }
 
 impl View {
     /// Every view, in the order the configuration document lists them.
-    pub const ALL: [View; 6] =
-        [View::Forward, View::Im2col, View::Transposed, View::Backprop, View::Image, View::Export];
+    pub const ALL: [View; 7] =
+        [View::Forward, View::Im2col, View::Transposed, View::Backprop, View::Image, View::Export, View::Network];
 
     /// The configuration document's name for this view.
     pub fn name(self) -> &'static str {
@@ -37,6 +39,7 @@ impl View {
             View::Backprop => "backprop",
             View::Image => "image",
             View::Export => "export",
+            View::Network => "network",
         }
     }
 
@@ -53,16 +56,17 @@ impl View {
             View::Backprop => "Backprop",
             View::Image => "Image",
             View::Export => "Export",
+            View::Network => "Network",
         }
     }
 
     /// The views a problem offers, in the tabs' order: the transposed
-    /// operation has its own view and export; a direct one, all six.
+    /// operation has its own view, the network and export; a direct one, all seven.
     pub fn offered(transposed_op: bool) -> &'static [View] {
         if transposed_op {
-            &[View::Transposed, View::Export]
+            &[View::Transposed, View::Network, View::Export]
         } else {
-            &[View::Forward, View::Im2col, View::Backprop, View::Transposed, View::Image, View::Export]
+            &[View::Forward, View::Im2col, View::Backprop, View::Transposed, View::Network, View::Image, View::Export]
         }
     }
 }
@@ -142,6 +146,9 @@ pub struct ViewState {
     /// once stepped past. An instructor's link sets it off (document key
     /// `reveal: false`): every cell stays hidden until answered right.
     pub reveal: bool,
+    /// The network view's selected cell, whose receptive field is marked
+    /// (document key `probe`): layer 0 is the input.
+    pub probe: Option<crate::conv::network::Probe>,
 }
 
 impl Default for ViewState {
@@ -155,6 +162,7 @@ impl Default for ViewState {
             present: false,
             practice: false,
             reveal: true,
+            probe: None,
         }
     }
 }

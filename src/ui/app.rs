@@ -362,16 +362,14 @@ fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dar
     use_player(state.live.playing, state.live.speed, state.dispatcher());
     use_keyboard(state.dispatcher(), Keys { help: state.page.help, present: state.doc.view.present, dark });
     use_address_bar(
-        Shared(state.doc.problem.clone()),
-        state.doc.view,
-        state.doc.picture,
+        state.doc.snapshot(),
         state.doc.held_link,
         dispatch.reform(|loaded| DocAction::Load(Box::new(loaded)).into()),
     );
-    crate::effects::crash::use_crash_report(state.doc.problem.clone(), state.doc.view, state.doc.picture);
+    crate::effects::crash::use_crash_report(state.doc.snapshot());
     // A shared problem only looked at is not stored: the learner's own stays.
     let keep = state.page.embed == Embed::Off && !state.doc.shared;
-    use_storage(Shared(state.doc.problem.clone()), state.doc.view, state.doc.picture, keep);
+    use_storage(state.doc.snapshot(), keep);
     use_theme(state.page.theme);
     use_fit(
         state.doc.view.present && !state.page.editors_open,

@@ -15,6 +15,9 @@ use crate::model::input_text::parse_number;
 use crate::model::view_state::{View, ViewState};
 
 use super::drafts::{Draft, Drafts};
+use super::history::Snapshot;
+use crate::model::network::Stack;
+use crate::model::results::Shared;
 
 /// Which per-axis parameter a control sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +34,9 @@ pub struct Doc {
     /// What the learner set. Shared (`Rc`) so the views and the memo hold it
     /// without copying its tensors on every step; compared by identity.
     pub problem: Rc<Problem>,
+    /// The network view's layers on the problem's input, and its probed
+    /// cell (shared and compared by identity, as the problem).
+    pub stack: Rc<Stack>,
     /// What the learner looks at.
     pub view: ViewState,
     /// The picture the input is, if it is one (document keys `image`, `greyscale`).
@@ -52,6 +58,7 @@ impl PartialEq for Doc {
     /// comparing tensors by value on every step would cost more than the step.
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.problem, &other.problem)
+            && Rc::ptr_eq(&self.stack, &other.stack)
             && (self.view, self.picture, self.example, self.held_link, self.shared)
                 == (other.view, other.picture, other.example, other.held_link, other.shared)
             && self.drafts == other.drafts
@@ -69,6 +76,7 @@ impl From<Document> for Doc {
     fn from(document: Document) -> Self {
         Doc {
             problem: Rc::new(document.problem),
+            stack: Rc::new(document.stack),
             view: document.view,
             picture: document.picture,
             drafts: Drafts::default(),
@@ -116,7 +124,17 @@ pub type Said = Result<Option<String>, String>;
 impl Doc {
     /// The document this shows (what a link or the storage keeps).
     pub fn document(&self) -> Document {
-        Document { problem: (*self.problem).clone(), view: self.view, picture: self.picture }
+        self.snapshot().document()
+    }
+
+    /// What is on screen, shared (a pointer per tensor): for undo, storage, the address bar.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            problem: Shared(self.problem.clone()),
+            stack: Shared(self.stack.clone()),
+            view: self.view,
+            picture: self.picture,
+        }
     }
 
     /// The problem, to change (copied only if a view still holds it).

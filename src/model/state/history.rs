@@ -1,10 +1,9 @@
 //! Undo and redo: earlier problems (and the view they were shown in), bounded
 //! in count and in bytes.
 
-use std::rc::Rc;
-
 use crate::conv::Problem;
-use crate::model::document::PictureRef;
+use crate::model::document::{Document, PictureRef};
+use crate::model::network::Stack;
 use crate::model::results::Shared;
 use crate::model::view_state::ViewState;
 
@@ -15,10 +14,29 @@ pub const HISTORY: usize = 100;
 /// problem, and a 3x512x512 picture is 6.3 MB (ten of them, not a hundred).
 pub const HISTORY_BYTES: usize = 64 << 20;
 
-/// A problem and the view it was shown in: what undo and redo restore. The
-/// problem compares by identity: 100 snapshots of a 3x64x64 problem compared
-/// by value would cost more than the step itself.
-pub type Snapshot = (Shared<Problem>, ViewState, Option<PictureRef>);
+/// What is on screen: the problem, the network stack on its input, the view
+/// and the picture. What undo and redo restore, what storage, the address bar
+/// and a bug report write out. The tensors compare by identity: 100 snapshots
+/// of a 3x64x64 problem compared by value would cost more than the step itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub problem: Shared<Problem>,
+    pub stack: Shared<Stack>,
+    pub view: ViewState,
+    pub picture: Option<PictureRef>,
+}
+
+impl Snapshot {
+    /// The document of what is on screen (copies the tensors: call it when writing).
+    pub fn document(&self) -> Document {
+        Document {
+            problem: (*self.problem.0).clone(),
+            stack: (*self.stack.0).clone(),
+            view: self.view,
+            picture: self.picture,
+        }
+    }
+}
 
 /// The bytes of `problem`'s tensors.
 pub fn tensor_bytes(problem: &Problem) -> usize {
@@ -42,9 +60,9 @@ impl History {
     /// oldest snapshots go past [`HISTORY`] of them or [`HISTORY_BYTES`].
     pub fn record(&mut self, before: Snapshot) {
         self.undo.push(before);
-        let mut bytes: usize = self.undo.iter().map(|(p, ..)| tensor_bytes(&p.0)).sum();
+        let mut bytes: usize = self.undo.iter().map(|s| tensor_bytes(&s.problem)).sum();
         while self.undo.len() > 1 && (self.undo.len() > HISTORY || bytes > HISTORY_BYTES) {
-            bytes -= tensor_bytes(&self.undo.remove(0).0.0);
+            bytes -= tensor_bytes(&self.undo.remove(0).problem);
         }
         self.redo.clear();
     }
@@ -57,9 +75,4 @@ impl History {
         to.push(now);
         Some(snapshot)
     }
-}
-
-/// A snapshot of a problem on screen.
-pub fn snapshot(problem: &Rc<Problem>, view: ViewState, picture: Option<PictureRef>) -> Snapshot {
-    (Shared(problem.clone()), view, picture)
 }

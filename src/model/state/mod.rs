@@ -18,6 +18,7 @@ mod drafts;
 mod history;
 mod image;
 mod live;
+mod network;
 mod page;
 mod practice;
 #[cfg(test)]
@@ -32,6 +33,7 @@ pub use drafts::{CellKey, Draft, Drafts};
 pub use history::{HISTORY, HISTORY_BYTES, History, Snapshot, tensor_bytes};
 pub use image::{ImageAction, ImageState, KernelMode, MapMode};
 pub use live::{Live, Move, SPEEDS, ViewAction, step_count};
+pub use network::{LayerEdit, LayerKind, NetworkAction, default_layer};
 pub use page::{Embed, Page, PageAction, Theme};
 pub use practice::{Practice, PracticeAction, Quiz};
 
@@ -67,6 +69,7 @@ pub enum Action {
     Page(PageAction),
     Practice(PracticeAction),
     Image(ImageAction),
+    Network(NetworkAction),
 }
 
 macro_rules! route {
@@ -79,7 +82,7 @@ macro_rules! route {
     )*};
 }
 route!(EditAction => Edit, DocAction => Doc, ViewAction => View, PageAction => Page,
-    PracticeAction => Practice, ImageAction => Image);
+    PracticeAction => Practice, ImageAction => Image, NetworkAction => Network);
 
 /// The whole state.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -118,7 +121,7 @@ impl State {
     /// loses work: it is kept as a draft or reported, and the problem stays.
     pub fn apply(&mut self, action: impl Into<Action>) {
         let action = action.into();
-        let before = history::snapshot(&self.doc.problem, self.doc.view, self.doc.picture);
+        let before = self.doc.snapshot();
         let opened = match &action {
             Action::Doc(DocAction::LoadPreset(id)) => presets::PRESETS.iter().find(|p| p.id == id).map(|p| p.id),
             _ => None,
@@ -136,6 +139,7 @@ impl State {
         let only_looks = match &action {
             Action::View(a) => a.only_looks(),
             Action::Image(a) => matches!(a, ImageAction::ProbeMap(_)),
+            Action::Network(a) => a.only_looks(),
             // A cell left (its field goes when a link replaces the grid) changes nothing to say.
             Action::Edit(EditAction::Commit { .. }) => true,
             _ => false,
@@ -145,6 +149,7 @@ impl State {
         }
         self.route(action);
         self.doc.reconcile();
+        self.doc.reconcile_stack();
         self.live.reconcile(&mut self.doc.view, &self.doc.problem);
         self.after(before, opened, failed_load, travelled, opened_shared, picture_action);
     }
@@ -182,6 +187,7 @@ impl State {
                 Ok(None)
             }
             Action::Image(a) => self.image.reduce(&mut self.doc, a).map(|()| None),
+            Action::Network(a) => self.doc.network(a),
         };
         match said {
             Ok(Some(notice)) => {
@@ -231,8 +237,10 @@ impl State {
         opened_shared: bool,
         picture_action: bool,
     ) {
-        let (problem_before, view_before, _) = &before;
-        let problem_changed = !std::rc::Rc::ptr_eq(&problem_before.0, &self.doc.problem);
+        let (problem_before, view_before) = (&before.problem, &before.view);
+        // The stack is part of the problem: undo covers its edits too.
+        let problem_changed = !std::rc::Rc::ptr_eq(&problem_before.0, &self.doc.problem)
+            || !std::rc::Rc::ptr_eq(&before.stack.0, &self.doc.stack);
         let doc = &mut self.doc;
         // A picture is 2D: a 1D problem keeps its row as plain numbers.
         if doc.picture.is_some() && doc.problem.dims() == Dims::One {
@@ -284,11 +292,12 @@ impl State {
     /// last snapshot of one list, keeping them on the other. Drafts go: their
     /// text belonged to the problem that was on screen.
     fn travel(&mut self, back: bool) {
-        let now = history::snapshot(&self.doc.problem, self.doc.view, self.doc.picture);
-        let Some((problem, view, picture)) = self.history.travel(back, now) else { return };
+        let now = self.doc.snapshot();
+        let Some(Snapshot { problem, stack, view, picture }) = self.history.travel(back, now) else { return };
         // Presenting is how the screen is used, not part of the change undone.
         let present = self.doc.view.present;
         self.doc.problem = problem.0;
+        self.doc.stack = stack.0;
         self.doc.view = ViewState { present, ..view };
         self.doc.picture = picture;
         self.doc.drafts = Drafts::default();

@@ -1,6 +1,7 @@
 //! The reducer's rules, action by action.
 
 use super::*;
+use crate::conv::network::Layer;
 use crate::conv::{Op, Problem};
 use crate::model::document::Document;
 use crate::model::grid::{self, Tensor};
@@ -345,7 +346,7 @@ fn undo_keeps_a_bounded_number_of_bytes() {
     for k in 0..40 {
         s.apply(EditAction::Type { tensor: Tensor::Weight, index: vec![0, 0, 0, 0], text: k.to_string() });
     }
-    let bytes: usize = s.history.undo.iter().map(|(p, ..)| tensor_bytes(&p.0)).sum();
+    let bytes: usize = s.history.undo.iter().map(|s| tensor_bytes(&s.problem)).sum();
     assert!(bytes <= HISTORY_BYTES, "{bytes} bytes kept");
     assert!(s.history.undo.len() >= 8 && s.history.undo.len() < 40, "{} snapshots", s.history.undo.len());
 }
@@ -400,4 +401,62 @@ fn the_level_menu_follows_the_problem_drawn() {
     assert_eq!(s.practice.level, Some(level));
     s.apply(ViewAction::Step(Move::To(1)));
     assert_eq!(s.practice.level, Some(level), "stepping keeps it");
+}
+
+/// The shapes of every layer's output, the input's first.
+fn stack_shapes(s: &State) -> Vec<[usize; 3]> {
+    let (c, h, w) = s.doc.problem.input.dim();
+    let mut shape = [c, h, w];
+    let mut out = vec![shape];
+    for e in &s.doc.stack.layers {
+        match e.layer.output_shape(shape) {
+            Ok(next) => shape = next,
+            Err(_) => break,
+        }
+        out.push(shape);
+    }
+    out
+}
+
+#[test]
+fn layers_are_added_fitted_to_the_last_output_and_undone() {
+    let mut s = state();
+    s.apply(NetworkAction::Add(LayerKind::Conv));
+    s.apply(NetworkAction::Add(LayerKind::Relu));
+    s.apply(NetworkAction::Add(LayerKind::MaxPool));
+    // The default 5x5 input: a 3x3 convolution with padding 1 keeps 5x5, pooling 2 gives 2x2.
+    assert_eq!(stack_shapes(&s), vec![[1, 5, 5], [1, 5, 5], [1, 5, 5], [1, 2, 2]]);
+    s.apply(NetworkAction::Edit(0, LayerEdit::OutChannels(4)));
+    // Layer 1's seeded fill grew to 4 filters; nothing later has weights to follow.
+    assert_eq!(stack_shapes(&s).last(), Some(&[4, 2, 2]));
+    s.apply(NetworkAction::Add(LayerKind::Conv));
+    s.apply(NetworkAction::Edit(0, LayerEdit::OutChannels(2)));
+    // The seeded layer 4 takes its input's 2 channels now (and keeps its 4 filters).
+    assert_eq!(stack_shapes(&s).len(), 5, "every layer takes its input");
+    let Layer::Conv(c) = &s.doc.stack.layers[3].layer else { panic!("layer 4 is a convolution") };
+    assert_eq!(c.weight.dim(), (4, 2, 1, 1));
+    s.apply(NetworkAction::Move { layer: 2, up: true });
+    assert_eq!(LayerKind::of(&s.doc.stack.layers[1].layer), LayerKind::MaxPool);
+    s.apply(NetworkAction::Remove(1));
+    assert_eq!(s.doc.stack.layers.len(), 3);
+    s.apply(DocAction::Undo);
+    assert_eq!(s.doc.stack.layers.len(), 4, "undo brings the removed layer back");
+    // The probe only looks: nothing to undo.
+    let undo = s.history.undo.len();
+    s.apply(NetworkAction::Probe(Some(crate::conv::network::Probe { layer: 1, index: [0, 0, 0] })));
+    assert_eq!(s.history.undo.len(), undo);
+    assert!(s.document().to_json().contains(r#""probe":[1,0,0,0]"#));
+}
+
+#[test]
+fn typed_weights_keep_their_numbers_when_the_input_changes() -> Result<(), crate::model::document::DocumentError> {
+    let d = Document::parse(
+        r#"{"input":[[1,2,3],[4,5,6],[7,8,9]],"weight":[[1]],"layers":[{"op":"conv2d","weight":[[[[2]]]]}]}"#,
+    )?;
+    let mut s = State::with_document(d);
+    s.apply(EditAction::Resize(Size::Channels, 2));
+    let Layer::Conv(c) = &s.doc.stack.layers[0].layer else { panic!("a convolution") };
+    assert_eq!(c.weight.dim(), (1, 1, 1, 1), "typed numbers stay; the layer's error says why");
+    assert!(s.doc.stack.layers[0].layer.output_shape([2, 3, 3]).is_err());
+    Ok(())
 }

@@ -1,0 +1,374 @@
+//! Edits of the network view's stack (#22): add, remove, reorder and set
+//! layers, and the probed cell. The stack is part of the document, so its
+//! edits are undone like the problem's; the probe only looks.
+//!
+//! Layers are indexed from 0 here (the page numbers them from 1). A
+//! convolution whose weights are a seeded fill follows the shape of its
+//! input (channels) and of its own settings: a new shape draws a new fill
+//! from the same seed. Typed weights keep their numbers: a shape that no
+//! longer fits is the layer's error, shown beside it.
+
+use std::rc::Rc;
+
+use ndarray::{Array1, Array4};
+
+use crate::conv::network::{ConvLayer, Layer, Pad, Probe};
+use crate::conv::pool::{Pool, PoolKind};
+use crate::conv::{Dims, Hyper, Op, PaddingMode};
+use crate::model::document::limits;
+use crate::model::grid;
+use crate::model::network::{Entry, MAX_LAYERS, Stack, seeded, seeded_conv};
+
+use super::doc::{Doc, Said};
+
+/// The kinds of layer the add-layer menu offers (1D or 2D follows the input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LayerKind {
+    Conv,
+    ConvTranspose,
+    MaxPool,
+    AvgPool,
+    Relu,
+    Pad,
+}
+
+impl LayerKind {
+    /// Every kind, in the menu's order.
+    pub const ALL: [LayerKind; 6] = [
+        LayerKind::Conv,
+        LayerKind::ConvTranspose,
+        LayerKind::MaxPool,
+        LayerKind::AvgPool,
+        LayerKind::Relu,
+        LayerKind::Pad,
+    ];
+
+    /// The kind of `layer`.
+    pub fn of(layer: &Layer) -> LayerKind {
+        match layer {
+            Layer::Conv(c) if c.op.is_transposed() => LayerKind::ConvTranspose,
+            Layer::Conv(_) => LayerKind::Conv,
+            Layer::Pool(p) if p.kind == PoolKind::Max => LayerKind::MaxPool,
+            Layer::Pool(_) => LayerKind::AvgPool,
+            Layer::Relu => LayerKind::Relu,
+            Layer::Pad(_) => LayerKind::Pad,
+        }
+    }
+
+    /// PyTorch's functional name in `dims`: `conv2d`, `max_pool1d`, `relu`, ...
+    pub fn name(self, dims: Dims) -> &'static str {
+        let two = dims == Dims::Two;
+        match self {
+            LayerKind::Conv => Op::Conv2d.with_dims(dims).name(),
+            LayerKind::ConvTranspose => Op::ConvTranspose2d.with_dims(dims).name(),
+            LayerKind::MaxPool if two => "max_pool2d",
+            LayerKind::MaxPool => "max_pool1d",
+            LayerKind::AvgPool if two => "avg_pool2d",
+            LayerKind::AvgPool => "avg_pool1d",
+            LayerKind::Relu => "relu",
+            LayerKind::Pad => "pad",
+        }
+    }
+}
+
+/// One setting of one layer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LayerEdit {
+    /// Another kind of layer in this place (its defaults).
+    Kind(LayerKind),
+    /// A convolution's output channels.
+    OutChannels(usize),
+    /// Kernel size on an axis (0 height, 1 width); in 1D only the width.
+    Kernel(usize, usize),
+    Stride(usize, usize),
+    Padding(usize, usize),
+    Dilation(usize, usize),
+    OutputPadding(usize, usize),
+    Groups(usize),
+    PaddingMode(PaddingMode),
+    CeilMode(bool),
+    CountIncludePad(bool),
+    /// F.pad's amount on a side: 0 left, 1 right, 2 top, 3 bottom.
+    PadSide(usize, usize),
+    /// A convolution's bias on or off.
+    Bias(bool),
+    /// A new seeded fill (the seed), replacing the weights.
+    Seed(u64),
+}
+
+/// Edits of the stack.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkAction {
+    /// A layer of this kind at the end, fitted to the last output.
+    Add(LayerKind),
+    Remove(usize),
+    /// The layer one place up (towards the input) or down.
+    Move {
+        layer: usize,
+        up: bool,
+    },
+    Edit(usize, LayerEdit),
+    /// The cell whose receptive field is marked (layer 0: the input), or none.
+    Probe(Option<Probe>),
+}
+
+impl NetworkAction {
+    /// Only looks: changes no number (the probe).
+    pub fn only_looks(&self) -> bool {
+        matches!(self, NetworkAction::Probe(_))
+    }
+}
+
+/// A seed for a new layer at `index` that no other layer of `stack` uses.
+fn fresh_seed(stack: &Stack, index: usize) -> u64 {
+    let mut seed = index as u64 + 1;
+    while stack.layers.iter().any(|e| e.seed == Some(seed)) {
+        seed += 1;
+    }
+    seed
+}
+
+/// The output shape before layer `index` (the input's at 0), as far as the
+/// stack is valid up to there.
+fn shape_before(stack: &Stack, input: [usize; 3], index: usize) -> Option<[usize; 3]> {
+    stack.layers.iter().take(index).try_fold(input, |shape, e| e.layer.output_shape(shape).ok())
+}
+
+/// The default layer of `kind` on an input of `shape`: convolutions keep the
+/// size (3x3, padding 1) and the channels, pooling halves it.
+pub fn default_layer(kind: LayerKind, dims: Dims, [c, h, w]: [usize; 3], seed: u64) -> Entry {
+    let hw = |n: usize| if dims == Dims::One { [1, n] } else { [n, n] };
+    // 3, or 1 on an input narrower than 3: odd, so padding k/2 keeps the size.
+    let k = if (if dims == Dims::One { w } else { h.min(w) }) >= 3 { 3 } else { 1 };
+    let entry = |layer| Entry { layer, seed: None };
+    match kind {
+        LayerKind::Conv => {
+            let hyper = Hyper { padding: hw(k / 2), ..Hyper::default() };
+            seeded_conv(Op::Conv2d.with_dims(dims), c, c, k, hyper, seed)
+        }
+        LayerKind::ConvTranspose => {
+            let hyper = Hyper { stride: hw(2), padding: hw(1), output_padding: hw(1), ..Hyper::default() };
+            seeded_conv(Op::ConvTranspose2d.with_dims(dims), c, c, 3, hyper, seed)
+        }
+        LayerKind::MaxPool | LayerKind::AvgPool => entry(Layer::Pool(Pool {
+            kind: if kind == LayerKind::MaxPool { PoolKind::Max } else { PoolKind::Avg },
+            dims,
+            kernel: hw(2),
+            stride: hw(2),
+            padding: [0, 0],
+            dilation: [1, 1],
+            ceil_mode: false,
+            count_include_pad: true,
+        })),
+        LayerKind::Relu => entry(Layer::Relu),
+        LayerKind::Pad => {
+            let amounts = if dims == Dims::One { [2, 0, 0, 0] } else { [1, 1, 1, 1] };
+            entry(Layer::Pad(Pad { dims, amounts, mode: PaddingMode::Zeros, value: 0.0 }))
+        }
+    }
+}
+
+/// `a` resized on every axis to `shape`, kept cells kept, new ones 0.
+fn resized4(a: &Array4<f64>, shape: [usize; 4]) -> Array4<f64> {
+    let mut d = a.clone().into_dyn();
+    for (axis, len) in shape.into_iter().enumerate() {
+        d = grid::resized(&d, axis, len, 0.0);
+    }
+    d.into_dimensionality().unwrap_or_else(|_| Array4::zeros(shape))
+}
+
+/// The weight shape a convolution needs for `in_channels` inputs and
+/// `out_channels` outputs with its kernel and groups.
+fn weight_shape(c: &ConvLayer, in_channels: usize, out_channels: usize, kernel: [usize; 2]) -> [usize; 4] {
+    let g = c.hyper.groups.max(1);
+    if c.op.is_transposed() {
+        [in_channels, out_channels / g, kernel[0], kernel[1]]
+    } else {
+        [out_channels, in_channels / g, kernel[0], kernel[1]]
+    }
+}
+
+/// A convolution's output and input channels and kernel `[kh, kw]`, read
+/// off its weight (direct `(F, C/g, KH, KW)`, transposed `(C, F/g, KH, KW)`).
+fn conv_sizes(c: &ConvLayer) -> (usize, usize, [usize; 2]) {
+    let (a, b, kh, kw) = c.weight.dim();
+    let g = c.hyper.groups.max(1);
+    if c.op.is_transposed() { (b * g, a, [kh, kw]) } else { (a, b * g, [kh, kw]) }
+}
+
+/// Gives `entry`'s weight (and bias) `shape`: a new draw from its seed, or
+/// its typed numbers resized.
+fn reshape(entry: &mut Entry, shape: [usize; 4]) {
+    let Layer::Conv(c) = &mut entry.layer else { return };
+    let bias_len = if c.op.is_transposed() { shape[1] * c.hyper.groups.max(1) } else { shape[0] };
+    match entry.seed {
+        Some(seed) => {
+            let (w, b) = seeded(seed, shape, c.bias.is_some().then_some(bias_len));
+            c.weight = w;
+            c.bias = b;
+        }
+        None => {
+            c.weight = resized4(&c.weight, shape);
+            if let Some(b) = &c.bias {
+                c.bias = grid::resized(&b.clone().into_dyn(), 0, bias_len, 0.0).into_dimensionality().ok();
+            }
+        }
+    }
+}
+
+impl Doc {
+    /// Applies one edit of the stack.
+    pub fn network(&mut self, action: NetworkAction) -> Said {
+        let dims = self.problem.dims();
+        let (c, h, w) = self.problem.input.dim();
+        let input = [c, h, w];
+        if let NetworkAction::Probe(probe) = action {
+            self.view.probe = probe;
+            return Ok(None);
+        }
+        let stack = Rc::make_mut(&mut self.stack);
+        match action {
+            NetworkAction::Add(kind) => {
+                if stack.layers.len() >= MAX_LAYERS {
+                    return Err(format!("A stack holds at most {MAX_LAYERS} layers in this app."));
+                }
+                let index = stack.layers.len();
+                let shape = shape_before(stack, input, index).ok_or_else(|| {
+                    "Fix the marked layer first: a new layer takes the last layer's output.".to_string()
+                })?;
+                let seed = fresh_seed(stack, index);
+                stack.layers.push(default_layer(kind, dims, shape, seed));
+            }
+            NetworkAction::Remove(k) if k < stack.layers.len() => {
+                stack.layers.remove(k);
+            }
+            NetworkAction::Move { layer, up } => {
+                let other = if up { layer.checked_sub(1) } else { Some(layer + 1) };
+                match other {
+                    Some(o) if o < stack.layers.len() && layer < stack.layers.len() => stack.layers.swap(layer, o),
+                    _ => return Ok(None),
+                }
+            }
+            NetworkAction::Edit(k, edit) if k < stack.layers.len() => {
+                let shape = shape_before(stack, input, k).unwrap_or(input);
+                let seed = fresh_seed(stack, k);
+                edit_layer(&mut stack.layers[k], edit, dims, shape, seed)?;
+            }
+            _ => return Ok(None),
+        }
+        // Probes of cells that no longer exist go.
+        self.view.probe = None;
+        Ok(None)
+    }
+
+    /// After any change of the input or the stack: seeded convolutions take
+    /// the channels their input has now (typed weights keep theirs).
+    pub fn reconcile_stack(&mut self) {
+        let (c, h, w) = self.problem.input.dim();
+        let mut shape = [c, h, w];
+        let mut changes = Vec::new();
+        for (k, entry) in self.stack.layers.iter().enumerate() {
+            if let (Layer::Conv(conv), Some(_)) = (&entry.layer, entry.seed) {
+                let (out, _, kernel) = conv_sizes(conv);
+                let want = weight_shape(conv, shape[0], out, kernel);
+                let (a, b, kh, kw) = conv.weight.dim();
+                if want != [a, b, kh, kw] && shape[0] % conv.hyper.groups.max(1) == 0 {
+                    changes.push((k, want));
+                }
+            }
+            let mut next = entry.clone();
+            if let Some(&(_, want)) = changes.last().filter(|(i, _)| *i == k) {
+                reshape(&mut next, want);
+            }
+            match next.layer.output_shape(shape) {
+                Ok(s) => shape = s,
+                Err(_) => break,
+            }
+        }
+        if changes.is_empty() {
+            return;
+        }
+        let stack = Rc::make_mut(&mut self.stack);
+        for (k, want) in changes {
+            reshape(&mut stack.layers[k], want);
+        }
+    }
+}
+
+/// Applies `edit` to `entry`, a layer on an input of `shape`.
+fn edit_layer(entry: &mut Entry, edit: LayerEdit, dims: Dims, shape: [usize; 3], seed: u64) -> Result<(), String> {
+    let axis = |a: usize| if dims == Dims::One { 1 } else { a.min(1) };
+    let capped = |v: usize, cap: usize, what: &str| {
+        if v > cap { Err(format!("{what} is capped at {cap} in this app.")) } else { Ok(v) }
+    };
+    if let LayerEdit::Kind(kind) = edit {
+        if kind != LayerKind::of(&entry.layer) {
+            *entry = default_layer(kind, dims, shape, entry.seed.unwrap_or(seed));
+        }
+        return Ok(());
+    }
+    match &mut entry.layer {
+        Layer::Conv(c) => {
+            let (out, _, mut kernel) = conv_sizes(c);
+            let mut out = out;
+            match edit {
+                LayerEdit::OutChannels(n) => out = capped(n.max(1), limits::CHANNELS, "Channels")?,
+                LayerEdit::Kernel(a, n) => kernel[axis(a)] = capped(n.max(1), limits::KERNEL, "The kernel size")?,
+                LayerEdit::Stride(a, n) => c.hyper.stride[axis(a)] = capped(n.max(1), limits::HYPER, "Stride")?,
+                LayerEdit::Padding(a, n) => c.hyper.padding[axis(a)] = capped(n, limits::HYPER, "Padding")?,
+                LayerEdit::Dilation(a, n) => c.hyper.dilation[axis(a)] = capped(n.max(1), limits::HYPER, "Dilation")?,
+                LayerEdit::OutputPadding(a, n) => {
+                    c.hyper.output_padding[axis(a)] = capped(n, limits::HYPER, "output_padding")?;
+                }
+                LayerEdit::Groups(n) => c.hyper.groups = capped(n.max(1), limits::CHANNELS, "groups")?,
+                LayerEdit::PaddingMode(m) => c.hyper.padding_mode = m,
+                LayerEdit::Bias(on) => {
+                    let len = if c.op.is_transposed() { out } else { c.weight.dim().0 };
+                    c.bias = on.then(|| match entry.seed {
+                        Some(s) => seeded(s, weight_shape(c, shape[0], out, kernel), Some(len)).1.unwrap_or_default(),
+                        None => Array1::zeros(len),
+                    });
+                }
+                LayerEdit::Seed(s) => entry.seed = Some(s),
+                _ => return Ok(()),
+            }
+            let Layer::Conv(c) = &entry.layer else { return Ok(()) };
+            let want = weight_shape(c, shape[0], out, kernel);
+            if matches!(edit, LayerEdit::Seed(_))
+                || want != {
+                    let (a, b, kh, kw) = c.weight.dim();
+                    [a, b, kh, kw]
+                }
+            {
+                reshape(entry, want);
+            }
+        }
+        Layer::Pool(p) => match edit {
+            LayerEdit::Kernel(a, n) => {
+                let a = axis(a);
+                // PyTorch's default stride follows the kernel: keep them together while they agree.
+                if p.stride[a] == p.kernel[a] {
+                    p.stride[a] = capped(n.max(1), limits::HYPER, "Stride")?;
+                }
+                p.kernel[a] = capped(n.max(1), limits::KERNEL, "The kernel size")?;
+            }
+            LayerEdit::Stride(a, n) => p.stride[axis(a)] = capped(n.max(1), limits::HYPER, "Stride")?,
+            LayerEdit::Padding(a, n) => p.padding[axis(a)] = capped(n, limits::HYPER, "Padding")?,
+            LayerEdit::Dilation(a, n) if p.kind == PoolKind::Max => {
+                p.dilation[axis(a)] = capped(n.max(1), limits::HYPER, "Dilation")?;
+            }
+            LayerEdit::CeilMode(on) => p.ceil_mode = on,
+            LayerEdit::CountIncludePad(on) if p.kind == PoolKind::Avg => p.count_include_pad = on,
+            _ => {}
+        },
+        Layer::Pad(p) => match edit {
+            LayerEdit::PadSide(side, n) if side < 4 && (dims == Dims::Two || side < 2) => {
+                p.amounts[side] = capped(n, limits::HYPER, "Padding")?;
+            }
+            LayerEdit::PaddingMode(m) => p.mode = m,
+            _ => {}
+        },
+        Layer::Relu => {}
+    }
+    Ok(())
+}
