@@ -112,9 +112,27 @@ pub fn label(name: &str, dims: Dims, channels: Option<&[usize]>, pos: [usize; 2]
     format!("{name}[{}]", parts.join(","))
 }
 
+/// 12,800: thousands grouped, as the examples' notes write them.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (k, ch) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_group_thousands() {
+        assert_eq!([0, 999, 1000, 12800, 1234567].map(grouped), ["0", "999", "1,000", "12,800", "1,234,567"]);
+    }
 
     #[test]
     fn short_forms() {

@@ -19,11 +19,12 @@ use crate::effects::{
     use_select_value, use_storage, use_theme,
 };
 use crate::model::document::Document;
+use crate::model::network::NetResults;
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
 use crate::model::state::{
-    Action, DocAction, EditAction, Embed, Explain, GradFocus, ImageAction, Move, Page, PageAction, PracticeAction,
-    State, View, ViewAction,
+    Action, DocAction, EditAction, Embed, Explain, GradFocus, ImageAction, Move, NetworkAction, Page, PageAction,
+    PracticeAction, State, View, ViewAction,
 };
 use crate::ui::header::{HeaderProps, header};
 use crate::ui::lazy::{self, Lazy};
@@ -38,6 +39,7 @@ use crate::ui::views::forward::ForwardView;
 use crate::ui::views::frame::{Frame, StepEvents, StepFrame};
 use crate::ui::views::im2col::Im2colViewProps;
 use crate::ui::views::image::ImageViewProps;
+use crate::ui::views::network::{NetworkEvents, NetworkViewProps};
 use crate::ui::views::transposed::TransposedViewProps;
 
 // The model is plain Rust; this is where Yew meets its reducer.
@@ -161,6 +163,7 @@ struct ViewEvents {
     on_size_check: Callback<()>,
     on_possible: Callback<bool>,
     on_combination: Callback<u64>,
+    network: NetworkEvents,
 }
 
 /// `d` fed with `action(value)`: a typed callback mapped to its action.
@@ -216,6 +219,13 @@ fn view_events(d: &Callback<Action>) -> ViewEvents {
         on_size_check: map(d, |()| PracticeAction::ShapeCheck),
         on_possible: map(d, PracticeAction::Possible),
         on_combination: map(d, |seed| PracticeAction::Combination { seed }),
+        network: NetworkEvents {
+            on_probe: map(d, NetworkAction::Probe),
+            on_add: map(d, NetworkAction::Add),
+            on_remove: map(d, NetworkAction::Remove),
+            on_move: map(d, |(layer, up)| NetworkAction::Move { layer, up }),
+            on_edit: map(d, |(layer, edit)| NetworkAction::Edit(layer, edit)),
+        },
     }
 }
 
@@ -246,9 +256,25 @@ fn step_unit(state: &State) -> &'static str {
 }
 
 /// The view on screen, from its result (or the reason there is none).
-fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: Frame) -> Html {
+fn view_body(
+    state: &State,
+    results: &Rc<Results>,
+    net: Option<Shared<NetResults>>,
+    events: &ViewEvents,
+    frame: Frame,
+) -> Html {
     let transposed_op = state.doc.problem.op.is_transposed();
     match (&results.error, state.doc.view.view) {
+        // The stack has its own results (and says beside a layer what it cannot take):
+        // the single op's error is not its business.
+        (_, View::Network) => {
+            let Some(net) = net else { return Html::default() };
+            html! {
+                <Lazy<NetworkViewProps> chunk={&lazy::NETWORK} props={Rc::new(NetworkViewProps {
+                    results: net, stack: Shared(state.doc.stack.clone()), dims: state.doc.problem.dims(),
+                    probe: state.doc.view.probe, events: events.network.clone() })} />
+            }
+        }
         (Some(err), _) => html! {
             <div class="result-error" role="alert">
                 <strong>{ "No result: " }</strong>{ err.message.clone() }
@@ -316,13 +342,17 @@ fn side(state: &State, results: &Results, hides_size: bool, events: &ViewEvents)
         <>
             <aside class="side" aria-label="Editors">
                 <Editors problem={Shared(state.doc.problem.clone())} backprop={view == View::Backprop && !hides_size} {drafts}
+                    input_only={view == View::Network}
                     error_field={results.error.as_ref().and_then(|e| e.field)} on_edit={events.on_edit.clone()}
                     on_probe={events.on_probe.clone()} />
             </aside>
-            <aside class="side-params" aria-label="Parameters">
-                <Params settings={Settings::of(&state.doc.problem)} error={results.error.clone()}
-                    hide_size={hides_size} on_edit={events.on_edit.clone()} />
-            </aside>
+            // The network's layers carry their own parameters (in its view).
+            if view != View::Network {
+                <aside class="side-params" aria-label="Parameters">
+                    <Params settings={Settings::of(&state.doc.problem)} error={results.error.clone()}
+                        hide_size={hides_size} on_edit={events.on_edit.clone()} />
+                </aside>
+            }
         </>
     }
 }
@@ -476,13 +506,25 @@ pub fn App() -> Html {
 
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
     let results = use_memo(Shared(state.doc.problem.clone()), |problem| Results::new(problem.0.clone()));
+    // The network's layers, computed while its view is open: on the input and the stack alone.
+    let net = use_memo(
+        (Shared(state.doc.problem.clone()), Shared(state.doc.stack.clone()), state.doc.view.view == View::Network),
+        |(problem, stack, open)| open.then(|| Shared(Rc::new(NetResults::new(problem.dims(), &problem.input, stack)))),
+    );
     let header = page_header(&state, &dispatch, dark, examples);
-    page(&state, &results, &events, &dispatch, header)
+    page(&state, &results, (*net).clone(), &events, &dispatch, header)
 }
 
 /// The page for `state`: what the app shows, and what the build prerenders
 /// (`Snapshot`) for the default state.
-fn page(state: &State, results: &Rc<Results>, events: &ViewEvents, dispatch: &Callback<Action>, header: Html) -> Html {
+fn page(
+    state: &State,
+    results: &Rc<Results>,
+    net: Option<Shared<NetResults>>,
+    events: &ViewEvents,
+    dispatch: &Callback<Action>,
+    header: Html,
+) -> Html {
     // The tabs belong to the operation: a tab never changes the problem.
     let transposed_op = state.doc.problem.op.is_transposed();
     let view = state.doc.view.view;
@@ -494,9 +536,9 @@ fn page(state: &State, results: &Rc<Results>, events: &ViewEvents, dispatch: &Ca
     });
     let hides_size = practice.as_ref().is_some_and(PracticeOn::hides_size);
     let frame = Frame { step, practice: practice.clone(), events: events.step.clone() };
-    let body = view_body(state, results, events, frame);
+    let body = view_body(state, results, net, events, frame);
     let (present, embed) = (state.doc.view.present, state.page.embed);
-    let body = if matches!(view, View::Export | View::Image) {
+    let body = if matches!(view, View::Export | View::Image | View::Network) {
         body
     } else {
         stepped(state, results, events, hides_size, body)
@@ -513,6 +555,8 @@ fn page(state: &State, results: &Rc<Results>, events: &ViewEvents, dispatch: &Ca
         present.then_some("presenting"),
         (embed != Embed::Off).then_some("embedded"),
         (!side_panels).then_some("no-side"),
+        // The network's layers carry their parameters: no third column, the view takes its place.
+        (view == View::Network).then_some("no-params"),
     );
     html! {
         <div {class}>
@@ -579,7 +623,7 @@ pub fn Snapshot() -> Html {
     let events = view_events(&dispatch);
     let results = Rc::new(Results::new(state.doc.problem.clone()));
     let header = page_header(&state, &dispatch, false, NodeRef::default());
-    page(&state, &results, &events, &dispatch, header)
+    page(&state, &results, None, &events, &dispatch, header)
 }
 
 /// The prerendered first screen, as JSON for scripts/post_build.mjs:

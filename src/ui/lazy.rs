@@ -61,6 +61,7 @@ use crate::ui::views::backprop::{BackpropView, BackpropViewProps};
 use crate::ui::views::export::{ExportView, ExportViewProps};
 use crate::ui::views::im2col::{Im2colView, Im2colViewProps};
 use crate::ui::views::image::{ImageView, ImageViewProps};
+use crate::ui::views::network::{NetworkView, NetworkViewProps};
 use crate::ui::views::transposed::{TransposedView, TransposedViewProps};
 
 chunks! {
@@ -76,6 +77,8 @@ chunks! {
     EXPORT: export, make_export, ExportViewProps => ExportView, "the export view";
     /// Practice's question bar.
     PRACTICE: practice, make_practice, QuizBarProps => QuizBar, "practice";
+    /// The network view: a stack of layers, its summary and receptive fields.
+    NETWORK: network, make_network, NetworkViewProps => NetworkView, "the network view";
 }
 
 /// Fetches every chunk, one after the other, so that later clicks find them
@@ -88,6 +91,7 @@ pub async fn preload() {
     let _ = PRACTICE.fetch().await;
     let _ = EXPORT.fetch().await;
     let _ = IMAGE.fetch().await;
+    let _ = NETWORK.fetch().await;
     let _ = crate::effects::figures::fetch().await;
 }
 

@@ -33,7 +33,7 @@ pub use drafts::{CellKey, Draft, Drafts};
 pub use history::{HISTORY, HISTORY_BYTES, History, Snapshot, tensor_bytes};
 pub use image::{ImageAction, ImageState, KernelMode, MapMode};
 pub use live::{Live, Move, SPEEDS, ViewAction, step_count};
-pub use network::{LayerEdit, LayerKind, NetworkAction, default_layer};
+pub use network::{BOTH, LayerEdit, LayerKind, NetworkAction, default_layer};
 pub use page::{Embed, Page, PageAction, Theme};
 pub use practice::{Practice, PracticeAction, Quiz};
 

@@ -78,7 +78,8 @@ pub enum LayerEdit {
     Kind(LayerKind),
     /// A convolution's output channels.
     OutChannels(usize),
-    /// Kernel size on an axis (0 height, 1 width); in 1D only the width.
+    /// Kernel size on an axis (0 height, 1 width, [`BOTH`] both at once, as one
+    /// undo step); in 1D only the width.
     Kernel(usize, usize),
     Stride(usize, usize),
     Padding(usize, usize),
@@ -94,6 +95,18 @@ pub enum LayerEdit {
     Bias(bool),
     /// A new seeded fill (the seed), replacing the weights.
     Seed(u64),
+}
+
+/// The axis of a [`LayerEdit`] that sets height and width together.
+pub const BOTH: usize = 2;
+
+/// Sets axis `a` of `target` (height 0, width 1, [`BOTH`]); 1D has the width alone.
+fn put(target: &mut [usize; 2], a: usize, v: usize, dims: Dims) {
+    match (dims, a) {
+        (Dims::One, _) => target[1] = v,
+        (Dims::Two, BOTH) => *target = [v, v],
+        (Dims::Two, a) => target[a.min(1)] = v,
+    }
 }
 
 /// Edits of the stack.
@@ -297,7 +310,6 @@ impl Doc {
 
 /// Applies `edit` to `entry`, a layer on an input of `shape`.
 fn edit_layer(entry: &mut Entry, edit: LayerEdit, dims: Dims, shape: [usize; 3], seed: u64) -> Result<(), String> {
-    let axis = |a: usize| if dims == Dims::One { 1 } else { a.min(1) };
     let capped = |v: usize, cap: usize, what: &str| {
         if v > cap { Err(format!("{what} is capped at {cap} in this app.")) } else { Ok(v) }
     };
@@ -313,12 +325,18 @@ fn edit_layer(entry: &mut Entry, edit: LayerEdit, dims: Dims, shape: [usize; 3],
             let mut out = out;
             match edit {
                 LayerEdit::OutChannels(n) => out = capped(n.max(1), limits::CHANNELS, "Channels")?,
-                LayerEdit::Kernel(a, n) => kernel[axis(a)] = capped(n.max(1), limits::KERNEL, "The kernel size")?,
-                LayerEdit::Stride(a, n) => c.hyper.stride[axis(a)] = capped(n.max(1), limits::HYPER, "Stride")?,
-                LayerEdit::Padding(a, n) => c.hyper.padding[axis(a)] = capped(n, limits::HYPER, "Padding")?,
-                LayerEdit::Dilation(a, n) => c.hyper.dilation[axis(a)] = capped(n.max(1), limits::HYPER, "Dilation")?,
+                LayerEdit::Kernel(a, n) => {
+                    put(&mut kernel, a, capped(n.max(1), limits::KERNEL, "The kernel size")?, dims)
+                }
+                LayerEdit::Stride(a, n) => {
+                    put(&mut c.hyper.stride, a, capped(n.max(1), limits::HYPER, "Stride")?, dims)
+                }
+                LayerEdit::Padding(a, n) => put(&mut c.hyper.padding, a, capped(n, limits::HYPER, "Padding")?, dims),
+                LayerEdit::Dilation(a, n) => {
+                    put(&mut c.hyper.dilation, a, capped(n.max(1), limits::HYPER, "Dilation")?, dims);
+                }
                 LayerEdit::OutputPadding(a, n) => {
-                    c.hyper.output_padding[axis(a)] = capped(n, limits::HYPER, "output_padding")?;
+                    put(&mut c.hyper.output_padding, a, capped(n, limits::HYPER, "output_padding")?, dims);
                 }
                 LayerEdit::Groups(n) => c.hyper.groups = capped(n.max(1), limits::CHANNELS, "groups")?,
                 LayerEdit::PaddingMode(m) => c.hyper.padding_mode = m,
@@ -345,17 +363,18 @@ fn edit_layer(entry: &mut Entry, edit: LayerEdit, dims: Dims, shape: [usize; 3],
         }
         Layer::Pool(p) => match edit {
             LayerEdit::Kernel(a, n) => {
-                let a = axis(a);
-                // PyTorch's default stride follows the kernel: keep them together while they agree.
-                if p.stride[a] == p.kernel[a] {
-                    p.stride[a] = capped(n.max(1), limits::HYPER, "Stride")?;
+                let n = capped(n.max(1), limits::KERNEL, "The kernel size")?;
+                // PyTorch's default stride is the kernel: keep them together while they agree.
+                let follows = p.stride == p.kernel;
+                put(&mut p.kernel, a, n, dims);
+                if follows {
+                    p.stride = p.kernel;
                 }
-                p.kernel[a] = capped(n.max(1), limits::KERNEL, "The kernel size")?;
             }
-            LayerEdit::Stride(a, n) => p.stride[axis(a)] = capped(n.max(1), limits::HYPER, "Stride")?,
-            LayerEdit::Padding(a, n) => p.padding[axis(a)] = capped(n, limits::HYPER, "Padding")?,
+            LayerEdit::Stride(a, n) => put(&mut p.stride, a, capped(n.max(1), limits::HYPER, "Stride")?, dims),
+            LayerEdit::Padding(a, n) => put(&mut p.padding, a, capped(n, limits::HYPER, "Padding")?, dims),
             LayerEdit::Dilation(a, n) if p.kind == PoolKind::Max => {
-                p.dilation[axis(a)] = capped(n.max(1), limits::HYPER, "Dilation")?;
+                put(&mut p.dilation, a, capped(n.max(1), limits::HYPER, "Dilation")?, dims);
             }
             LayerEdit::CeilMode(on) => p.ceil_mode = on,
             LayerEdit::CountIncludePad(on) if p.kind == PoolKind::Avg => p.count_include_pad = on,

@@ -23,6 +23,9 @@ pub struct EditorsProps {
     pub problem: Shared<Problem>,
     /// The backprop view is open: the upstream gradient is editable too.
     pub backprop: bool,
+    /// The network view is open: the input alone (each layer has its own weights).
+    #[prop_or_default]
+    pub input_only: bool,
     /// Cells being typed, by tensor and stored index.
     pub drafts: Rc<Drafts>,
     /// Field the core's error points at (its section is marked).
@@ -159,11 +162,15 @@ pub fn Editors(props: &EditorsProps) -> Html {
     html! {
         <>
             { section(Tensor::Input, input_shape, input_tools, Field::Input) }
-            { section(Tensor::Weight, weight_shape, weight_tools, Field::Weight) }
-            if c.bias.is_some() {
+            if props.input_only {
+                <p class="hint">{ "The network view's layers have their own weights: set them in the layer list." }</p>
+            } else {
+                { section(Tensor::Weight, weight_shape, weight_tools, Field::Weight) }
+            }
+            if c.bias.is_some() && !props.input_only {
                 { section(Tensor::Bias, format!("bias ({filters})"), fill_menu(Tensor::Bias, d, false), Field::Bias) }
             }
-            if props.backprop && !transposed && c.output_shape().is_ok() {
+            if props.backprop && !props.input_only && !transposed && c.output_shape().is_ok() {
                 { section(Tensor::GradOutput, "upstream gradient dY = dL/dy (default ones)".to_string(), fill_menu(Tensor::GradOutput, d, false), Field::GradOutput) }
             }
         </>

@@ -9,4 +9,5 @@ pub mod forward;
 pub mod frame;
 pub mod im2col;
 pub mod image;
+pub mod network;
 pub mod transposed;

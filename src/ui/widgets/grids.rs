@@ -14,8 +14,19 @@ use crate::ui::widgets::heatmap::{CellIndex, DOM_CELLS, Heatmap, Planes, overlay
 use crate::ui::widgets::matrix::{Cell, Matrix, mark};
 
 /// The marks a heatmap outlines (the others, like padding, are the colours' business).
-const OVERLAID: [u32; 9] =
-    [mark::WINDOW, mark::TAP, mark::ROW, mark::COL, mark::PLACED, mark::SOURCE, mark::FED, mark::PROBE, mark::SELECTED];
+const OVERLAID: [u32; 11] = [
+    mark::WINDOW,
+    mark::TAP,
+    mark::ROW,
+    mark::COL,
+    mark::PLACED,
+    mark::SOURCE,
+    mark::FED,
+    mark::PROBE,
+    mark::SELECTED,
+    mark::RECEPTIVE,
+    mark::DECIDED,
+];
 
 /// A cell with marks; `Grids` fills in its `data-index`.
 pub(crate) fn marked(value: f64, marks: u32) -> Cell {
@@ -69,6 +80,8 @@ pub(crate) struct Grids<'a> {
     /// lead) and the cells that may carry marks in a grid, so a step
     /// evaluates `cell` there alone instead of at every cell.
     fast: Option<(&'a Planes, Marked<'a>)>,
+    /// Network view: the layer the tensor is the output of (`data-layer`).
+    layer: Option<usize>,
 }
 
 impl<'a> Grids<'a> {
@@ -92,6 +105,7 @@ impl<'a> Grids<'a> {
             on_hover: None,
             breaks: Rc::default(),
             fast: None,
+            layer: None,
         }
     }
 
@@ -114,6 +128,11 @@ impl<'a> Grids<'a> {
     /// Draws a separator before each of these columns.
     pub fn breaks(self, breaks: Vec<usize>) -> Self {
         Grids { breaks: Rc::new(breaks), ..self }
+    }
+
+    /// The network layer whose output this is (0: the input).
+    pub fn layer(self, layer: usize) -> Self {
+        Grids { layer: Some(layer), ..self }
     }
 
     /// Hears the pointer entering a cell (`None`: it left the grid).
@@ -142,7 +161,7 @@ impl Grids<'_> {
             Callback::from(move |(r, c): (usize, usize)| cb.emit(locate(r, c)))
         });
         let on_hover = self.hover_of(grid);
-        html! { <Matrix name={self.name} {caption} rows={Rc::new(rows)} {on_click} {on_hover} col_breaks={self.breaks.clone()} /> }
+        html! { <Matrix name={self.name} {caption} rows={Rc::new(rows)} {on_click} {on_hover} col_breaks={self.breaks.clone()} layer={self.layer} /> }
     }
 
     fn hover_of(&self, grid: Option<usize>) -> Option<Callback<Option<(usize, usize)>>> {
@@ -220,7 +239,7 @@ impl Grids<'_> {
                 let on_hover = self.hover_of(plane.grid);
                 html! {
                     <Heatmap name={self.name} caption={plane.caption} rows={plane.rows} {cols} values={plane.values}
-                        {scale} index={plane.index} overlays={Rc::new(overlays)} {current} {on_click} {on_hover} {side} />
+                        {scale} index={plane.index} overlays={Rc::new(overlays)} {current} {on_click} {on_hover} {side} layer={self.layer} />
                 }
             })
             .collect();

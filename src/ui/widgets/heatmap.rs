@@ -127,6 +127,9 @@ pub struct HeatmapProps {
     /// The drawn box's longest side, in CSS pixels (smaller when a tensor has many grids).
     #[prop_or(360.0)]
     pub side: f64,
+    /// Network view: the layer (0 the input) the readouts' cells belong to (`data-layer`).
+    #[prop_or_default]
+    pub layer: Option<usize>,
 }
 
 /// A tensor's heatmap planes, made once per result (views memoise them):
@@ -276,6 +279,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
         html! {
             <span class={if current { "readout current" } else { "readout" }} data-matrix={props.name.clone()}
                 data-index={index} data-value={format::full(value)} aria-current={current.then_some("true")}
+                data-layer={props.layer.map(|k| k.to_string())}
                 aria-label={label.clone()}>
                 { if current { "current " } else { "under the pointer " } }
                 <code>{ format!("{}[{}] = {}", props.name, props.index.of(r, c), format::short(value)) }</code>

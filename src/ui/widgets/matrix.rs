@@ -47,8 +47,12 @@ pub mod mark {
     pub const PROBE: u32 = 1 << 17;
     /// Practice: a number not yet answered, shown as "?" and not in the DOM.
     pub const HIDDEN: u32 = 1 << 18;
+    /// Network view: a cell the probed cell depends on (`data-receptive="true"`).
+    pub const RECEPTIVE: u32 = 1 << 19;
+    /// Network view: a cell that decided the probed cell's value (`data-decided="true"`).
+    pub const DECIDED: u32 = 1 << 20;
 
-    const NAMES: [(u32, &str); 19] = [
+    const NAMES: [(u32, &str); 21] = [
         (PAD, "pad"),
         (WINDOW, "win"),
         (TAP, "tap"),
@@ -68,6 +72,8 @@ pub mod mark {
         (EXTRA, "extra"),
         (PROBE, "probe"),
         (HIDDEN, "hidden"),
+        (RECEPTIVE, "receptive"),
+        (DECIDED, "decided"),
     ];
 
     /// The class list of a set of marks.
@@ -137,6 +143,9 @@ pub struct MatrixProps {
     /// Column separators after these columns (im2col group blocks).
     #[prop_or_default]
     pub col_breaks: Rc<Vec<usize>>,
+    /// Network view: the layer (0 the input) the cells belong to (`data-layer`).
+    #[prop_or_default]
+    pub layer: Option<usize>,
 }
 
 /// The `(r, c)` of the table cell an event happened in: its row in the
@@ -158,6 +167,7 @@ struct MatrixRowProps {
     name: AttrValue,
     cells: Vec<Cell>,
     breaks: Rc<Vec<usize>>,
+    layer: Option<usize>,
 }
 
 /// One row of cells; re-rendered only when its cells change.
@@ -185,6 +195,9 @@ fn MatrixRow(props: &MatrixRowProps) -> Html {
                         {title}
                         aria-label={label}
                         aria-current={(cell.marks & mark::CURRENT != 0).then_some("true")}
+                        data-layer={props.layer.map(|k| k.to_string())}
+                        data-receptive={(cell.marks & mark::RECEPTIVE != 0).then_some("true")}
+                        data-decided={(cell.marks & mark::DECIDED != 0).then_some("true")}
                     >
                         { if hidden { "?".to_string() } else { format::short(cell.value) } }
                         if let Some(note) = &cell.note {
@@ -223,7 +236,7 @@ pub fn Matrix(props: &MatrixProps) -> Html {
             <table class={if interactive { "grid interactive" } else { "grid" }} {onmouseleave} {onmouseover} {onclick}>
                 <tbody>
                     { for props.rows.iter().enumerate().map(|(r, row)| html! {
-                        <MatrixRow key={r} name={props.name.clone()} cells={row.clone()} breaks={props.col_breaks.clone()} />
+                        <MatrixRow key={r} name={props.name.clone()} cells={row.clone()} breaks={props.col_breaks.clone()} layer={props.layer} />
                     }) }
                 </tbody>
             </table>
