@@ -4,15 +4,17 @@
 //! document format round-trips whenever it is valid.
 #![cfg(not(target_arch = "wasm32"))]
 
+use convscope::conv::network::Probe;
 use convscope::conv::{ConvError, Dims, Op, PaddingMode};
 use convscope::model::document::Document;
 use convscope::model::grid::{self, Tensor};
+use convscope::model::network::NetResults;
 use convscope::model::practice::Level;
 use convscope::model::presets::PRESETS;
 use convscope::model::results::Results;
 use convscope::model::state::{
-    Action, DocAction, EditAction, Explain, Fill, GradFocus, ImageAction, KernelMode, Move, PerAxisParam,
-    PracticeAction, Quiz, Size, State, View, ViewAction,
+    Action, DocAction, EditAction, Explain, Fill, GradFocus, ImageAction, KernelMode, LayerEdit, LayerKind, Move,
+    NetworkAction, PerAxisParam, PracticeAction, Quiz, Size, State, View, ViewAction,
 };
 use proptest::prelude::*;
 
@@ -154,6 +156,36 @@ fn step() -> impl Strategy<Value = Step> {
         ),
         (0usize..4, 0usize..130, 0usize..130)
             .prop_map(|(a, b, c)| Step::Act(Action::Image(ImageAction::ProbeMap(Some([a, b, c]))))),
+        prop_oneof![
+            prop::sample::select(LayerKind::ALL.to_vec()).prop_map(NetworkAction::Add),
+            (0usize..8).prop_map(NetworkAction::Remove),
+            (0usize..8, any::<bool>()).prop_map(|(layer, up)| NetworkAction::Move { layer, up }),
+            (0usize..8, layer_edit()).prop_map(|(k, e)| NetworkAction::Edit(k, e)),
+            (0usize..8, 0usize..17, 0usize..40, 0usize..40)
+                .prop_map(|(l, c, i, j)| NetworkAction::Probe(Some(Probe { layer: l, index: [c, i, j] }))),
+        ]
+        .prop_map(|a| Step::Act(Action::Network(a))),
+    ]
+}
+
+/// Any setting of a layer, in and out of range (the model caps or refuses it).
+fn layer_edit() -> impl Strategy<Value = LayerEdit> {
+    let axis = 0usize..3;
+    prop_oneof![
+        prop::sample::select(LayerKind::ALL.to_vec()).prop_map(LayerEdit::Kind),
+        (0usize..20).prop_map(LayerEdit::OutChannels),
+        (axis.clone(), 0usize..20).prop_map(|(a, n)| LayerEdit::Kernel(a, n)),
+        (axis.clone(), 0usize..5).prop_map(|(a, n)| LayerEdit::Stride(a, n)),
+        (axis.clone(), 0usize..5).prop_map(|(a, n)| LayerEdit::Padding(a, n)),
+        (axis.clone(), 0usize..4).prop_map(|(a, n)| LayerEdit::Dilation(a, n)),
+        (axis, 0usize..3).prop_map(|(a, n)| LayerEdit::OutputPadding(a, n)),
+        (0usize..9).prop_map(LayerEdit::Groups),
+        prop::sample::select(PaddingMode::ALL.to_vec()).prop_map(LayerEdit::PaddingMode),
+        any::<bool>().prop_map(LayerEdit::CeilMode),
+        any::<bool>().prop_map(LayerEdit::CountIncludePad),
+        (0usize..5, 0usize..4).prop_map(|(s, n)| LayerEdit::PadSide(s, n)),
+        any::<bool>().prop_map(LayerEdit::Bias),
+        (0u64..1000).prop_map(LayerEdit::Seed),
     ]
 }
 
@@ -203,6 +235,18 @@ proptest! {
             let count = state.step_count();
             prop_assert!(count == 0 || state.doc.view.step < count, "step {} of {count}", state.doc.view.step);
             let results = Results::new(state.doc.problem.clone());
+            // The stack evaluates (or names its failing layer) and marks any probe, never panicking.
+            if !state.doc.stack.layers.is_empty() {
+                let net = NetResults::new(state.doc.problem.dims(), &state.doc.problem.input, &state.doc.stack);
+                prop_assert_eq!(net.summary.len(), net.eval.outputs.len(), "a summary row per computed output");
+                if let Some(p) = state.doc.view.probe {
+                    let marked = net.receptive(p);
+                    prop_assert_eq!(marked.is_some(), p.layer < net.eval.outputs.len() && {
+                        let (c, h, w) = net.eval.outputs[p.layer].dim();
+                        p.index[0] < c && p.index[1] < h && p.index[2] < w
+                    });
+                }
+            }
             if results.error.is_none() {
                 prop_assert!(count > 0);
                 // The view on screen has what it draws (ui/app.rs picks the result by view).

@@ -147,6 +147,14 @@ fn shape_before(stack: &Stack, input: [usize; 3], index: usize) -> Option<[usize
     stack.layers.iter().take(index).try_fold(input, |shape, e| e.layer.output_shape(shape).ok())
 }
 
+/// Whether `probe` names a cell of the input or of a layer's output.
+fn probe_fits(stack: &Stack, input: [usize; 3], probe: Probe) -> bool {
+    if probe.layer > stack.layers.len() {
+        return false;
+    }
+    shape_before(stack, input, probe.layer).is_some_and(|shape| probe.index.iter().zip(shape).all(|(&i, n)| i < n))
+}
+
 /// The default layer of `kind` on an input of `shape`: convolutions keep the
 /// size (3x3, padding 1) and the channels, pooling halves it.
 pub fn default_layer(kind: LayerKind, dims: Dims, [c, h, w]: [usize; 3], seed: u64) -> Entry {
@@ -236,7 +244,8 @@ impl Doc {
         let (c, h, w) = self.problem.input.dim();
         let input = [c, h, w];
         if let NetworkAction::Probe(probe) = action {
-            self.view.probe = probe;
+            // Only a cell that exists (a page's click always is one; a stale one goes).
+            self.view.probe = probe.filter(|p| probe_fits(&self.stack, input, *p));
             return Ok(None);
         }
         let stack = Rc::make_mut(&mut self.stack);
@@ -278,6 +287,10 @@ impl Doc {
     /// the channels their input has now (typed weights keep theirs).
     pub fn reconcile_stack(&mut self) {
         let (c, h, w) = self.problem.input.dim();
+        // A probe of a cell the input or stack no longer has goes.
+        if self.view.probe.is_some_and(|p| !probe_fits(&self.stack, [c, h, w], p)) {
+            self.view.probe = None;
+        }
         let mut shape = [c, h, w];
         let mut changes = Vec::new();
         for (k, entry) in self.stack.layers.iter().enumerate() {
