@@ -11,7 +11,8 @@
 //           /convolution-visualizer/ because its pages use absolute paths there
 //           (default /work/peer/convolution-visualizer; rows skipped if absent)
 //   --runs  cold loads per app for the first-render and loading rows (default 7)
-//   --only  loading: only the loading rows (and the step at 4x); image: only case (f)
+//   --only  loading: only the loading rows (and the step at 4x); image: only case (f);
+//           network: only case (h)
 //   --cpu   the CPU slowdowns of the loading rows (default 1,4)
 //
 // The server (benches/serve.mjs) sends gzip and real caching headers, as a host does.
@@ -34,6 +35,11 @@
 //                     captured by wrapping WebAssembly.instantiate(Streaming).
 //   step at CPU 4x    the step row on 3x64x64 with 16 filters, CPU slowed 4x
 //                     (Emulation.setCPUThrottlingRate), as #21 asks.
+//   network (#22)     an 8-layer stack on 3x64x64 with 16 channels (seeded weights):
+//                     a link to its last layer's maps drawn (3 cold loads); a click on a
+//                     cell of the last layer to the next frame after the receptive marks
+//                     are drawn in the input's section (20 cells); a new seed for
+//                     layer 1's weights to the next frame after the maps are redrawn (20).
 //   loading table     (benches/loading.mjs, issue #21) cold loads on localhost, 4G and
 //                     3G (CDP network emulation), at CPU 1x and 4x: first paint (the
 //                     first result cell visible, snapshot or live), interactive (typing
@@ -189,7 +195,7 @@ async function main() {
   // (a) first render, ours and the peer alternating so drift hits both alike.
   const first = { ours: [], peer: [] };
   const all = ONLY === '';
-  const legacy = ONLY !== 'loading'; // the rows before #21's loading rows
+  const legacy = ONLY === '' || ONLY === 'image'; // the rows before #21's loading rows
   const apps = [['ours', ours, '[data-matrix="output"]']];
   if (peer) apps.push(['peer', `${server.url}${PEER_PREFIX}`, '.viewport > .grid-container:nth-of-type(3) td']);
   for (let r = 0; r < (all ? RUNS : legacy ? 1 : 0); r++) {
@@ -386,6 +392,84 @@ async function main() {
     }
   });
   if (legacy) row(pictureCase, 'open the PNG to the first feature map drawn', decodeTimes.length ? decodeTimes : 'not measured');
+
+  // (h) the network view (#22): 8 layers on 3x64x64, 16 channels.
+  if (all || ONLY === 'network') {
+    const net = makeDoc(3, 64, 16, 'network');
+    delete net.padding;
+    const conv = (seed, c) => ({ op: 'conv2d', weight: { seed, shape: [16, c, 3, 3] }, bias: true, padding: 1 });
+    net.layers = [conv(1, 3), { op: 'relu' }, conv(2, 16), { op: 'relu' }, { op: 'max_pool2d', kernel_size: 2 },
+      conv(3, 16), { op: 'relu' }, { op: 'max_pool2d', kernel_size: 2 }];
+    delete net.weight; // a network document may leave the single op's weight out
+    const name = '8 layers on 3x64x64, 16 channels, network view';
+    const lastMaps = 'section[data-layer-output="8"] canvas';
+    const openNet = (fn) => open(ours + hashOf(net), { sels: { maps: lastMaps, alert: '[role="alert"]' }, canvas: true }, async (page) => {
+      const marks = await waitMark(page, ['maps', 'alert']);
+      if (marks.maps === undefined) return { refused: await page.locator('[role="alert"]').first().innerText() };
+      return fn ? fn(page, marks) : marks;
+    });
+    await runCase(name, 'open link to the last layer drawn', async (times) => {
+      for (let r = 0; r < 3; r++) {
+        const m = await openNet(null);
+        if (m.refused) return m;
+        times.push(m.maps);
+      }
+    });
+    await runCase(name, 'select a cell to its receptive field drawn', (times) => openNet(async (page) => {
+      const map = page.locator(lastMaps).first();
+      for (let i = 0; i < 20; i++) {
+        await page.evaluate(() => {
+          window.__mark = new Promise((resolve) => {
+            let t0 = null;
+            const mo = new MutationObserver(() => {
+              if (t0 === null || !document.querySelector('section[data-layer-output="0"] .overlay.receptive')) return;
+              mo.disconnect();
+              const start = t0;
+              t0 = null;
+              requestAnimationFrame(() => resolve(performance.now() - start));
+            });
+            window.addEventListener('click', () => { t0 = performance.now(); }, { capture: true, once: true });
+            mo.observe(document, { attributes: true, childList: true, subtree: true });
+            setTimeout(() => { mo.disconnect(); resolve(null); }, 5000);
+          });
+        });
+        // Clear the last selection first, so every click draws the marks anew.
+        const clear = page.locator('button.clear-probe');
+        if (await clear.count()) await clear.click();
+        // Clicked where the map is on screen (the page scrolls to it, as a learner does).
+        await map.scrollIntoViewIfNeeded();
+        const box = await map.boundingBox();
+        await page.mouse.click(box.x + box.width * (0.2 + 0.03 * i), box.y + box.height * (0.3 + 0.02 * i));
+        const t = await page.evaluate(() => window.__mark);
+        if (t === null) throw new Error(`click ${i + 1}: no receptive field was drawn on the input`);
+        times.push(t);
+      }
+    }));
+    await runCase(name, 'new seed for layer 1 to every map redrawn', (times) => openNet(async (page) => {
+      const seed = 'li[data-layer-editor="1"] label:has-text("seed") input';
+      for (let i = 0; i < 20; i++) {
+        await page.evaluate(() => {
+          window.__edit = new Promise((resolve) => {
+            let t0 = null;
+            window.addEventListener('change', () => { t0 = performance.now(); }, { capture: true, once: true });
+            window.__canvasDraw = () => {
+              if (t0 === null) return;
+              const start = t0;
+              t0 = null;
+              // Every layer's maps are drawn in the same task: the next frame follows them all.
+              requestAnimationFrame(() => resolve(performance.now() - start));
+            };
+            setTimeout(() => resolve(null), 5000);
+          });
+        });
+        await page.fill(seed, String(10 + i));
+        await page.press(seed, 'Tab');
+        const t = await page.evaluate(() => window.__edit);
+        if (t === null) throw new Error(`seed ${i + 1}: the maps were not redrawn`);
+        times.push(t);
+      }
+    }));
+  }
 
   // (e) memory with the case open, after a forced GC so garbage does not count.
   for (const k of cases) {

@@ -19,6 +19,7 @@ use crate::model::results::Shared;
 use crate::model::state::{BOTH, LayerEdit, LayerKind};
 use crate::model::view_state::View;
 use crate::ui::widgets::grids::{GridCell, Grids, leads_1, marked};
+use crate::ui::widgets::heatmap::Planes;
 use crate::ui::widgets::matrix::mark;
 
 /// What the network view reports, each a typed callback (the app maps them to actions).
@@ -275,6 +276,31 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         let results = results.clone();
         use_memo((results.clone(), props.probe), move |(_, probe)| probe.and_then(|p| results.receptive(p)))
     };
+    // Heatmap values once per result: a click then redraws only the marks, not every map.
+    let planes = use_memo(results.clone(), |r| r.eval.outputs.iter().map(|o| Planes::of3(o)).collect::<Vec<_>>());
+    // The cells that carry a mark, by layer and channel: a heatmap evaluates its cells there alone.
+    let marked_cells = use_memo((results.clone(), props.probe), {
+        let receptive = receptive.clone();
+        move |(results, probe)| {
+            let mut cells: Vec<Vec<Vec<[usize; 2]>>> =
+                results.eval.outputs.iter().map(|o| vec![Vec::new(); o.dim().0]).collect();
+            if let Some(r) = receptive.as_ref() {
+                for (k, mask) in r.structural.iter().enumerate() {
+                    for [c, i, j] in mask.cells() {
+                        if let Some(list) = cells.get_mut(k).and_then(|l| l.get_mut(c)) {
+                            list.push([i, j]);
+                        }
+                    }
+                }
+            }
+            if let Some(Probe { layer, index: [c, i, j] }) = *probe
+                && let Some(list) = cells.get_mut(layer).and_then(|l| l.get_mut(c))
+            {
+                list.push([i, j]);
+            }
+            cells
+        }
+    });
     let failing = results.eval.error.as_ref().map(|e| e.layer);
     let first_transposed = results.first_transposed();
     let (params, macs) = results.totals();
@@ -390,6 +416,10 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 let on_click = props.events.on_probe.reform(move |(lead, [i, j]): GridCell| {
                     Some(Probe { layer: k, index: [lead[0], i, j] })
                 });
+                let marked_cells = &marked_cells;
+                let marked = move |lead: &[usize]| {
+                    marked_cells.get(k).and_then(|l| l.get(lead[0])).cloned().unwrap_or_default()
+                };
                 html! {
                     <section class="layer-output" data-layer-output={k.to_string()}>
                         <h3>{ title }</h3>
@@ -397,6 +427,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                             { Grids::new(name, dims, if k == 0 { "input".to_string() } else { format!("y{k}") }, [h, w], &cell)
                                 .per(&["channel"], leads_1(c))
                                 .layer(k)
+                                .planes(&planes[k], &marked)
                                 .on_click(on_click)
                                 .render() }
                         </div>

@@ -14,7 +14,9 @@ use crate::ui::widgets::heatmap::{CellIndex, DOM_CELLS, Heatmap, Planes, overlay
 use crate::ui::widgets::matrix::{Cell, Matrix, mark};
 
 /// The marks a heatmap outlines (the others, like padding, are the colours' business).
-const OVERLAID: [u32; 11] = [
+/// The network view's decided cells are not among them: scattered cell by cell, they
+/// would be hundreds of boxes on every map; a DOM grid fills them, and the view counts them.
+const OVERLAID: [u32; 10] = [
     mark::WINDOW,
     mark::TAP,
     mark::ROW,
@@ -25,7 +27,6 @@ const OVERLAID: [u32; 11] = [
     mark::PROBE,
     mark::SELECTED,
     mark::RECEPTIVE,
-    mark::DECIDED,
 ];
 
 /// A cell with marks; `Grids` fills in its `data-index`.
