@@ -3,6 +3,8 @@
 
 use std::rc::Rc;
 
+use ndarray::{Array2, Array4, Axis};
+
 use crate::conv::{Dims, Op};
 use crate::model::document::{self, PictureRef};
 use crate::model::grid::Tensor;
@@ -26,9 +28,10 @@ pub enum MapMode {
 }
 
 /// How a classic 3x3 kernel applies to a colour picture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum KernelMode {
     /// One filter per channel (groups = C): a feature map each for R, G and B.
+    #[default]
     PerChannel,
     /// One filter over the luminance: taps weighing R, G and B as [`LUMINANCE`] does.
     Luminance,
@@ -39,6 +42,8 @@ pub enum KernelMode {
 pub struct ImageState {
     /// How feature maps are drawn.
     pub map_mode: MapMode,
+    /// How the classic kernels apply to a colour picture.
+    pub kernel_mode: KernelMode,
     /// The feature-map pixel `[f, i, j]` under the pointer.
     pub map_probe: Option<[usize; 3]>,
     /// Why the last picture could not be opened (shown beside the picker).
@@ -64,6 +69,9 @@ pub enum ImageAction {
         mode: KernelMode,
     },
     SetMapMode(MapMode),
+    /// Classic kernels per channel or over the luminance, from now on; the
+    /// kernel on screen follows at once (see [`follow_kernel_mode`]).
+    SetKernelMode(KernelMode),
     /// The feature-map pixel under the pointer.
     ProbeMap(Option<[usize; 3]>),
 }
@@ -112,7 +120,14 @@ impl ImageState {
                     self.picture_error = Some(e);
                 }
             }
-            ImageAction::ApplyKernel { id, mode } => return apply_kernel(doc, id, mode),
+            ImageAction::ApplyKernel { id, mode } => {
+                self.kernel_mode = mode;
+                return apply_kernel(doc, id, mode);
+            }
+            ImageAction::SetKernelMode(mode) => {
+                self.kernel_mode = mode;
+                follow_kernel_mode(doc, mode);
+            }
             ImageAction::SetMapMode(mode) => self.map_mode = mode,
             ImageAction::ProbeMap(p) => self.map_probe = p,
         }
@@ -166,17 +181,50 @@ fn apply_kernel(doc: &mut Doc, id: &'static str, mode: KernelMode) -> Result<(),
     if doc.problem.dims() != Dims::Two || doc.problem.op.is_transposed() {
         return Err("classic kernels are 3x3 filters of a 2D convolution".into());
     }
+    use_kernel(doc, Array2::from_shape_fn((3, 3), |(i, j)| k[i][j]), mode);
+    Ok(())
+}
+
+/// `kernel` `(KH, KW)` as the filters: per channel (weight `(C, 1, KH, KW)`,
+/// groups = C) or over the luminance (weight `(1, C, KH, KW)`: channel `c`'s
+/// taps are the kernel's times its [`LUMINANCE`] weight, or `1/C` when C is not 3).
+fn use_kernel(doc: &mut Doc, kernel: Array2<f64>, mode: KernelMode) {
     let c = doc.problem.input.dim().0;
+    let (kh, kw) = kernel.dim();
     let (weight, groups) = match mode {
         KernelMode::Luminance if c == 3 => {
-            (ndarray::Array4::from_shape_fn((1, 3, 3, 3), |(_, ch, i, j)| k[i][j] * LUMINANCE[ch]), 1)
+            (Array4::from_shape_fn((1, 3, kh, kw), |(_, ch, i, j)| kernel[[i, j]] * LUMINANCE[ch]), 1)
         }
-        KernelMode::PerChannel => (ndarray::Array4::from_shape_fn((c, 1, 3, 3), |(_, _, i, j)| k[i][j]), c),
-        KernelMode::Luminance => (ndarray::Array4::from_shape_fn((1, c, 3, 3), |(_, _, i, j)| k[i][j] / c as f64), 1),
+        KernelMode::PerChannel => (Array4::from_shape_fn((c, 1, kh, kw), |(_, _, i, j)| kernel[[i, j]]), c),
+        KernelMode::Luminance => (Array4::from_shape_fn((1, c, kh, kw), |(_, _, i, j)| kernel[[i, j]] / c as f64), 1),
     };
     let p = doc.problem_mut();
     p.weight = weight;
     p.hyper.groups = groups;
     doc.drafts.forget(Tensor::Weight);
-    Ok(())
+}
+
+/// The switch "on colour: each channel / the luminance" takes effect at once
+/// (#23, item 14): the kernel on screen is read back and applied the other
+/// way. Read back from filter 0's first channel: per channel, that is the
+/// kernel itself; over the luminance it is the kernel times R's weight.
+/// Only a colour picture's 2D convolution has the switch; any other problem,
+/// or a kernel already laid out the asked way, is left as it is.
+fn follow_kernel_mode(doc: &mut Doc, mode: KernelMode) {
+    let p = &doc.problem;
+    let (f, cg, _, _) = p.weight.dim();
+    let c = p.input.dim().0;
+    if c != 3 || p.dims() != Dims::Two || p.op.is_transposed() || f == 0 || cg == 0 {
+        return;
+    }
+    let per_channel = p.hyper.groups == 3 && (f, cg) == (3, 1);
+    let luminance = p.hyper.groups == 1 && (f, cg) == (1, 3);
+    let first = p.weight.index_axis(Axis(0), 0).index_axis(Axis(0), 0).to_owned();
+    let kernel = match mode {
+        KernelMode::PerChannel if per_channel => return,
+        KernelMode::Luminance if luminance => return,
+        KernelMode::PerChannel if luminance => first / LUMINANCE[0],
+        _ => first,
+    };
+    use_kernel(doc, kernel, mode);
 }
