@@ -457,6 +457,7 @@ fn stepped(state: &State, results: &Results, events: &ViewEvents, hides_size: bo
         speed: state.live.speed,
         unit: step_unit(state).into(),
         hides_size,
+        asks_apart: practicing && !state.practice.quiz.about_the_problem(),
         events: events.step.clone(),
         bars,
     };

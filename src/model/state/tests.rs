@@ -257,7 +257,8 @@ fn practice_checks_sizes_cells_and_combinations_and_keeps_the_score() {
     s.apply(ViewAction::SetView(View::Im2col));
     assert_eq!(s.practice.quiz, Quiz::Number);
 
-    // "Possible?": the core decides.
+    // "Possible?": the core decides. Its combination is not the problem on screen.
+    assert!(Quiz::Number.about_the_problem() && !Quiz::Possible.about_the_problem());
     let seed = (0..).find(|&k| crate::model::practice::Combination::draw(k).answer.is_err()).unwrap_or(0);
     s.apply(PracticeAction::Combination { seed });
     s.apply(PracticeAction::Possible(true));
