@@ -24,3 +24,23 @@ test('"Possible?" is asked without the problem\'s grids; another question brings
   await page.locator('.main section.view td[data-matrix="output"]').first().waitFor();
   assert.equal(await page.locator('.main .apart-note').count(), 0);
 });
+
+test('the compact editor shows long numbers whole: each column as wide as its widest number', async (t) => {
+  const doc = { input: [[1, 2, 3], [4, 5, 6], [7, 8, 9]], weight: [[1, 0], [0, -1]] };
+  // From 1180 px wide the editors are compact (cells of about four characters).
+  const { page } = await openApp(t, { hash: configHash(doc), viewport: { width: 1280, height: 720 } });
+  const cell = (index) => `.side input[data-matrix="input"][data-index="${index}"]`;
+  const fits = (index) => page.locator(cell(index)).evaluate((e) => ({ text: e.value, scroll: e.scrollWidth, client: e.clientWidth, value: e.dataset.value, title: e.title }));
+  const before = await fits('0,0,0');
+  for (const [index, typed, shown] of [['0,0,0', '0.123456', '0.1235'], ['0,1,1', '123456', '123456'], ['0,2,2', '-0.001234567', '-0.001235']]) {
+    await typeInto(page, cell(index), typed);
+    await page.keyboard.press('Tab');
+    await page.waitForFunction(([sel, typed]) => document.querySelector(sel).dataset.value === typed, [cell(index), typed]);
+    const got = await fits(index);
+    assert.equal(got.text, shown, `${typed} is shown short`);
+    assert.ok(got.scroll <= got.client, `${typed}: "${got.text}" needs ${got.scroll} px, the cell has ${got.client}`);
+    assert.equal(got.title, typed, 'the full number is its title');
+  }
+  // The other cells of a column widen with it; a short number keeps its narrow column elsewhere.
+  assert.ok((await fits('0,1,0')).client > before.client, 'column 0 grew');
+});
