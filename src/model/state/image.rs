@@ -70,7 +70,7 @@ pub enum ImageAction {
     },
     SetMapMode(MapMode),
     /// Classic kernels per channel or over the luminance, from now on; the
-    /// kernel on screen follows at once (see [`follow_kernel_mode`]).
+    /// kernel on screen is read back from filter 0 and laid out the new way at once.
     SetKernelMode(KernelMode),
     /// The feature-map pixel under the pointer.
     ProbeMap(Option<[usize; 3]>),
