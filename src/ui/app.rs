@@ -282,7 +282,7 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
             html! {
                 <Lazy<ImageViewProps> chunk={&lazy::IMAGE} props={Rc::new(ImageViewProps {
                     forward: f, problem: Shared(state.doc.problem.clone()), picture: state.doc.picture, mode: state.image.map_mode,
-                    kernel_mode: state.image.kernel_mode, on_kernel_mode: events.on_kernel_mode.clone(),
+                    kernel_mode: state.image.kernel_mode_shown(&state.doc.problem), on_kernel_mode: events.on_kernel_mode.clone(),
                     probe: state.image.map_probe, error: state.image.picture_error.clone(),
                     on_picture: events.on_picture.clone(), on_own_picture: events.on_own_picture.clone(),
                     on_greyscale: events.on_greyscale.clone(), on_kernel: events.on_kernel.clone(),

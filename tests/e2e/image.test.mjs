@@ -83,7 +83,10 @@ test('a bundled picture opens from a link, in colour or grey, and the classic ke
   const window = await page.locator('.map-readout td[data-matrix="image_window"]').evaluateAll((els) => els.map((e) => Number(e.dataset.value)));
   assert.equal(window.length, 27);
   for (const v of window) assert.ok(Math.abs(v * 255 - Math.round(v * 255)) < 1e-9 && v >= 0 && v <= 1, `${v}`);
+  // One filter over the three channels: the switch shows "the luminance" (#23, item 14).
+  assert.equal(await page.getByRole('button', { name: 'the luminance' }).getAttribute('aria-pressed'), 'true');
   // Each channel: one map per R, G, B (groups = 3); the luminance: one map.
+  await page.getByRole('button', { name: 'each channel' }).click();
   await page.getByRole('button', { name: 'Sobel y' }).click();
   await page.locator('canvas[data-feature-map="2"]').waitFor();
   assert.equal(await page.locator('canvas[data-feature-map]').count(), 3);

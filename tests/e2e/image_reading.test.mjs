@@ -9,7 +9,8 @@ import { pointAtMap } from './maps.mjs';
 
 const SOBEL_X = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]];
 const LUMINANCE = [0.299, 0.587, 0.114];
-const DOC = { image: 'disc', weight: [[SOBEL_X, SOBEL_X, SOBEL_X]], padding: 1, view: 'image' };
+// Sobel x on each channel: three filters of one channel, groups 3.
+const DOC = { image: 'disc', weight: [[SOBEL_X], [SOBEL_X], [SOBEL_X]], groups: 3, padding: 1, view: 'image' };
 
 const mapCount = (page, n) => page.waitForFunction((n) => document.querySelectorAll('canvas[data-feature-map]').length === n, n);
 
@@ -25,8 +26,9 @@ async function pixels(page, f) {
 
 test('the luminance switch changes the kernel at once, and back; per channel the maps are R, G and B', async (t) => {
   const { page } = await openApp(t, { hash: configHash(DOC) });
-  await page.getByRole('button', { name: 'Sobel x' }).click();
+  const pressed = (name) => page.getByRole('button', { name, exact: true }).getAttribute('aria-pressed');
   await mapCount(page, 3);
+  assert.equal(await pressed('each channel'), 'true');
   assert.deepEqual(await page.locator('.feature-map .map-name').allInnerTexts(), ['R', 'G', 'B']);
   assert.match(await page.locator('canvas[data-feature-map="1"]').getAttribute('aria-label'), /^feature map G,/);
   // The switch alone, no kernel picked again: one filter over the luminance.
@@ -37,11 +39,16 @@ test('the luminance switch changes the kernel at once, and back; per channel the
     assert.ok(Math.abs(w[`0,${c},1,2`] - 2 * lum) < 1e-12, `w[0,${c},1,2] = ${w[`0,${c},1,2`]}`);
   }
   assert.deepEqual(await page.locator('.feature-map .map-name').allInnerTexts(), ['filter 0']);
+  assert.equal(await pressed('the luminance'), 'true');
   await page.getByRole('button', { name: 'each channel' }).click();
   await mapCount(page, 3);
   const back = await readMatrix(page, 'weight');
   for (let f = 0; f < 3; f++) assert.ok(Math.abs(back[`${f},0,1,2`] - 2) < 1e-12, `w[${f},0,1,2] = ${back[`${f},0,1,2`]}`);
   assert.deepEqual(await page.locator('.feature-map .map-name').allInnerTexts(), ['R', 'G', 'B']);
+  // Undo goes back to the luminance kernel, and the switch says so.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await mapCount(page, 1);
+  assert.equal(await pressed('the luminance'), 'true');
 });
 
 test('a map with no negative value is drawn black to white from 0; a signed one keeps the signed colours', async (t) => {

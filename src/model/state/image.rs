@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use ndarray::{Array2, Array4, Axis};
 
-use crate::conv::{Dims, Op};
+use crate::conv::{Dims, Op, Problem};
 use crate::model::document::{self, PictureRef};
 use crate::model::grid::Tensor;
 use crate::model::picture::{self, LUMINANCE};
@@ -206,25 +206,45 @@ fn use_kernel(doc: &mut Doc, kernel: Array2<f64>, mode: KernelMode) {
 
 /// The switch "on colour: each channel / the luminance" takes effect at once
 /// (#23, item 14): the kernel on screen is read back and applied the other
-/// way. Read back from filter 0's first channel: per channel, that is the
-/// kernel itself; over the luminance it is the kernel times R's weight.
-/// Only a colour picture's 2D convolution has the switch; any other problem,
-/// or a kernel already laid out the asked way, is left as it is.
+/// way. Per channel, the kernel is filter 0's; over the luminance, it is the
+/// filter's taps summed over R, G and B (the [`LUMINANCE`] weights sum to 1,
+/// so a luminance kernel gives back the kernel it was made from). Any other
+/// layout gives filter 0's first channel. Only a colour picture's 2D
+/// convolution has the switch; any other problem, or a kernel already laid
+/// out the asked way, is left as it is.
 fn follow_kernel_mode(doc: &mut Doc, mode: KernelMode) {
     let p = &doc.problem;
-    let (f, cg, _, _) = p.weight.dim();
-    let c = p.input.dim().0;
-    if c != 3 || p.dims() != Dims::Two || p.op.is_transposed() || f == 0 || cg == 0 {
+    if p.input.dim().0 != 3 || p.dims() != Dims::Two || p.op.is_transposed() || p.weight.is_empty() {
         return;
     }
-    let per_channel = p.hyper.groups == 3 && (f, cg) == (3, 1);
-    let luminance = p.hyper.groups == 1 && (f, cg) == (1, 3);
-    let first = p.weight.index_axis(Axis(0), 0).index_axis(Axis(0), 0).to_owned();
-    let kernel = match mode {
-        KernelMode::PerChannel if per_channel => return,
-        KernelMode::Luminance if luminance => return,
-        KernelMode::PerChannel if luminance => first / LUMINANCE[0],
-        _ => first,
+    let shown = KernelMode::of(p);
+    let filter = p.weight.index_axis(Axis(0), 0);
+    let kernel = match (mode, shown) {
+        (asked, Some(now)) if asked == now => return,
+        (KernelMode::PerChannel, Some(KernelMode::Luminance)) => filter.sum_axis(Axis(0)),
+        _ => filter.index_axis(Axis(0), 0).to_owned(),
     };
     use_kernel(doc, kernel, mode);
+}
+
+impl KernelMode {
+    /// How `problem`'s kernel is laid out on a colour picture, if it is one
+    /// of the two ways: per channel (3 groups of one filter over one channel)
+    /// or one filter over the three channels (the luminance).
+    pub fn of(problem: &Problem) -> Option<KernelMode> {
+        let (f, cg, _, _) = problem.weight.dim();
+        match (problem.input.dim().0, problem.hyper.groups, f, cg) {
+            (3, 3, 3, 1) => Some(KernelMode::PerChannel),
+            (3, 1, 1, 3) => Some(KernelMode::Luminance),
+            _ => None,
+        }
+    }
+}
+
+impl ImageState {
+    /// The way the switch shows: the layout of the kernel on screen (after an
+    /// undo, a link, an edit of the filters), else the way last chosen.
+    pub fn kernel_mode_shown(&self, problem: &Problem) -> KernelMode {
+        KernelMode::of(problem).unwrap_or(self.kernel_mode)
+    }
 }

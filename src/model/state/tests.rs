@@ -359,9 +359,11 @@ fn the_luminance_switch_takes_effect_at_once() {
             assert!((v - sobel.iter().nth(k).copied().unwrap_or(f64::NAN)).abs() < 1e-12, "filter {f} tap {k}: {v}");
         }
     }
-    // One undo per switch: the luminance kernel comes back.
+    // One undo per switch: the luminance kernel comes back, and the switch shows it.
     s.apply(DocAction::Undo);
     assert_eq!(s.doc.problem.weight.dim(), (1, 3, 3, 3));
+    assert_eq!(s.image.kernel_mode_shown(&s.doc.problem), KernelMode::Luminance);
+    assert_eq!(s.image.kernel_mode, KernelMode::PerChannel, "the way last chosen");
     // A grey picture has no switch: nothing changes.
     s.apply(ImageAction::SetGreyscale(true));
     let before = s.doc.problem.clone();
