@@ -1,11 +1,12 @@
 //! Image mode (issue #9): the learner's kernels on a picture. The picture is
 //! the problem's input `(C, H, W)` (C = 1 grey or 3 for R, G, B; values
 //! `pixel / 255`), so every other view works on it too. Each filter's output
-//! `(OH, OW)` is drawn on its own canvas in the heatmaps' colours, one
-//! `putImageData` per map; the pixel under the pointer is explained from the
-//! core's on-demand step: its window, the kernel and the dot product. Its
-//! effects are hooks: drawing (`use_canvas`), decoding (`use_decode`) and
-//! pasting (`use_paste`).
+//! `(OH, OW)` is drawn on its own canvas, one `putImageData` per map: in the
+//! heatmaps' signed colours, or black to white where it has no negative value.
+//! The pixel under the pointer is explained beside the map from the core's
+//! on-demand step: its window, the kernel and the dot product. Its effects are
+//! hooks: drawing (`use_canvas`), decoding (`use_decode`) and pasting
+//! (`use_paste`).
 
 use std::rc::Rc;
 
@@ -202,26 +203,25 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
         <section class="view image-view" aria-label={View::Image.label(false)}
             ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
             { controls(props, on_file) }
-            // The maps and, beside them, the readout of the pixel pointed at
-            // (it stays on screen while the maps scroll: position sticky).
+            // The maps and, beside them, the readout of the pixel pointed at.
             <div class="image-body">
-            <div class="image-maps">
-                <figure class="picture">
-                    <canvas ref={picture_canvas} class="input-picture" width={w.to_string()} height={h.to_string()} style={box_style(w, h)}
-                        aria-label={format!("the input picture, {c} channel(s), {h} by {w}")} />
-                    <figcaption>{ format!("input {c}\u{00D7}{h}\u{00D7}{w}{}", if c == 3 { " (R, G, B)" } else { "" }) }</figcaption>
-                </figure>
-                <div class="op-sign" aria-hidden="true">{ "\u{2192}" }</div>
-                // Its own container, each map keyed: a change in the number of
-                // maps must not make Yew reuse the picture's canvas as a map's.
-                <div class="feature-maps">{ for maps }</div>
-            </div>
-            // The readout's column: it starts level with the map pointed at, and
-            // keeps on screen while the maps scroll (sticky at the top and bottom).
-            <div class="readout-column">
-                <div class="readout-spacer" aria-hidden="true" style={format!("height:{}px", *readout_top)}></div>
-                { readout(t, props.probe) }
-            </div>
+                <div class="image-maps">
+                    <figure class="picture">
+                        <canvas ref={picture_canvas} class="input-picture" width={w.to_string()} height={h.to_string()} style={box_style(w, h)}
+                            aria-label={format!("the input picture, {c} channel(s), {h} by {w}")} />
+                        <figcaption>{ format!("input {c}\u{00D7}{h}\u{00D7}{w}{}", if c == 3 { " (R, G, B)" } else { "" }) }</figcaption>
+                    </figure>
+                    <div class="op-sign" aria-hidden="true">{ "\u{2192}" }</div>
+                    // Its own container, each map keyed: a change in the number of
+                    // maps must not make Yew reuse the picture's canvas as a map's.
+                    <div class="feature-maps">{ for maps }</div>
+                </div>
+                // The readout's column: it starts level with the map pointed at, and
+                // keeps on screen while the maps scroll (sticky at the top and bottom).
+                <div class="readout-column">
+                    <div class="readout-spacer" aria-hidden="true" style={format!("height:{}px", *readout_top)}></div>
+                    { readout(t, props.probe) }
+                </div>
             </div>
             <p class="size-note">{ format!(
                 "output {f_count}\u{00D7}{oh}\u{00D7}{ow}: stride {}, padding {} ({}), dilation {}, groups {}{}",
