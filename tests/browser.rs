@@ -323,6 +323,7 @@ mod window_alone {
             speed: 2.0,
             unit: "output cell".into(),
             hides_size: false,
+            asks_apart: false,
             events: props.frame.events.clone(),
             bars: Html::default(),
         };

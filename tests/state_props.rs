@@ -154,6 +154,13 @@ fn step() -> impl Strategy<Value = Step> {
                 }))
             }
         ),
+        any::<bool>().prop_map(|l| {
+            Step::Act(Action::Image(ImageAction::SetKernelMode(if l {
+                KernelMode::Luminance
+            } else {
+                KernelMode::PerChannel
+            })))
+        }),
         (0usize..4, 0usize..130, 0usize..130)
             .prop_map(|(a, b, c)| Step::Act(Action::Image(ImageAction::ProbeMap(Some([a, b, c]))))),
         prop_oneof![

@@ -9,7 +9,7 @@ use crate::conv::{Backward, ColumnOrder, ForwardStep, Im2col, Transposed};
 use crate::model::format;
 
 /// Channel indices are written only when there is more than one channel.
-fn show_channels(in_channels: usize, out_channels: usize) -> bool {
+pub(crate) fn show_channels(in_channels: usize, out_channels: usize) -> bool {
     in_channels > 1 || out_channels > 1
 }
 

@@ -12,7 +12,8 @@
 //! - [`equation`]: the equations the views write out, from the core's steps;
 //! - [`export`], [`figure`]: NumPy/PyTorch code and figures (SVG, GIF) as data;
 //! - [`format`](mod@format): how numbers and sums are written to fit a screen;
-//! - [`size_formula`]: the output-size formulas as people read them.
+//! - [`size_formula`]: the output-size formulas as people read them;
+//! - [`taps`]: each kernel tap's colour and name, and the input cells that wear it at a step.
 
 pub mod document;
 pub mod editing;
@@ -29,4 +30,5 @@ pub mod presets;
 pub mod results;
 pub mod size_formula;
 pub mod state;
+pub mod taps;
 pub mod view_state;

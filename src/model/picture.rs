@@ -231,6 +231,44 @@ fn hash(n: usize) -> u32 {
     x ^ (x >> 16)
 }
 
+/// The caption of filter `f`'s feature map. With a colour picture and one
+/// filter per channel (3 channels, 3 groups, 3 filters: a classic kernel "on
+/// each channel"), filter `f` sees channel `f` alone, so its map is that
+/// colour's: `R`, `G` or `B`. Otherwise `filter f`.
+pub fn map_name(channels: usize, groups: usize, filters: usize, f: usize) -> String {
+    const RGB: [&str; 3] = ["R", "G", "B"];
+    match RGB.get(f) {
+        Some(colour) if channels == 3 && groups == 3 && filters == 3 => (*colour).to_string(),
+        _ => format!("filter {f}"),
+    }
+}
+
+/// How a feature map's values become colours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MapScale {
+    /// Values of both signs: blue below zero, white at zero, red above,
+    /// spanning `-scale..=scale`.
+    Signed { scale: f64 },
+    /// No value below zero (a blur of a picture, `|y|`, ReLU): black at zero
+    /// to white at `high`, so a blurred picture looks like the picture, not
+    /// like its negative, and no colour stands for a sign that is not there.
+    OneSided { high: f64 },
+}
+
+impl MapScale {
+    /// The scale of a map with these values (the finite ones count; a map
+    /// of zeros is one-sided up to 1, so it draws black).
+    pub fn of(values: impl IntoIterator<Item = f64>) -> MapScale {
+        let (low, high) =
+            values.into_iter().filter(|v| v.is_finite()).fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        if low >= 0.0 {
+            MapScale::OneSided { high: if high > 0.0 { high } else { 1.0 } }
+        } else {
+            MapScale::Signed { scale: high.max(-low) }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +276,26 @@ mod tests {
 
     fn all_bundled() -> Vec<Array3<f64>> {
         NAMES.iter().map(|name| bundled(name).unwrap_or_else(|| panic!("{name} is bundled"))).collect()
+    }
+
+    #[test]
+    fn a_colour_picture_per_channel_has_maps_r_g_b() {
+        let names: Vec<String> = (0..3).map(|f| map_name(3, 3, 3, f)).collect();
+        assert_eq!(names, ["R", "G", "B"]);
+        // One filter over the luminance, or a grey picture: filters by number.
+        assert_eq!(map_name(3, 1, 1, 0), "filter 0");
+        assert_eq!(map_name(1, 1, 3, 2), "filter 2");
+        assert_eq!(map_name(3, 3, 6, 1), "filter 1");
+    }
+
+    #[test]
+    fn a_map_without_negative_values_has_a_one_sided_scale() {
+        assert_eq!(MapScale::of([0.2, 0.5, 0.8]), MapScale::OneSided { high: 0.8 });
+        assert_eq!(MapScale::of([0.0, 0.0]), MapScale::OneSided { high: 1.0 });
+        assert_eq!(MapScale::of([0.5, f64::NAN, f64::INFINITY]), MapScale::OneSided { high: 0.5 });
+        assert_eq!(MapScale::of([-0.25, 0.5]), MapScale::Signed { scale: 0.5 });
+        assert_eq!(MapScale::of([-2.0, 0.5]), MapScale::Signed { scale: 2.0 });
+        assert_eq!(MapScale::of([-2.0, -1.0]), MapScale::Signed { scale: 2.0 });
     }
 
     #[test]

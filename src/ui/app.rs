@@ -153,6 +153,7 @@ struct ViewEvents {
     on_own_picture: Callback<(String, crate::effects::use_decode::Decoded)>,
     on_greyscale: Callback<bool>,
     on_kernel: Callback<(&'static str, crate::model::state::KernelMode)>,
+    on_kernel_mode: Callback<crate::model::state::KernelMode>,
     on_map_mode: Callback<crate::model::state::MapMode>,
     on_map_probe: Callback<[usize; 3]>,
     on_open_step: Callback<usize>,
@@ -209,6 +210,7 @@ fn view_events(d: &Callback<Action>) -> ViewEvents {
         on_own_picture: map(d, |(name, decoded)| ImageAction::LoadPicture { name, decoded }),
         on_greyscale: map(d, ImageAction::SetGreyscale),
         on_kernel: map(d, |(id, mode)| ImageAction::ApplyKernel { id, mode }),
+        on_kernel_mode: map(d, ImageAction::SetKernelMode),
         on_map_mode: map(d, ImageAction::SetMapMode),
         on_map_probe: map(d, |pixel| ImageAction::ProbeMap(Some(pixel))),
         on_open_step,
@@ -306,6 +308,7 @@ fn view_body(
             html! {
                 <Lazy<ImageViewProps> chunk={&lazy::IMAGE} props={Rc::new(ImageViewProps {
                     forward: f, problem: Shared(state.doc.problem.clone()), picture: state.doc.picture, mode: state.image.map_mode,
+                    kernel_mode: state.image.kernel_mode_shown(&state.doc.problem), on_kernel_mode: events.on_kernel_mode.clone(),
                     probe: state.image.map_probe, error: state.image.picture_error.clone(),
                     on_picture: events.on_picture.clone(), on_own_picture: events.on_own_picture.clone(),
                     on_greyscale: events.on_greyscale.clone(), on_kernel: events.on_kernel.clone(),
@@ -482,6 +485,7 @@ fn stepped(state: &State, results: &Results, events: &ViewEvents, hides_size: bo
         speed: state.live.speed,
         unit: step_unit(state).into(),
         hides_size,
+        asks_apart: practicing && !state.practice.quiz.about_the_problem(),
         events: events.step.clone(),
         bars,
     };

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configHash, openApp, readMatrix } from './harness.mjs';
+import { pointAtMap } from './maps.mjs';
 import { png } from './png.mjs';
 
 const SOBEL_X = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]];
@@ -37,22 +38,10 @@ async function tensor(page, name) {
   return out;
 }
 
-/** Hovers pixel (i, j) of feature map `f` and returns the readout's index and value. */
+/** Hovers pixel (i, j) of feature map `f` and returns the readout's value. */
 async function hover(page, f, i, j) {
-  const canvas = page.locator(`canvas[data-feature-map="${f}"]`);
-  const [oh, ow] = (await canvas.getAttribute('data-shape')).split(',').map(Number);
-  await canvas.scrollIntoViewIfNeeded();
-  // The drawing is the canvas's content box: inside its border.
-  const r = await canvas.evaluate((c) => {
-    const b = c.getBoundingClientRect();
-    return { x: b.x + c.clientLeft, y: b.y + c.clientTop, w: c.clientWidth, h: c.clientHeight };
-  });
-  // The pointer sits on whole CSS pixels: the first one inside pixel (i, j)
-  // (a map is drawn at least one CSS pixel per pixel).
-  await page.mouse.move(Math.ceil(r.x + (j * r.w) / ow), Math.ceil(r.y + (i * r.h) / oh));
-  const readout = page.locator(`.map-readout [data-matrix="output"][data-index="${f},${i},${j}"]`);
-  await readout.waitFor();
-  return Number(await readout.getAttribute('data-value'));
+  await pointAtMap(page, f, i, j);
+  return Number(await page.locator(`.map-readout [data-matrix="output"][data-index="${f},${i},${j}"]`).getAttribute('data-value'));
 }
 
 test('an uploaded grey PNG becomes the input, pixel / 255, and every hovered pixel is the core\'s sum', async (t) => {
@@ -94,7 +83,10 @@ test('a bundled picture opens from a link, in colour or grey, and the classic ke
   const window = await page.locator('.map-readout td[data-matrix="image_window"]').evaluateAll((els) => els.map((e) => Number(e.dataset.value)));
   assert.equal(window.length, 27);
   for (const v of window) assert.ok(Math.abs(v * 255 - Math.round(v * 255)) < 1e-9 && v >= 0 && v <= 1, `${v}`);
+  // One filter over the three channels: the switch shows "the luminance" (#23, item 14).
+  assert.equal(await page.getByRole('button', { name: 'the luminance' }).getAttribute('aria-pressed'), 'true');
   // Each channel: one map per R, G, B (groups = 3); the luminance: one map.
+  await page.getByRole('button', { name: 'each channel' }).click();
   await page.getByRole('button', { name: 'Sobel y' }).click();
   await page.locator('canvas[data-feature-map="2"]').waitFor();
   assert.equal(await page.locator('canvas[data-feature-map]').count(), 3);

@@ -3,7 +3,9 @@
 
 use std::rc::Rc;
 
-use crate::conv::{Dims, Op};
+use ndarray::{Array2, Array4, Axis};
+
+use crate::conv::{Dims, Op, Problem};
 use crate::model::document::{self, PictureRef};
 use crate::model::grid::Tensor;
 use crate::model::picture::{self, LUMINANCE};
@@ -26,9 +28,10 @@ pub enum MapMode {
 }
 
 /// How a classic 3x3 kernel applies to a colour picture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum KernelMode {
     /// One filter per channel (groups = C): a feature map each for R, G and B.
+    #[default]
     PerChannel,
     /// One filter over the luminance: taps weighing R, G and B as [`LUMINANCE`] does.
     Luminance,
@@ -39,6 +42,8 @@ pub enum KernelMode {
 pub struct ImageState {
     /// How feature maps are drawn.
     pub map_mode: MapMode,
+    /// How the classic kernels apply to a colour picture.
+    pub kernel_mode: KernelMode,
     /// The feature-map pixel `[f, i, j]` under the pointer.
     pub map_probe: Option<[usize; 3]>,
     /// Why the last picture could not be opened (shown beside the picker).
@@ -64,6 +69,9 @@ pub enum ImageAction {
         mode: KernelMode,
     },
     SetMapMode(MapMode),
+    /// Classic kernels per channel or over the luminance, from now on; the
+    /// kernel on screen is read back from filter 0 and laid out the new way at once.
+    SetKernelMode(KernelMode),
     /// The feature-map pixel under the pointer.
     ProbeMap(Option<[usize; 3]>),
 }
@@ -112,7 +120,14 @@ impl ImageState {
                     self.picture_error = Some(e);
                 }
             }
-            ImageAction::ApplyKernel { id, mode } => return apply_kernel(doc, id, mode),
+            ImageAction::ApplyKernel { id, mode } => {
+                self.kernel_mode = mode;
+                return apply_kernel(doc, id, mode);
+            }
+            ImageAction::SetKernelMode(mode) => {
+                self.kernel_mode = mode;
+                follow_kernel_mode(doc, mode);
+            }
             ImageAction::SetMapMode(mode) => self.map_mode = mode,
             ImageAction::ProbeMap(p) => self.map_probe = p,
         }
@@ -166,17 +181,70 @@ fn apply_kernel(doc: &mut Doc, id: &'static str, mode: KernelMode) -> Result<(),
     if doc.problem.dims() != Dims::Two || doc.problem.op.is_transposed() {
         return Err("classic kernels are 3x3 filters of a 2D convolution".into());
     }
+    use_kernel(doc, Array2::from_shape_fn((3, 3), |(i, j)| k[i][j]), mode);
+    Ok(())
+}
+
+/// `kernel` `(KH, KW)` as the filters: per channel (weight `(C, 1, KH, KW)`,
+/// groups = C) or over the luminance (weight `(1, C, KH, KW)`: channel `c`'s
+/// taps are the kernel's times its [`LUMINANCE`] weight, or `1/C` when C is not 3).
+fn use_kernel(doc: &mut Doc, kernel: Array2<f64>, mode: KernelMode) {
     let c = doc.problem.input.dim().0;
+    let (kh, kw) = kernel.dim();
     let (weight, groups) = match mode {
         KernelMode::Luminance if c == 3 => {
-            (ndarray::Array4::from_shape_fn((1, 3, 3, 3), |(_, ch, i, j)| k[i][j] * LUMINANCE[ch]), 1)
+            (Array4::from_shape_fn((1, 3, kh, kw), |(_, ch, i, j)| kernel[[i, j]] * LUMINANCE[ch]), 1)
         }
-        KernelMode::PerChannel => (ndarray::Array4::from_shape_fn((c, 1, 3, 3), |(_, _, i, j)| k[i][j]), c),
-        KernelMode::Luminance => (ndarray::Array4::from_shape_fn((1, c, 3, 3), |(_, _, i, j)| k[i][j] / c as f64), 1),
+        KernelMode::PerChannel => (Array4::from_shape_fn((c, 1, kh, kw), |(_, _, i, j)| kernel[[i, j]]), c),
+        KernelMode::Luminance => (Array4::from_shape_fn((1, c, kh, kw), |(_, _, i, j)| kernel[[i, j]] / c as f64), 1),
     };
     let p = doc.problem_mut();
     p.weight = weight;
     p.hyper.groups = groups;
     doc.drafts.forget(Tensor::Weight);
-    Ok(())
+}
+
+/// The switch "on colour: each channel / the luminance" takes effect at once
+/// (#23, item 14): the kernel on screen is read back and applied the other
+/// way. Per channel, the kernel is filter 0's; over the luminance, it is the
+/// filter's taps summed over R, G and B (the [`LUMINANCE`] weights sum to 1,
+/// so a luminance kernel gives back the kernel it was made from). Any other
+/// layout gives filter 0's first channel. Only a colour picture's 2D
+/// convolution has the switch; any other problem, or a kernel already laid
+/// out the asked way, is left as it is.
+fn follow_kernel_mode(doc: &mut Doc, mode: KernelMode) {
+    let p = &doc.problem;
+    if p.input.dim().0 != 3 || p.dims() != Dims::Two || p.op.is_transposed() || p.weight.is_empty() {
+        return;
+    }
+    let shown = KernelMode::of(p);
+    let filter = p.weight.index_axis(Axis(0), 0);
+    let kernel = match (mode, shown) {
+        (asked, Some(now)) if asked == now => return,
+        (KernelMode::PerChannel, Some(KernelMode::Luminance)) => filter.sum_axis(Axis(0)),
+        _ => filter.index_axis(Axis(0), 0).to_owned(),
+    };
+    use_kernel(doc, kernel, mode);
+}
+
+impl KernelMode {
+    /// How `problem`'s kernel is laid out on a colour picture, if it is one
+    /// of the two ways: per channel (3 groups of one filter over one channel)
+    /// or one filter over the three channels (the luminance).
+    pub fn of(problem: &Problem) -> Option<KernelMode> {
+        let (f, cg, _, _) = problem.weight.dim();
+        match (problem.input.dim().0, problem.hyper.groups, f, cg) {
+            (3, 3, 3, 1) => Some(KernelMode::PerChannel),
+            (3, 1, 1, 3) => Some(KernelMode::Luminance),
+            _ => None,
+        }
+    }
+}
+
+impl ImageState {
+    /// The way the switch shows: the layout of the kernel on screen (after an
+    /// undo, a link, an edit of the filters), else the way last chosen.
+    pub fn kernel_mode_shown(&self, problem: &Problem) -> KernelMode {
+        KernelMode::of(problem).unwrap_or(self.kernel_mode)
+    }
 }

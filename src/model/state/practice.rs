@@ -23,6 +23,16 @@ pub enum Quiz {
     Possible,
 }
 
+impl Quiz {
+    /// Whether the question is about the problem on screen. "Is this
+    /// combination possible?" is about a combination of its own: the
+    /// problem's player and grids are not shown while it is asked, or they
+    /// would read as the combination's (#23, item 12).
+    pub fn about_the_problem(self) -> bool {
+        self != Quiz::Possible
+    }
+}
+
 /// Practice's progress on the step on screen, and the session's score.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Practice {

@@ -258,7 +258,8 @@ fn practice_checks_sizes_cells_and_combinations_and_keeps_the_score() {
     s.apply(ViewAction::SetView(View::Im2col));
     assert_eq!(s.practice.quiz, Quiz::Number);
 
-    // "Possible?": the core decides.
+    // "Possible?": the core decides. Its combination is not the problem on screen.
+    assert!(Quiz::Number.about_the_problem() && !Quiz::Possible.about_the_problem());
     let seed = (0..).find(|&k| crate::model::practice::Combination::draw(k).answer.is_err()).unwrap_or(0);
     s.apply(PracticeAction::Combination { seed });
     s.apply(PracticeAction::Possible(true));
@@ -335,6 +336,40 @@ fn pictures_open_undo_and_refuse_what_the_caps_refuse() {
         "{:?}",
         s.image.picture_error
     );
+}
+
+#[test]
+fn the_luminance_switch_takes_effect_at_once() {
+    let mut s = state();
+    s.apply(ImageAction::SetPicture("disc"));
+    s.apply(ImageAction::ApplyKernel { id: "kernel-sobel-x", mode: KernelMode::PerChannel });
+    let sobel = s.doc.problem.weight.index_axis(ndarray::Axis(0), 0).to_owned();
+    assert_eq!((s.doc.problem.weight.dim(), s.doc.problem.hyper.groups), ((3, 1, 3, 3), 3));
+    // Over the luminance, with no kernel picked again: one filter, R, G, B weighed.
+    s.apply(ImageAction::SetKernelMode(KernelMode::Luminance));
+    assert_eq!(s.image.kernel_mode, KernelMode::Luminance);
+    assert_eq!((s.doc.problem.weight.dim(), s.doc.problem.hyper.groups), ((1, 3, 3, 3), 1));
+    for (c, w) in crate::model::picture::LUMINANCE.iter().enumerate() {
+        assert_eq!(s.doc.problem.weight[[0, c, 0, 2]], sobel[[0, 0, 2]] * w);
+    }
+    // And back: the same Sobel on each channel (read back through R's weight).
+    s.apply(ImageAction::SetKernelMode(KernelMode::PerChannel));
+    assert_eq!((s.doc.problem.weight.dim(), s.doc.problem.hyper.groups), ((3, 1, 3, 3), 3));
+    for f in 0..3 {
+        for (k, v) in s.doc.problem.weight.index_axis(ndarray::Axis(0), f).iter().enumerate() {
+            assert!((v - sobel.iter().nth(k).copied().unwrap_or(f64::NAN)).abs() < 1e-12, "filter {f} tap {k}: {v}");
+        }
+    }
+    // One undo per switch: the luminance kernel comes back, and the switch shows it.
+    s.apply(DocAction::Undo);
+    assert_eq!(s.doc.problem.weight.dim(), (1, 3, 3, 3));
+    assert_eq!(s.image.kernel_mode_shown(&s.doc.problem), KernelMode::Luminance);
+    assert_eq!(s.image.kernel_mode, KernelMode::PerChannel, "the way last chosen");
+    // A grey picture has no switch: nothing changes.
+    s.apply(ImageAction::SetGreyscale(true));
+    let before = s.doc.problem.clone();
+    s.apply(ImageAction::SetKernelMode(KernelMode::PerChannel));
+    assert_eq!(s.doc.problem.weight, before.weight);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! same at 3x64x64 as at 5x5 apart from the colours' cells. The player, the
 //! practice panel and the empty state are the step frame's ([`Frame`]).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use yew::prelude::*;
 
@@ -15,6 +15,7 @@ use crate::model::format;
 use crate::model::practice::Question;
 use crate::model::results::Shared;
 use crate::model::state::Quiz;
+use crate::model::taps::Tap;
 use crate::model::view_state::View;
 use crate::ui::panels::practice::{Answers, PracticeOn, size_hidden};
 use crate::ui::views::frame::{Copies, Frame, Stepped};
@@ -64,7 +65,7 @@ pub fn ForwardView(props: &ForwardViewProps) -> Html {
             </div>
             { legend(&[
                 ("win et eb el er", "the window"),
-                ("tap", "cells multiplied in this step"),
+                ("tap tap-colour-0", "a kernel cell and the input cell it multiplies in this step share a colour"),
                 ("current", "the output cell being computed"),
                 ("fed", "outputs fed by the input cell under the pointer"),
                 ("pad", "padding"),
@@ -138,23 +139,25 @@ impl Scene<'_> {
         let show_window = self.shows_window();
         let picking = self.picking();
         let probed = Copies { padded: &t.padded, cell: self.probe };
-        // Window cells of this step, looked up once per cell below.
-        let taps: HashSet<(usize, [usize; 2])> =
-            step.terms.iter().map(|term| (term.channel, term.padded_pos)).collect();
+        // Window cells of this step and the tap each meets, looked up once per cell below.
+        let taps: HashMap<(usize, [usize; 2]), Tap> =
+            step.terms.iter().map(|term| ((term.channel, term.padded_pos), Tap::of(g, term))).collect();
         let cell = |lead: &[usize], pos: [usize; 2]| {
             let c = lead[0];
             let mut marks = if t.padded.is_padding(pos) { mark::PAD } else { 0 };
+            let mut tap = None;
             if show_window {
                 marks |= mark::edges(pos[0], pos[1], (top_left[0], top_left[1]), (bottom_right[0], bottom_right[1]));
-                if taps.contains(&(c, pos)) {
+                if let Some(found) = taps.get(&(c, pos)) {
                     marks |= mark::TAP;
+                    tap = Some(found.clone());
                 }
             }
             marks |= probed.mark(c, pos, mark::PROBE);
             if picking.is_some_and(|p| p.state.picked.contains(&[c, pos[0], pos[1]])) {
                 marks |= mark::SELECTED;
             }
-            Cell { marks, ..Cell::new(String::new(), t.padded.values[[c, pos[0], pos[1]]]) }
+            Cell { marks, tap, ..Cell::new(String::new(), t.padded.values[[c, pos[0], pos[1]]]) }
         };
         // Where marks can be: the window, and the copies of the probed cell.
         let marked = |lead: &[usize]| {
@@ -195,6 +198,7 @@ impl Scene<'_> {
             let mut cell = Cell::new(String::new(), term.map_or(0.0, |t| t.w));
             cell.marks = mark::TAP;
             if let Some(term) = term {
+                cell.tap = Some(Tap::of(g, term));
                 if probe_taps.contains(&term.weight_index) {
                     cell.marks |= mark::PROBE;
                 }

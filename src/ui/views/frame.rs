@@ -46,6 +46,10 @@ pub struct StepFrame {
     pub unit: AttrValue,
     /// Practice asks for the output's size: no player (its step count would give the size away).
     pub hides_size: bool,
+    /// Practice asks about something else than the problem ("Is this
+    /// combination possible?"): neither the player nor the view, whose grids
+    /// would read as the question's.
+    pub asks_apart: bool,
     pub events: StepEvents,
     /// Between the player and the view: the app's bars.
     pub bars: Html,
@@ -68,6 +72,15 @@ impl StepFrame {
             on_play: e.on_play.clone(),
             on_speed: e.on_speed.clone(),
         };
+        if self.asks_apart {
+            return html! {
+                <>
+                    { self.bars.clone() }
+                    <p class="hint apart-note" role="note">{ "The problem's grids are hidden while this question is asked: \
+                        the combination above is a problem of its own. Pick another question to see them again." }</p>
+                </>
+            };
+        }
         html! {
             <>
                 if !self.hides_size {

@@ -1,11 +1,12 @@
 //! Image mode (issue #9): the learner's kernels on a picture. The picture is
 //! the problem's input `(C, H, W)` (C = 1 grey or 3 for R, G, B; values
 //! `pixel / 255`), so every other view works on it too. Each filter's output
-//! `(OH, OW)` is drawn on its own canvas in the heatmaps' colours, one
-//! `putImageData` per map; the pixel under the pointer is explained from the
-//! core's on-demand step: its window, the kernel and the dot product. Its
-//! effects are hooks: drawing (`use_canvas`), decoding (`use_decode`) and
-//! pasting (`use_paste`).
+//! `(OH, OW)` is drawn on its own canvas, one `putImageData` per map: in the
+//! heatmaps' signed colours, or black to white where it has no negative value.
+//! The pixel under the pointer is explained beside the map from the core's
+//! on-demand step: its window, the kernel and the dot product. Its effects are
+//! hooks: drawing (`use_canvas`), decoding (`use_decode`) and pasting
+//! (`use_paste`).
 
 use std::rc::Rc;
 
@@ -18,12 +19,12 @@ use crate::effects::{use_canvas, use_decode, use_paste};
 use crate::model::document::PictureRef;
 use crate::model::equation;
 use crate::model::format;
-use crate::model::picture;
+use crate::model::picture::{self, MapScale};
 use crate::model::results::Shared;
 use crate::model::state::{KernelMode, MapMode};
 use crate::model::view_state::View;
 use crate::ui::widgets::grids::switch;
-use crate::ui::widgets::heatmap::{cell_at as pixel_at, colour_legend, colour_pixels, scale_of};
+use crate::ui::widgets::heatmap::{cell_at as pixel_at, colour_legend, colour_pixels, grey_pixels, one_sided_legend};
 use crate::ui::widgets::matrix::{Cell, Matrix, mark};
 
 #[derive(Properties, PartialEq)]
@@ -32,6 +33,8 @@ pub struct ImageViewProps {
     pub problem: Shared<Problem>,
     pub picture: Option<PictureRef>,
     pub mode: MapMode,
+    /// How the classic kernels apply to a colour picture.
+    pub kernel_mode: KernelMode,
     /// The feature-map pixel `[f, i, j]` under the pointer.
     pub probe: Option<[usize; 3]>,
     /// Why the last picture could not be opened.
@@ -44,6 +47,8 @@ pub struct ImageViewProps {
     pub on_greyscale: Callback<bool>,
     /// A classic kernel (`presets::classic_kernel` id), applied per channel or to the luminance.
     pub on_kernel: Callback<(&'static str, KernelMode)>,
+    /// Classic kernels per channel or over the luminance (the kernel shown follows).
+    pub on_kernel_mode: Callback<KernelMode>,
     /// How the maps are drawn.
     pub on_map_mode: Callback<MapMode>,
     /// The pointer entered feature-map pixel `[f, i, j]`.
@@ -88,12 +93,12 @@ impl PartialEq for InputOf {
     }
 }
 
-/// A map's range as drawn: its lowest and highest value, and the scale its colours span.
+/// A map's range as drawn: its lowest and highest value, and its colour scale.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Range {
     low: f64,
     high: f64,
-    scale: f64,
+    scale: MapScale,
 }
 
 /// The range of filter `f`'s map drawn in `mode`.
@@ -103,7 +108,7 @@ fn range_of(t: &Forward, f: usize, mode: MapMode) -> Range {
         .iter()
         .map(|&v| shown(v, mode))
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    Range { low, high, scale: scale_of(plane.iter().map(|&v| shown(v, mode))) }
+    Range { low, high, scale: MapScale::of(plane.iter().map(|&v| shown(v, mode))) }
 }
 
 /// The picture: R, G, B for three channels, grey for one (or the first
@@ -144,7 +149,6 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
     let g = &t.geometry;
     let [f_count, oh, ow] = g.output_shape();
     let (c, h, w) = props.problem.input.dim();
-    let kernel_mode = use_state(|| KernelMode::PerChannel);
     // Each map's range, once per result and drawing mode (not per hover).
     let ranges = use_memo((t.clone(), props.mode), |(t, mode)| {
         (0..t.output.dim().0).map(|f| range_of(t, f, *mode)).collect::<Vec<_>>()
@@ -159,9 +163,15 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
     use_canvas((*map_canvases).clone(), (t.clone(), props.mode, ranges.clone()), |(t, mode, ranges), f| {
         let plane = t.output.index_axis(ndarray::Axis(0), f);
         let (rows, cols) = plane.dim();
-        let scale = ranges.get(f).map_or(1.0, |r| r.scale);
-        colour_pixels(plane.iter().map(|&v| shown(v, *mode)), cols, rows, scale)
+        let values = plane.iter().map(|&v| shown(v, *mode));
+        match ranges.get(f).map_or(MapScale::OneSided { high: 1.0 }, |r| r.scale) {
+            MapScale::Signed { scale } => colour_pixels(values, cols, rows, scale),
+            MapScale::OneSided { high } => grey_pixels(values, cols, rows, high),
+        }
     });
+    // How far down the maps the one pointed at begins, in CSS pixels: the
+    // readout stands there, beside it (a place on the page, not app state).
+    let readout_top = use_state_eq(|| 0);
     // A picture picked, dropped or pasted (anywhere, while this view is shown).
     let open = use_decode(props.on_own_picture.clone());
     use_paste(open.clone());
@@ -187,36 +197,44 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
     let maps = map_canvases
         .iter()
         .enumerate()
-        .map(|(f, canvas)| feature_map(props, f, canvas.clone(), ranges.get(f).copied()));
+        .map(|(f, canvas)| feature_map(props, f, canvas.clone(), ranges.get(f).copied(), &readout_top));
 
     html! {
         <section class="view image-view" aria-label={View::Image.label(false)}
             ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
-            { controls(props, on_file, &kernel_mode) }
-            <div class="image-maps">
-                <figure class="picture">
-                    <canvas ref={picture_canvas} class="input-picture" width={w.to_string()} height={h.to_string()} style={box_style(w, h)}
-                        aria-label={format!("the input picture, {c} channel(s), {h} by {w}")} />
-                    <figcaption>{ format!("input {c}\u{00D7}{h}\u{00D7}{w}{}", if c == 3 { " (R, G, B)" } else { "" }) }</figcaption>
-                </figure>
-                <div class="op-sign" aria-hidden="true">{ "\u{2192}" }</div>
-                // Its own container, each map keyed: a change in the number of
-                // maps must not make Yew reuse the picture's canvas as a map's.
-                <div class="feature-maps">{ for maps }</div>
+            { controls(props, on_file) }
+            // The maps and, beside them, the readout of the pixel pointed at.
+            <div class="image-body">
+                <div class="image-maps">
+                    <figure class="picture">
+                        <canvas ref={picture_canvas} class="input-picture" width={w.to_string()} height={h.to_string()} style={box_style(w, h)}
+                            aria-label={format!("the input picture, {c} channel(s), {h} by {w}")} />
+                        <figcaption>{ format!("input {c}\u{00D7}{h}\u{00D7}{w}{}", if c == 3 { " (R, G, B)" } else { "" }) }</figcaption>
+                    </figure>
+                    <div class="op-sign" aria-hidden="true">{ "\u{2192}" }</div>
+                    // Its own container, each map keyed: a change in the number of
+                    // maps must not make Yew reuse the picture's canvas as a map's.
+                    <div class="feature-maps">{ for maps }</div>
+                </div>
+                // The readout's column: it starts level with the map pointed at, and
+                // keeps on screen while the maps scroll (sticky at the top and bottom).
+                <div class="readout-column">
+                    <div class="readout-spacer" aria-hidden="true" style={format!("height:{}px", *readout_top)}></div>
+                    { readout(t, props.probe) }
+                </div>
             </div>
             <p class="size-note">{ format!(
                 "output {f_count}\u{00D7}{oh}\u{00D7}{ow}: stride {}, padding {} ({}), dilation {}, groups {}{}",
                 axes(g.params.stride), axes(g.params.padding), g.params.padding_mode.name(), axes(g.params.dilation),
                 g.params.groups, if t.bias.is_some() { ", with bias" } else { "" }
             ) }</p>
-            { readout(t, props.probe) }
         </section>
     }
 }
 
 /// The picture (bundled, your own, grey or colour), the classic kernels and
 /// how the maps are drawn; what went wrong opening a picture.
-fn controls(props: &ImageViewProps, on_file: Callback<Event>, kernel_mode: &UseStateHandle<KernelMode>) -> Html {
+fn controls(props: &ImageViewProps, on_file: Callback<Event>) -> Html {
     let c = props.problem.input.dim().0;
     let grey = c == 1;
     let bundled = match props.picture {
@@ -224,11 +242,7 @@ fn controls(props: &ImageViewProps, on_file: Callback<Event>, kernel_mode: &UseS
         _ => None,
     };
     let own = props.picture == Some(PictureRef::Own);
-    let kernel_mode_now = **kernel_mode;
-    let on_kernel_mode = {
-        let m = kernel_mode.clone();
-        Callback::from(move |k| m.set(k))
-    };
+    let kernel_mode_now = props.kernel_mode;
     html! {
         <>
             <div class="image-controls">
@@ -260,7 +274,7 @@ fn controls(props: &ImageViewProps, on_file: Callback<Event>, kernel_mode: &UseS
                 </span>
                 if c == 3 {
                     { switch("On colour", &[(KernelMode::PerChannel, "each channel"), (KernelMode::Luminance, "the luminance")],
-                        kernel_mode_now, on_kernel_mode) }
+                        kernel_mode_now, props.on_kernel_mode.clone()) }
                 }
                 { switch("Draw", &[(MapMode::Signed, "signed"), (MapMode::Abs, "|value|"), (MapMode::Relu, "ReLU")],
                     props.mode, props.on_map_mode.clone()) }
@@ -276,15 +290,26 @@ fn controls(props: &ImageViewProps, on_file: Callback<Event>, kernel_mode: &UseS
 
 /// Filter `f`'s output on its canvas, with its colour legend and range. A
 /// hover names the pixel under the pointer; a click opens its step.
-fn feature_map(props: &ImageViewProps, f: usize, canvas: NodeRef, range: Option<Range>) -> Html {
+fn feature_map(
+    props: &ImageViewProps,
+    f: usize,
+    canvas: NodeRef,
+    range: Option<Range>,
+    readout_top: &UseStateHandle<i32>,
+) -> Html {
     let g = &props.forward.geometry;
     let [_, oh, ow] = g.output_shape();
-    let Range { low, high, scale } = range.unwrap_or(Range { low: 0.0, high: 0.0, scale: 1.0 });
-    // Leaving the map keeps the last pixel: its readout below stays to be
-    // read. Moving within one pixel sends nothing.
+    let Range { low, high, scale } =
+        range.unwrap_or(Range { low: 0.0, high: 0.0, scale: MapScale::OneSided { high: 1.0 } });
+    let name = picture::map_name(g.in_channels, g.params.groups, g.out_channels, f);
+    // Leaving the map keeps the last pixel: its readout beside the maps stays
+    // to be read. Moving within one pixel sends nothing.
     let onmousemove = {
-        let (on_probe, probe) = (props.on_map_probe.clone(), props.probe);
+        let (on_probe, probe, readout_top) = (props.on_map_probe.clone(), props.probe, readout_top.clone());
         Callback::from(move |e: MouseEvent| {
+            if let Some(top) = top_in_body(&e) {
+                readout_top.set(top);
+            }
             if let Some((i, j)) = pixel_at(&e, oh, ow)
                 && probe != Some([f, i, j])
             {
@@ -304,14 +329,28 @@ fn feature_map(props: &ImageViewProps, f: usize, canvas: NodeRef, range: Option<
         <figure class="feature-map" key={f}>
             <canvas ref={canvas} data-feature-map={f.to_string()} data-shape={format!("{oh},{ow}")} width={ow.to_string()} height={oh.to_string()}
                 style={box_style(ow, oh)} {onmousemove} {onclick}
-                aria-label={format!("feature map of filter {f}, {oh} by {ow}: hover a pixel to see how it is computed, click to open its step")} />
+                data-scale={match scale { MapScale::Signed { .. } => "signed", MapScale::OneSided { .. } => "one-sided" }}
+                aria-label={format!("feature map {name}, {oh} by {ow}: hover a pixel to see how it is computed, click to open its step")} />
             <figcaption>
-                { format!("filter {f}") }
-                { colour_legend(scale, true) }
+                <span class="map-name">{ name }</span>
+                { match scale {
+                    MapScale::Signed { scale } => colour_legend(scale, true),
+                    MapScale::OneSided { high } => one_sided_legend(high),
+                } }
                 <span class="range">{ format!("values {} to {}", format::short(low), format::short(high)) }</span>
             </figcaption>
         </figure>
     }
+}
+
+/// How far below the top of the maps' box (`.image-body`) the canvas of a
+/// pointer event begins, in whole CSS pixels.
+fn top_in_body(e: &MouseEvent) -> Option<i32> {
+    use wasm_bindgen::JsCast;
+    let canvas = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let body = canvas.closest(".image-body").ok()??;
+    let top = canvas.get_bounding_client_rect().top() - body.get_bounding_client_rect().top();
+    Some(top.round() as i32)
 }
 
 /// The pixel under the pointer, explained: its value (the DOM contract's

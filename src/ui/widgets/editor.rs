@@ -86,6 +86,13 @@ struct EditorCell {
     marked: bool,
 }
 
+/// The `--chars` of a cell whose text is longer than the narrowest cell
+/// holds (`static/style.css` sizes it from that), else none.
+fn text_width(text: &str) -> Option<String> {
+    let chars = text.chars().count();
+    (chars > 3).then(|| format!("--chars:{chars}"))
+}
+
 #[derive(Properties, PartialEq)]
 struct EditorRowProps {
     name: &'static str,
@@ -101,7 +108,11 @@ fn EditorRow(props: &EditorRowProps) -> Html {
     html! {
         <tr>
         { for props.cells.iter().map(|cell| html! {
-            <td class={format!("cell{}{}", if cell.marked { " tap" } else { "" }, if cell.invalid { " invalid" } else { "" })}>
+            // A cell as wide as its text (#23, item 13): the compact editor's
+            // cells hold about four characters, and 0.1235 or 123456 must not
+            // be clipped. The column takes its widest cell's width.
+            <td class={format!("cell{}{}", if cell.marked { " tap" } else { "" }, if cell.invalid { " invalid" } else { "" })}
+                style={text_width(&cell.text)}>
                 <input
                     type="text"
                     inputmode="decimal"

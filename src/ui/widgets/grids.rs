@@ -31,7 +31,7 @@ const OVERLAID: [u32; 10] = [
 
 /// A cell with marks; `Grids` fills in its `data-index`.
 pub(crate) fn marked(value: f64, marks: u32) -> Cell {
-    Cell { index: String::new(), value, marks, note: None }
+    Cell { marks, ..Cell::new(String::new(), value) }
 }
 
 /// One heatmap's worth of a tensor: its caption, how its cells are named,

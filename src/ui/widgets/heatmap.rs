@@ -193,6 +193,28 @@ pub fn colour_pixels(values: impl ExactSizeIterator<Item = f64>, cols: usize, ro
     Pixels { width: cols, height: rows, rgba }
 }
 
+/// A `cols`x`rows` drawing of `values` (row-major, none below zero) on the
+/// one-sided scale: black at 0 to white at `high` (image mode's maps of a
+/// blur, `|y|` or ReLU; see `MapScale`).
+pub fn grey_pixels(values: impl ExactSizeIterator<Item = f64>, cols: usize, rows: usize, high: f64) -> Pixels {
+    let mut rgba = Vec::with_capacity(values.len() * 4);
+    for v in values {
+        let g = if v.is_nan() { 128 } else { ((v / high).clamp(0.0, 1.0) * 255.0).round() as u8 };
+        rgba.extend_from_slice(&[g, g, g, 255]);
+    }
+    Pixels { width: cols, height: rows, rgba }
+}
+
+/// The one-sided scale's legend: 0, a black-to-white bar, `high`.
+pub fn one_sided_legend(high: f64) -> Html {
+    let high = format::short(high);
+    html! {
+        <div class="scale one-sided" role="img" aria-label={format!("grey scale from 0 (black) to {high} (white)")}>
+            <span>{ "0" }</span><span class="bar"></span><span>{ high }</span>
+        </div>
+    }
+}
+
 /// The colour legend: the scale's ends either side of a bar of its colours.
 /// `labelled`: read out as "colour scale from a to b"; else hidden from
 /// screen readers (a heatmap's readouts say its values).

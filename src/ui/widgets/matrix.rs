@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::model::format;
+use crate::model::taps::Tap;
 
 /// Marks a view puts on cells; each becomes a class (styles add outline and
 /// text, never colour alone).
@@ -119,11 +120,14 @@ pub struct Cell {
     pub marks: u32,
     /// A short note under the number (e.g. `×2` or `w[1,0]`).
     pub note: Option<String>,
+    /// The kernel tap whose colour the cell wears (the tap itself, or an
+    /// input cell it multiplies at this step); its name joins the label.
+    pub tap: Option<Tap>,
 }
 
 impl Cell {
     pub fn new(index: String, value: f64) -> Cell {
-        Cell { index, value, marks: 0, note: None }
+        Cell { index, value, marks: 0, note: None, tap: None }
     }
 }
 
@@ -180,9 +184,14 @@ fn MatrixRow(props: &MatrixRowProps) -> Html {
                 // Practice hides a number until it is answered: nowhere in the page.
                 let hidden = cell.marks & mark::HIDDEN != 0;
                 let value = if hidden { "?".to_string() } else { format::full(cell.value) };
-                let title = format!("{}[{}] = {value}", name, cell.index);
-                let label = crate::model::grid::cell_label(name, &cell.index, if hidden { "not yet answered" } else { &value });
+                let mut title = format!("{}[{}] = {value}", name, cell.index);
+                let mut label = crate::model::grid::cell_label(name, &cell.index, if hidden { "not yet answered" } else { &value });
                 let mut class = mark::classes(cell.marks);
+                if let Some(tap) = &cell.tap {
+                    label.push_str(&format!(", tap {}", tap.name));
+                    title.push_str(&format!(" (tap {})", tap.name));
+                    class.push_str(&format!(" tap-colour-{}", tap.colour));
+                }
                 if props.breaks.contains(&c) {
                     class.push_str(" break");
                 }
@@ -198,6 +207,7 @@ fn MatrixRow(props: &MatrixRowProps) -> Html {
                         data-layer={props.layer.map(|k| k.to_string())}
                         data-receptive={(cell.marks & mark::RECEPTIVE != 0).then_some("true")}
                         data-decided={(cell.marks & mark::DECIDED != 0).then_some("true")}
+                        data-tap={cell.tap.as_ref().map(|t| t.colour.to_string())}
                     >
                         { if hidden { "?".to_string() } else { format::short(cell.value) } }
                         if let Some(note) = &cell.note {
