@@ -185,6 +185,20 @@ fn pooling_by_hand() -> Result<(), ConvError> {
     assert_eq!(dilated.output.dim(), (1, 2, 2));
     assert_eq!(dilated.output[[0, 0, 0]], 5.0);
     assert_eq!(dilated.winners.expect("max")[[0, 0, 0]], Some([2, 2]));
+    // torch 2.15: F.max_pool1d(torch.tensor([[-inf, nan, 1., nan]]), 4, return_indices=True) -> (nan, 3):
+    // a NaN wins, the last one over earlier ones.
+    let x = Array3::from_shape_vec((1, 1, 4), vec![f64::NEG_INFINITY, f64::NAN, 1.0, f64::NAN]).expect("shape");
+    let nan = Pool { dims: Dims::One, kernel: [1, 4], stride: [1, 4], ..Pool::default() }.apply(&x)?;
+    assert!(nan.output[[0, 0, 0]].is_nan());
+    assert_eq!(nan.winners.expect("max")[[0, 0, 0]], Some([0, 3]));
+    // F.max_pool1d(torch.tensor([[5.]]), 2, 1, padding=1, dilation=2) -> -inf: both taps are padding
+    // (torch's index, 1, points past the input; the core has no winner).
+    let x = Array3::from_elem((1, 1, 1), 5.0);
+    let empty =
+        Pool { dims: Dims::One, kernel: [1, 2], stride: [1, 1], padding: [0, 1], dilation: [1, 2], ..Pool::default() }
+            .apply(&x)?;
+    assert_eq!(empty.output[[0, 0, 0]], f64::NEG_INFINITY);
+    assert_eq!(empty.winners.expect("max")[[0, 0, 0]], None);
     Ok(())
 }
 
@@ -246,11 +260,11 @@ fn layers_that_cannot_take_their_input_say_why() {
     let pool = Layer::Pool(Pool { kernel: [3, 3], stride: [1, 1], padding: [2, 2], ..Pool::default() });
     assert_eq!(
         pool.output_shape([1, 8, 8]).unwrap_err().to_string(),
-        "max_pool2d padding 2 must be at most half of kernel span 3x3, so at most 1"
+        "max_pool2d padding 2 must be at most half of kernel 3x3, so at most 1"
     );
     let avg = Layer::Pool(Pool { kind: PoolKind::Avg, dilation: [2, 2], ..Pool::default() });
     assert_eq!(avg.output_shape([1, 8, 8]).unwrap_err().to_string(), "avg_pool2d takes no dilation");
-    // max_pool1d halves the kernel size, not the span (check_max_pool1d).
+    // Pools halve the kernel size, not the dilated span (torch 2.15).
     let pool1d =
         Pool { dims: Dims::One, kernel: [1, 2], stride: [1, 1], padding: [0, 2], dilation: [1, 3], ..Pool::default() };
     assert_eq!(

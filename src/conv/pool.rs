@@ -47,7 +47,7 @@ pub struct Pool {
     pub kernel: [usize; 2],
     /// `stride`, `[sh, sw]`, each >= 1.
     pub stride: [usize; 2],
-    /// `padding`, `[ph, pw]`, on both sides; at most half the kernel's span.
+    /// `padding`, `[ph, pw]`, on both sides; at most half the kernel size (whatever the dilation).
     pub padding: [usize; 2],
     /// `dilation`, `[dh, dw]`: max pooling only (average pooling must keep `[1, 1]`).
     pub dilation: [usize; 2],
@@ -137,8 +137,8 @@ impl Pool {
 
     /// Validates the arguments against an input `(C, H, W)` and computes every
     /// size, with PyTorch's rules: positive kernel, stride and dilation;
-    /// padding at most half the kernel's span (`max_pool1d`: half the kernel
-    /// size); at least one output cell per axis.
+    /// padding at most half the kernel size (even with dilation); at least
+    /// one output cell per axis.
     pub fn geometry(&self, input: [usize; 3]) -> Result<PoolGeometry, ConvError> {
         let op = self.name();
         let dims = self.dims;
@@ -170,20 +170,15 @@ impl Pool {
             }
         }
         let span = [dilated_span(self.kernel[0], self.dilation[0])?, dilated_span(self.kernel[1], self.dilation[1])?];
-        // max_pool1d checks the kernel size itself (check_max_pool1d); the
-        // others go through pooling_output_shape, which halves the span.
-        let (half_of, halved) = if self.kind == PoolKind::Max && dims == Dims::One {
-            ("kernel", self.kernel)
-        } else {
-            ("kernel span", span)
-        };
-        let limit = halved.map(|k| k / 2);
+        // torch 2.15 checks the kernel size, not the dilated span, for every
+        // pool ("pad should be smaller than or equal to half of kernel size"),
+        // although pooling_output_shape alone would halve the span.
+        let limit = self.kernel.map(|k| k / 2);
         if (0..2).any(|axis| self.padding[axis] > limit[axis]) {
             return Err(ConvError::PoolPadding {
                 op,
                 padding: PerAxis { dims, hw: self.padding },
-                half_of,
-                kernel: Extent { dims, hw: halved },
+                kernel: Extent { dims, hw: self.kernel },
                 limit: PerAxis { dims, hw: limit },
             });
         }
@@ -191,7 +186,7 @@ impl Pool {
         for axis in 0..2 {
             let n = [h, w][axis];
             let Some(out) = output_size(n, span[axis], self.stride[axis], self.padding[axis], self.ceil_mode) else {
-                // padding <= span/2, so these sums do not overflow.
+                // padding <= kernel/2, so these sums do not overflow.
                 let padded = [h + 2 * self.padding[0], w + 2 * self.padding[1]];
                 return Err(ConvError::PoolTooLarge {
                     op,
