@@ -8,7 +8,7 @@ use convscope::conv::PaddingMode;
 use ndarray::{Array1, Array3, Array4};
 
 /// Maps a signed position on an axis of length `n` to the input index it reads.
-fn source(p: isize, n: usize, mode: PaddingMode) -> Option<usize> {
+pub fn source(p: isize, n: usize, mode: PaddingMode) -> Option<usize> {
     let n = n as isize;
     let i = match mode {
         PaddingMode::Zeros => p,

@@ -24,8 +24,18 @@ use super::problem::{Geometry, Op, Problem};
 use super::transposed::Transposed;
 
 /// The most cells one layer's output may have (`C * H * W`): 2^24, 128 MiB of
-/// `f64`. A shape beyond it is a [`ConvError::TooLarge`], never an allocation.
+/// `f64`; the same for a convolution's padded input or transposed canvas. A
+/// shape beyond it is a [`ConvError::TooLarge`], never an allocation.
 pub const LAYER_OUTPUT_LIMIT: usize = 1 << 24;
+
+/// A [`ConvError::TooLarge`] when a tensor of `shape` would have more than [`LAYER_OUTPUT_LIMIT`] cells.
+fn check_cells(what: &'static str, shape: [usize; 3]) -> Result<(), ConvError> {
+    let count = shape.iter().try_fold(1usize, |n, &s| n.checked_mul(s)).unwrap_or(usize::MAX);
+    if count > LAYER_OUTPUT_LIMIT {
+        return Err(ConvError::TooLarge { what, count, limit: LAYER_OUTPUT_LIMIT });
+    }
+    Ok(())
+}
 
 /// A convolution layer: the single-op problem without its input, which is
 /// the previous layer's output.
@@ -147,15 +157,30 @@ impl Layer {
     /// Whether the layer's 1D/2D agrees with the network is [`Network`]'s check.
     pub fn output_shape(&self, input: [usize; 3]) -> Result<[usize; 3], ConvError> {
         let shape = match self {
-            Layer::Conv(c) => c.geometry(input)?.output_shape(),
-            Layer::Pool(p) => p.geometry(input)?.output_shape(),
+            Layer::Conv(c) => {
+                let geometry = c.geometry(input)?;
+                // What Forward and Transposed allocate besides the output: the
+                // padded input `(C, H+2ph, W+2pw)`, or the canvas `(F, CH, CW)`.
+                let (what, scratch) = match &geometry {
+                    Geometry::Conv(g) => ("the padded input", [g.in_channels, g.padded[0], g.padded[1]]),
+                    Geometry::Transposed(g) => ("the transposed canvas", g.canvas_shape()),
+                };
+                check_cells(what, scratch)?;
+                geometry.output_shape()
+            }
+            Layer::Pool(p) => {
+                let g = p.geometry(input)?;
+                // Every window visits KH*KW taps: a huge kernel with as much padding
+                // gives one output cell but would take forever.
+                let [c, oh, ow] = g.output_shape();
+                let windows = c.saturating_mul(oh).saturating_mul(ow);
+                check_cells("the pooling windows' taps", [windows, p.kernel[0], p.kernel[1]])?;
+                g.output_shape()
+            }
             Layer::Relu => input,
             Layer::Pad(p) => p.output_shape(input)?,
         };
-        let count = shape.iter().try_fold(1usize, |n, &s| n.checked_mul(s)).unwrap_or(usize::MAX);
-        if count > LAYER_OUTPUT_LIMIT {
-            return Err(ConvError::TooLarge { what: "the layer's output", count, limit: LAYER_OUTPUT_LIMIT });
-        }
+        check_cells("the layer's output", shape)?;
         Ok(shape)
     }
 
