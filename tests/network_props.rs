@@ -28,7 +28,7 @@ mod common;
 use std::cell::Cell;
 
 use convscope::conv::{
-    ConvLayer, Dims, Evaluation, Hyper, Layer, Mask, Network, Op, Pad, PaddingMode, Pool, PoolKind, Probe,
+    ConvLayer, Dims, Evaluation, Hyper, Layer, Mask, Network, Op, Pad, PaddingMode, Pool, PoolKind, Probe, Winners,
 };
 use ndarray::{Array1, Array3, Array4};
 use proptest::prelude::*;
@@ -146,7 +146,8 @@ fn build(case: &Case, positive: bool) -> Network {
         let axis0 = |v: usize, inert: usize| if case.one_d { inert } else { v };
         let k = [axis0(s.k[0].min(shape[1]), 1), s.k[1].min(shape[2])];
         let layer = match s.kind {
-            0..=2 | 3 if s.kind != 3 || shape[0] > 0 => {
+            // Kinds 0, 1 and 3 are direct convolutions, 2 a transposed one.
+            0..=3 => {
                 let transposed = s.kind == 2;
                 let c = shape[0];
                 let groups = if s.depthwise { c } else { 1 };
@@ -244,7 +245,7 @@ fn run_counting<S: Strategy>(
 
 /// Naive pooling: windows counted by their signed start `o*s - p`, taps `start + t*d`.
 /// Returns the output and, for max, the winners (first strictly larger value in row-major order).
-fn naive_pool(x: &Array3<f64>, p: &Pool) -> Option<(Array3<f64>, Array3<Option<[usize; 2]>>)> {
+fn naive_pool(x: &Array3<f64>, p: &Pool) -> Option<(Array3<f64>, Winners)> {
     let (c, h, w) = x.dim();
     let n = [h as isize, w as isize];
     let mut out_size = [0usize; 2];
