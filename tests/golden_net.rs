@@ -126,6 +126,13 @@ fn single_layers_match_pytorch() {
         if !case["indices"].is_null() {
             assert_winners(name, &network, 1, &case["indices"]);
         }
+        if let Layer::Pool(pool) = &network.layers[0] {
+            let x = &network.input;
+            let g = pool.geometry([x.dim().0, x.dim().1, x.dim().2]).expect("valid");
+            let pooled = pool.apply(x).expect("valid");
+            let grad = g.grad_input(&pooled, &array3(&case["grad_output"])).expect("shape");
+            assert_close(&format!("{name}: grad_input"), &grad, &array3(&case["grad_input"]));
+        }
         counts[["pool", "pad", "relu"].iter().position(|k| case["kind"] == *k).expect("kind")] += 1;
     }
     println!("pool {} pad {} relu {}", counts[0], counts[1], counts[2]);

@@ -20,6 +20,7 @@
 use ndarray::Array3;
 
 use super::error::{ConvError, Dims, Extent, Field, PerAxis};
+use super::index;
 use super::params::dilated_span;
 
 /// Which reduction a pooling window applies.
@@ -104,6 +105,25 @@ pub struct Pooled {
     /// wins over numbers, the last NaN over earlier ones). `None` for a
     /// window of padding only (its value is `-inf`). `None` for average pooling.
     pub winners: Option<Winners>,
+}
+
+/// One output cell of a pooling layer, for the sliding-window view: its
+/// window's cells and how they became the result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolStep {
+    /// `[c, oi, oj]` of the output cell.
+    pub out_index: [usize; 3],
+    /// Top-left corner of the window in the padded input: `[oi*sh, oj*sw]`.
+    pub window: [usize; 2],
+    /// The window's input cells `[i, j]` (channel `c`) and their values, row
+    /// by row, padding excluded.
+    pub cells: Vec<([usize; 2], f64)>,
+    /// Max pooling: the cell whose value the output took (`None` for a window of padding only).
+    pub winner: Option<[usize; 2]>,
+    /// Average pooling: what the sum of `cells` is divided by.
+    pub divisor: Option<usize>,
+    /// `output[out_index]`.
+    pub result: f64,
 }
 
 /// `floor(a / b)` for `b > 0` (PyTorch's `div_rtn`).
@@ -289,6 +309,75 @@ impl PoolGeometry {
             .collect();
         outs.reverse();
         outs
+    }
+
+    /// Sliding-window steps: one per output cell, `C * OH * OW`, row-major.
+    pub fn steps(&self) -> usize {
+        self.output_shape().iter().product()
+    }
+
+    /// The output cell `[c, oi, oj]` computed at `step`.
+    pub fn out_index_of(&self, step: usize) -> Option<[usize; 3]> {
+        index::unravel(step, self.output_shape())
+    }
+
+    /// The step that computes output cell `[c, oi, oj]` (inverse of [`Self::out_index_of`]).
+    pub fn step_of(&self, out_index: [usize; 3]) -> Option<usize> {
+        index::ravel(out_index, self.output_shape())
+    }
+
+    /// Everything about `step`, built now: `input` and `pooled` are this
+    /// geometry's input and result.
+    pub fn step(&self, input: &Array3<f64>, pooled: &Pooled, step: usize) -> Option<PoolStep> {
+        let out_index = self.out_index_of(step)?;
+        let [c, oi, oj] = out_index;
+        let cells = self
+            .window([oi, oj])
+            .into_iter()
+            .map(|[i, j]| ([i, j], input.get([c, i, j]).copied().unwrap_or(0.0)))
+            .collect();
+        Some(PoolStep {
+            out_index,
+            window: [self.padded_pos(0, oi, 0), self.padded_pos(1, oj, 0)],
+            cells,
+            winner: pooled.winners.as_ref().and_then(|w| w.get(out_index).copied().flatten()),
+            divisor: self.divisor([oi, oj]),
+            result: pooled.output.get(out_index).copied()?,
+        })
+    }
+
+    /// The gradient with respect to the input `(C, H, W)` for an upstream
+    /// gradient `(C, OH, OW)`: max pooling routes each cell's gradient to its
+    /// winner, average pooling spreads `g / divisor` over the window's input
+    /// cells (as PyTorch's backward kernels, summed in output order).
+    pub fn grad_input(&self, pooled: &Pooled, grad_output: &Array3<f64>) -> Result<Array3<f64>, ConvError> {
+        let expected = self.output_shape();
+        let (a, b, d) = grad_output.dim();
+        if [a, b, d] != expected {
+            return Err(ConvError::GradOutputShape { expected: expected.to_vec(), got: vec![a, b, d] });
+        }
+        let [c_count, h, w] = self.input_shape();
+        let mut grad = Array3::zeros((c_count, h, w));
+        for ((c, oi, oj), &g) in grad_output.indexed_iter() {
+            match (&pooled.winners, self.pool.kind) {
+                (Some(winners), PoolKind::Max) => {
+                    if let Some(Some([i, j])) = winners.get([c, oi, oj]) {
+                        grad[[c, *i, *j]] += g;
+                    }
+                }
+                _ => {
+                    let divisor = self.divisor([oi, oj]).unwrap_or(0);
+                    if divisor == 0 {
+                        continue;
+                    }
+                    let share = g / divisor as f64;
+                    for [i, j] in self.window([oi, oj]) {
+                        grad[[c, i, j]] += share;
+                    }
+                }
+            }
+        }
+        Ok(grad)
     }
 
     /// Pools `input` (whose shape this geometry was computed for).

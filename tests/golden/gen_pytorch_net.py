@@ -14,7 +14,9 @@ and w, b for convolutions).
 - "pool":  F.max_pool1d/2d and F.avg_pool1d/2d, with ceil_mode,
            count_include_pad, dilation and padding. Max pools also store
            "indices", from a second call with return_indices=True: the flat
-           index i*W + j of each window's winner in its channel.
+           index i*W + j of each window's winner in its channel. Every pool
+           case stores "grad_input" for a random "grad_output" (the same call
+           on an input that requires grad, then out.backward(grad_output)).
 - "pad":   F.pad, every mode, asymmetric amounts, a constant value.
 - "relu":  F.relu.
 - "stack": random stacks of 3-5 layers (convolutions of every kind,
@@ -161,6 +163,14 @@ def single(name, kind, layer, shape, x=None, expected=None):
     if "indices" in extra:
         extra["indices"] = to_json(as_2d_form(torch.tensor(extra["indices"]), nd))
     entry.update(extra)
+    if kind == "pool":
+        # The backward pass: max routes to the winner, avg spreads over the window.
+        xg = xt.clone().requires_grad_(True)
+        out_g = run(call, x=xg)
+        gout = rand_tensor(list(out_g.shape))
+        out_g.backward(gout)
+        entry["grad_output"] = to_json(as_2d_form(gout, nd))
+        entry["grad_input"] = to_json(as_2d_form(xg.grad, nd))
     CASES.append(entry)
 
 
