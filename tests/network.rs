@@ -154,6 +154,14 @@ fn pooling_by_hand() -> Result<(), ConvError> {
     let g = avg.geometry([1, 1, 6])?;
     assert_eq!([0, 1, 2, 3].map(|o| g.divisor([0, o])), [3, 3, 3, 2].map(Some));
     assert_eq!(g.window([0, 3]), vec![[0, 5]]);
+    let pooled = avg.apply(&x)?;
+    let step = g.step(&x, &pooled, 3).expect("4 steps");
+    assert_eq!((step.out_index, step.window, step.cells.clone()), ([0, 0, 3], [0, 6], vec![([0, 5], 6.0)]));
+    assert_eq!((step.divisor, step.winner, step.result), (Some(2), None, 3.0));
+    assert_eq!((g.steps(), g.step_of([0, 0, 3]), g.step(&x, &pooled, 4)), (4, Some(3), None));
+    // Backward: each window spreads its gradient over its input cells, divided by its divisor.
+    let grad = g.grad_input(&pooled, &Array3::from_elem((1, 1, 4), 6.0))?;
+    assert_eq!(grad.into_raw_vec_and_offset().0, vec![2., 2. + 2., 2., 2. + 2., 2., 2. + 3.]);
     let avg = Pool { count_include_pad: false, ..avg };
     assert_eq!(avg.apply(&x)?.output.into_raw_vec_and_offset().0, vec![1.5, 3.0, 5.0, 6.0]);
     // Without ceil mode: floor(5/2) + 1 = 3 windows.
@@ -172,7 +180,11 @@ fn pooling_by_hand() -> Result<(), ConvError> {
         0., 1., 5., 4.,
     ]).expect("shape");
     let pooled = Pool::default().apply(&x)?;
-    assert_eq!(pooled.output.into_raw_vec_and_offset().0, vec![3., 0., 1., 5.]);
+    assert_eq!(pooled.output.clone().into_raw_vec_and_offset().0, vec![3., 0., 1., 5.]);
+    let g = Pool::default().geometry([1, 4, 4])?;
+    let grad = g.grad_input(&pooled, &Array3::from_elem((1, 2, 2), 1.0))?;
+    assert_eq!(grad.iter().sum::<f64>(), 4.0);
+    assert_eq!((grad[[0, 0, 1]], grad[[0, 1, 0]]), (1.0, 0.0), "a tie routes to the first maximum only");
     let winners = pooled.winners.expect("max pooling has winners");
     assert_eq!(winners.into_raw_vec_and_offset().0, vec![Some([0, 1]), Some([0, 2]), Some([3, 1]), Some([2, 2])]);
     // Padding 1 around all-negative values: -inf padding never wins.

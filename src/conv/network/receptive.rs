@@ -336,3 +336,31 @@ pub(super) fn receptive(network: &Network, eval: &Evaluation, probe: Probe) -> O
     decided.reverse();
     Some(Receptive { structural, decided })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_count_and_bound_their_cells() {
+        // channels {1} x rows {0, 2} x cols {1, 3} of a (2, 3, 70) tensor: bits cross a word.
+        let mut cols = vec![false; 70];
+        cols[1] = true;
+        cols[65] = true;
+        let mask = Mask::product([2, 3, 70], &[false, true], &[true, false, true], &cols);
+        assert_eq!(mask.count(), 4);
+        assert!(mask.contains([1, 2, 65]) && mask.contains([1, 0, 1]));
+        assert!(!mask.contains([0, 0, 1]) && !mask.contains([1, 1, 1]));
+        assert!(!mask.contains([1, 3, 1]) && !mask.contains([2, 0, 1]), "outside the shape");
+        assert_eq!(mask.bounding_box(), Some(([0, 1], [2, 65])));
+        assert_eq!(mask.cells().collect::<Vec<_>>(), vec![[1, 0, 1], [1, 0, 65], [1, 2, 1], [1, 2, 65]]);
+        let empty = Mask::empty([1, 2, 2]);
+        assert_eq!((empty.count(), empty.bounding_box()), (0, None));
+        let mut one = Mask::empty([1, 2, 2]);
+        one.insert([0, 1, 1]);
+        one.insert([0, 5, 5]);
+        assert_eq!(one.cells().collect::<Vec<_>>(), vec![[0, 1, 1]]);
+        let marks = Array3::from_shape_fn((1, 2, 2), |(_, i, j)| i == 1 && j == 1);
+        assert_eq!(Mask::from_marks(&marks), one);
+    }
+}
