@@ -26,6 +26,10 @@ fn max_pool2d(k: usize) -> Layer {
     Layer::Pool(Pool { kernel: [k, k], stride: [k, k], ..Pool::default() })
 }
 
+fn max_pool1d_k2() -> Layer {
+    Layer::Pool(Pool { dims: Dims::One, kernel: [1, 2], stride: [1, 2], ..Pool::default() })
+}
+
 fn ramp(shape: [usize; 3]) -> Array3<f64> {
     Array3::from_shape_fn((shape[0], shape[1], shape[2]), |(c, i, j)| ((c * 7 + i * 3 + j) % 11) as f64 - 4.0)
 }
@@ -224,6 +228,11 @@ fn pad_modes_by_hand() -> Result<(), ConvError> {
     assert_eq!(row(pad(PaddingMode::Reflect, 0.0))?, vec![3., 2., 1., 2., 3., 2.]);
     assert_eq!(row(pad(PaddingMode::Replicate, 0.0))?, vec![1., 1., 1., 2., 3., 3.]);
     assert_eq!(row(pad(PaddingMode::Circular, 0.0))?, vec![2., 3., 1., 2., 3., 1.]);
+    for mode in PaddingMode::ALL {
+        let pad = Pad { mode, ..Pad::default() };
+        assert_eq!(Pad::mode_of_name(pad.mode_name()), Some(mode));
+    }
+    assert_eq!((Pad::mode_of_name("zeros"), Pad::default().mode_name()), (None, "constant"));
     let too_far = Pad { amounts: [3, 0, 0, 0], ..pad(PaddingMode::Reflect, 0.0) };
     assert_eq!(
         too_far.apply(&x).unwrap_err().to_string(),
@@ -285,6 +294,14 @@ fn layers_that_cannot_take_their_input_say_why() {
     );
     let net = Network { dims: Dims::One, input: ramp([1, 1, 8]), layers: vec![conv2d(1, 1, 1, 0)] };
     assert_eq!(net.evaluate().error.expect("dims").error.to_string(), "a 2D layer (conv2d) on a 1D input");
+    let net = Network { dims: Dims::One, input: ramp([1, 2, 8]), layers: vec![Layer::Relu] };
+    let err = net.evaluate().error.expect("height 2 in 1D");
+    assert_eq!((err.layer, err.error.to_string()), (0, "input of a 1D operation must have height 1, got 2".into()));
+    assert_eq!((net.summary().len(), net.shapes().1.map(|e| e.layer)), (1, Some(0)));
+    // An evaluation of another network is no answer for this one.
+    let other = Network { dims: Dims::One, input: ramp([1, 1, 8]), layers: vec![max_pool1d_k2()] };
+    let same_shape = Network { layers: vec![Layer::Relu], ..other.clone() };
+    assert_eq!(same_shape.receptive(&other.evaluate(), Probe { layer: 1, index: [0, 0, 0] }), None);
     let huge = Layer::Pad(Pad { amounts: [1 << 13, 1 << 13, 0, 0], ..Pad::default() });
     assert!(matches!(huge.output_shape([1, 1 << 10, 1]), Err(ConvError::TooLarge { limit: LAYER_OUTPUT_LIMIT, .. })));
     let overflow = Layer::Pad(Pad { amounts: [usize::MAX, 1, 0, 0], ..Pad::default() });

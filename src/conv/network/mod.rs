@@ -289,7 +289,7 @@ pub struct Network {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("layer {layer}: {error}")]
 pub struct LayerError {
-    /// The layer's number, from 1.
+    /// The layer's number, from 1; 0 when the input itself breaks a rule.
     pub layer: usize,
     /// What it breaks, with the numbers.
     pub error: ConvError,
@@ -350,9 +350,13 @@ pub struct LayerSummary {
 
 impl Network {
     /// Each layer's output shape in turn, `[0]` the input's, up to the first
-    /// layer that cannot take its input (returned beside them).
+    /// layer that cannot take its input (returned beside them; layer 0 when the
+    /// input itself is invalid).
     pub fn shapes(&self) -> (Vec<[usize; 3]>, Option<LayerError>) {
         let mut shapes = vec![shape3(&self.input)];
+        if let Err(error) = self.check_input() {
+            return (shapes, Some(LayerError { layer: 0, error }));
+        }
         for (k, layer) in self.layers.iter().enumerate() {
             let input = shapes[k];
             match self.layer_shape(layer, input) {
@@ -390,12 +394,13 @@ impl Network {
     }
 
     /// Every layer's output, stopping before the first layer that fails.
-    /// An invalid input is reported as layer 1's error (no layer runs).
+    /// An invalid input (empty, or not of height 1 in 1D) is reported as
+    /// layer 0's error, and no layer runs.
     pub fn evaluate(&self) -> Evaluation {
         let mut outputs = vec![Rc::new(self.input.clone())];
         let mut winners = vec![None];
         if let Err(error) = self.check_input() {
-            return Evaluation { outputs, error: Some(LayerError { layer: 1, error }), winners };
+            return Evaluation { outputs, error: Some(LayerError { layer: 0, error }), winners };
         }
         for (k, layer) in self.layers.iter().enumerate() {
             let result = self.check_dims(layer).and_then(|()| layer.apply(&outputs[k]));

@@ -51,10 +51,13 @@ impl Mask {
     /// The cells `channels x rows x cols` (per-axis membership, each as long as its axis).
     pub fn product(shape: [usize; 3], channels: &[bool], rows: &[bool], cols: &[bool]) -> Mask {
         let mut mask = Mask::empty(shape);
-        let [_, h, w] = shape;
-        let marked = |set: &[bool]| set.iter().enumerate().filter(|(_, b)| **b).map(|(i, _)| i).collect::<Vec<_>>();
-        let (rows, cols) = (marked(rows), marked(cols));
-        for c in marked(channels) {
+        let [c_count, h, w] = shape;
+        // Entries beyond the axis' length are ignored.
+        let marked = |set: &[bool], n: usize| {
+            set.iter().take(n).enumerate().filter(|(_, b)| **b).map(|(i, _)| i).collect::<Vec<_>>()
+        };
+        let (rows, cols) = (marked(rows, h), marked(cols, w));
+        for c in marked(channels, c_count) {
             for &i in &rows {
                 for &j in &cols {
                     mask.set_flat((c * h + i) * w + j);
@@ -325,7 +328,12 @@ pub(super) fn receptive(network: &Network, eval: &Evaluation, probe: Probe) -> O
     for k in (1..=probe.layer).rev() {
         let layer = network.layers.get(k - 1)?;
         let input = shape_of(k - 1)?;
-        let reads = Reads::of(layer, input, shape_of(k)?)?;
+        let output = shape_of(k)?;
+        // `eval` must be this network's: a layer whose output differs is no answer.
+        if layer.output_shape(input).ok()? != output {
+            return None;
+        }
+        let reads = Reads::of(layer, input, output)?;
         sets = structural_back(&reads, input, &sets);
         let winners = eval.winners.get(k).and_then(|w| w.as_deref());
         marks = decided_back(layer, &reads, &eval.outputs[k - 1], winners, &marks);
