@@ -69,6 +69,16 @@ fn lenet5_feature_extractor() {
     let eval = net.evaluate();
     assert_eq!(eval.error, None);
     assert_eq!(eval.outputs.len(), 7);
+    // An edit of layer 4 keeps the outputs of layers 0..=3 (the same allocations) and recomputes the rest.
+    let mut edited = net.clone();
+    if let Layer::Conv(c) = &mut edited.layers[3] {
+        c.weight[[0, 0, 0, 0]] += 1.0;
+    }
+    let again = edited.evaluate_from(&eval, 4);
+    assert_eq!(again, edited.evaluate());
+    assert!(std::rc::Rc::ptr_eq(&again.outputs[3], &eval.outputs[3]));
+    assert_ne!(again.outputs[4], eval.outputs[4]);
+    assert_eq!(edited.evaluate_from(&eval, 0), edited.evaluate());
     assert_eq!(eval.outputs[6].dim(), (16, 5, 5));
     assert!(eval.winners[3].is_some() && eval.winners[6].is_some() && eval.winners[1].is_none());
     // A deep cell in the middle sees a 16x16 square of the input.

@@ -397,21 +397,38 @@ impl Network {
     /// An invalid input (empty, or not of height 1 in 1D) is reported as
     /// layer 0's error, and no layer runs.
     pub fn evaluate(&self) -> Evaluation {
-        let mut outputs = vec![Rc::new(self.input.clone())];
-        let mut winners = vec![None];
+        let outputs = vec![Rc::new(self.input.clone())];
         if let Err(error) = self.check_input() {
-            return Evaluation { outputs, error: Some(LayerError { layer: 0, error }), winners };
+            return Evaluation { outputs, error: Some(LayerError { layer: 0, error }), winners: vec![None] };
         }
-        for (k, layer) in self.layers.iter().enumerate() {
-            let result = self.check_dims(layer).and_then(|()| layer.apply(&outputs[k]));
+        self.run_from(outputs, vec![None])
+    }
+
+    /// [`Self::evaluate`] after an edit of layer `first` (from 1) or later:
+    /// the outputs of the layers before it are taken from `previous` (shared,
+    /// not recomputed), the rest are computed. `first = 0` (an edit of the
+    /// input) computes everything. `previous` must be this network's
+    /// evaluation before the edit.
+    pub fn evaluate_from(&self, previous: &Evaluation, first: usize) -> Evaluation {
+        // Layers 1..first-1 kept: outputs[0..first]; fewer when `previous` stopped earlier.
+        let keep = first.min(previous.outputs.len()).min(previous.winners.len()).min(self.layers.len() + 1);
+        if keep == 0 {
+            return self.evaluate();
+        }
+        self.run_from(previous.outputs[..keep].to_vec(), previous.winners[..keep].to_vec())
+    }
+
+    /// Runs the layers after the last of `outputs` (`outputs[0]` the valid input).
+    fn run_from(&self, mut outputs: Vec<Rc<Array3<f64>>>, mut winners: Vec<Option<Rc<Winners>>>) -> Evaluation {
+        for k in outputs.len()..=self.layers.len() {
+            let layer = &self.layers[k - 1];
+            let result = self.check_dims(layer).and_then(|()| layer.apply(&outputs[k - 1]));
             match result {
                 Ok(out) => {
                     outputs.push(Rc::new(out.output));
                     winners.push(out.winners.map(Rc::new));
                 }
-                Err(error) => {
-                    return Evaluation { outputs, error: Some(LayerError { layer: k + 1, error }), winners };
-                }
+                Err(error) => return Evaluation { outputs, error: Some(LayerError { layer: k, error }), winners },
             }
         }
         Evaluation { outputs, error: None, winners }
