@@ -488,6 +488,13 @@ fn pooling_matches_the_naive_loops() {
         for ((_, oi, oj), _) in y.indexed_iter() {
             prop_assert!(g.window([oi, oj]).iter().all(|&[i, j]| i < x.dim().1 && j < x.dim().2));
         }
+        // windows_over inverts sources_along.
+        for axis in 0..2 {
+            for i in 0..g.input[axis] {
+                let over: Vec<usize> = (0..g.output[axis]).filter(|&o| g.sources_along(axis, o).contains(&i)).collect();
+                prop_assert_eq!(g.windows_over(axis, i), over, "axis {} cell {} of {:?}", axis, i, pool);
+            }
+        }
         match pool.kind {
             PoolKind::Max => prop_assert_eq!(core.winners, Some(winners)),
             PoolKind::Avg => prop_assert_eq!(core.winners, None),
@@ -636,35 +643,56 @@ fn rf_and_jump_follow_the_recurrence_and_bound_the_field() {
     assert!(inside.get() >= 50, "too few probes away from the borders: {}", inside.get());
 }
 
+fn wild() -> impl Strategy<Value = usize> {
+    prop::sample::select(vec![0usize, 1, 2, 3, 7, 1 << 20, usize::MAX / 3, usize::MAX / 2, usize::MAX - 1, usize::MAX])
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     /// Any parameters, however wrong or huge, give an error or a result, never a panic.
     #[test]
     fn wild_layers_never_panic(
-        kind in 0u8..4,
-        big in prop::sample::select(vec![0usize, 1, 2, 7, 1 << 20, usize::MAX / 3, usize::MAX]),
-        small in 0usize..4,
-        ceil in prop::bool::ANY,
-        one_d in prop::bool::ANY,
+        kind in 0u8..5,
+        k in [wild(), wild()],
+        s in [wild(), wild()],
+        p in [wild(), wild(), wild(), wild()],
+        d in [wild(), wild()],
+        (ceil, cip, one_d, mode) in (prop::bool::ANY, prop::bool::ANY, prop::bool::ANY, 0u8..6),
+        (c, h, w) in (1usize..=2, 1usize..=4, 1usize..=4),
     ) {
         let dims = if one_d { Dims::One } else { Dims::Two };
+        let pool = |kind| Pool { kind, dims, kernel: k, stride: s, padding: [p[0], p[1]], dilation: d, ceil_mode: ceil, count_include_pad: cip };
         let layer = match kind {
-            0 => Layer::Pool(Pool { kernel: [small, big], stride: [big, small], padding: [small, big], dilation: [big, 1], ceil_mode: ceil, dims, ..Pool::default() }),
-            1 => Layer::Pool(Pool { kind: PoolKind::Avg, kernel: [big, small], stride: [small, big], padding: [big, small], ceil_mode: ceil, dims, ..Pool::default() }),
-            2 => Layer::Pad(Pad { dims, amounts: [big, small, small, big], mode: padding_mode(small as u8), value: 1.0 }),
-            _ => Layer::Conv(ConvLayer {
+            0 => Layer::Pool(pool(PoolKind::Max)),
+            1 => Layer::Pool(pool(PoolKind::Avg)),
+            2 => Layer::Pad(Pad { dims, amounts: p, mode: padding_mode(mode), value: 1.0 }),
+            3 => Layer::Conv(ConvLayer {
                 op: Op::Conv2d.with_dims(dims),
-                weight: Array4::ones((1, 1, 1, 2)),
+                weight: Array4::ones((1, c, 1, 2)),
                 bias: None,
-                hyper: Hyper { stride: [1, big], padding: [0, big], dilation: [1, big.max(1)], ..Hyper::default() },
+                hyper: Hyper { stride: s, padding: [p[0], p[1]], dilation: d, padding_mode: padding_mode(mode), ..Hyper::default() },
+            }),
+            _ => Layer::Conv(ConvLayer {
+                op: Op::ConvTranspose2d.with_dims(dims),
+                weight: Array4::ones((c, 1, 1, 2)),
+                bias: None,
+                hyper: Hyper { stride: s, padding: [p[0], p[1]], dilation: d, output_padding: [p[2], p[3]], ..Hyper::default() },
             }),
         };
-        let net = Network { dims, input: Array3::ones((1, 1, 3)), layers: vec![layer.clone(), Layer::Relu] };
+        let input = Array3::ones((c, if one_d { 1 } else { h }, w));
+        // The pooling geometry's answers, without the network's caps.
+        if let Layer::Pool(pool) = &layer
+            && let Ok(g) = pool.geometry([c, input.dim().1, w])
+        {
+            let _ = g.divisor([0, 0]);
+            let _ = g.windows_over(1, 0).len().min(g.output[1]);
+        }
+        let net = Network { dims, input, layers: vec![layer.clone(), Layer::Relu] };
         let eval = net.evaluate();
         let rows = net.summary();
         prop_assert_eq!(rows.len(), eval.outputs.len());
-        let _ = layer.macs([1, 1, 3]);
+        let _ = layer.macs([c, h, w]);
         let probe = Probe { layer: eval.outputs.len() - 1, index: [0, 0, 0] };
         prop_assert!(net.receptive(&eval, probe).is_some());
     }

@@ -206,8 +206,8 @@ impl Pool {
         for axis in 0..2 {
             let n = [h, w][axis];
             let Some(out) = output_size(n, span[axis], self.stride[axis], self.padding[axis], self.ceil_mode) else {
-                // padding <= kernel/2, so these sums do not overflow.
-                let padded = [h + 2 * self.padding[0], w + 2 * self.padding[1]];
+                // Saturating: a huge kernel allows a huge padding.
+                let padded = [0, 1].map(|axis| [h, w][axis].saturating_add(self.padding[axis].saturating_mul(2)));
                 return Err(ConvError::PoolTooLarge {
                     op,
                     kernel: Extent { dims, hw: self.kernel },
@@ -264,7 +264,13 @@ impl PoolGeometry {
         if o >= self.output[axis] {
             return Vec::new();
         }
-        (0..self.pool.kernel[axis]).filter_map(|t| self.source_along(axis, self.padded_pos(axis, o, t))).collect()
+        // Taps t with p <= o*s + t*d < p + n, found by division: a huge
+        // kernel (with as much padding) costs no more than the input cells it meets.
+        let (p, n, d) = (self.pool.padding[axis], self.input[axis], self.pool.dilation[axis]);
+        let start = self.padded_pos(axis, o, 0);
+        let first_tap = |bound: usize| bound.saturating_sub(start).div_ceil(d);
+        let (lo, hi) = (first_tap(p), first_tap(p.saturating_add(n)).min(self.pool.kernel[axis]));
+        (lo..hi).map(|t| start + t * d - p).collect()
     }
 
     /// The input cells `[i, j]` of output cell `[oi, oj]`'s window (in every
@@ -285,8 +291,8 @@ impl PoolGeometry {
             if self.pool.count_include_pad {
                 // Average pooling has no dilation: the window is `k` consecutive cells.
                 let start = o * self.pool.stride[axis];
-                let border = self.input[axis] + 2 * self.pool.padding[axis];
-                (start + self.pool.kernel[axis]).min(border).saturating_sub(start)
+                let border = self.input[axis].saturating_add(self.pool.padding[axis].saturating_mul(2));
+                start.saturating_add(self.pool.kernel[axis]).min(border).saturating_sub(start)
             } else {
                 self.sources_along(axis, o).len()
             }
@@ -300,15 +306,15 @@ impl PoolGeometry {
         if i >= self.input[axis] {
             return Vec::new();
         }
+        // Windows o with o*s + t*d = i + p for a tap t < k: o*s within (k-1)*d
+        // below i + p. Walked over the outputs, at most n + 2 of them (padding
+        // <= k/2 keeps a huge kernel's output short).
         let q = i + self.pool.padding[axis];
         let (s, d) = (self.pool.stride[axis], self.pool.dilation[axis]);
-        let mut outs: Vec<usize> = (0..self.pool.kernel[axis])
-            .filter_map(|t| q.checked_sub(t * d))
-            .filter(|start| start.is_multiple_of(s) && start / s < self.output[axis])
-            .map(|start| start / s)
-            .collect();
-        outs.reverse();
-        outs
+        let reach = (self.span[axis] - 1).min(q);
+        let lo = (q - reach).div_ceil(s);
+        let hi = (q / s).min(self.output[axis].saturating_sub(1));
+        (lo..=hi).filter(|&o| (q - o * s).is_multiple_of(d)).collect()
     }
 
     /// Sliding-window steps: one per output cell, `C * OH * OW`, row-major.
