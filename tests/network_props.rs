@@ -648,7 +648,7 @@ fn wild() -> impl Strategy<Value = usize> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(ProptestConfig::with_cases(300))]
 
     /// Any parameters, however wrong or huge, give an error or a result, never a panic.
     #[test]
