@@ -1,11 +1,14 @@
 //! The core's costs at real sizes: the whole results an edit recomputes
 //! (direct, im2col, the three gradients) and the on-demand answers a step
 //! asks for (one step's terms, the windows over one input cell, one weight
-//! gradient cell's terms). Run with `cargo bench --bench conv`.
+//! gradient cell's terms), and a network's: every layer's output of an
+//! 8-layer stack and the receptive field of one deep cell in every layer
+//! (the browser's budget for the latter is one frame, 16 ms). Run with
+//! `cargo bench --bench conv`.
 
 use std::hint::black_box;
 
-use convscope::conv::{Backward, Forward, Hyper, Im2col, Problem};
+use convscope::conv::{Backward, ConvLayer, Dims, Forward, Hyper, Im2col, Layer, Network, Op, Pool, Probe, Problem};
 use criterion::{Criterion, criterion_group, criterion_main};
 use ndarray::{Array3, Array4};
 
@@ -36,5 +39,44 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// 3x64x64 input, 8 layers with 16 channels: (conv3 pad 1, ReLU) x 2, max pool 2, conv3, ReLU, conv3.
+fn network() -> Network {
+    let conv = |c_in: usize, seed: usize| {
+        let weight = Array4::from_shape_fn((16, c_in, 3, 3), |(a, b, i, j)| {
+            ((a * 5 + b * 3 + i * 2 + j + seed) % 7) as f64 - 3.0
+        });
+        let hyper = Hyper { padding: [1, 1], ..Hyper::default() };
+        Layer::Conv(ConvLayer { op: Op::Conv2d, weight, bias: None, hyper })
+    };
+    let input = Array3::from_shape_fn((3, 64, 64), |(a, b, d)| ((a * 31 + b * 17 + d * 7) % 13) as f64 - 6.0);
+    let layers = vec![
+        conv(3, 0),
+        Layer::Relu,
+        conv(16, 1),
+        Layer::Relu,
+        Layer::Pool(Pool::default()),
+        conv(16, 2),
+        Layer::Relu,
+        conv(16, 3),
+    ];
+    Network { dims: Dims::Two, input, layers }
+}
+
+fn bench_network(c: &mut Criterion) {
+    let net = network();
+    let eval = net.evaluate();
+    assert!(eval.error.is_none() && eval.outputs.len() == 9);
+    let probe = Probe { layer: 8, index: [5, 16, 16] };
+    let mut group = c.benchmark_group("network_3x64x64_16ch_8_layers");
+    group.sample_size(10);
+    group.bench_function("evaluate", |b| b.iter(|| black_box(&net).evaluate()));
+    group.bench_function("summary", |b| b.iter(|| black_box(&net).summary()));
+    group.bench_function("receptive of a deep cell", |b| b.iter(|| net.receptive(&eval, black_box(probe))));
+    group.bench_function("receptive of a first-layer cell", |b| {
+        b.iter(|| net.receptive(&eval, black_box(Probe { layer: 1, index: [0, 0, 0] })))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_network);
 criterion_main!(benches);

@@ -4,38 +4,18 @@
 //! through the configuration parser, so the document format is tested too.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::json_array as array;
 use convscope::conv::transposed::MATRIX_FORM_LIMIT;
 use convscope::conv::{Backward, ConvError, Forward, Im2col, MatrixForm, Transposed, ZeroInsertedConv};
 use convscope::model::document::Document;
-use ndarray::{Array3, ArrayD, IxDyn};
+use ndarray::{Array3, ArrayD};
 use serde_json::{Value, json};
 
 fn cases() -> Value {
     let text = include_str!("golden/pytorch_cases.json");
     serde_json::from_str(text).expect("golden file is JSON")
-}
-
-/// Nested JSON numbers to an array of the given rank.
-fn array(v: &Value) -> ArrayD<f64> {
-    fn shape(v: &Value, out: &mut Vec<usize>) {
-        if let Value::Array(items) = v {
-            out.push(items.len());
-            if let Some(first) = items.first() {
-                shape(first, out);
-            }
-        }
-    }
-    fn flat(v: &Value, out: &mut Vec<f64>) {
-        match v {
-            Value::Array(items) => items.iter().for_each(|i| flat(i, out)),
-            other => out.push(other.as_f64().expect("number")),
-        }
-    }
-    let mut s = Vec::new();
-    shape(v, &mut s);
-    let mut values = Vec::new();
-    flat(v, &mut values);
-    ArrayD::from_shape_vec(IxDyn(&s), values).expect("rectangular")
 }
 
 /// A configuration document for the case (only the keys the document knows).

@@ -26,6 +26,10 @@ fn max_pool2d(k: usize) -> Layer {
     Layer::Pool(Pool { kernel: [k, k], stride: [k, k], ..Pool::default() })
 }
 
+fn max_pool1d_k2() -> Layer {
+    Layer::Pool(Pool { dims: Dims::One, kernel: [1, 2], stride: [1, 2], ..Pool::default() })
+}
+
 fn ramp(shape: [usize; 3]) -> Array3<f64> {
     Array3::from_shape_fn((shape[0], shape[1], shape[2]), |(c, i, j)| ((c * 7 + i * 3 + j) % 11) as f64 - 4.0)
 }
@@ -65,6 +69,16 @@ fn lenet5_feature_extractor() {
     let eval = net.evaluate();
     assert_eq!(eval.error, None);
     assert_eq!(eval.outputs.len(), 7);
+    // An edit of layer 4 keeps the outputs of layers 0..=3 (the same allocations) and recomputes the rest.
+    let mut edited = net.clone();
+    if let Layer::Conv(c) = &mut edited.layers[3] {
+        c.weight[[0, 0, 0, 0]] += 1.0;
+    }
+    let again = edited.evaluate_from(&eval, 4);
+    assert_eq!(again, edited.evaluate());
+    assert!(std::rc::Rc::ptr_eq(&again.outputs[3], &eval.outputs[3]));
+    assert_ne!(again.outputs[4], eval.outputs[4]);
+    assert_eq!(edited.evaluate_from(&eval, 0), edited.evaluate());
     assert_eq!(eval.outputs[6].dim(), (16, 5, 5));
     assert!(eval.winners[3].is_some() && eval.winners[6].is_some() && eval.winners[1].is_none());
     // A deep cell in the middle sees a 16x16 square of the input.
@@ -154,6 +168,14 @@ fn pooling_by_hand() -> Result<(), ConvError> {
     let g = avg.geometry([1, 1, 6])?;
     assert_eq!([0, 1, 2, 3].map(|o| g.divisor([0, o])), [3, 3, 3, 2].map(Some));
     assert_eq!(g.window([0, 3]), vec![[0, 5]]);
+    let pooled = avg.apply(&x)?;
+    let step = g.step(&x, &pooled, 3).expect("4 steps");
+    assert_eq!((step.out_index, step.window, step.cells.clone()), ([0, 0, 3], [0, 6], vec![([0, 5], 6.0)]));
+    assert_eq!((step.divisor, step.winner, step.result), (Some(2), None, 3.0));
+    assert_eq!((g.steps(), g.step_of([0, 0, 3]), g.step(&x, &pooled, 4)), (4, Some(3), None));
+    // Backward: each window spreads its gradient over its input cells, divided by its divisor.
+    let grad = g.grad_input(&pooled, &Array3::from_elem((1, 1, 4), 6.0))?;
+    assert_eq!(grad.into_raw_vec_and_offset().0, vec![2., 2. + 2., 2., 2. + 2., 2., 2. + 3.]);
     let avg = Pool { count_include_pad: false, ..avg };
     assert_eq!(avg.apply(&x)?.output.into_raw_vec_and_offset().0, vec![1.5, 3.0, 5.0, 6.0]);
     // Without ceil mode: floor(5/2) + 1 = 3 windows.
@@ -172,7 +194,11 @@ fn pooling_by_hand() -> Result<(), ConvError> {
         0., 1., 5., 4.,
     ]).expect("shape");
     let pooled = Pool::default().apply(&x)?;
-    assert_eq!(pooled.output.into_raw_vec_and_offset().0, vec![3., 0., 1., 5.]);
+    assert_eq!(pooled.output.clone().into_raw_vec_and_offset().0, vec![3., 0., 1., 5.]);
+    let g = Pool::default().geometry([1, 4, 4])?;
+    let grad = g.grad_input(&pooled, &Array3::from_elem((1, 2, 2), 1.0))?;
+    assert_eq!(grad.iter().sum::<f64>(), 4.0);
+    assert_eq!((grad[[0, 0, 1]], grad[[0, 1, 0]]), (1.0, 0.0), "a tie routes to the first maximum only");
     let winners = pooled.winners.expect("max pooling has winners");
     assert_eq!(winners.into_raw_vec_and_offset().0, vec![Some([0, 1]), Some([0, 2]), Some([3, 1]), Some([2, 2])]);
     // Padding 1 around all-negative values: -inf padding never wins.
@@ -185,6 +211,20 @@ fn pooling_by_hand() -> Result<(), ConvError> {
     assert_eq!(dilated.output.dim(), (1, 2, 2));
     assert_eq!(dilated.output[[0, 0, 0]], 5.0);
     assert_eq!(dilated.winners.expect("max")[[0, 0, 0]], Some([2, 2]));
+    // torch 2.15: F.max_pool1d(torch.tensor([[-inf, nan, 1., nan]]), 4, return_indices=True) -> (nan, 3):
+    // a NaN wins, the last one over earlier ones.
+    let x = Array3::from_shape_vec((1, 1, 4), vec![f64::NEG_INFINITY, f64::NAN, 1.0, f64::NAN]).expect("shape");
+    let nan = Pool { dims: Dims::One, kernel: [1, 4], stride: [1, 4], ..Pool::default() }.apply(&x)?;
+    assert!(nan.output[[0, 0, 0]].is_nan());
+    assert_eq!(nan.winners.expect("max")[[0, 0, 0]], Some([0, 3]));
+    // F.max_pool1d(torch.tensor([[5.]]), 2, 1, padding=1, dilation=2) -> -inf: both taps are padding
+    // (torch's index, 1, points past the input; the core has no winner).
+    let x = Array3::from_elem((1, 1, 1), 5.0);
+    let empty =
+        Pool { dims: Dims::One, kernel: [1, 2], stride: [1, 1], padding: [0, 1], dilation: [1, 2], ..Pool::default() }
+            .apply(&x)?;
+    assert_eq!(empty.output[[0, 0, 0]], f64::NEG_INFINITY);
+    assert_eq!(empty.winners.expect("max")[[0, 0, 0]], None);
     Ok(())
 }
 
@@ -198,6 +238,11 @@ fn pad_modes_by_hand() -> Result<(), ConvError> {
     assert_eq!(row(pad(PaddingMode::Reflect, 0.0))?, vec![3., 2., 1., 2., 3., 2.]);
     assert_eq!(row(pad(PaddingMode::Replicate, 0.0))?, vec![1., 1., 1., 2., 3., 3.]);
     assert_eq!(row(pad(PaddingMode::Circular, 0.0))?, vec![2., 3., 1., 2., 3., 1.]);
+    for mode in PaddingMode::ALL {
+        let pad = Pad { mode, ..Pad::default() };
+        assert_eq!(Pad::mode_of_name(pad.mode_name()), Some(mode));
+    }
+    assert_eq!((Pad::mode_of_name("zeros"), Pad::default().mode_name()), (None, "constant"));
     let too_far = Pad { amounts: [3, 0, 0, 0], ..pad(PaddingMode::Reflect, 0.0) };
     assert_eq!(
         too_far.apply(&x).unwrap_err().to_string(),
@@ -246,11 +291,11 @@ fn layers_that_cannot_take_their_input_say_why() {
     let pool = Layer::Pool(Pool { kernel: [3, 3], stride: [1, 1], padding: [2, 2], ..Pool::default() });
     assert_eq!(
         pool.output_shape([1, 8, 8]).unwrap_err().to_string(),
-        "max_pool2d padding 2 must be at most half of kernel span 3x3, so at most 1"
+        "max_pool2d padding 2 must be at most half of kernel 3x3, so at most 1"
     );
     let avg = Layer::Pool(Pool { kind: PoolKind::Avg, dilation: [2, 2], ..Pool::default() });
     assert_eq!(avg.output_shape([1, 8, 8]).unwrap_err().to_string(), "avg_pool2d takes no dilation");
-    // max_pool1d halves the kernel size, not the span (check_max_pool1d).
+    // Pools halve the kernel size, not the dilated span (torch 2.15).
     let pool1d =
         Pool { dims: Dims::One, kernel: [1, 2], stride: [1, 1], padding: [0, 2], dilation: [1, 3], ..Pool::default() };
     assert_eq!(
@@ -259,6 +304,14 @@ fn layers_that_cannot_take_their_input_say_why() {
     );
     let net = Network { dims: Dims::One, input: ramp([1, 1, 8]), layers: vec![conv2d(1, 1, 1, 0)] };
     assert_eq!(net.evaluate().error.expect("dims").error.to_string(), "a 2D layer (conv2d) on a 1D input");
+    let net = Network { dims: Dims::One, input: ramp([1, 2, 8]), layers: vec![Layer::Relu] };
+    let err = net.evaluate().error.expect("height 2 in 1D");
+    assert_eq!((err.layer, err.error.to_string()), (0, "input of a 1D operation must have height 1, got 2".into()));
+    assert_eq!((net.summary().len(), net.shapes().1.map(|e| e.layer)), (1, Some(0)));
+    // An evaluation of another network is no answer for this one.
+    let other = Network { dims: Dims::One, input: ramp([1, 1, 8]), layers: vec![max_pool1d_k2()] };
+    let same_shape = Network { layers: vec![Layer::Relu], ..other.clone() };
+    assert_eq!(same_shape.receptive(&other.evaluate(), Probe { layer: 1, index: [0, 0, 0] }), None);
     let huge = Layer::Pad(Pad { amounts: [1 << 13, 1 << 13, 0, 0], ..Pad::default() });
     assert!(matches!(huge.output_shape([1, 1 << 10, 1]), Err(ConvError::TooLarge { limit: LAYER_OUTPUT_LIMIT, .. })));
     let overflow = Layer::Pad(Pad { amounts: [usize::MAX, 1, 0, 0], ..Pad::default() });

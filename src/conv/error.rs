@@ -320,18 +320,16 @@ pub enum ConvError {
     },
 
     /// A pooling layer's padding beyond PyTorch's limit: at most half the
-    /// kernel's span (`max_pool1d`: half the kernel size, whatever the dilation).
-    #[error("{op} padding {padding} must be at most half of {half_of} {kernel}, so at most {limit}")]
+    /// kernel size, whatever the dilation.
+    #[error("{op} padding {padding} must be at most half of kernel {kernel}, so at most {limit}")]
     PoolPadding {
         /// `"max_pool2d"`, `"avg_pool1d"`, ...: the layer's PyTorch name.
         op: &'static str,
         /// `[ph, pw]`: the padding given.
         padding: PerAxis,
-        /// `"kernel"` (halving `[KH, KW]`) or `"kernel span"` (halving `[d(KH-1)+1, ...]`).
-        half_of: &'static str,
-        /// The size halved: `[KH, KW]` or the dilated span, as `half_of` says.
+        /// `[KH, KW]`: the kernel size.
         kernel: Extent,
-        /// `[floor(KH/2), floor(KW/2)]` (or of the span): the largest padding allowed.
+        /// `[floor(KH/2), floor(KW/2)]`: the largest padding allowed.
         limit: PerAxis,
     },
 

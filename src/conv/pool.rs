@@ -20,6 +20,7 @@
 use ndarray::Array3;
 
 use super::error::{ConvError, Dims, Extent, Field, PerAxis};
+use super::index;
 use super::params::dilated_span;
 
 /// Which reduction a pooling window applies.
@@ -47,7 +48,7 @@ pub struct Pool {
     pub kernel: [usize; 2],
     /// `stride`, `[sh, sw]`, each >= 1.
     pub stride: [usize; 2],
-    /// `padding`, `[ph, pw]`, on both sides; at most half the kernel's span.
+    /// `padding`, `[ph, pw]`, on both sides; at most half the kernel size (whatever the dilation).
     pub padding: [usize; 2],
     /// `dilation`, `[dh, dw]`: max pooling only (average pooling must keep `[1, 1]`).
     pub dilation: [usize; 2],
@@ -106,6 +107,25 @@ pub struct Pooled {
     pub winners: Option<Winners>,
 }
 
+/// One output cell of a pooling layer, for the sliding-window view: its
+/// window's cells and how they became the result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolStep {
+    /// `[c, oi, oj]` of the output cell.
+    pub out_index: [usize; 3],
+    /// Top-left corner of the window in the padded input: `[oi*sh, oj*sw]`.
+    pub window: [usize; 2],
+    /// The window's input cells `[i, j]` (channel `c`) and their values, row
+    /// by row, padding excluded.
+    pub cells: Vec<([usize; 2], f64)>,
+    /// Max pooling: the cell whose value the output took (`None` for a window of padding only).
+    pub winner: Option<[usize; 2]>,
+    /// Average pooling: what the sum of `cells` is divided by.
+    pub divisor: Option<usize>,
+    /// `output[out_index]`.
+    pub result: f64,
+}
+
 /// `floor(a / b)` for `b > 0` (PyTorch's `div_rtn`).
 fn div_floor(a: i128, b: i128) -> i128 {
     let q = a / b;
@@ -137,8 +157,8 @@ impl Pool {
 
     /// Validates the arguments against an input `(C, H, W)` and computes every
     /// size, with PyTorch's rules: positive kernel, stride and dilation;
-    /// padding at most half the kernel's span (`max_pool1d`: half the kernel
-    /// size); at least one output cell per axis.
+    /// padding at most half the kernel size (even with dilation); at least
+    /// one output cell per axis.
     pub fn geometry(&self, input: [usize; 3]) -> Result<PoolGeometry, ConvError> {
         let op = self.name();
         let dims = self.dims;
@@ -170,20 +190,15 @@ impl Pool {
             }
         }
         let span = [dilated_span(self.kernel[0], self.dilation[0])?, dilated_span(self.kernel[1], self.dilation[1])?];
-        // max_pool1d checks the kernel size itself (check_max_pool1d); the
-        // others go through pooling_output_shape, which halves the span.
-        let (half_of, halved) = if self.kind == PoolKind::Max && dims == Dims::One {
-            ("kernel", self.kernel)
-        } else {
-            ("kernel span", span)
-        };
-        let limit = halved.map(|k| k / 2);
+        // torch 2.15 checks the kernel size, not the dilated span, for every
+        // pool ("pad should be smaller than or equal to half of kernel size"),
+        // although pooling_output_shape alone would halve the span.
+        let limit = self.kernel.map(|k| k / 2);
         if (0..2).any(|axis| self.padding[axis] > limit[axis]) {
             return Err(ConvError::PoolPadding {
                 op,
                 padding: PerAxis { dims, hw: self.padding },
-                half_of,
-                kernel: Extent { dims, hw: halved },
+                kernel: Extent { dims, hw: self.kernel },
                 limit: PerAxis { dims, hw: limit },
             });
         }
@@ -191,8 +206,8 @@ impl Pool {
         for axis in 0..2 {
             let n = [h, w][axis];
             let Some(out) = output_size(n, span[axis], self.stride[axis], self.padding[axis], self.ceil_mode) else {
-                // padding <= span/2, so these sums do not overflow.
-                let padded = [h + 2 * self.padding[0], w + 2 * self.padding[1]];
+                // Saturating: a huge kernel allows a huge padding.
+                let padded = [0, 1].map(|axis| [h, w][axis].saturating_add(self.padding[axis].saturating_mul(2)));
                 return Err(ConvError::PoolTooLarge {
                     op,
                     kernel: Extent { dims, hw: self.kernel },
@@ -249,7 +264,13 @@ impl PoolGeometry {
         if o >= self.output[axis] {
             return Vec::new();
         }
-        (0..self.pool.kernel[axis]).filter_map(|t| self.source_along(axis, self.padded_pos(axis, o, t))).collect()
+        // Taps t with p <= o*s + t*d < p + n, found by division: a huge
+        // kernel (with as much padding) costs no more than the input cells it meets.
+        let (p, n, d) = (self.pool.padding[axis], self.input[axis], self.pool.dilation[axis]);
+        let start = self.padded_pos(axis, o, 0);
+        let first_tap = |bound: usize| bound.saturating_sub(start).div_ceil(d);
+        let (lo, hi) = (first_tap(p), first_tap(p.saturating_add(n)).min(self.pool.kernel[axis]));
+        (lo..hi).map(|t| start + t * d - p).collect()
     }
 
     /// The input cells `[i, j]` of output cell `[oi, oj]`'s window (in every
@@ -270,8 +291,8 @@ impl PoolGeometry {
             if self.pool.count_include_pad {
                 // Average pooling has no dilation: the window is `k` consecutive cells.
                 let start = o * self.pool.stride[axis];
-                let border = self.input[axis] + 2 * self.pool.padding[axis];
-                (start + self.pool.kernel[axis]).min(border).saturating_sub(start)
+                let border = self.input[axis].saturating_add(self.pool.padding[axis].saturating_mul(2));
+                start.saturating_add(self.pool.kernel[axis]).min(border).saturating_sub(start)
             } else {
                 self.sources_along(axis, o).len()
             }
@@ -285,15 +306,84 @@ impl PoolGeometry {
         if i >= self.input[axis] {
             return Vec::new();
         }
+        // Windows o with o*s + t*d = i + p for a tap t < k: o*s within (k-1)*d
+        // below i + p. Walked over the outputs, at most n + 2 of them (padding
+        // <= k/2 keeps a huge kernel's output short).
         let q = i + self.pool.padding[axis];
         let (s, d) = (self.pool.stride[axis], self.pool.dilation[axis]);
-        let mut outs: Vec<usize> = (0..self.pool.kernel[axis])
-            .filter_map(|t| q.checked_sub(t * d))
-            .filter(|start| start.is_multiple_of(s) && start / s < self.output[axis])
-            .map(|start| start / s)
+        let reach = (self.span[axis] - 1).min(q);
+        let lo = (q - reach).div_ceil(s);
+        let hi = (q / s).min(self.output[axis].saturating_sub(1));
+        (lo..=hi).filter(|&o| (q - o * s).is_multiple_of(d)).collect()
+    }
+
+    /// Sliding-window steps: one per output cell, `C * OH * OW`, row-major.
+    pub fn steps(&self) -> usize {
+        self.output_shape().iter().product()
+    }
+
+    /// The output cell `[c, oi, oj]` computed at `step`.
+    pub fn out_index_of(&self, step: usize) -> Option<[usize; 3]> {
+        index::unravel(step, self.output_shape())
+    }
+
+    /// The step that computes output cell `[c, oi, oj]` (inverse of [`Self::out_index_of`]).
+    pub fn step_of(&self, out_index: [usize; 3]) -> Option<usize> {
+        index::ravel(out_index, self.output_shape())
+    }
+
+    /// Everything about `step`, built now: `input` and `pooled` are this
+    /// geometry's input and result.
+    pub fn step(&self, input: &Array3<f64>, pooled: &Pooled, step: usize) -> Option<PoolStep> {
+        let out_index = self.out_index_of(step)?;
+        let [c, oi, oj] = out_index;
+        let cells = self
+            .window([oi, oj])
+            .into_iter()
+            .map(|[i, j]| ([i, j], input.get([c, i, j]).copied().unwrap_or(0.0)))
             .collect();
-        outs.reverse();
-        outs
+        Some(PoolStep {
+            out_index,
+            window: [self.padded_pos(0, oi, 0), self.padded_pos(1, oj, 0)],
+            cells,
+            winner: pooled.winners.as_ref().and_then(|w| w.get(out_index).copied().flatten()),
+            divisor: self.divisor([oi, oj]),
+            result: pooled.output.get(out_index).copied()?,
+        })
+    }
+
+    /// The gradient with respect to the input `(C, H, W)` for an upstream
+    /// gradient `(C, OH, OW)`: max pooling routes each cell's gradient to its
+    /// winner, average pooling spreads `g / divisor` over the window's input
+    /// cells (as PyTorch's backward kernels, summed in output order).
+    pub fn grad_input(&self, pooled: &Pooled, grad_output: &Array3<f64>) -> Result<Array3<f64>, ConvError> {
+        let expected = self.output_shape();
+        let (a, b, d) = grad_output.dim();
+        if [a, b, d] != expected {
+            return Err(ConvError::GradOutputShape { expected: expected.to_vec(), got: vec![a, b, d] });
+        }
+        let [c_count, h, w] = self.input_shape();
+        let mut grad = Array3::zeros((c_count, h, w));
+        for ((c, oi, oj), &g) in grad_output.indexed_iter() {
+            match (&pooled.winners, self.pool.kind) {
+                (Some(winners), PoolKind::Max) => {
+                    if let Some(Some([i, j])) = winners.get([c, oi, oj]) {
+                        grad[[c, *i, *j]] += g;
+                    }
+                }
+                _ => {
+                    let divisor = self.divisor([oi, oj]).unwrap_or(0);
+                    if divisor == 0 {
+                        continue;
+                    }
+                    let share = g / divisor as f64;
+                    for [i, j] in self.window([oi, oj]) {
+                        grad[[c, i, j]] += share;
+                    }
+                }
+            }
+        }
+        Ok(grad)
     }
 
     /// Pools `input` (whose shape this geometry was computed for).

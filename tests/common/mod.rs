@@ -8,7 +8,7 @@ use convscope::conv::PaddingMode;
 use ndarray::{Array1, Array3, Array4};
 
 /// Maps a signed position on an axis of length `n` to the input index it reads.
-fn source(p: isize, n: usize, mode: PaddingMode) -> Option<usize> {
+pub fn source(p: isize, n: usize, mode: PaddingMode) -> Option<usize> {
     let n = n as isize;
     let i = match mode {
         PaddingMode::Zeros => p,
@@ -117,4 +117,27 @@ pub fn conv_transpose2d(x: &Array3<f64>, w: &Array4<f64>, b: Option<&Array1<f64>
 /// Sum of element-wise products.
 pub fn inner<D: ndarray::Dimension>(a: &ndarray::Array<f64, D>, b: &ndarray::Array<f64, D>) -> f64 {
     a.iter().zip(b.iter()).map(|(x, y)| x * y).sum()
+}
+
+/// Nested JSON numbers (as the golden files store tensors) to an array of their shape.
+pub fn json_array(v: &serde_json::Value) -> ndarray::ArrayD<f64> {
+    fn shape(v: &serde_json::Value, out: &mut Vec<usize>) {
+        if let serde_json::Value::Array(items) = v {
+            out.push(items.len());
+            if let Some(first) = items.first() {
+                shape(first, out);
+            }
+        }
+    }
+    fn flat(v: &serde_json::Value, out: &mut Vec<f64>) {
+        match v {
+            serde_json::Value::Array(items) => items.iter().for_each(|i| flat(i, out)),
+            other => out.push(other.as_f64().expect("number")),
+        }
+    }
+    let mut s = Vec::new();
+    shape(v, &mut s);
+    let mut values = Vec::new();
+    flat(v, &mut values);
+    ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&s), values).expect("rectangular")
 }

@@ -14,13 +14,15 @@ Each case's "call" string is the exact expression that is eval'd to produce
 Determinism: values come from Python's random.Random with a fixed seed (not
 torch's RNG), so the file is reproducible across torch versions.
 """
-import json
 import os
 import random
 import sys
 
 import torch
 import torch.nn.functional as F
+
+import torch_values
+from torch_values import build_call, to_json
 
 SEED = 20240917
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -30,17 +32,13 @@ torch.set_num_threads(1)
 rng = random.Random(SEED)
 
 
+def rand_tensor(shape):
+    return torch_values.rand_tensor(rng, shape)
+
+
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
-def rand_tensor(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    vals = [float(rng.randint(-3, 3)) for _ in range(n)]
-    return torch.tensor(vals, dtype=torch.float64).reshape(shape)
-
-
 def rand_grad(shape):
     # random integers in -3..3, re-drawn if degenerate (all equal)
     while True:
@@ -51,51 +49,10 @@ def rand_grad(shape):
             return t
 
 
-def num(v):
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return v
 
 
-def to_json(t):
-    if t is None:
-        return None
-    lst = t.detach().tolist()
-
-    def conv(o):
-        if isinstance(o, list):
-            return [conv(e) for e in o]
-        return num(o)
-
-    return conv(lst)
 
 
-def tup(v):
-    # Python tuple literal; 1-tuples need the trailing comma
-    return "(" + ",".join(str(e) for e in v) + ("," if len(v) == 1 else "") + ")"
-
-
-def build_call(op, nd, stride, padding, dilation, output_padding, groups,
-               padding_mode, flip, has_bias):
-    bias = "b" if has_bias else "None"
-    if op.startswith("conv_transpose"):
-        return (f"F.{op}(x[None], w, {bias}, stride={tup(stride)}, "
-                f"padding={tup(padding)}, output_padding={tup(output_padding)}, "
-                f"groups={groups}, dilation={tup(dilation)})")
-    dims = "[-1]" if nd == 1 else "[-2,-1]"
-    wexpr = f"torch.flip(w, dims={dims})" if flip else "w"
-    if padding_mode == "zeros":
-        xexpr = "x[None]"
-        pad = padding
-    else:
-        # F.pad takes the last axis first: (pw,pw) or (pw,pw,ph,ph)
-        pads = []
-        for p in reversed(padding):
-            pads += [p, p]
-        xexpr = f"F.pad(x[None], {tup(pads)}, mode='{padding_mode}')"
-        pad = [0] * nd
-    return (f"F.{op}({xexpr}, {wexpr}, {bias}, stride={tup(stride)}, "
-            f"padding={tup(pad)}, dilation={tup(dilation)}, groups={groups})")
 
 
 def lst(v, nd):
@@ -340,26 +297,7 @@ invalid("inv_transpose_output_empty", t1, 1, 1, 1, 1, padding=1)
 
 # --------------------------------------------------------------------------
 def main():
-    lines = ["{",
-             f'"torch_version": {json.dumps(torch.__version__)},',
-             '"generated_by": "python tests/golden/gen_pytorch.py",',
-             f'"seed": {SEED},',
-             '"cases": [']
-    lines.append(",\n".join(json.dumps(c, separators=(",", ":")) for c in CASES))
-    lines.append("],")
-    lines.append('"invalid": [')
-    lines.append(",\n".join(json.dumps(c, separators=(",", ":")) for c in INVALID))
-    lines.append("]")
-    lines.append("}")
-    text = "\n".join(lines) + "\n"
-    json.loads(text)  # sanity
-    with open(OUT_PATH, "w") as f:
-        f.write(text)
-    counts = {}
-    for c in CASES:
-        counts[c["op"]] = counts.get(c["op"], 0) + 1
-    print(f"wrote {OUT_PATH}: {len(CASES)} cases {counts}, "
-          f"{len(INVALID)} invalid, {len(text)} bytes, torch {torch.__version__}")
+    torch_values.write_cases(OUT_PATH, "tests/golden/gen_pytorch.py", SEED, CASES, INVALID, "op")
 
 
 if __name__ == "__main__":

@@ -24,8 +24,18 @@ use super::problem::{Geometry, Op, Problem};
 use super::transposed::Transposed;
 
 /// The most cells one layer's output may have (`C * H * W`): 2^24, 128 MiB of
-/// `f64`. A shape beyond it is a [`ConvError::TooLarge`], never an allocation.
+/// `f64`; the same for a convolution's padded input or transposed canvas. A
+/// shape beyond it is a [`ConvError::TooLarge`], never an allocation.
 pub const LAYER_OUTPUT_LIMIT: usize = 1 << 24;
+
+/// A [`ConvError::TooLarge`] when a tensor of `shape` would have more than [`LAYER_OUTPUT_LIMIT`] cells.
+fn check_cells(what: &'static str, shape: [usize; 3]) -> Result<(), ConvError> {
+    let count = shape.iter().try_fold(1usize, |n, &s| n.checked_mul(s)).unwrap_or(usize::MAX);
+    if count > LAYER_OUTPUT_LIMIT {
+        return Err(ConvError::TooLarge { what, count, limit: LAYER_OUTPUT_LIMIT });
+    }
+    Ok(())
+}
 
 /// A convolution layer: the single-op problem without its input, which is
 /// the previous layer's output.
@@ -147,15 +157,30 @@ impl Layer {
     /// Whether the layer's 1D/2D agrees with the network is [`Network`]'s check.
     pub fn output_shape(&self, input: [usize; 3]) -> Result<[usize; 3], ConvError> {
         let shape = match self {
-            Layer::Conv(c) => c.geometry(input)?.output_shape(),
-            Layer::Pool(p) => p.geometry(input)?.output_shape(),
+            Layer::Conv(c) => {
+                let geometry = c.geometry(input)?;
+                // What Forward and Transposed allocate besides the output: the
+                // padded input `(C, H+2ph, W+2pw)`, or the canvas `(F, CH, CW)`.
+                let (what, scratch) = match &geometry {
+                    Geometry::Conv(g) => ("the padded input", [g.in_channels, g.padded[0], g.padded[1]]),
+                    Geometry::Transposed(g) => ("the transposed canvas", g.canvas_shape()),
+                };
+                check_cells(what, scratch)?;
+                geometry.output_shape()
+            }
+            Layer::Pool(p) => {
+                let g = p.geometry(input)?;
+                // Every window visits KH*KW taps: a huge kernel with as much padding
+                // gives one output cell but would take forever.
+                let [c, oh, ow] = g.output_shape();
+                let windows = c.saturating_mul(oh).saturating_mul(ow);
+                check_cells("the pooling windows' taps", [windows, p.kernel[0], p.kernel[1]])?;
+                g.output_shape()
+            }
             Layer::Relu => input,
             Layer::Pad(p) => p.output_shape(input)?,
         };
-        let count = shape.iter().try_fold(1usize, |n, &s| n.checked_mul(s)).unwrap_or(usize::MAX);
-        if count > LAYER_OUTPUT_LIMIT {
-            return Err(ConvError::TooLarge { what: "the layer's output", count, limit: LAYER_OUTPUT_LIMIT });
-        }
+        check_cells("the layer's output", shape)?;
         Ok(shape)
     }
 
@@ -264,7 +289,7 @@ pub struct Network {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("layer {layer}: {error}")]
 pub struct LayerError {
-    /// The layer's number, from 1.
+    /// The layer's number, from 1; 0 when the input itself breaks a rule.
     pub layer: usize,
     /// What it breaks, with the numbers.
     pub error: ConvError,
@@ -325,9 +350,13 @@ pub struct LayerSummary {
 
 impl Network {
     /// Each layer's output shape in turn, `[0]` the input's, up to the first
-    /// layer that cannot take its input (returned beside them).
+    /// layer that cannot take its input (returned beside them; layer 0 when the
+    /// input itself is invalid).
     pub fn shapes(&self) -> (Vec<[usize; 3]>, Option<LayerError>) {
         let mut shapes = vec![shape3(&self.input)];
+        if let Err(error) = self.check_input() {
+            return (shapes, Some(LayerError { layer: 0, error }));
+        }
         for (k, layer) in self.layers.iter().enumerate() {
             let input = shapes[k];
             match self.layer_shape(layer, input) {
@@ -365,23 +394,41 @@ impl Network {
     }
 
     /// Every layer's output, stopping before the first layer that fails.
-    /// An invalid input is reported as layer 1's error (no layer runs).
+    /// An invalid input (empty, or not of height 1 in 1D) is reported as
+    /// layer 0's error, and no layer runs.
     pub fn evaluate(&self) -> Evaluation {
-        let mut outputs = vec![Rc::new(self.input.clone())];
-        let mut winners = vec![None];
+        let outputs = vec![Rc::new(self.input.clone())];
         if let Err(error) = self.check_input() {
-            return Evaluation { outputs, error: Some(LayerError { layer: 1, error }), winners };
+            return Evaluation { outputs, error: Some(LayerError { layer: 0, error }), winners: vec![None] };
         }
-        for (k, layer) in self.layers.iter().enumerate() {
-            let result = self.check_dims(layer).and_then(|()| layer.apply(&outputs[k]));
+        self.run_from(outputs, vec![None])
+    }
+
+    /// [`Self::evaluate`] after an edit of layer `first` (from 1) or later:
+    /// the outputs of the layers before it are taken from `previous` (shared,
+    /// not recomputed), the rest are computed. `first = 0` (an edit of the
+    /// input) computes everything. `previous` must be this network's
+    /// evaluation before the edit.
+    pub fn evaluate_from(&self, previous: &Evaluation, first: usize) -> Evaluation {
+        // Layers 1..first-1 kept: outputs[0..first]; fewer when `previous` stopped earlier.
+        let keep = first.min(previous.outputs.len()).min(previous.winners.len()).min(self.layers.len() + 1);
+        if keep == 0 {
+            return self.evaluate();
+        }
+        self.run_from(previous.outputs[..keep].to_vec(), previous.winners[..keep].to_vec())
+    }
+
+    /// Runs the layers after the last of `outputs` (`outputs[0]` the valid input).
+    fn run_from(&self, mut outputs: Vec<Rc<Array3<f64>>>, mut winners: Vec<Option<Rc<Winners>>>) -> Evaluation {
+        for k in outputs.len()..=self.layers.len() {
+            let layer = &self.layers[k - 1];
+            let result = self.check_dims(layer).and_then(|()| layer.apply(&outputs[k - 1]));
             match result {
                 Ok(out) => {
                     outputs.push(Rc::new(out.output));
                     winners.push(out.winners.map(Rc::new));
                 }
-                Err(error) => {
-                    return Evaluation { outputs, error: Some(LayerError { layer: k + 1, error }), winners };
-                }
+                Err(error) => return Evaluation { outputs, error: Some(LayerError { layer: k, error }), winners },
             }
         }
         Evaluation { outputs, error: None, winners }

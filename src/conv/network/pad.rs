@@ -39,6 +39,15 @@ impl Pad {
         }
     }
 
+    /// The mode of `F.pad`'s name (`"constant"`, `"reflect"`, `"replicate"`,
+    /// `"circular"`), the inverse of [`Self::mode_name`].
+    pub fn mode_of_name(name: &str) -> Option<PaddingMode> {
+        if name == "constant" {
+            return Some(PaddingMode::Zeros);
+        }
+        PaddingMode::ALL.into_iter().find(|m| *m != PaddingMode::Zeros && m.name() == name)
+    }
+
     /// `[before, after]` along `axis` (0: rows, top and bottom; 1: columns, left and right).
     pub fn sides(&self, axis: usize) -> [usize; 2] {
         let [left, right, top, bottom] = self.amounts;

@@ -51,10 +51,13 @@ impl Mask {
     /// The cells `channels x rows x cols` (per-axis membership, each as long as its axis).
     pub fn product(shape: [usize; 3], channels: &[bool], rows: &[bool], cols: &[bool]) -> Mask {
         let mut mask = Mask::empty(shape);
-        let [_, h, w] = shape;
-        let marked = |set: &[bool]| set.iter().enumerate().filter(|(_, b)| **b).map(|(i, _)| i).collect::<Vec<_>>();
-        let (rows, cols) = (marked(rows), marked(cols));
-        for c in marked(channels) {
+        let [c_count, h, w] = shape;
+        // Entries beyond the axis' length are ignored.
+        let marked = |set: &[bool], n: usize| {
+            set.iter().take(n).enumerate().filter(|(_, b)| **b).map(|(i, _)| i).collect::<Vec<_>>()
+        };
+        let (rows, cols) = (marked(rows, h), marked(cols, w));
+        for c in marked(channels, c_count) {
             for &i in &rows {
                 for &j in &cols {
                     mask.set_flat((c * h + i) * w + j);
@@ -325,7 +328,12 @@ pub(super) fn receptive(network: &Network, eval: &Evaluation, probe: Probe) -> O
     for k in (1..=probe.layer).rev() {
         let layer = network.layers.get(k - 1)?;
         let input = shape_of(k - 1)?;
-        let reads = Reads::of(layer, input, shape_of(k)?)?;
+        let output = shape_of(k)?;
+        // `eval` must be this network's: a layer whose output differs is no answer.
+        if layer.output_shape(input).ok()? != output {
+            return None;
+        }
+        let reads = Reads::of(layer, input, output)?;
         sets = structural_back(&reads, input, &sets);
         let winners = eval.winners.get(k).and_then(|w| w.as_deref());
         marks = decided_back(layer, &reads, &eval.outputs[k - 1], winners, &marks);
@@ -335,4 +343,32 @@ pub(super) fn receptive(network: &Network, eval: &Evaluation, probe: Probe) -> O
     structural.reverse();
     decided.reverse();
     Some(Receptive { structural, decided })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_count_and_bound_their_cells() {
+        // channels {1} x rows {0, 2} x cols {1, 3} of a (2, 3, 70) tensor: bits cross a word.
+        let mut cols = vec![false; 70];
+        cols[1] = true;
+        cols[65] = true;
+        let mask = Mask::product([2, 3, 70], &[false, true], &[true, false, true], &cols);
+        assert_eq!(mask.count(), 4);
+        assert!(mask.contains([1, 2, 65]) && mask.contains([1, 0, 1]));
+        assert!(!mask.contains([0, 0, 1]) && !mask.contains([1, 1, 1]));
+        assert!(!mask.contains([1, 3, 1]) && !mask.contains([2, 0, 1]), "outside the shape");
+        assert_eq!(mask.bounding_box(), Some(([0, 1], [2, 65])));
+        assert_eq!(mask.cells().collect::<Vec<_>>(), vec![[1, 0, 1], [1, 0, 65], [1, 2, 1], [1, 2, 65]]);
+        let empty = Mask::empty([1, 2, 2]);
+        assert_eq!((empty.count(), empty.bounding_box()), (0, None));
+        let mut one = Mask::empty([1, 2, 2]);
+        one.insert([0, 1, 1]);
+        one.insert([0, 5, 5]);
+        assert_eq!(one.cells().collect::<Vec<_>>(), vec![[0, 1, 1]]);
+        let marks = Array3::from_shape_fn((1, 2, 2), |(_, i, j)| i == 1 && j == 1);
+        assert_eq!(Mask::from_marks(&marks), one);
+    }
 }
