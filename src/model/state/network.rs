@@ -158,17 +158,19 @@ fn probe_fits(stack: &Stack, input: [usize; 3], probe: Probe) -> bool {
 /// The default layer of `kind` on an input of `shape`: convolutions keep the
 /// size (3x3, padding 1) and the channels, pooling halves it.
 pub fn default_layer(kind: LayerKind, dims: Dims, [c, h, w]: [usize; 3], seed: u64) -> Entry {
+    // Per-axis values; 1D keeps the height axis inert (1 for sizes and steps, 0 for padding).
     let hw = |n: usize| if dims == Dims::One { [1, n] } else { [n, n] };
+    let pad = |n: usize| if dims == Dims::One { [0, n] } else { [n, n] };
     // 3, or 1 on an input narrower than 3: odd, so padding k/2 keeps the size.
     let k = if (if dims == Dims::One { w } else { h.min(w) }) >= 3 { 3 } else { 1 };
     let entry = |layer| Entry { layer, seed: None };
     match kind {
         LayerKind::Conv => {
-            let hyper = Hyper { padding: hw(k / 2), ..Hyper::default() };
+            let hyper = Hyper { padding: pad(k / 2), ..Hyper::default() };
             seeded_conv(Op::Conv2d.with_dims(dims), c, c, k, hyper, seed)
         }
         LayerKind::ConvTranspose => {
-            let hyper = Hyper { stride: hw(2), padding: hw(1), output_padding: hw(1), ..Hyper::default() };
+            let hyper = Hyper { stride: hw(2), padding: pad(1), output_padding: pad(1), ..Hyper::default() };
             seeded_conv(Op::ConvTranspose2d.with_dims(dims), c, c, 3, hyper, seed)
         }
         LayerKind::MaxPool | LayerKind::AvgPool => entry(Layer::Pool(Pool {
