@@ -19,7 +19,6 @@ use crate::effects::{
     use_select_value, use_storage, use_theme,
 };
 use crate::model::document::Document;
-use crate::model::network::NetResults;
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
 use crate::model::state::{
@@ -258,25 +257,16 @@ fn step_unit(state: &State) -> &'static str {
 }
 
 /// The view on screen, from its result (or the reason there is none).
-fn view_body(
-    state: &State,
-    results: &Rc<Results>,
-    net: Option<Shared<NetResults>>,
-    events: &ViewEvents,
-    frame: Frame,
-) -> Html {
+fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: Frame) -> Html {
     let transposed_op = state.doc.problem.op.is_transposed();
     match (&results.error, state.doc.view.view) {
         // The stack has its own results (and says beside a layer what it cannot take):
         // the single op's error is not its business.
-        (_, View::Network) => {
-            let Some(net) = net else { return Html::default() };
-            html! {
-                <Lazy<NetworkViewProps> chunk={&lazy::NETWORK} props={Rc::new(NetworkViewProps {
-                    results: net, stack: Shared(state.doc.stack.clone()), dims: state.doc.problem.dims(),
-                    probe: state.doc.view.probe, events: events.network.clone() })} />
-            }
-        }
+        (_, View::Network) => html! {
+            <Lazy<NetworkViewProps> chunk={&lazy::NETWORK} props={Rc::new(NetworkViewProps {
+                problem: Shared(state.doc.problem.clone()), stack: Shared(state.doc.stack.clone()),
+                probe: state.doc.view.probe, events: events.network.clone() })} />
+        },
         (Some(err), _) => html! {
             <div class="result-error" role="alert">
                 <strong>{ "No result: " }</strong>{ err.message.clone() }
@@ -510,25 +500,13 @@ pub fn App() -> Html {
 
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
     let results = use_memo(Shared(state.doc.problem.clone()), |problem| Results::new(problem.0.clone()));
-    // The network's layers, computed while its view is open: on the input and the stack alone.
-    let net = use_memo(
-        (Shared(state.doc.problem.clone()), Shared(state.doc.stack.clone()), state.doc.view.view == View::Network),
-        |(problem, stack, open)| open.then(|| Shared(Rc::new(NetResults::new(problem.dims(), &problem.input, stack)))),
-    );
     let header = page_header(&state, &dispatch, dark, examples);
-    page(&state, &results, (*net).clone(), &events, &dispatch, header)
+    page(&state, &results, &events, &dispatch, header)
 }
 
 /// The page for `state`: what the app shows, and what the build prerenders
 /// (`Snapshot`) for the default state.
-fn page(
-    state: &State,
-    results: &Rc<Results>,
-    net: Option<Shared<NetResults>>,
-    events: &ViewEvents,
-    dispatch: &Callback<Action>,
-    header: Html,
-) -> Html {
+fn page(state: &State, results: &Rc<Results>, events: &ViewEvents, dispatch: &Callback<Action>, header: Html) -> Html {
     // The tabs belong to the operation: a tab never changes the problem.
     let transposed_op = state.doc.problem.op.is_transposed();
     let view = state.doc.view.view;
@@ -540,7 +518,7 @@ fn page(
     });
     let hides_size = practice.as_ref().is_some_and(PracticeOn::hides_size);
     let frame = Frame { step, practice: practice.clone(), events: events.step.clone() };
-    let body = view_body(state, results, net, events, frame);
+    let body = view_body(state, results, events, frame);
     let (present, embed) = (state.doc.view.present, state.page.embed);
     let body = if matches!(view, View::Export | View::Image | View::Network) {
         body
@@ -627,7 +605,7 @@ pub fn Snapshot() -> Html {
     let events = view_events(&dispatch);
     let results = Rc::new(Results::new(state.doc.problem.clone()));
     let header = page_header(&state, &dispatch, false, NodeRef::default());
-    page(&state, &results, None, &events, &dispatch, header)
+    page(&state, &results, &events, &dispatch, header)
 }
 
 /// The prerendered first screen, as JSON for scripts/post_build.mjs:

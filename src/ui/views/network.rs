@@ -7,11 +7,13 @@
 //! (`data-decided`). Every number comes from [`NetResults`] (the core); this
 //! view only draws it.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::conv::network::{Layer, Mask, Probe, Receptive};
 use crate::conv::pool::PoolKind;
-use crate::conv::{Dims, PaddingMode};
+use crate::conv::{Dims, PaddingMode, Problem};
 use crate::model::document::limits;
 use crate::model::format::grouped;
 use crate::model::network::{self, NetResults, Stack, pair_text};
@@ -37,9 +39,9 @@ pub struct NetworkEvents {
 
 #[derive(Properties, PartialEq)]
 pub struct NetworkViewProps {
-    pub results: Shared<NetResults>,
+    /// Its input is the network's input (the rest is the single op's).
+    pub problem: Shared<Problem>,
     pub stack: Shared<Stack>,
-    pub dims: Dims,
     pub probe: Option<Probe>,
     pub events: NetworkEvents,
 }
@@ -269,8 +271,12 @@ fn marks_of(receptive: Option<&Receptive>, probe: Option<Probe>, k: usize, index
 
 #[component]
 pub fn NetworkView(props: &NetworkViewProps) -> Html {
-    let dims = props.dims;
-    let results = &props.results;
+    let dims = props.problem.dims();
+    // Every layer's output, once per input and stack (here, so the evaluation's
+    // code is fetched with this view's chunk, not with the first screen).
+    let results = &*use_memo((props.problem.clone(), props.stack.clone()), |(problem, stack)| {
+        Shared(Rc::new(NetResults::new(problem.dims(), &problem.input, stack)))
+    });
     // The marks of the selected cell: one pass back through the stack per selection.
     let receptive = {
         let results = results.clone();
