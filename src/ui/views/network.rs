@@ -455,7 +455,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 <p class="view-note">{ "No layers yet: add one below, or open an example from the Networks group of the Examples menu. \
                     Each layer takes the output of the one above; the input is the one in the editors." }</p>
             }
-            { summary }
+            <div class="summary-scroll">{ summary }</div>
             if let Some(t) = first_transposed {
                 <p class="hint transposed-note" role="note">{ format!(
                     "From layer {t} on, the recurrence does not apply: a transposed convolution spreads each of its input \
