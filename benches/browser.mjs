@@ -418,6 +418,15 @@ async function main() {
     await runCase(name, 'select a cell to its receptive field drawn', (times) => openNet(async (page) => {
       const map = page.locator(lastMaps).first();
       for (let i = 0; i < 20; i++) {
+        // Clear the last selection first (and let it settle), so every click draws the marks anew.
+        const clear = page.locator('button.clear-probe');
+        if (await clear.count()) {
+          await clear.click();
+          await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0))));
+        }
+        // Clicked where the map is on screen (the page scrolls to it, as a learner does).
+        await map.scrollIntoViewIfNeeded();
+        const box = await map.boundingBox();
         await page.evaluate(() => {
           window.__mark = new Promise((resolve) => {
             let t0 = null;
@@ -433,12 +442,6 @@ async function main() {
             setTimeout(() => { mo.disconnect(); resolve(null); }, 5000);
           });
         });
-        // Clear the last selection first, so every click draws the marks anew.
-        const clear = page.locator('button.clear-probe');
-        if (await clear.count()) await clear.click();
-        // Clicked where the map is on screen (the page scrolls to it, as a learner does).
-        await map.scrollIntoViewIfNeeded();
-        const box = await map.boundingBox();
         await page.mouse.click(box.x + box.width * (0.2 + 0.03 * i), box.y + box.height * (0.3 + 0.02 * i));
         const t = await page.evaluate(() => window.__mark);
         if (t === null) throw new Error(`click ${i + 1}: no receptive field was drawn on the input`);
