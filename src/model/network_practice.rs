@@ -117,9 +117,9 @@ pub fn answer(rows: &[LayerSummary], dims: Dims, question: NetQuestion) -> Optio
     })
 }
 
-/// `(6, 28, 28)`, `5x5` or `156`: an answer as the page writes it.
-pub fn answer_text(quiz: NetQuiz, numbers: &[usize]) -> String {
-    let parts: Vec<String> = numbers.iter().map(usize::to_string).collect();
+/// `(6, 28, 28)`, `5x5` or `156`: an answer (or what was typed) as the page writes it.
+pub fn answer_text<T: std::fmt::Display>(quiz: NetQuiz, numbers: &[T]) -> String {
+    let parts: Vec<String> = numbers.iter().map(T::to_string).collect();
     match quiz {
         NetQuiz::Shape => format!("({})", parts.join(", ")),
         NetQuiz::ReceptiveField => parts.join("x"),
@@ -185,33 +185,32 @@ pub struct Hidden {
     pub rf: bool,
 }
 
+/// The layer whose receptive-field question gives row `layer`'s field: the
+/// last window layer at or above it (a ReLU or padding keeps the field of
+/// the one before); `None` for the input, rows above every window layer
+/// (field 1), and rows past a transposed layer (no field).
+pub fn field_question(rows: &[LayerSummary], layer: usize) -> Option<usize> {
+    rows.get(layer)?.rf?;
+    (1..=layer).rev().find(|&k| rows[k].rf_terms.is_some())
+}
+
 /// What each row of `rows` hides while practising, `shown` being the
-/// questions answered right or revealed. A ReLU's or padding's field is the
-/// window layer's before it: hidden until that one's is answered.
+/// questions answered right or revealed.
 pub fn hidden(network: &Network, rows: &[LayerSummary], shown: &[NetQuestion]) -> Vec<Hidden> {
     let asked = questions(network, rows);
     let open = |quiz, layer| {
         let q = NetQuestion { quiz, layer };
         asked.contains(&q) && !shown.contains(&q)
     };
-    // The last window layer at or above each row: the one whose field it has.
-    let mut field_of = 0;
-    rows.iter()
-        .enumerate()
-        .map(|(layer, row)| {
-            if layer == 0 {
-                return Hidden::default();
-            }
-            if row.rf_terms.is_some() {
-                field_of = layer;
-            }
+    (0..rows.len())
+        .map(|layer| {
             let shape = open(NetQuiz::Shape, layer);
             let params = open(NetQuiz::Params, layer);
             Hidden {
                 shape,
                 params,
                 macs: shape || params,
-                rf: row.rf.is_some() && field_of > 0 && open(NetQuiz::ReceptiveField, field_of),
+                rf: field_question(rows, layer).is_some_and(|k| open(NetQuiz::ReceptiveField, k)),
             }
         })
         .collect()

@@ -87,6 +87,13 @@ macro_rules! route {
 route!(EditAction => Edit, DocAction => Doc, ViewAction => View, PageAction => Page,
     PracticeAction => Practice, ImageAction => Image, NetworkAction => Network);
 
+// The network view's questions are practice's.
+impl From<NetPracticeAction> for Action {
+    fn from(action: NetPracticeAction) -> Action {
+        Action::Practice(PracticeAction::Network(action))
+    }
+}
+
 /// The whole state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct State {

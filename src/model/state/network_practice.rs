@@ -140,7 +140,7 @@ mod tests {
     }
 
     fn net(a: NetPracticeAction) -> Action {
-        Action::Practice(PracticeAction::Network(a))
+        a.into()
     }
 
     fn answer_with(s: &mut State, numbers: &[&str]) {
