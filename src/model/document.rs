@@ -686,9 +686,7 @@ impl Document {
         let weight = match (raw.weight.as_ref(), stack.layers.is_empty(), raw.input.as_ref()) {
             (None, false, Some(input)) => {
                 let input = tensor(input, "input", Field::Input, dims, TensorKind::Input)?;
-                let (c, h, w) = (input.shape()[0], input.shape()[1], input.shape()[2]);
-                let kh = if dims == Dims::One { 1 } else { h.min(3) };
-                network::seeded(0, [1, c.max(1), kh.max(1), w.clamp(1, 3)], None).0
+                network::stand_in_weight(dims, [input.shape()[0], input.shape()[1], input.shape()[2]])
             }
             (weight, ..) => {
                 let weight = weight.ok_or_else(|| missing("weight"))?;

@@ -9,6 +9,8 @@
 //! - [`grid`], [`editing`], [`input_text`]: tensors as editable grids, edits, pastes;
 //! - [`presets`], [`picture`]: the examples, classic kernels and bundled pictures;
 //! - [`practice`]: questions and their answers, from the core;
+//! - [`network_practice`]: the network view's questions (shapes, receptive
+//!   fields, parameters) and the stacks drawn by level;
 //! - [`equation`]: the equations the views write out, from the core's steps;
 //! - [`export`], [`figure`]: NumPy/PyTorch code and figures (SVG, GIF) as data;
 //! - [`format`](mod@format): how numbers and sums are written to fit a screen;
@@ -24,6 +26,7 @@ pub mod format;
 pub mod grid;
 pub mod input_text;
 pub mod network;
+pub mod network_practice;
 pub mod picture;
 pub mod practice;
 pub mod presets;

@@ -72,6 +72,14 @@ pub fn seeded(seed: u64, shape: [usize; 4], bias_len: Option<usize>) -> (Array4<
     (weight, bias)
 }
 
+/// The single op's weight that a network document may leave out: a 3x3
+/// (1D: 3-tap) seeded filter over every channel of an input of `(C, H, W)`,
+/// smaller where the input is.
+pub fn stand_in_weight(dims: Dims, [c, h, w]: [usize; 3]) -> Array4<f64> {
+    let kh = if dims == Dims::One { 1 } else { h.min(3) };
+    seeded(0, [1, c.max(1), kh.max(1), w.clamp(1, 3)], None).0
+}
+
 /// The seeded convolution `op` from `in_channels` to `out_channels` with a
 /// square kernel `k` (1D: `k` taps), `groups` and a bias.
 pub fn seeded_conv(op: Op, in_channels: usize, out_channels: usize, k: usize, hyper: Hyper, seed: u64) -> Entry {

@@ -371,11 +371,11 @@ impl Rng {
         z ^ (z >> 31)
     }
     /// A whole number in `lo..=hi`.
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
+    pub(crate) fn range(&mut self, lo: usize, hi: usize) -> usize {
         lo + (self.next() % (hi - lo + 1) as u64) as usize
     }
     /// A small integer value, -2..=3 (more positives: sums stay readable).
-    fn value(&mut self) -> f64 {
+    pub(crate) fn value(&mut self) -> f64 {
         self.range(0, 5) as f64 - 2.0
     }
 }

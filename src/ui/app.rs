@@ -22,8 +22,8 @@ use crate::model::document::Document;
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
 use crate::model::state::{
-    Action, DocAction, EditAction, Embed, Explain, GradFocus, ImageAction, Move, NetworkAction, Page, PageAction,
-    PracticeAction, State, View, ViewAction,
+    Action, DocAction, EditAction, Embed, Explain, GradFocus, ImageAction, Move, NetPracticeAction, NetworkAction,
+    Page, PageAction, PracticeAction, State, View, ViewAction,
 };
 use crate::ui::header::{HeaderProps, header};
 use crate::ui::lazy::{self, Lazy};
@@ -38,7 +38,7 @@ use crate::ui::views::forward::ForwardView;
 use crate::ui::views::frame::{Frame, StepEvents, StepFrame};
 use crate::ui::views::im2col::Im2colViewProps;
 use crate::ui::views::image::ImageViewProps;
-use crate::ui::views::network::{NetworkEvents, NetworkViewProps};
+use crate::ui::views::network::{NetPracticeEvents, NetPracticeOn, NetworkEvents, NetworkViewProps};
 use crate::ui::views::transposed::TransposedViewProps;
 
 // The model is plain Rust; this is where Yew meets its reducer.
@@ -226,8 +226,31 @@ fn view_events(d: &Callback<Action>) -> ViewEvents {
             on_remove: map(d, NetworkAction::Remove),
             on_move: map(d, |(layer, up)| NetworkAction::Move { layer, up }),
             on_edit: map(d, |(layer, edit)| NetworkAction::Edit(layer, edit)),
+            practice: network_practice_events(d),
         },
     }
+}
+
+/// The network view's practice panel's callbacks, each mapped to its action.
+fn network_practice_events(d: &Callback<Action>) -> NetPracticeEvents {
+    NetPracticeEvents {
+        on_ask: map(d, NetPracticeAction::Ask),
+        on_type: map(d, |(axis, text)| NetPracticeAction::Type(axis, text)),
+        on_check: map(d, |()| NetPracticeAction::Check),
+        on_reveal: map(d, |()| NetPracticeAction::Reveal),
+        on_next: map(d, |()| NetPracticeAction::Next),
+        on_new: map(d, |(level, seed)| NetPracticeAction::New { level, seed }),
+    }
+}
+
+/// Practice in the network view, when it is on.
+fn network_practice(state: &State) -> Option<NetPracticeOn> {
+    state.doc.view.practice.then(|| NetPracticeOn {
+        state: state.practice.network.clone(),
+        reveal: state.doc.view.reveal,
+        score: state.practice.score,
+        streak: state.practice.streak,
+    })
 }
 
 /// A view's result, or the reason it cannot be shown, as a note in its place.
@@ -265,7 +288,8 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
         (_, View::Network) => html! {
             <Lazy<NetworkViewProps> chunk={&lazy::NETWORK} props={Rc::new(NetworkViewProps {
                 problem: Shared(state.doc.problem.clone()), stack: Shared(state.doc.stack.clone()),
-                probe: state.doc.view.probe, events: events.network.clone() })} />
+                probe: state.doc.view.probe, events: events.network.clone(),
+                practice: network_practice(state) })} />
         },
         (Some(err), _) => html! {
             <div class="result-error" role="alert">
@@ -544,7 +568,8 @@ fn page(state: &State, results: &Rc<Results>, events: &ViewEvents, dispatch: &Ca
         <div {class}>
             { header }
             if let Some(note) = state.doc.example.and_then(|id| PRESETS.iter().find(|p| p.id == id)).and_then(|p| p.note) {
-                if embed == Embed::Off {
+                // A network example's note gives its shapes: practice's questions there.
+                if embed == Embed::Off && !(state.doc.view.practice && view == View::Network) {
                     <p class="example-note" role="note">{ note }</p>
                 }
             }

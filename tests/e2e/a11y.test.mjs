@@ -36,12 +36,15 @@ const CASES = [
   ['practice, im2col', { ...CONV, view: 'im2col', practice: true }],
   ['practice, backprop', { ...CONV, view: 'backprop', practice: true }],
   ['image', { image: 'disc', greyscale: true, weight: [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], padding: 1, view: 'image' }],
+  ['practice, network', { input: CONV.input, layers: [{ op: 'conv2d', weight: [[[[1, 0], [0, -1]]]] }, { op: 'relu' }, { op: 'max_pool2d', kernel_size: 2, stride: 1 }], view: 'network', practice: true }],
 ];
 
 for (const [name, doc] of CASES) {
   for (const scheme of ['light', 'dark']) {
     test(`axe: ${name}, ${scheme}`, async (t) => {
       const { page } = await openApp(t, { hash: configHash(doc), colorScheme: scheme, bypassCSP: true });
+      // The network view is a chunk of its own: its practice panel is drawn once it is fetched.
+      if (doc.view === 'network') await page.locator('.net-practice').waitFor();
       assert.deepEqual(await violations(page), []);
     });
   }

@@ -7,6 +7,7 @@
 //! | [`Live`] | `live.rs` | the player, the cells under the pointer | [`ViewAction`] |
 //! | [`Page`] | `page.rs` | embed, presenting, theme, sheet, messages | [`PageAction`] |
 //! | [`Practice`] | `practice.rs` | answers, hints, shape questions, score | [`PracticeAction`] |
+//! | [`NetPractice`] | `network_practice.rs` | the network view's questions (a field of `Practice`) | [`NetPracticeAction`] |
 //! | [`ImageState`] | `image.rs` | map drawing, the map pixel pointed at | [`ImageAction`] |
 //!
 //! The top [`Action`] routes to them; [`State::apply`] then keeps the rules
@@ -19,6 +20,7 @@ mod history;
 mod image;
 mod live;
 mod network;
+mod network_practice;
 mod page;
 mod practice;
 #[cfg(test)]
@@ -34,6 +36,7 @@ pub use history::{HISTORY, HISTORY_BYTES, History, Snapshot, tensor_bytes};
 pub use image::{ImageAction, ImageState, KernelMode, MapMode};
 pub use live::{Live, Move, SPEEDS, ViewAction, step_count};
 pub use network::{BOTH, LayerEdit, LayerKind, NetworkAction, default_layer};
+pub use network_practice::{NetPractice, NetPracticeAction};
 pub use page::{Embed, Page, PageAction, Theme};
 pub use practice::{Practice, PracticeAction, Quiz};
 
@@ -84,6 +87,13 @@ macro_rules! route {
 route!(EditAction => Edit, DocAction => Doc, ViewAction => View, PageAction => Page,
     PracticeAction => Practice, ImageAction => Image, NetworkAction => Network);
 
+// The network view's questions are practice's.
+impl From<NetPracticeAction> for Action {
+    fn from(action: NetPracticeAction) -> Action {
+        Action::Practice(PracticeAction::Network(action))
+    }
+}
+
 /// The whole state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct State {
@@ -133,7 +143,10 @@ impl State {
         // Actions that bring a picture in, or a whole document: not an edit of a picture's pixels.
         let picture_action = match &action {
             Action::Image(a) => a.sets_the_picture(),
-            Action::Doc(_) | Action::Practice(PracticeAction::New { .. }) => true,
+            Action::Doc(_)
+            | Action::Practice(PracticeAction::New { .. } | PracticeAction::Network(NetPracticeAction::New { .. })) => {
+                true
+            }
             _ => false,
         };
         let only_looks = match &action {
@@ -180,6 +193,16 @@ impl State {
                 document.view.practice = true;
                 self.load(document);
                 self.practice.level = Some(level);
+                Ok(None)
+            }
+            Action::Practice(PracticeAction::Network(NetPracticeAction::New { level, seed })) => {
+                self.load(crate::model::network_practice::generate(level, seed));
+                self.practice.network.level = Some(level);
+                Ok(None)
+            }
+            Action::Practice(PracticeAction::Network(a)) => {
+                let network = self.doc.stack.network(self.doc.problem.dims(), &self.doc.problem.input);
+                self.practice.reduce_network(&network, self.doc.view.reveal, a);
                 Ok(None)
             }
             Action::Practice(a) => {

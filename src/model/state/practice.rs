@@ -8,6 +8,7 @@ use crate::model::practice::{Combination, Level, Verdict, check};
 use crate::model::view_state::ViewState;
 
 use super::live::{Live, step_count};
+use super::network_practice::{NetPractice, NetPracticeAction};
 
 /// The question practice asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -59,6 +60,8 @@ pub struct Practice {
     pub answered: Vec<(Walk, usize, &'static str)>,
     /// The level of the last problem drawn (the Level menu shows it).
     pub level: Option<Level>,
+    /// The network view's questions (its own file).
+    pub network: NetPractice,
 }
 
 /// The learner's moves in practice.
@@ -98,6 +101,9 @@ pub enum PracticeAction {
     New { level: Level, seed: u64 },
     /// The session's score and streak: reset, or restored from storage.
     Score { score: u32, streak: u32 },
+    /// The network view's questions (reduced by [`Practice::reduce_network`],
+    /// which the state hands the stack).
+    Network(NetPracticeAction),
 }
 
 impl Practice {
@@ -114,6 +120,8 @@ impl Practice {
             possible_verdict: self.possible_verdict,
             answered: std::mem::take(&mut self.answered),
             level: self.level,
+            // A step of the player is not a new layer to answer about.
+            network: std::mem::take(&mut self.network),
             ..Practice::default()
         };
     }
@@ -127,6 +135,7 @@ impl Practice {
             combination: self.combination,
             quiz: self.quiz,
             level: self.level,
+            network: self.network.new_problem(),
             ..Practice::default()
         };
     }
@@ -143,7 +152,7 @@ impl Practice {
         }
     }
 
-    fn scored(&mut self, right: bool) {
+    pub(super) fn scored(&mut self, right: bool) {
         if right {
             self.score = self.score.saturating_add(1);
             self.streak = self.streak.saturating_add(1);
@@ -237,6 +246,8 @@ impl Practice {
             }
             // Opens a document: the state does it (see `State::apply`).
             PracticeAction::New { .. } => {}
+            // The state hands these the stack (see `State::route`).
+            PracticeAction::Network(_) => {}
             PracticeAction::Score { score, streak } => {
                 self.score = score;
                 self.streak = streak;

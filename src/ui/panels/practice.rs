@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::conv::{Dims, Geometry, Walk};
 use crate::model::format;
+use crate::model::network_practice::NetLevel;
 use crate::model::practice::{Combination, Level, Question, Verdict, check};
 use crate::model::results::Shared;
 use crate::model::size_formula;
@@ -67,8 +68,19 @@ pub fn size_hidden(name: &str) -> Html {
 }
 
 /// The learner's text from an input event.
-fn typed(e: &Event) -> String {
+pub fn typed(e: &Event) -> String {
     e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
+}
+
+/// Enter in a field: `check`, the page's form not submitted.
+pub fn on_enter(check: &Callback<()>) -> Callback<KeyboardEvent> {
+    let check = check.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" {
+            e.prevent_default();
+            check.emit(());
+        }
+    })
 }
 
 /// "Practice: what is `y[0,1]`?": the answer field, hints one at a time, the
@@ -202,22 +214,72 @@ fn seed() -> u64 {
     (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64
 }
 
-/// Practice's bar: which question, a new problem at a level, the score.
+/// The levels a "New problem" menu offers: the single-op views' or the network view's.
+pub trait Levels: Copy + PartialEq + 'static {
+    /// Every level, in the menu's order (the first is the default).
+    const LEVELS: &'static [Self];
+    /// The menu's words.
+    fn words(self) -> &'static str;
+}
+
+impl Levels for Level {
+    const LEVELS: &'static [Level] = &Level::ALL;
+    fn words(self) -> &'static str {
+        self.title()
+    }
+}
+
+impl Levels for NetLevel {
+    const LEVELS: &'static [NetLevel] = &NetLevel::ALL;
+    fn words(self) -> &'static str {
+        self.title()
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NewProblemProps<L: Levels> {
+    /// The level of the problem drawn last, so the menu matches it.
+    pub shown: Option<L>,
+    /// The menu's accessible name.
+    pub label: &'static str,
+    /// "New problem": at this level, drawn from this seed.
+    pub on_new: Callback<(L, u64)>,
+}
+
+/// A level menu and its "New problem" button.
 #[component]
-pub fn QuizBar(props: &QuizBarProps) -> Html {
-    let p = &props.practice;
+pub fn NewProblem<L: Levels>(props: &NewProblemProps<L>) -> Html {
     let level = use_node_ref();
-    let new_problem = {
-        let (on_new, level) = (props.on_new_problem.clone(), level.clone());
+    let onclick = {
+        let (on_new, level) = (props.on_new.clone(), level.clone());
         Callback::from(move |_: MouseEvent| {
             let chosen = level
                 .cast::<web_sys::HtmlSelectElement>()
                 .and_then(|s| usize::try_from(s.selected_index()).ok())
-                .and_then(|k| Level::ALL.get(k).copied())
-                .unwrap_or(Level::OneD);
-            on_new.emit((chosen, seed()));
+                .and_then(|k| L::LEVELS.get(k).copied());
+            if let Some(chosen) = chosen.or_else(|| L::LEVELS.first().copied()) {
+                on_new.emit((chosen, seed()));
+            }
         })
     };
+    html! {
+        <span class="new-problem">
+            <label>{ "Level " }
+                <select ref={level} aria-label={props.label}>
+                    { for L::LEVELS.iter().enumerate().map(|(k, l)| html! {
+                        <option selected={props.shown.map_or(k == 0, |shown| shown == *l)}>{ l.words() }</option>
+                    }) }
+                </select>
+            </label>
+            <button type="button" {onclick}>{ "New problem" }</button>
+        </span>
+    }
+}
+
+/// Practice's bar: which question, a new problem at a level, the score.
+#[component]
+pub fn QuizBar(props: &QuizBarProps) -> Html {
+    let p = &props.practice;
     let mut quizzes = vec![(Quiz::Number, "The next number"), (Quiz::OutputSize, "Output size")];
     if props.window {
         quizzes.push((Quiz::InputCells, "Which input cells"));
@@ -238,17 +300,7 @@ pub fn QuizBar(props: &QuizBarProps) -> Html {
         <div class="quiz" role="region" aria-label="Practice">
             <div class="quiz-bar">
                 { switch("Question", &quizzes, p.quiz, on_quiz) }
-                <span class="new-problem">
-                    <label>{ "Level " }
-                        <select ref={level} aria-label="Level of a new problem">
-                            // The level of the problem drawn last, so the menu matches it.
-                            { for Level::ALL.iter().enumerate().map(|(k, l)| html! {
-                                <option selected={p.level.map_or(k == 0, |shown| shown == *l)}>{ l.title() }</option>
-                            }) }
-                        </select>
-                    </label>
-                    <button type="button" onclick={new_problem}>{ "New problem" }</button>
-                </span>
+                <NewProblem<Level> shown={p.level} label="Level of a new problem" on_new={props.on_new_problem.clone()} />
                 <span class="score">
                     { format!("Score {} \u{00B7} streak {}", p.score, p.streak) }
                     <button type="button" onclick={props.on_reset_score.reform(|_| ())}
@@ -275,15 +327,7 @@ fn shape_question(
     let one_d = problem.dims() == Dims::One;
     let transposed = matches!(problem.operation_geometry(), Ok(Geometry::Transposed(_)));
     let field = |axis: usize, name: &'static str| {
-        let onkeydown = {
-            let check = on_check.clone();
-            Callback::from(move |e: KeyboardEvent| {
-                if e.key() == "Enter" {
-                    e.prevent_default();
-                    check.emit(());
-                }
-            })
-        };
+        let onkeydown = on_enter(on_check);
         html! {
             <label>{ format!("{name} ") }
                 <input type="text" inputmode="numeric" size="3" data-practice="shape" data-axis={name}

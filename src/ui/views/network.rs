@@ -11,15 +11,18 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::conv::network::{Layer, Mask, Probe, Receptive};
+use crate::conv::network::{Layer, LayerSummary, Mask, Probe, Receptive};
 use crate::conv::pool::PoolKind;
 use crate::conv::{Dims, PaddingMode, Problem};
 use crate::model::document::limits;
 use crate::model::format::grouped;
 use crate::model::network::{self, NetResults, Stack, pair_text};
+use crate::model::network_practice::{self as net_practice, Hidden, NetLevel, NetQuestion, NetQuiz, NetVerdict};
 use crate::model::results::Shared;
-use crate::model::state::{BOTH, LayerEdit, LayerKind};
+use crate::model::size_formula;
+use crate::model::state::{BOTH, LayerEdit, LayerKind, NetPractice};
 use crate::model::view_state::View;
+use crate::ui::panels::practice::{NewProblem, on_enter, typed};
 use crate::ui::widgets::grids::{GridCell, Grids, leads_1, marked};
 use crate::ui::widgets::heatmap::Planes;
 use crate::ui::widgets::matrix::mark;
@@ -35,6 +38,33 @@ pub struct NetworkEvents {
     /// `(layer, up)`: one place towards the input, or away from it.
     pub on_move: Callback<(usize, bool)>,
     pub on_edit: Callback<(usize, LayerEdit)>,
+    /// Practice's questions on the stack.
+    pub practice: NetPracticeEvents,
+}
+
+/// What the network view's practice panel reports.
+#[derive(Clone, PartialEq)]
+pub struct NetPracticeEvents {
+    /// Another question picked.
+    pub on_ask: Callback<NetQuestion>,
+    /// `(axis, text)`: a number typed in field `axis` (0 the first).
+    pub on_type: Callback<(usize, String)>,
+    /// Check (Enter or the button).
+    pub on_check: Callback<()>,
+    pub on_reveal: Callback<()>,
+    pub on_next: Callback<()>,
+    /// "New problem": a stack at this level, drawn from this seed.
+    pub on_new: Callback<(NetLevel, u64)>,
+}
+
+/// Practice in the network view: the learner's progress, whether an answer
+/// may be revealed (`"reveal": false` forbids it), and the session's score.
+#[derive(Clone, PartialEq)]
+pub struct NetPracticeOn {
+    pub state: NetPractice,
+    pub reveal: bool,
+    pub score: u32,
+    pub streak: u32,
 }
 
 #[derive(Properties, PartialEq)]
@@ -44,6 +74,8 @@ pub struct NetworkViewProps {
     pub stack: Shared<Stack>,
     pub probe: Option<Probe>,
     pub events: NetworkEvents,
+    /// Practice on: its questions, and the answers it hides.
+    pub practice: Option<NetPracticeOn>,
 }
 
 /// `"C,H,W"` (1D `"C,W"`), the summary's `data-shape`.
@@ -269,6 +301,215 @@ fn marks_of(receptive: Option<&Receptive>, probe: Option<Probe>, k: usize, index
     m
 }
 
+/// One row of the summary table: layer `k`'s shape, parameters,
+/// multiply-adds, receptive field and jump, with `hide`'s cells (and their
+/// `data-` attributes) left out while they are practice's questions.
+fn summary_row(results: &NetResults, k: usize, row: &LayerSummary, dims: Dims, hide: Hidden) -> Html {
+    let op = if k == 0 { "input".to_string() } else { layer_title(&results.network.layers[k - 1], dims) };
+    let withheld = || html! { <span class="withheld-cell" title="a practice question">{ "?" }</span> };
+    let rf = row.rf.filter(|_| !hide.rf).map(|r| pair_attr(r, dims));
+    let jump = row.jump.filter(|_| !hide.rf).map(|j| pair_attr(j, dims));
+    let rf_cell = match (row.rf, network::recurrence_text(row, dims)) {
+        (Some(_), _) if hide.rf => withheld(),
+        (Some(r), Some(text)) => {
+            html! { <><strong>{ pair_text(r, dims) }</strong><span class="recurrence">{ text }</span></> }
+        }
+        (Some(r), None) => html! { <strong>{ pair_text(r, dims) }</strong> },
+        (None, _) => html! { <span class="hint">{ "not by the recurrence" }</span> },
+    };
+    let jump_cell = match row.jump {
+        Some(_) if hide.rf => withheld(),
+        Some(j) => html! { pair_text(j, dims) },
+        None => html! { "\u{2014}" },
+    };
+    html! {
+        <tr data-layer={k.to_string()} data-shape={(!hide.shape).then(|| shape_attr(row.shape, dims))}
+            data-params={(!hide.params).then(|| row.params.to_string())}
+            data-macs={(!hide.macs).then(|| row.macs.to_string())}
+            data-rf={rf} data-jump={jump}>
+            <th scope="row">{ k }</th>
+            <td>{ op }</td>
+            <td>{ if hide.shape { withheld() } else { html! { shape_text(row.shape, dims) } } }</td>
+            <td class="num">{ if hide.params { withheld() } else { html! { grouped(row.params as u64) } } }</td>
+            <td class="num">{ if hide.macs { withheld() } else { html! { grouped(row.macs) } } }</td>
+            <td>{ rf_cell }</td>
+            <td>{ jump_cell }</td>
+        </tr>
+    }
+}
+
+/// The whole stack's parameters and multiply-adds: each total waits for
+/// every row's (a total less the rows shown would give the hidden one away).
+fn totals_row(params: usize, macs: u64, hidden: &[Hidden]) -> Html {
+    let (hide_params, hide_macs) = (hidden.iter().any(|h| h.params), hidden.iter().any(|h| h.macs));
+    let cell = |hide: bool, n: u64| {
+        if hide {
+            html! { "?" }
+        } else {
+            html! { grouped(n) }
+        }
+    };
+    html! {
+        <tr data-total="" data-params={(!hide_params).then(|| params.to_string())}
+            data-macs={(!hide_macs).then(|| macs.to_string())}>
+            <th scope="row" colspan="3">{ "whole stack" }</th>
+            <td class="num">{ cell(hide_params, params as u64) }</td>
+            <td class="num">{ cell(hide_macs, macs) }</td>
+            <td colspan="2"></td>
+        </tr>
+    }
+}
+
+/// Where layer `k`'s grids would be while its shape is a practice question
+/// (its cells would count the shape out).
+fn shape_withheld(k: usize, title: &str) -> Html {
+    html! {
+        <section class="layer-output" data-layer-output={k.to_string()}>
+            <h3>{ format!("Layer {k}: {title}") }</h3>
+            <p class="size-hidden" data-withheld={k.to_string()}>{ format!("Answer the shape of layer {k} first: its grids show then.") }</p>
+        </section>
+    }
+}
+
+/// The question in words, about layer `k` (`title`: what the layer is).
+fn question_words(quiz: NetQuiz, k: usize, title: &str, dims: Dims) -> String {
+    let field = if dims == Dims::One { "R" } else { "RH \u{00D7} RW" };
+    let shape = if dims == Dims::One { "(C, W)" } else { "(C, H, W)" };
+    match quiz {
+        NetQuiz::Shape => format!("What shape {shape} comes out of layer {k} ({title})?"),
+        NetQuiz::ReceptiveField => format!(
+            "How many input cells does one output cell of layer {k} ({title}) see: its receptive field, {field}?"
+        ),
+        NetQuiz::Params => format!("How many learnable numbers (weights and bias) does layer {k} ({title}) have?"),
+    }
+}
+
+/// How to work the answer out, said after a wrong one (the formulas, never the numbers).
+fn how_to(quiz: NetQuiz) -> String {
+    match quiz {
+        NetQuiz::Shape => format!(
+            "Each spatial size is {} for a convolution or a pool, where {}; C is a convolution's out \
+             channels (a pool or ReLU keeps it; a ReLU keeps the whole shape; padding adds its sides).",
+            size_formula::DIRECT,
+            size_formula::LEGEND
+        ),
+        NetQuiz::ReceptiveField => {
+            "Start from r = 1 and j = 1 at the input; each window layer gives r = r + (k - 1)\u{00B7}d\u{00B7}j \
+             and j = j\u{00B7}s, with its kernel k, dilation d and stride s (a ReLU or padding keeps both)."
+                .into()
+        }
+        NetQuiz::Params => {
+            "A convolution has C_out\u{00B7}(C_in/groups)\u{00B7}KH\u{00B7}KW weights and C_out biases; a transposed \
+             one C_in\u{00B7}(C_out/groups)\u{00B7}KH\u{00B7}KW weights and C_out biases."
+                .into()
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NetPracticePanelProps {
+    pub results: Shared<NetResults>,
+    pub dims: Dims,
+    pub on: NetPracticeOn,
+    pub events: NetPracticeEvents,
+}
+
+/// Practice's panel in the network view: which question about which layer,
+/// a field per number asked, Check, Reveal and Next, the verdict (with the
+/// answer once answered right or revealed), a new stack by level, the score.
+#[component]
+pub fn NetPracticePanel(props: &NetPracticePanelProps) -> Html {
+    let (results, dims, p, ev) = (&props.results, props.dims, &props.on.state, &props.events);
+    let list = net_practice::questions(&results.network, &results.summary);
+    let asked = p.on_screen(&list);
+    let title = |k: usize| layer_title(&results.network.layers[k - 1], dims);
+    let picker = {
+        let on_ask = ev.on_ask.clone();
+        let options = list.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let key = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            if let Some(q) = options.iter().find(|q| q.key() == key) {
+                on_ask.emit(*q);
+            }
+        });
+        html! {
+            <label>{ "Question " }
+                <select aria-label="Question" {onchange}>
+                    { for list.iter().map(|q| html! {
+                        <option value={q.key()} selected={Some(*q) == asked}>
+                            { format!("Layer {}: {}{}", q.layer, q.quiz.title(), if p.shown.contains(q) { " \u{2713}" } else { "" }) }
+                        </option>
+                    }) }
+                </select>
+            </label>
+        }
+    };
+    let bar = html! {
+        <div class="quiz-bar">
+            if !list.is_empty() { { picker } }
+            <NewProblem<NetLevel> shown={p.level} label="Level of a new stack" on_new={ev.on_new.clone()} />
+            <span class="score">{ format!("Score {} \u{00B7} streak {}", props.on.score, props.on.streak) }</span>
+        </div>
+    };
+    let Some(q) = asked else {
+        return html! {
+            <div class="quiz net-practice" role="region" aria-label="Practice">
+                { bar }
+                <p class="hint">{ "No layer to ask about yet: add one, or draw a new problem." }</p>
+            </div>
+        };
+    };
+    let axes = q.quiz.axes(dims);
+    let expected = net_practice::answer(&results.summary, dims, q).unwrap_or_default();
+    let answer = net_practice::answer_text(q.quiz, &expected);
+    let fields = axes.iter().enumerate().map(|(axis, name)| {
+        let onkeydown = on_enter(&ev.on_check);
+        html! {
+            <label>{ format!("{name} ") }
+                <input type="text" inputmode="numeric" size="4" spellcheck="false" data-practice={q.quiz.name()}
+                    data-layer={q.layer.to_string()} data-axis={*name}
+                    aria-label={format!("layer {}: {}, {name}", q.layer, q.quiz.title())}
+                    value={p.typed.get(axis).cloned().unwrap_or_default()} {onkeydown}
+                    oninput={ev.on_type.reform(move |e: InputEvent| (axis, typed(&e)))} />
+            </label>
+        }
+    });
+    let typed: Vec<String> = p.typed.iter().take(axes.len()).map(|t| t.trim().to_string()).collect();
+    let verdict = match &p.verdict {
+        Some(NetVerdict::Right) => {
+            html! { <p class="verdict right" data-verdict="right">{ format!("Right: {answer}.") }</p> }
+        }
+        Some(NetVerdict::Revealed) => {
+            html! { <p class="verdict revealed" data-verdict="revealed">{ format!("Revealed: {answer}.") }</p> }
+        }
+        Some(NetVerdict::Wrong) => html! {
+            <>
+                <p class="verdict wrong" data-verdict="wrong">{ format!("Not {}.", net_practice::answer_text(q.quiz, &typed)) }</p>
+                <p class="hint" data-how="">{ how_to(q.quiz) }</p>
+            </>
+        },
+        Some(NetVerdict::NotANumber(why)) => {
+            html! { <p class="verdict wrong" data-verdict="wrong">{ format!("Not a number: {why}.") }</p> }
+        }
+        None => Html::default(),
+    };
+    html! {
+        <div class="quiz net-practice" role="region" aria-label="Practice">
+            { bar }
+            <p class="eq-title" data-question={q.key()}>{ question_words(q.quiz, q.layer, &title(q.layer), dims) }</p>
+            <p class="practice-answer">
+                { for fields }
+                <button type="button" onclick={ev.on_check.reform(|_| ())}>{ "Check (Enter)" }</button>
+                if props.on.reveal {
+                    <button type="button" onclick={ev.on_reveal.reform(|_| ())}>{ "Reveal" }</button>
+                }
+                <button type="button" onclick={ev.on_next.reform(|_| ())}>{ "Next question" }</button>
+            </p>
+            { verdict }
+        </div>
+    }
+}
+
 #[component]
 pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let dims = props.problem.dims();
@@ -282,12 +523,22 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         let results = results.clone();
         use_memo((results.clone(), props.probe), move |(_, probe)| probe.and_then(|p| results.receptive(p)))
     };
+    // Practising: what the table and the grids keep back until answered.
+    let hidden: Vec<Hidden> = props
+        .practice
+        .as_ref()
+        .map(|p| net_practice::hidden(&results.network, &results.summary, &p.state.shown))
+        .unwrap_or_default();
+    let hides = |k: usize| hidden.get(k).copied().unwrap_or_default();
+    // The marks of a cell count out its layer's receptive field: not before it is answered.
+    let marks_hidden = props.probe.is_some_and(|p| hides(p.layer).rf);
+    let receptive = if marks_hidden { std::rc::Rc::new(None) } else { receptive };
     // Heatmap values once per result: a click then redraws only the marks, not every map.
     let planes = use_memo(results.clone(), |r| r.eval.outputs.iter().map(|o| Planes::of3(o)).collect::<Vec<_>>());
     // The cells that carry a mark, by layer and channel: a heatmap evaluates its cells there alone.
-    let marked_cells = use_memo((results.clone(), props.probe), {
+    let marked_cells = use_memo((results.clone(), props.probe, marks_hidden), {
         let receptive = receptive.clone();
-        move |(results, probe)| {
+        move |(results, probe, _)| {
             let mut cells: Vec<Vec<Vec<[usize; 2]>>> =
                 results.eval.outputs.iter().map(|o| vec![Vec::new(); o.dim().0]).collect();
             if let Some(r) = receptive.as_ref() {
@@ -325,37 +576,10 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 </tr>
             </thead>
             <tbody>
-                { for results.summary.iter().enumerate().map(|(k, row)| {
-                    let op = if k == 0 { "input".to_string() } else { layer_title(&results.network.layers[k - 1], dims) };
-                    let rf = row.rf.map(|r| pair_attr(r, dims));
-                    let jump = row.jump.map(|j| pair_attr(j, dims));
-                    let rf_cell = match (row.rf, network::recurrence_text(row, dims)) {
-                        (Some(r), Some(text)) => html! { <><strong>{ pair_text(r, dims) }</strong><span class="recurrence">{ text }</span></> },
-                        (Some(r), None) => html! { <strong>{ pair_text(r, dims) }</strong> },
-                        (None, _) => html! { <span class="hint">{ "not by the recurrence" }</span> },
-                    };
-                    html! {
-                        <tr data-layer={k.to_string()} data-shape={shape_attr(row.shape, dims)}
-                            data-params={row.params.to_string()} data-macs={row.macs.to_string()}
-                            data-rf={rf} data-jump={jump.clone()}>
-                            <th scope="row">{ k }</th>
-                            <td>{ op }</td>
-                            <td>{ shape_text(row.shape, dims) }</td>
-                            <td class="num">{ grouped(row.params as u64) }</td>
-                            <td class="num">{ grouped(row.macs) }</td>
-                            <td>{ rf_cell }</td>
-                            <td>{ row.jump.map(|j| pair_text(j, dims)).unwrap_or_else(|| "\u{2014}".into()) }</td>
-                        </tr>
-                    }
-                }) }
+                { for results.summary.iter().enumerate().map(|(k, row)| summary_row(results, k, row, dims, hides(k))) }
             </tbody>
             <tfoot>
-                <tr data-total="" data-params={params.to_string()} data-macs={macs.to_string()}>
-                    <th scope="row" colspan="3">{ "whole stack" }</th>
-                    <td class="num">{ grouped(params as u64) }</td>
-                    <td class="num">{ grouped(macs) }</td>
-                    <td colspan="2"></td>
-                </tr>
+                { totals_row(params, macs, &hidden) }
             </tfoot>
         </table>
     };
@@ -408,6 +632,9 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             { for results.eval.outputs.iter().enumerate().map(|(k, out)| {
                 let (c, h, w) = out.dim();
                 let name = if k == 0 { "input" } else { "layer_output" };
+                if hides(k).shape {
+                    return shape_withheld(k, &layer_title(&results.network.layers[k - 1], dims));
+                }
                 let title = if k == 0 {
                     format!("Input {}", shape_text([c, h, w], dims))
                 } else {
@@ -444,6 +671,10 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     };
 
     let words = match (props.probe, receptive.as_ref()) {
+        (Some(p), _) if marks_hidden => format!(
+            "Practice: answer the receptive field of layer {} first; then its cells' marks show.",
+            net_practice::field_question(&results.summary, p.layer).unwrap_or(p.layer)
+        ),
         (Some(p), Some(r)) => network::receptive_words(results, p, r, dims),
         _ => "Select a cell of any layer: every cell it depends on is outlined in every earlier layer, \
               and the ones that decided its value are filled."
@@ -454,6 +685,9 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             if props.stack.layers.is_empty() {
                 <p class="view-note">{ "No layers yet: add one below, or open an example from the Networks group of the Examples menu. \
                     Each layer takes the output of the one above; the input is the one in the editors." }</p>
+            }
+            if let Some(on) = &props.practice {
+                <NetPracticePanel results={results.clone()} {dims} on={on.clone()} events={props.events.practice.clone()} />
             }
             <div class="summary-scroll">{ summary }</div>
             if let Some(t) = first_transposed {
