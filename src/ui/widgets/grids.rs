@@ -14,7 +14,7 @@ use crate::ui::widgets::heatmap::{CellIndex, DOM_CELLS, Heatmap, Planes, overlay
 use crate::ui::widgets::matrix::{Cell, Matrix, mark};
 
 /// The marks a heatmap outlines (the others, like padding, are the colours' business).
-const OVERLAID: [u32; 11] = [
+const OVERLAID: [u32; 12] = [
     mark::WINDOW,
     mark::TAP,
     mark::ROW,
@@ -26,6 +26,7 @@ const OVERLAID: [u32; 11] = [
     mark::SELECTED,
     mark::RECEPTIVE,
     mark::DECIDED,
+    mark::WINNER,
 ];
 
 /// A cell with marks; `Grids` fills in its `data-index`.
