@@ -3,7 +3,7 @@
 // network; a pooling layer steps through its own windows inside the network view.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp } from './harness.mjs';
+import { configHash, openApp } from './harness.mjs';
 
 const choose = (page, id) => page.selectOption('select[aria-label="Load an example"]', id);
 
@@ -109,4 +109,36 @@ test("a max pool's own sliding window: the equation and the winner at two steps"
     for (let j = 0; j < 8; j++) assert.equal(dx[`0,${i},${j}`], won[`0,${i},${j}`] ?? 0, `dx[0,${i},${j}]`);
   }
   assert.match(await panel.locator('.pool-eq').innerText(), /^dx\[0,0,0\] = /);
+});
+
+test("an average pool's divisor is PyTorch's: a ceil-mode window clipped to the border, and count_include_pad", async (t) => {
+  const doc = (pool) => ({ input: [[1, 2, 3], [4, 5, 6], [7, 8, 9]], layers: [{ op: 'avg_pool2d', kernel_size: 2, ...pool }], view: 'network' });
+  // F.avg_pool2d(x, 2, ceil_mode=True) on 1..9 as 3x3: [[3, 4.5], [7.5, 9]].
+  const { page } = await openApp(t, { hash: configHash(doc({ ceil_mode: true })) });
+  await page.getByRole('button', { name: 'Step through layer 1' }).click();
+  const eq = page.locator('section[data-pool-panel="1"] .pool-eq');
+  const note = page.locator('section[data-pool-panel="1"] .pool-note');
+  await eq.waitFor();
+  assert.equal(await eq.innerText(), 'y[0,0] = (x[0,0] + x[0,1] + x[1,0] + x[1,1]) / 4 = (1 + 2 + 4 + 5) / 4 = 3');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('.pool-eq')?.textContent.startsWith('y[0,1]'));
+  assert.equal(await eq.innerText(), 'y[0,1] = (x[0,2] + x[1,2]) / 2 = (3 + 6) / 2 = 4.5');
+  assert.match(await note.innerText(), /Divided by 2, not 4: the window runs past the padded border \(ceil_mode\)/);
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.querySelector('.pool-eq')?.textContent.startsWith('y[1,1]'));
+  assert.equal(await eq.innerText(), 'y[1,1] = (x[2,2]) / 1 = (9) / 1 = 9');
+  // Padding 1: with count_include_pad the corner window divides its one input cell by 4, without it by 1.
+  for (const [include, text, why] of [
+    [true, 'y[0,0] = (x[0,0]) / 4 = (1) / 4 = 0.25', /Divided by 4: its 3 padding cell\(s\) count too \(count_include_pad=True\)/],
+    [false, 'y[0,0] = (x[0,0]) / 1 = (1) / 1 = 1', /Divided by 1: the window's input cells only \(count_include_pad=False/],
+  ]) {
+    const { page: p } = await openApp(t, { hash: configHash(doc({ stride: 2, padding: 1, count_include_pad: include })) });
+    await p.getByRole('button', { name: 'Step through layer 1' }).click();
+    await p.locator('.pool-eq').waitFor();
+    assert.equal(await p.locator('.pool-eq').innerText(), text);
+    assert.match(await p.locator('.pool-note').innerText(), why);
+    // Padding is drawn as padding: the padded input is 5x5, its border marked.
+    assert.equal(await p.locator('td[data-matrix="pool_input"]').count(), 25);
+    assert.equal(await p.locator('td[data-matrix="pool_input"].pad').count(), 16);
+  }
 });
