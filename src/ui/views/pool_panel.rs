@@ -101,6 +101,11 @@ impl Scene<'_> {
         format::label(name, self.dims, self.channels.then_some(&lead[..]), [i, j])
     }
 
+    /// What the layer's input is: the network's input, or the layer above's output.
+    fn source(&self) -> String {
+        if self.k == 1 { "the network's input".into() } else { format!("layer {}'s output", self.k - 1) }
+    }
+
     /// `[rows, columns]` of the padded input of one channel (1D: one row).
     fn padded_size(&self) -> [usize; 2] {
         let [ph, pw] = self.g.pool.padding;
@@ -144,9 +149,9 @@ impl Scene<'_> {
             Cell { marks, ..Cell::new(String::new(), value) }
         };
         let caption = if g.pool.padding == [0, 0] {
-            format!("input (layer {}'s output)", self.k - 1)
+            format!("input ({})", self.source())
         } else {
-            format!("padded input (layer {}'s output)", self.k - 1)
+            format!("padded input ({})", self.source())
         };
         let padded =
             Grids::new("pool_input", self.dims, caption, size, &cell).per(&["channel"], vec![vec![c]]).render();
@@ -247,7 +252,7 @@ impl Scene<'_> {
         html! {
             <>
                 <div class="matrices">
-                    { Grids::new("pool_input", self.dims, format!("x (layer {}'s output)", self.k - 1), g.input, &in_cell).per(&["channel"], leads.clone()).render() }
+                    { Grids::new("pool_input", self.dims, format!("x ({})", self.source()), g.input, &in_cell).per(&["channel"], leads.clone()).render() }
                     { Grids::new("pool_output", self.dims, format!("y{}, dy = 1 everywhere", self.k), g.output, &out_cell).per(&["channel"], leads.clone()).render() }
                     { Grids::new("pool_grad_input", self.dims, "dx", g.input, &dx_cell).per(&["channel"], leads).render() }
                 </div>
