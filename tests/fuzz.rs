@@ -291,6 +291,8 @@ fn view_state() -> impl Strategy<Value = ViewState> {
             practice,
             reveal,
             probe: None,
+            // Not in the document: a link never opens the pooling panel.
+            pool: None,
         })
 }
 

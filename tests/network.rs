@@ -5,7 +5,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use convscope::conv::network::LAYER_OUTPUT_LIMIT;
-use convscope::conv::{ConvError, ConvLayer, Dims, Hyper, Layer, Network, Op, Pad, PaddingMode, Pool, PoolKind, Probe};
+use convscope::conv::{
+    ConvError, ConvLayer, Dims, Hyper, Layer, Network, Op, Pad, PaddingMode, Pool, PoolKind, PoolWalk, Probe,
+};
 use ndarray::{Array1, Array3, Array4};
 
 /// A convolution layer with weights `1` and a bias of `0.5` (values do not matter for shapes).
@@ -169,10 +171,10 @@ fn pooling_by_hand() -> Result<(), ConvError> {
     assert_eq!([0, 1, 2, 3].map(|o| g.divisor([0, o])), [3, 3, 3, 2].map(Some));
     assert_eq!(g.window([0, 3]), vec![[0, 5]]);
     let pooled = avg.apply(&x)?;
-    let step = g.step(&x, &pooled, 3).expect("4 steps");
-    assert_eq!((step.out_index, step.window, step.cells.clone()), ([0, 0, 3], [0, 6], vec![([0, 5], 6.0)]));
-    assert_eq!((step.divisor, step.winner, step.result), (Some(2), None, 3.0));
-    assert_eq!((g.steps(), g.step_of([0, 0, 3]), g.step(&x, &pooled, 4)), (4, Some(3), None));
+    let step = g.step(&x, 3).expect("4 steps");
+    assert_eq!((step.out_index, step.start, step.cells.clone()), ([0, 0, 3], [0, 6], vec![([0, 5], 6.0)]));
+    assert_eq!((step.divisor, step.winner, step.value), (Some(2), None, 3.0));
+    assert_eq!((g.steps(PoolWalk::Forward), g.step_of([0, 0, 3]), g.step(&x, 4)), (4, Some(3), None));
     // Backward: each window spreads its gradient over its input cells, divided by its divisor.
     let grad = g.grad_input(&pooled, &Array3::from_elem((1, 1, 4), 6.0))?;
     assert_eq!(grad.into_raw_vec_and_offset().0, vec![2., 2. + 2., 2., 2. + 2., 2., 2. + 3.]);

@@ -44,6 +44,6 @@ pub use network::{
 };
 pub use padding::PaddedInput;
 pub use params::{ConvGeometry, Hyper, PaddingMode, TransposeGeometry};
-pub use pool::{Pool, PoolGeometry, PoolKind, PoolStep, Pooled, Winners};
+pub use pool::{Pool, PoolGeometry, PoolGradTerm, PoolKind, PoolStep, PoolWalk, Pooled, Winners};
 pub use problem::{Geometry, Op, Problem, Walk};
 pub use transposed::{MatrixForm, Transposed, ZeroInsertedConv};

@@ -107,23 +107,78 @@ pub struct Pooled {
     pub winners: Option<Winners>,
 }
 
-/// One output cell of a pooling layer, for the sliding-window view: its
-/// window's cells and how they became the result.
+/// A max pool's window: its value and winner, from its input cells in
+/// window order (row by row). PyTorch starts from -inf at the window's first
+/// input cell and takes a cell when it is larger or NaN, so the first
+/// maximum wins (a NaN over numbers, the last NaN over earlier ones);
+/// `(-inf, None)` for a window of padding only.
+fn max_of(cells: impl Iterator<Item = ([usize; 2], f64)>) -> (f64, Option<[usize; 2]>) {
+    let mut best = f64::NEG_INFINITY;
+    let mut winner = None;
+    for (cell, v) in cells {
+        if winner.is_none() || v > best || v.is_nan() {
+            winner = Some(cell);
+        }
+        if v > best || v.is_nan() {
+            best = v;
+        }
+    }
+    (best, winner)
+}
+
+/// An average pool's window: the sum of its input cells over `divisor`;
+/// PyTorch writes 0 for a window without input cells.
+fn mean_of(cells: impl Iterator<Item = f64>, divisor: usize) -> f64 {
+    let (mut sum, mut any) = (0.0, false);
+    for v in cells {
+        sum += v;
+        any = true;
+    }
+    if divisor == 0 || !any { 0.0 } else { sum / divisor as f64 }
+}
+
+/// What the pooling panel's player walks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PoolWalk {
+    /// The output cells `(C, OH, OW)`, row-major: one window per step.
+    #[default]
+    Forward,
+    /// The input cells `(C, H, W)`, row-major: each one's gradient for `dY = 1`.
+    Gradient,
+}
+
+/// One window of a pooling layer, for the step's equation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoolStep {
-    /// `[c, oi, oj]` of the output cell.
+    /// `[c, oi, oj]`: the output cell.
     pub out_index: [usize; 3],
-    /// Top-left corner of the window in the padded input: `[oi*sh, oj*sw]`.
-    pub window: [usize; 2],
-    /// The window's input cells `[i, j]` (channel `c`) and their values, row
-    /// by row, padding excluded.
+    /// `[row, column]` in the padded input where the window starts (its taps
+    /// sit at `start + t*d`; a ceil-mode window may run past the padded border).
+    pub start: [usize; 2],
+    /// The window's input cells `[i, j]` (channel `c`) and their values,
+    /// row by row, padding excluded.
     pub cells: Vec<([usize; 2], f64)>,
-    /// Max pooling: the cell whose value the output took (`None` for a window of padding only).
+    /// Max pooling: the cell whose value the output took; `None` for a
+    /// window of padding only, and for average pooling.
     pub winner: Option<[usize; 2]>,
-    /// Average pooling: what the sum of `cells` is divided by.
+    /// Average pooling: what the sum is divided by ([`PoolGeometry::divisor`]).
     pub divisor: Option<usize>,
-    /// `output[out_index]`.
-    pub result: f64,
+    /// The output cell's value.
+    pub value: f64,
+}
+
+/// One output cell an input cell's gradient comes from (`dY = 1`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoolGradTerm {
+    /// `[oi, oj]` of the output cell (same channel) whose window covers the input cell.
+    pub out: [usize; 2],
+    /// Max pooling: whether the input cell won that window (only a winner gets
+    /// the gradient). Average pooling: always `true`.
+    pub routed: bool,
+    /// `dY / divisor` for average pooling (the window's share), `dY` (1 or 0) for max pooling.
+    pub share: f64,
+    /// Average pooling: the window's divisor.
+    pub divisor: Option<usize>,
 }
 
 /// `floor(a / b)` for `b > 0` (PyTorch's `div_rtn`).
@@ -317,11 +372,6 @@ impl PoolGeometry {
         (lo..=hi).filter(|&o| (q - o * s).is_multiple_of(d)).collect()
     }
 
-    /// Sliding-window steps: one per output cell, `C * OH * OW`, row-major.
-    pub fn steps(&self) -> usize {
-        self.output_shape().iter().product()
-    }
-
     /// The output cell `[c, oi, oj]` computed at `step`.
     pub fn out_index_of(&self, step: usize) -> Option<[usize; 3]> {
         index::unravel(step, self.output_shape())
@@ -330,26 +380,6 @@ impl PoolGeometry {
     /// The step that computes output cell `[c, oi, oj]` (inverse of [`Self::out_index_of`]).
     pub fn step_of(&self, out_index: [usize; 3]) -> Option<usize> {
         index::ravel(out_index, self.output_shape())
-    }
-
-    /// Everything about `step`, built now: `input` and `pooled` are this
-    /// geometry's input and result.
-    pub fn step(&self, input: &Array3<f64>, pooled: &Pooled, step: usize) -> Option<PoolStep> {
-        let out_index = self.out_index_of(step)?;
-        let [c, oi, oj] = out_index;
-        let cells = self
-            .window([oi, oj])
-            .into_iter()
-            .map(|[i, j]| ([i, j], input.get([c, i, j]).copied().unwrap_or(0.0)))
-            .collect();
-        Some(PoolStep {
-            out_index,
-            window: [self.padded_pos(0, oi, 0), self.padded_pos(1, oj, 0)],
-            cells,
-            winner: pooled.winners.as_ref().and_then(|w| w.get(out_index).copied().flatten()),
-            divisor: self.divisor([oi, oj]),
-            result: pooled.output.get(out_index).copied()?,
-        })
     }
 
     /// The gradient with respect to the input `(C, H, W)` for an upstream
@@ -386,6 +416,70 @@ impl PoolGeometry {
         Ok(grad)
     }
 
+    /// Steps of `walk`: output cells (forward) or input cells (gradient).
+    pub fn steps(&self, walk: PoolWalk) -> usize {
+        let shape = match walk {
+            PoolWalk::Forward => self.output_shape(),
+            PoolWalk::Gradient => self.input_shape(),
+        };
+        shape.iter().product()
+    }
+
+    /// The window of output step `step` (row-major over `(C, OH, OW)`) on
+    /// `input` (whose shape this geometry was computed for), with the same
+    /// arithmetic as the layer's output; `None` past the last step.
+    pub fn step(&self, input: &Array3<f64>, step: usize) -> Option<PoolStep> {
+        let out_index @ [c, oi, oj] = super::index::unravel(step, self.output_shape())?;
+        let cells: Vec<([usize; 2], f64)> =
+            self.window([oi, oj]).into_iter().map(|p| (p, input[[c, p[0], p[1]]])).collect();
+        let start = [self.padded_pos(0, oi, 0), self.padded_pos(1, oj, 0)];
+        let (value, winner, divisor) = match self.pool.kind {
+            PoolKind::Max => {
+                let (value, winner) = max_of(cells.iter().copied());
+                (value, winner, None)
+            }
+            PoolKind::Avg => {
+                let divisor = self.divisor([oi, oj]);
+                (mean_of(cells.iter().map(|&(_, v)| v), divisor.unwrap_or(0)), None, divisor)
+            }
+        };
+        Some(PoolStep { out_index, start, cells, winner, divisor, value })
+    }
+
+    /// Where the gradient of input cell `[c, i, j]` comes from when every
+    /// output cell's gradient is 1 (`dY = ones`): each window that covers it,
+    /// in output order, with its share. Max pooling routes a window's
+    /// gradient to its winner alone (`winners` of this input), average
+    /// pooling spreads it over the window, `1/divisor` to each input cell.
+    pub fn grad_terms(&self, winners: Option<&Winners>, [c, i, j]: [usize; 3]) -> Vec<PoolGradTerm> {
+        let cols = self.windows_over(1, j);
+        let mut terms = Vec::new();
+        for oi in self.windows_over(0, i) {
+            for &oj in &cols {
+                let term = match self.pool.kind {
+                    PoolKind::Max => {
+                        let routed = winners.and_then(|w| w.get([c, oi, oj]).copied().flatten()) == Some([i, j]);
+                        PoolGradTerm { out: [oi, oj], routed, share: if routed { 1.0 } else { 0.0 }, divisor: None }
+                    }
+                    PoolKind::Avg => {
+                        let divisor = self.divisor([oi, oj]);
+                        let share = divisor.filter(|&d| d > 0).map_or(0.0, |d| 1.0 / d as f64);
+                        PoolGradTerm { out: [oi, oj], routed: true, share, divisor }
+                    }
+                };
+                terms.push(term);
+            }
+        }
+        terms
+    }
+
+    /// `dX` `(C, H, W)` for `dY = ones` `(C, OH, OW)`: each input cell's
+    /// [`Self::grad_terms`] summed.
+    pub fn grad_input_ones(&self, winners: Option<&Winners>) -> Array3<f64> {
+        let [c, h, w] = self.input_shape();
+        Array3::from_shape_fn((c, h, w), |(c, i, j)| self.grad_terms(winners, [c, i, j]).iter().map(|t| t.share).sum())
+    }
+
     /// Pools `input` (whose shape this geometry was computed for).
     fn pool_values(&self, input: &Array3<f64>) -> Pooled {
         let [c_count, oh, ow] = self.output_shape();
@@ -398,21 +492,9 @@ impl PoolGeometry {
                 for c in 0..c_count {
                     for (oi, rows) in rows.iter().enumerate() {
                         for (oj, cols) in cols.iter().enumerate() {
-                            // PyTorch starts from -inf at the window's first input cell,
-                            // and takes a cell when it is larger or NaN.
-                            let mut best = f64::NEG_INFINITY;
-                            let mut winner = None;
-                            for &i in rows {
-                                for &j in cols {
-                                    let v = input[[c, i, j]];
-                                    if winner.is_none() || v > best || v.is_nan() {
-                                        winner = Some([i, j]);
-                                    }
-                                    if v > best || v.is_nan() {
-                                        best = v;
-                                    }
-                                }
-                            }
+                            let cells =
+                                rows.iter().flat_map(|&i| cols.iter().map(move |&j| ([i, j], input[[c, i, j]])));
+                            let (best, winner) = max_of(cells);
                             output[[c, oi, oj]] = best;
                             winners[[c, oi, oj]] = winner;
                         }
@@ -424,23 +506,103 @@ impl PoolGeometry {
                 for c in 0..c_count {
                     for (oi, rows) in rows.iter().enumerate() {
                         for (oj, cols) in cols.iter().enumerate() {
-                            let divisor = self.divisor([oi, oj]).unwrap_or(0);
-                            if divisor == 0 || rows.is_empty() || cols.is_empty() {
-                                // PyTorch writes 0 for a window without input cells.
-                                continue;
-                            }
-                            let mut sum = 0.0;
-                            for &i in rows {
-                                for &j in cols {
-                                    sum += input[[c, i, j]];
-                                }
-                            }
-                            output[[c, oi, oj]] = sum / divisor as f64;
+                            let cells = rows.iter().flat_map(|&i| cols.iter().map(move |&j| input[[c, i, j]]));
+                            output[[c, oi, oj]] = mean_of(cells, self.divisor([oi, oj]).unwrap_or(0));
                         }
                     }
                 }
                 Pooled { output, winners: None }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn pool(kind: PoolKind, k: usize, s: usize, p: usize) -> Pool {
+        Pool { kind, kernel: [k, k], stride: [s, s], padding: [p, p], ..Pool::default() }
+    }
+
+    #[test]
+    fn a_step_is_the_window_the_output_took() -> Result<(), ConvError> {
+        // F.max_pool2d(x, 2) on [[2, 0, 1, 3], [0, 2, 4, 1]]: y = [[2, 4]];
+        // the first window's 2s tie: the first one, x[0,0], wins (return_indices).
+        let x = array![[[2.0, 0.0, 1.0, 3.0], [0.0, 2.0, 4.0, 1.0]]];
+        let g = pool(PoolKind::Max, 2, 2, 0).geometry([1, 2, 4])?;
+        assert_eq!(g.steps(PoolWalk::Forward), 2);
+        assert_eq!(g.steps(PoolWalk::Gradient), 8);
+        let s = g.step(&x, 0).ok_or(ConvError::Overflow { what: "no step" })?;
+        assert_eq!(s.cells, vec![([0, 0], 2.0), ([0, 1], 0.0), ([1, 0], 0.0), ([1, 1], 2.0)]);
+        assert_eq!((s.winner, s.value, s.start), (Some([0, 0]), 2.0, [0, 0]));
+        let s = g.step(&x, 1).ok_or(ConvError::Overflow { what: "no step" })?;
+        assert_eq!((s.out_index, s.winner, s.value, s.start), ([0, 0, 1], Some([1, 2]), 4.0, [0, 2]));
+        assert_eq!(g.step(&x, 2), None);
+        // F.avg_pool2d(x, 2, 2, padding=1) on 1x2x4: the corner window [0, 0] holds x[0,0] alone,
+        // divided by 4 with count_include_pad, by 1 without.
+        let g = pool(PoolKind::Avg, 2, 2, 1).geometry([1, 2, 4])?;
+        let s = g.step(&x, 0).ok_or(ConvError::Overflow { what: "no step" })?;
+        assert_eq!((s.cells.clone(), s.divisor, s.value), (vec![([0, 0], 2.0)], Some(4), 0.5));
+        let g = Pool { count_include_pad: false, ..pool(PoolKind::Avg, 2, 2, 1) }.geometry([1, 2, 4])?;
+        assert_eq!(g.step(&x, 0).map(|s| (s.divisor, s.value)), Some((Some(1), 2.0)));
+        // Every step's value is the layer's output cell.
+        for p in [
+            pool(PoolKind::Max, 3, 2, 1),
+            pool(PoolKind::Avg, 3, 2, 1),
+            Pool { ceil_mode: true, ..pool(PoolKind::Avg, 3, 2, 1) },
+        ] {
+            let pooled = p.apply(&x)?;
+            let g = p.geometry([1, 2, 4])?;
+            for k in 0..g.steps(PoolWalk::Forward) {
+                let s = g.step(&x, k).ok_or(ConvError::Overflow { what: "no step" })?;
+                assert_eq!(s.value, pooled.output[s.out_index], "{p:?} step {k}");
+            }
+        }
+        Ok(())
+    }
+
+    /// `d(sum of y)/dx` by central differences: what `dX` for `dY = ones` is.
+    fn finite_difference(p: &Pool, x: &Array3<f64>) -> Result<Array3<f64>, ConvError> {
+        let h = 1e-4;
+        let mut grad = Array3::zeros(x.dim());
+        for (index, _) in x.indexed_iter() {
+            let (mut up, mut down) = (x.clone(), x.clone());
+            up[index] += h;
+            down[index] -= h;
+            grad[index] = (p.apply(&up)?.output.sum() - p.apply(&down)?.output.sum()) / (2.0 * h);
+        }
+        Ok(grad)
+    }
+
+    #[test]
+    fn the_gradient_for_ones_is_the_derivative_of_the_outputs_sum() -> Result<(), ConvError> {
+        // Distinct values: no ties, so max pooling is differentiable at x.
+        let x = Array3::from_shape_fn((2, 5, 5), |(c, i, j)| ((c * 25 + i * 5 + j) * 37 % 53) as f64 / 7.0);
+        for p in [
+            pool(PoolKind::Max, 2, 2, 0),
+            pool(PoolKind::Max, 3, 2, 1),
+            Pool { ceil_mode: true, ..pool(PoolKind::Max, 2, 2, 0) },
+            pool(PoolKind::Avg, 3, 2, 1),
+            Pool { count_include_pad: false, ..pool(PoolKind::Avg, 3, 2, 1) },
+            Pool { ceil_mode: true, ..pool(PoolKind::Avg, 2, 2, 0) },
+            Pool { stride: [1, 1], ..pool(PoolKind::Avg, 2, 1, 0) },
+        ] {
+            let g = p.geometry([2, 5, 5])?;
+            let winners = p.apply(&x)?.winners;
+            let dx = g.grad_input_ones(winners.as_ref());
+            let fd = finite_difference(&p, &x)?;
+            for (index, v) in dx.indexed_iter() {
+                assert!((v - fd[index]).abs() < 1e-6, "{p:?} at {index:?}: {v} against {}", fd[index]);
+            }
+        }
+        // By hand: avg_pool2d(k=2, s=1) on 1x3x3: the centre is in all four windows,
+        // each dividing by 4: dx[1,1] = 4 * 1/4 = 1; a corner is in one: 1/4.
+        let g = Pool { stride: [1, 1], ..pool(PoolKind::Avg, 2, 1, 0) }.geometry([1, 3, 3])?;
+        let terms = g.grad_terms(None, [0, 1, 1]);
+        assert_eq!(terms.iter().map(|t| t.out).collect::<Vec<_>>(), vec![[0, 0], [0, 1], [1, 0], [1, 1]]);
+        assert_eq!(g.grad_input_ones(None), array![[[0.25, 0.5, 0.25], [0.5, 1.0, 0.5], [0.25, 0.5, 0.25]]]);
+        Ok(())
     }
 }

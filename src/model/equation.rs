@@ -5,7 +5,7 @@
 //! written with [`format`](mod@format), long sums elided in the middle.
 
 use crate::conv::backward::{InputGradTerm, WeightGradTerm};
-use crate::conv::{Backward, ColumnOrder, ForwardStep, Im2col, Transposed};
+use crate::conv::{Backward, ColumnOrder, Dims, ForwardStep, Im2col, PoolGradTerm, PoolStep, Transposed};
 use crate::model::format;
 
 /// Channel indices are written only when there is more than one channel.
@@ -160,6 +160,65 @@ pub fn overlap_sum(t: &Transposed, out_index: [usize; 3], of_conv: bool) -> Stri
     format!("{y} = {} = {} = {}", format::sum(&symbols), format::sum(&numbers), format::total(value))
 }
 
+/// A pooling window with its numbers (`c`: the channel, written when the
+/// layer has several): max pooling `y[0,1] = max(x[0,2], x[0,3]) = max(2, 0) = 2`,
+/// average pooling `y[0,1] = (x[0,2] + x[0,3]) / 4 = (2 + 0) / 4 = 0.5`.
+pub fn pool_step(step: &PoolStep, dims: Dims, channels: bool) -> String {
+    let [c, oi, oj] = step.out_index;
+    let lead = [c];
+    let lead = channels.then_some(&lead[..]);
+    let y = format::label("y", dims, lead, [oi, oj]);
+    let names: Vec<String> = step.cells.iter().map(|&(p, _)| format::label("x", dims, lead, p)).collect();
+    let values: Vec<String> = step.cells.iter().map(|&(_, v)| format::short(v)).collect();
+    let value = format::total(step.value);
+    match step.divisor {
+        None if step.cells.is_empty() => format!("{y} = max over padding only = {value}"),
+        None => format!("{y} = max({}) = max({}) = {value}", list(&names), list(&values)),
+        Some(d) if step.cells.is_empty() => format!("{y} = 0 (no input cell in the window; divisor {d})"),
+        Some(d) => format!("{y} = ({}) / {d} = ({}) / {d} = {value}", format::sum(&names), format::sum(&values)),
+    }
+}
+
+/// `a, b, c` (long lists elided in the middle, as sums are).
+fn list(items: &[String]) -> String {
+    format::sum(items).replace(" + ", ", ")
+}
+
+/// An input cell's gradient through a pooling layer when every output's is
+/// 1: max pooling `dx[0,2] = dy[0,1] = 1` (the windows it won), average
+/// pooling `dx[0,2] = dy[0,0]/4 + dy[0,1]/4 = 1/4 + 1/4 = 0.5`.
+pub fn pool_grad(terms: &[PoolGradTerm], in_index: [usize; 3], dims: Dims, channels: bool) -> String {
+    let [c, i, j] = in_index;
+    let lead = [c];
+    let lead = channels.then_some(&lead[..]);
+    let dx = format::label("dx", dims, lead, [i, j]);
+    let dy = |t: &PoolGradTerm| format::label("dy", dims, lead, t.out);
+    let total: f64 = terms.iter().map(|t| t.share).sum();
+    if terms.is_empty() {
+        return format!("{dx} = 0: no window covers it");
+    }
+    let avg = terms.iter().any(|t| t.divisor.is_some());
+    if avg {
+        let names: Vec<String> = terms.iter().map(|t| format!("{}/{}", dy(t), t.divisor.unwrap_or(0))).collect();
+        let shares: Vec<String> = terms.iter().map(|t| format!("1/{}", t.divisor.unwrap_or(0))).collect();
+        return format!("{dx} = {} = {} = {}", format::sum(&names), format::sum(&shares), format::total(total));
+    }
+    let won: Vec<&PoolGradTerm> = terms.iter().filter(|t| t.routed).collect();
+    let covering = terms.len();
+    if won.is_empty() {
+        return format!("{dx} = 0: it is the largest in none of the {covering} window(s) that cover it");
+    }
+    let names: Vec<String> = won.iter().map(|t| dy(t)).collect();
+    let ones = vec!["1".to_string(); won.len()];
+    format!(
+        "{dx} = {} = {} = {} (it is the largest in {} of the {covering} window(s) that cover it)",
+        format::sum(&names),
+        format::sum(&ones),
+        format::total(total),
+        won.len()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +290,34 @@ mod tests {
         assert_eq!(overlap_sum(&t, [0, 0, 2], false), "y[2] = x[0]*w[2] + x[1]*w[0] = 2*11 + 3*5 = 37");
         assert_eq!(overlap_sum(&t, [0, 0, 2], true), "z[2] = y[0]*w[2] + y[1]*w[0] = 2*11 + 3*5 = 37", "its transpose");
         assert_eq!(overlap_sum(&t, [0, 0, 9], false), "", "out of range: nothing, no panic");
+        Ok(())
+    }
+
+    #[test]
+    fn pooling_windows_and_gradients_are_written_out() -> Result<(), crate::conv::ConvError> {
+        use crate::conv::{Pool, PoolKind};
+        use ndarray::array;
+        let x = array![[[2.0, 0.0, 1.0, 3.0], [0.0, 2.0, 4.0, 1.0]]];
+        let max = Pool::default();
+        let g = max.geometry([1, 2, 4])?;
+        let step = g.step(&x, 0).ok_or(crate::conv::ConvError::Overflow { what: "no step" })?;
+        assert_eq!(
+            pool_step(&step, Dims::Two, false),
+            "y[0,0] = max(x[0,0], x[0,1], x[1,0], x[1,1]) = max(2, 0, 0, 2) = 2"
+        );
+        let winners = max.apply(&x)?.winners;
+        assert_eq!(
+            pool_grad(&g.grad_terms(winners.as_ref(), [0, 0, 0]), [0, 0, 0], Dims::Two, false),
+            "dx[0,0] = dy[0,0] = 1 = 1 (it is the largest in 1 of the 1 window(s) that cover it)"
+        );
+        let avg = Pool { kind: PoolKind::Avg, padding: [1, 1], ..Pool::default() };
+        let g = avg.geometry([1, 2, 4])?;
+        let step = g.step(&x, 1).ok_or(crate::conv::ConvError::Overflow { what: "no step" })?;
+        assert_eq!(pool_step(&step, Dims::Two, true), "y[0,0,1] = (x[0,0,1] + x[0,0,2]) / 4 = (0 + 1) / 4 = 0.25");
+        assert_eq!(
+            pool_grad(&g.grad_terms(None, [0, 0, 1]), [0, 0, 1], Dims::Two, false),
+            "dx[0,1] = dy[0,1]/4 = 1/4 = 0.25"
+        );
         Ok(())
     }
 }

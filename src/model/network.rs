@@ -634,6 +634,11 @@ pub fn recurrence_text(row: &LayerSummary, dims: Dims) -> Option<String> {
     })
 }
 
+/// `(C, H, W)` as people read it (1D `(C, W)`): `(8, 14, 14)`.
+pub fn shape_text([c, h, w]: [usize; 3], dims: Dims) -> String {
+    if dims == Dims::One { format!("({c}, {w})") } else { format!("({c}, {h}, {w})") }
+}
+
 /// `"5x5"`, or `"5"` in 1D.
 pub fn pair_text([h, w]: [usize; 2], dims: Dims) -> String {
     if dims == Dims::One { w.to_string() } else { format!("{h}x{w}") }

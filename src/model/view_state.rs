@@ -149,6 +149,19 @@ pub struct ViewState {
     /// The network view's selected cell, whose receptive field is marked
     /// (document key `probe`): layer 0 is the input.
     pub probe: Option<crate::conv::network::Probe>,
+    /// The network view's stepped pooling layer (its panel under the layer
+    /// list), whose windows [`Self::step`] walks. Not in the document: a
+    /// link reopens the network with the panel closed.
+    pub pool: Option<PoolPanel>,
+}
+
+/// The network view's pooling panel: which layer it steps through, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PoolPanel {
+    /// The layer, indexed from 0 (the page numbers it from 1).
+    pub layer: usize,
+    /// Its output cells' windows, or its input cells' gradients.
+    pub walk: crate::conv::PoolWalk,
 }
 
 impl Default for ViewState {
@@ -163,6 +176,7 @@ impl Default for ViewState {
             practice: false,
             reveal: true,
             probe: None,
+            pool: None,
         }
     }
 }

@@ -39,6 +39,7 @@ use crate::ui::views::frame::{Frame, StepEvents, StepFrame};
 use crate::ui::views::im2col::Im2colViewProps;
 use crate::ui::views::image::ImageViewProps;
 use crate::ui::views::network::{NetPracticeEvents, NetPracticeOn, NetworkEvents, NetworkViewProps};
+use crate::ui::views::pool_panel::{PlayerState, PoolEvents};
 use crate::ui::views::transposed::TransposedViewProps;
 
 // The model is plain Rust; this is where Yew meets its reducer.
@@ -189,14 +190,15 @@ fn view_events(d: &Callback<Action>) -> ViewEvents {
             d.emit(ViewAction::Step(Move::To(s)).into());
         })
     };
+    let step = StepEvents {
+        on_move: map(d, ViewAction::Step),
+        on_step: map(d, |s| ViewAction::Step(Move::To(s))),
+        on_play: map(d, |()| ViewAction::TogglePlay),
+        on_speed: map(d, ViewAction::SetSpeed),
+        answers,
+    };
     ViewEvents {
-        step: StepEvents {
-            on_move: map(d, ViewAction::Step),
-            on_step: map(d, |s| ViewAction::Step(Move::To(s))),
-            on_play: map(d, |()| ViewAction::TogglePlay),
-            on_speed: map(d, ViewAction::SetSpeed),
-            answers,
-        },
+        step: step.clone(),
         on_edit: map(d, |edit| edit),
         on_export: map(d, |()| ViewAction::SetView(View::Export)),
         on_close_help: map(d, |()| PageAction::SetHelp(false)),
@@ -227,6 +229,12 @@ fn view_events(d: &Callback<Action>) -> ViewEvents {
             on_move: map(d, |(layer, up)| NetworkAction::Move { layer, up }),
             on_edit: map(d, |(layer, edit)| NetworkAction::Edit(layer, edit)),
             practice: network_practice_events(d),
+            on_open: map(d, NetworkAction::Open),
+            pool: PoolEvents {
+                player: step,
+                on_layer: map(d, NetworkAction::StepPool),
+                on_walk: map(d, NetworkAction::PoolWalk),
+            },
         },
     }
 }
@@ -288,7 +296,9 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
         (_, View::Network) => html! {
             <Lazy<NetworkViewProps> chunk={&lazy::NETWORK} props={Rc::new(NetworkViewProps {
                 problem: Shared(state.doc.problem.clone()), stack: Shared(state.doc.stack.clone()),
-                probe: state.doc.view.probe, events: events.network.clone(),
+                probe: state.doc.view.probe, pool: state.doc.view.pool,
+                player: PlayerState { step: state.doc.view.step, steps: state.step_count(), playing: state.live.playing, speed: state.live.speed },
+                events: events.network.clone(),
                 practice: network_practice(state) })} />
         },
         (Some(err), _) => html! {

@@ -143,7 +143,11 @@ test('a stack built with the controls, a layer that cannot take its input, undo,
   await page.getByRole('button', { name: 'Remove layer 3' }).click();
   await page.waitForFunction(() => !document.querySelector('table[data-summary] tr[data-layer="3"]'));
   // The link reopens the stack in a new tab.
-  await page.waitForFunction(() => location.hash.includes('layers'), null, { timeout: 5000 });
+  // The address bar follows after a delay: wait for the stack of two (the hash held layers before the removal too).
+  await page.waitForFunction(() => {
+    const m = location.hash.match(/config=(.*)/);
+    return m !== null && JSON.parse(decodeURIComponent(m[1])).layers?.length === 2;
+  }, null, { timeout: 5000 });
   const hash = await page.evaluate(() => location.hash);
   const { page: again } = await openApp(t, { hash });
   await again.waitForSelector('table[data-summary] tr[data-layer="2"]');

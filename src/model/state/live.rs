@@ -3,7 +3,10 @@
 //! touches these alone, never the problem's tensors.
 
 use crate::conv::{ColumnOrder, Problem};
+use crate::model::network::Stack;
 use crate::model::view_state::{Explain, GradFocus, View, ViewState};
+
+use super::network::pool_geometry;
 
 /// Player speeds, steps per second.
 pub const SPEEDS: [f64; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
@@ -74,15 +77,24 @@ impl ViewAction {
     }
 }
 
-/// Number of player steps of `view` on `problem`, 0 when the problem is invalid.
-pub fn step_count(problem: &Problem, view: &ViewState) -> usize {
+/// Number of player steps of `view` on `problem`, 0 when the problem is
+/// invalid. The network view steps its pooling panel's layer (`stack` on
+/// the problem's input), if one is open.
+pub fn step_count(problem: &Problem, stack: &Stack, view: &ViewState) -> usize {
+    if view.view == View::Network {
+        let (c, h, w) = problem.input.dim();
+        return view
+            .pool
+            .and_then(|p| Some(pool_geometry(stack, problem.dims(), [c, h, w], p.layer)?.steps(p.walk)))
+            .unwrap_or(0);
+    }
     problem.steps(view.walk(problem.op.is_transposed()))
 }
 
 impl Live {
     /// Applies one view action to `view` (the document's view half) and the player.
-    pub fn reduce(&mut self, view: &mut ViewState, problem: &Problem, action: ViewAction) {
-        let last = |view: &ViewState| step_count(problem, view).saturating_sub(1);
+    pub fn reduce(&mut self, view: &mut ViewState, problem: &Problem, stack: &Stack, action: ViewAction) {
+        let last = |view: &ViewState| step_count(problem, stack, view).saturating_sub(1);
         match action {
             ViewAction::SetView(v) => {
                 // Views belong to the operation: a tab never changes the problem. A
@@ -121,7 +133,7 @@ impl Live {
                 }
             }
             ViewAction::TogglePlay => {
-                let steps = step_count(problem, view);
+                let steps = step_count(problem, stack, view);
                 self.playing = !self.playing && steps > 0;
                 if self.playing && view.step >= steps.saturating_sub(1) {
                     view.step = 0;
@@ -148,7 +160,7 @@ impl Live {
 
     /// After a change of shapes: cells under the pointer that no longer
     /// exist are let go; the step stays in range, and with no steps the player stops.
-    pub fn reconcile(&mut self, view: &mut ViewState, problem: &Problem) {
+    pub fn reconcile(&mut self, view: &mut ViewState, problem: &Problem, stack: &Stack) {
         if let Ok([f, oh, ow]) = problem.output_shape()
             && self.selected.is_some_and(|[a, b, c]| a >= f || b >= oh || c >= ow)
         {
@@ -158,7 +170,7 @@ impl Live {
         if self.probe.is_some_and(|[a, b, d]| a >= c || b >= h || d >= w) {
             self.probe = None;
         }
-        let count = step_count(problem, view);
+        let count = step_count(problem, stack, view);
         view.step = view.step.min(count.saturating_sub(1));
         if count == 0 {
             self.playing = false;

@@ -43,7 +43,7 @@ pub use practice::{Practice, PracticeAction, Quiz};
 pub use crate::model::editing::{Fill, Size};
 // The explanation and gradient in focus are part of the document (a link
 // reopens them); re-exported here for the components.
-pub use crate::model::view_state::{Explain, GradFocus, View, ViewState};
+pub use crate::model::view_state::{Explain, GradFocus, PoolPanel, View, ViewState};
 
 /// Opening a document, and walking its history.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,7 +118,7 @@ impl State {
 
     /// Number of player steps in the current view, 0 when the problem is invalid.
     pub fn step_count(&self) -> usize {
-        step_count(&self.doc.problem, &self.doc.view)
+        step_count(&self.doc.problem, &self.doc.stack, &self.doc.view)
     }
 
     /// The walk the player takes in the current view.
@@ -163,7 +163,7 @@ impl State {
         self.route(action);
         self.doc.reconcile();
         self.doc.reconcile_stack();
-        self.live.reconcile(&mut self.doc.view, &self.doc.problem);
+        self.live.reconcile(&mut self.doc.view, &self.doc.problem, &self.doc.stack);
         self.after(before, opened, failed_load, travelled, opened_shared, picture_action);
     }
 
@@ -177,7 +177,7 @@ impl State {
                     self.practice.new_cell();
                 }
                 let set_view = matches!(a, ViewAction::SetView(_));
-                self.live.reduce(&mut self.doc.view, &self.doc.problem, a);
+                self.live.reduce(&mut self.doc.view, &self.doc.problem, &self.doc.stack, a);
                 // Only the sliding window asks which input cells a step uses.
                 if set_view && self.practice.quiz == Quiz::InputCells && self.doc.view.view != View::Forward {
                     self.practice.quiz = Quiz::Number;
@@ -206,7 +206,7 @@ impl State {
                 Ok(None)
             }
             Action::Practice(a) => {
-                self.practice.reduce(&mut self.doc.view, &mut self.live, &self.doc.problem, a);
+                self.practice.reduce(&mut self.doc.view, &mut self.live, &self.doc.problem, &self.doc.stack, a);
                 Ok(None)
             }
             Action::Image(a) => self.image.reduce(&mut self.doc, a).map(|()| None),

@@ -12,12 +12,13 @@ use std::rc::Rc;
 
 use ndarray::{Array1, Array4};
 
-use crate::conv::network::{ConvLayer, Layer, Pad, Probe};
-use crate::conv::pool::{Pool, PoolKind};
+use crate::conv::network::{ConvLayer, Layer, Network, Pad, Probe};
+use crate::conv::pool::{Pool, PoolGeometry, PoolKind, PoolWalk};
 use crate::conv::{Dims, Hyper, Op, PaddingMode};
-use crate::model::document::limits;
+use crate::model::document::{self, limits};
 use crate::model::grid;
-use crate::model::network::{Entry, MAX_LAYERS, Stack, seeded, seeded_conv};
+use crate::model::network::{Entry, MAX_LAYERS, Stack, seeded, seeded_conv, shape_text};
+use crate::model::view_state::{PoolPanel, View, ViewState};
 
 use super::doc::{Doc, Said};
 
@@ -123,12 +124,21 @@ pub enum NetworkAction {
     Edit(usize, LayerEdit),
     /// The cell whose receptive field is marked (layer 0: the input), or none.
     Probe(Option<Probe>),
+    /// A convolution layer opened as the single-op problem (its op, weight,
+    /// bias and settings on the previous layer's output), in its own view,
+    /// without the stack: one undo returns to the network.
+    Open(usize),
+    /// The pooling layer whose windows the network view's player walks
+    /// (from its first step), or none: the panel closed.
+    StepPool(Option<usize>),
+    /// The pooling panel's walk: the windows, or the gradient for `dY = 1`.
+    PoolWalk(PoolWalk),
 }
 
 impl NetworkAction {
     /// Only looks: changes no number (the probe).
     pub fn only_looks(&self) -> bool {
-        matches!(self, NetworkAction::Probe(_))
+        matches!(self, NetworkAction::Probe(_) | NetworkAction::StepPool(_) | NetworkAction::PoolWalk(_))
     }
 }
 
@@ -145,6 +155,16 @@ fn fresh_seed(stack: &Stack, index: usize) -> u64 {
 /// stack is valid up to there.
 fn shape_before(stack: &Stack, input: [usize; 3], index: usize) -> Option<[usize; 3]> {
     stack.layers.iter().take(index).try_fold(input, |shape, e| e.layer.output_shape(shape).ok())
+}
+
+/// Layer `k`'s (from 0) pooling geometry, when it is a pooling layer of the
+/// network's `dims` that takes its input (the input's shape `input`).
+pub fn pool_geometry(stack: &Stack, dims: Dims, input: [usize; 3], k: usize) -> Option<PoolGeometry> {
+    let layer = &stack.layers.get(k)?.layer;
+    if layer.dims() != Some(dims) {
+        return None;
+    }
+    layer.pool_geometry(shape_before(stack, input, k)?)
 }
 
 /// Whether `probe` names a cell of the input or of a layer's output.
@@ -245,10 +265,27 @@ impl Doc {
         let dims = self.problem.dims();
         let (c, h, w) = self.problem.input.dim();
         let input = [c, h, w];
-        if let NetworkAction::Probe(probe) = action {
-            // Only a cell that exists (a page's click always is one; a stale one goes).
-            self.view.probe = probe.filter(|p| probe_fits(&self.stack, input, *p));
-            return Ok(None);
+        match action {
+            NetworkAction::Probe(probe) => {
+                // Only a cell that exists (a page's click always is one; a stale one goes).
+                self.view.probe = probe.filter(|p| probe_fits(&self.stack, input, *p));
+                return Ok(None);
+            }
+            NetworkAction::Open(k) => return self.open_layer(k),
+            NetworkAction::StepPool(layer) => {
+                let fits = |k: usize| pool_geometry(&self.stack, dims, input, k).is_some();
+                self.view.pool = layer.filter(|&k| fits(k)).map(|layer| PoolPanel { layer, walk: PoolWalk::Forward });
+                self.view.step = 0;
+                return Ok(None);
+            }
+            NetworkAction::PoolWalk(walk) => {
+                if let Some(panel) = self.view.pool.as_mut().filter(|p| p.walk != walk) {
+                    panel.walk = walk;
+                    self.view.step = 0;
+                }
+                return Ok(None);
+            }
+            _ => {}
         }
         let stack = Rc::make_mut(&mut self.stack);
         match action {
@@ -285,6 +322,46 @@ impl Doc {
         Ok(None)
     }
 
+    /// Opens convolution layer `k` (from 0) as the problem: the layer's op,
+    /// weight, bias and settings on the output of the layers before it, in
+    /// the sliding window (a transposed layer: its own view), with no stack.
+    /// The history keeps the network (the caller records the change).
+    fn open_layer(&mut self, k: usize) -> Said {
+        let dims = self.problem.dims();
+        let Some(Layer::Conv(conv)) = self.stack.layers.get(k).map(|e| &e.layer) else {
+            return Ok(None);
+        };
+        // Only the layers before it run: their last output is its input.
+        let before = Network {
+            dims,
+            input: self.problem.input.clone(),
+            layers: self.stack.layers[..k].iter().map(|e| e.layer.clone()).collect(),
+        };
+        let eval = before.evaluate();
+        if let Some(e) = eval.error {
+            return Err(format!("Layer {} cannot open: layer {} before it cannot take its input.", k + 1, e.layer));
+        }
+        let input = eval.outputs.last().map(|x| (**x).clone()).unwrap_or_else(|| self.problem.input.clone());
+        let (c, h, w) = input.dim();
+        let problem = conv.problem(input);
+        document::validate(&problem).map_err(|e| format!("Layer {} cannot open on its own: {e}", k + 1))?;
+        let view = if problem.op.is_transposed() { View::Transposed } else { View::Forward };
+        self.problem = Rc::new(problem);
+        self.stack = Rc::new(Stack::default());
+        self.view = ViewState { view, step: 0, probe: None, pool: None, ..self.view };
+        // The input is a picture only as the network's input itself.
+        if k > 0 {
+            self.picture = None;
+        }
+        self.drafts = Default::default();
+        let on = if k == 0 { "its input".to_string() } else { format!("layer {k}'s output") };
+        Ok(Some(format!(
+            "Opened layer {} of the network on {on} {}. Undo returns to the network.",
+            k + 1,
+            shape_text([c, h, w], dims)
+        )))
+    }
+
     /// After any change of the input or the stack: seeded convolutions take
     /// the channels their input has now (typed weights keep theirs).
     pub fn reconcile_stack(&mut self) {
@@ -292,6 +369,11 @@ impl Doc {
         // A probe of a cell the input or stack no longer has goes.
         if self.view.probe.is_some_and(|p| !probe_fits(&self.stack, [c, h, w], p)) {
             self.view.probe = None;
+        }
+        // So does the pooling panel of a layer that is no longer a pooling layer taking its input.
+        let dims = self.problem.dims();
+        if self.view.pool.is_some_and(|p| pool_geometry(&self.stack, dims, [c, h, w], p.layer).is_none()) {
+            self.view.pool = None;
         }
         let mut shape = [c, h, w];
         let mut changes = Vec::new();

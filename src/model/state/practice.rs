@@ -7,6 +7,8 @@ use crate::model::document::limits;
 use crate::model::practice::{Combination, Level, Verdict, check};
 use crate::model::view_state::ViewState;
 
+use crate::model::network::Stack;
+
 use super::live::{Live, step_count};
 use super::network_practice::{NetPractice, NetPracticeAction};
 
@@ -169,15 +171,22 @@ impl Practice {
     }
 
     /// Practice moves on: the step answered (or revealed) stays shown, the next is asked.
-    fn advance(&mut self, view: &mut ViewState, problem: &Problem) {
-        view.step = (view.step + 1).min(step_count(problem, view).saturating_sub(1));
+    fn advance(&mut self, view: &mut ViewState, problem: &Problem, stack: &Stack) {
+        view.step = (view.step + 1).min(step_count(problem, stack, view).saturating_sub(1));
         self.new_cell();
     }
 
     /// Applies one practice action ([`PracticeAction::New`] opens a document:
     /// the state's own business). `view` is the document's view half: practice
     /// is on there, and a right answer moves its step on.
-    pub fn reduce(&mut self, view: &mut ViewState, live: &mut Live, problem: &Problem, action: PracticeAction) {
+    pub fn reduce(
+        &mut self,
+        view: &mut ViewState,
+        live: &mut Live,
+        problem: &Problem,
+        stack: &Stack,
+        action: PracticeAction,
+    ) {
         let walk = view.walk(problem.op.is_transposed());
         match action {
             // An instructor's link that hides the answers keeps practice on.
@@ -196,13 +205,13 @@ impl Practice {
                 self.answer = text;
                 self.verdict = None;
             }
-            PracticeAction::Check { expected, matrix } => self.check_cell(view, problem, expected, matrix),
+            PracticeAction::Check { expected, matrix } => self.check_cell(view, problem, stack, expected, matrix),
             PracticeAction::Hint => self.hints = (self.hints + 1).min(3),
             // An instructor's link (`reveal: false`) has no reveal.
             PracticeAction::Reveal { matrix } if view.reveal => {
                 self.streak = 0;
                 self.show(walk, view.step, matrix);
-                self.advance(view, problem);
+                self.advance(view, problem, stack);
             }
             PracticeAction::Reveal { .. } => {}
             PracticeAction::Product(k, text) if k < limits::PRACTICE_PRODUCTS => {
@@ -256,7 +265,14 @@ impl Practice {
     }
 
     /// The typed answer for the current step's cell of `matrix` against `expected`.
-    fn check_cell(&mut self, view: &mut ViewState, problem: &Problem, expected: f64, matrix: &'static str) {
+    fn check_cell(
+        &mut self,
+        view: &mut ViewState,
+        problem: &Problem,
+        stack: &Stack,
+        expected: f64,
+        matrix: &'static str,
+    ) {
         let walk = view.walk(problem.op.is_transposed());
         let verdict = check(&self.answer, expected);
         match verdict {
@@ -267,7 +283,7 @@ impl Practice {
                     self.scored(true);
                 }
                 self.show(walk, view.step, matrix);
-                self.advance(view, problem);
+                self.advance(view, problem, stack);
             }
             Verdict::Wrong => self.scored(false),
             Verdict::NotANumber(_) => {}

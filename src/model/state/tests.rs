@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::conv::network::Layer;
-use crate::conv::{Op, Problem};
+use crate::conv::{ConvError, Op, Problem};
 use crate::model::document::Document;
 use crate::model::grid::{self, Tensor};
 use ndarray::array;
@@ -494,4 +494,66 @@ fn typed_weights_keep_their_numbers_when_the_input_changes() -> Result<(), crate
     assert_eq!(c.weight.dim(), (1, 1, 1, 1), "typed numbers stay; the layer's error says why");
     assert!(s.doc.stack.layers[0].layer.output_shape([2, 3, 3]).is_err());
     Ok(())
+}
+
+#[test]
+fn a_convolution_layer_opens_on_the_layer_before_and_one_undo_returns_to_the_network() -> Result<(), ConvError> {
+    use crate::conv::{Forward, Transposed};
+    use crate::model::network::NetResults;
+    let mut s = state();
+    s.apply(DocAction::LoadPreset("net-lenet".into()));
+    let net = NetResults::new(s.doc.problem.dims(), &s.doc.problem.input, &s.doc.stack);
+    let (stack, network_input, undo) = (s.doc.stack.clone(), s.doc.problem.input.clone(), s.history.undo.len());
+    // A ReLU has no single-op view: nothing happens.
+    s.apply(NetworkAction::Open(1));
+    assert_eq!((s.doc.view.view, s.history.undo.len()), (View::Network, undo));
+    // Layer 4, conv2d 6→16 5x5, on layer 3's output (6, 14, 14).
+    s.apply(NetworkAction::Open(3));
+    assert_eq!(s.doc.problem.op, Op::Conv2d);
+    assert_eq!(s.doc.problem.input, *net.eval.outputs[3]);
+    assert_eq!(Forward::new(&s.doc.problem)?.output, *net.eval.outputs[4], "the single op gives layer 4's output");
+    assert_eq!((s.doc.view.view, s.doc.stack.layers.len(), s.doc.view.step), (View::Forward, 0, 0));
+    assert_eq!(
+        s.page.notice.as_deref(),
+        Some("Opened layer 4 of the network on layer 3's output (6, 14, 14). Undo returns to the network.")
+    );
+    assert_eq!(s.history.undo.len(), undo + 1, "one undo step");
+    assert_eq!(s.step_count(), 16 * 10 * 10, "the player walks layer 4's output cells");
+    s.apply(DocAction::Undo);
+    assert!(Rc::ptr_eq(&s.doc.stack, &stack), "the very stack comes back");
+    assert_eq!((s.doc.view.view, &s.doc.problem.input), (View::Network, &network_input));
+
+    // A transposed layer opens in its own view: the autoencoder's layer 5 on layer 4's (8, 4, 4).
+    s.apply(DocAction::LoadPreset("net-autoencoder".into()));
+    let net = NetResults::new(s.doc.problem.dims(), &s.doc.problem.input, &s.doc.stack);
+    s.apply(NetworkAction::Open(4));
+    assert_eq!((s.doc.problem.op, s.doc.view.view), (Op::ConvTranspose2d, View::Transposed));
+    assert_eq!(s.doc.problem.input, *net.eval.outputs[4]);
+    assert_eq!(Transposed::new(&s.doc.problem)?.output, *net.eval.outputs[5]);
+    Ok(())
+}
+
+#[test]
+fn the_player_steps_through_a_pooling_layer_in_the_network_view() {
+    let mut s = state();
+    s.apply(DocAction::LoadPreset("net-downsample".into()));
+    assert_eq!(s.step_count(), 0, "no panel, no steps");
+    // Layer 1 is a convolution: it has no pooling panel.
+    s.apply(NetworkAction::StepPool(Some(0)));
+    assert_eq!(s.doc.view.pool, None);
+    // Layer 3, max_pool2d 2 on (4, 8, 8): one step per output cell of (4, 4, 4).
+    s.apply(NetworkAction::StepPool(Some(2)));
+    assert_eq!(s.doc.view.pool, Some(PoolPanel { layer: 2, walk: crate::conv::PoolWalk::Forward }));
+    assert_eq!(s.step_count(), 64);
+    s.apply(ViewAction::Step(Move::Next));
+    s.apply(ViewAction::Step(Move::Next));
+    assert_eq!(s.doc.view.step, 2);
+    s.apply(ViewAction::Step(Move::Last));
+    assert_eq!(s.doc.view.step, 63);
+    // The gradient walks the input cells, from the first.
+    s.apply(NetworkAction::PoolWalk(crate::conv::PoolWalk::Gradient));
+    assert_eq!((s.step_count(), s.doc.view.step), (4 * 8 * 8, 0));
+    // The layer becomes a ReLU: its panel closes.
+    s.apply(NetworkAction::Edit(2, LayerEdit::Kind(LayerKind::Relu)));
+    assert_eq!((s.doc.view.pool, s.step_count()), (None, 0));
 }

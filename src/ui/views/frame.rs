@@ -33,6 +33,24 @@ pub struct StepEvents {
     pub answers: Answers,
 }
 
+impl StepEvents {
+    /// The player's props: the step shown of `steps` (0: none), playing or
+    /// not, at `speed` steps per second, each step a `unit`; these callbacks.
+    pub fn player(&self, step: usize, steps: usize, playing: bool, speed: f64, unit: AttrValue) -> PlayerProps {
+        PlayerProps {
+            step,
+            steps,
+            playing,
+            speed,
+            unit,
+            on_move: self.on_move.clone(),
+            on_step: self.on_step.clone(),
+            on_play: self.on_play.clone(),
+            on_speed: self.on_speed.clone(),
+        }
+    }
+}
+
 /// The part of the frame around a view: the player's values, and the bars
 /// the app puts under it.
 pub struct StepFrame {
@@ -60,18 +78,7 @@ impl StepFrame {
     /// not a component: it lays them out in its caller's tree, the same for
     /// every view, so they stay mounted when the view changes.
     pub fn around(&self, view: Html) -> Html {
-        let e = &self.events;
-        let controls = PlayerProps {
-            step: self.step,
-            steps: self.steps,
-            playing: self.playing,
-            speed: self.speed,
-            unit: self.unit.clone(),
-            on_move: e.on_move.clone(),
-            on_step: e.on_step.clone(),
-            on_play: e.on_play.clone(),
-            on_speed: e.on_speed.clone(),
-        };
+        let controls = self.events.player(self.step, self.steps, self.playing, self.speed, self.unit.clone());
         if self.asks_apart {
             return html! {
                 <>

@@ -10,4 +10,5 @@ pub mod frame;
 pub mod im2col;
 pub mod image;
 pub mod network;
+pub mod pool_panel;
 pub mod transposed;

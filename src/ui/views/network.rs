@@ -16,13 +16,15 @@ use crate::conv::pool::PoolKind;
 use crate::conv::{Dims, PaddingMode, Problem};
 use crate::model::document::limits;
 use crate::model::format::grouped;
-use crate::model::network::{self, NetResults, Stack, pair_text};
+use crate::model::network::{self, NetResults, Stack, pair_text, shape_text};
 use crate::model::network_practice::{self as net_practice, Hidden, NetLevel, NetQuestion, NetQuiz, NetVerdict};
 use crate::model::results::Shared;
 use crate::model::size_formula;
 use crate::model::state::{BOTH, LayerEdit, LayerKind, NetPractice};
+use crate::model::view_state::PoolPanel;
 use crate::model::view_state::View;
 use crate::ui::panels::practice::{NewProblem, on_enter, typed};
+use crate::ui::views::pool_panel::{PlayerState, PoolEvents, pool_panel};
 use crate::ui::widgets::grids::{GridCell, Grids, leads_1, marked};
 use crate::ui::widgets::heatmap::Planes;
 use crate::ui::widgets::matrix::mark;
@@ -38,6 +40,10 @@ pub struct NetworkEvents {
     /// `(layer, up)`: one place towards the input, or away from it.
     pub on_move: Callback<(usize, bool)>,
     pub on_edit: Callback<(usize, LayerEdit)>,
+    /// A convolution layer (from 0) opened in the single-op views.
+    pub on_open: Callback<usize>,
+    /// The pooling panel: its layer (from 0) opened, or closed; its walk; its player.
+    pub pool: PoolEvents,
     /// Practice's questions on the stack.
     pub practice: NetPracticeEvents,
 }
@@ -73,6 +79,9 @@ pub struct NetworkViewProps {
     pub problem: Shared<Problem>,
     pub stack: Shared<Stack>,
     pub probe: Option<Probe>,
+    /// The pooling layer stepped through, and the player's state.
+    pub pool: Option<PoolPanel>,
+    pub player: PlayerState,
     pub events: NetworkEvents,
     /// Practice on: its questions, and the answers it hides.
     pub practice: Option<NetPracticeOn>,
@@ -81,11 +90,6 @@ pub struct NetworkViewProps {
 /// `"C,H,W"` (1D `"C,W"`), the summary's `data-shape`.
 fn shape_attr([c, h, w]: [usize; 3], dims: Dims) -> String {
     if dims == Dims::One { format!("{c},{w}") } else { format!("{c},{h},{w}") }
-}
-
-/// `(C, H, W)` as people read it (1D `(C, W)`).
-fn shape_text(shape: [usize; 3], dims: Dims) -> String {
-    format!("({})", shape_attr(shape, dims).replace(',', ", "))
 }
 
 /// `"RH,RW"` (1D: the width alone), the summary's `data-rf` / `data-jump`.
@@ -280,6 +284,28 @@ fn kind_menu(dims: Dims, current: Option<LayerKind>, label: &'static str, on: Ca
                 <option value={k.name(dims)} selected={Some(*k) == current}>{ k.name(dims) }</option>
             }) }
         </select>
+    }
+}
+
+/// The button that takes layer `k` (from 1) into its own steps: a
+/// convolution opens in the single-op views, a pooling layer steps here.
+/// None for the others, and while the layer cannot run.
+fn into_layer(layer: &Layer, k: usize, broken: bool, events: &NetworkEvents) -> Html {
+    let i = k - 1;
+    let (text, label, onclick) = match layer {
+        Layer::Conv(c) => {
+            let place = if c.op.is_transposed() { "the transposed view" } else { "the sliding window" };
+            (format!("Open in {place}"), format!("Open layer {k} in {place}"), events.on_open.reform(move |_| i))
+        }
+        Layer::Pool(_) => (
+            "Step through".to_string(),
+            format!("Step through layer {k}"),
+            events.pool.on_layer.reform(move |_| Some(i)),
+        ),
+        Layer::Relu | Layer::Pad(_) => return Html::default(),
+    };
+    html! {
+        <button type="button" class="open-layer" aria-label={label} disabled={broken} {onclick}>{ text }</button>
     }
 }
 
@@ -605,6 +631,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                                 onclick={props.events.on_remove.reform(move |_| i)}>{ "\u{2715}" }</button>
                         </div>
                         <div class="layer-fields">{ layer_fields(&entry.layer, entry.seed, dims, &on) }</div>
+                        { into_layer(&entry.layer, k, error.is_some() || after_failure, &props.events) }
                         if let Some(message) = error {
                             <p class="layer-error" role="alert">{ format!("Layer {k} cannot take its input: {message}") }</p>
                         } else if after_failure {
@@ -704,6 +731,9 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                     { add }
                 </div>
                 <div class="network-outputs">
+                    if let Some(panel) = props.pool {
+                        { pool_panel(results, dims, panel, &props.player, &props.events.pool) }
+                    }
                     <p class="receptive-note" role="status">{ words }</p>
                     if props.probe.is_some() {
                         <button type="button" class="clear-probe" onclick={props.events.on_probe.reform(|_| None)}>{ "Clear the selection" }</button>

@@ -16,7 +16,7 @@ use crate::ui::widgets::matrix::{Cell, Matrix, mark};
 /// The marks a heatmap outlines (the others, like padding, are the colours' business).
 /// The network view's decided cells are not among them: scattered cell by cell, they
 /// would be hundreds of boxes on every map; a DOM grid fills them, and the view counts them.
-const OVERLAID: [u32; 10] = [
+const OVERLAID: [u32; 11] = [
     mark::WINDOW,
     mark::TAP,
     mark::ROW,
@@ -27,6 +27,7 @@ const OVERLAID: [u32; 10] = [
     mark::PROBE,
     mark::SELECTED,
     mark::RECEPTIVE,
+    mark::WINNER,
 ];
 
 /// A cell with marks; `Grids` fills in its `data-index`.

@@ -52,8 +52,10 @@ pub mod mark {
     pub const RECEPTIVE: u32 = 1 << 19;
     /// Network view: a cell that decided the probed cell's value (`data-decided="true"`).
     pub const DECIDED: u32 = 1 << 20;
+    /// Network view, pooling panel: the cell a max pool's window took (`data-winner="true"`).
+    pub const WINNER: u32 = 1 << 21;
 
-    const NAMES: [(u32, &str); 21] = [
+    const NAMES: [(u32, &str); 22] = [
         (PAD, "pad"),
         (WINDOW, "win"),
         (TAP, "tap"),
@@ -75,6 +77,7 @@ pub mod mark {
         (HIDDEN, "hidden"),
         (RECEPTIVE, "receptive"),
         (DECIDED, "decided"),
+        (WINNER, "winner"),
     ];
 
     /// The class list of a set of marks.
@@ -208,6 +211,7 @@ fn MatrixRow(props: &MatrixRowProps) -> Html {
                         data-receptive={(cell.marks & mark::RECEPTIVE != 0).then_some("true")}
                         data-decided={(cell.marks & mark::DECIDED != 0).then_some("true")}
                         data-tap={cell.tap.as_ref().map(|t| t.colour.to_string())}
+                        data-winner={(cell.marks & mark::WINNER != 0).then_some("true")}
                     >
                         { if hidden { "?".to_string() } else { format::short(cell.value) } }
                         if let Some(note) = &cell.note {
