@@ -31,7 +31,7 @@ test("layer 4 of LeNet opens in the sliding window on layer 3's output, and undo
   assert.equal(Object.keys(y4).length, 16 * 10 * 10);
   // A ReLU has no such button; the convolutions and pools have theirs.
   assert.equal(await page.locator('li[data-layer-editor="2"] button.open-layer').count(), 0);
-  await page.getByRole('button', { name: 'Open layer 4 in the sliding window' }).click();
+  await page.getByRole('button', { name: 'Open in the sliding window: layer 4' }).click();
   await page.waitForSelector('section.forward-view');
   assert.match(await page.locator('.notice').innerText(),
     /Opened layer 4 of the network on layer 3's output \(6, 14, 14\)\. Undo returns to the network\./);
@@ -59,7 +59,7 @@ test("a max pool's own sliding window: the equation and the winner at two steps"
   await page.waitForSelector(layer(3));
   const x = await values(page, layer(2));
   const y = await values(page, layer(3));
-  await page.getByRole('button', { name: 'Step through layer 3' }).click();
+  await page.getByRole('button', { name: 'Step through: layer 3' }).click();
   const panel = page.locator('section[data-pool-panel="3"]');
   await panel.waitFor();
   const check = async (oi, oj) => {
@@ -115,7 +115,7 @@ test("an average pool's divisor is PyTorch's: a ceil-mode window clipped to the 
   const doc = (pool) => ({ input: [[1, 2, 3], [4, 5, 6], [7, 8, 9]], layers: [{ op: 'avg_pool2d', kernel_size: 2, ...pool }], view: 'network' });
   // F.avg_pool2d(x, 2, ceil_mode=True) on 1..9 as 3x3: [[3, 4.5], [7.5, 9]].
   const { page } = await openApp(t, { hash: configHash(doc({ ceil_mode: true })) });
-  await page.getByRole('button', { name: 'Step through layer 1' }).click();
+  await page.getByRole('button', { name: 'Step through: layer 1' }).click();
   const eq = page.locator('section[data-pool-panel="1"] .pool-eq');
   const note = page.locator('section[data-pool-panel="1"] .pool-note');
   await eq.waitFor();
@@ -133,7 +133,7 @@ test("an average pool's divisor is PyTorch's: a ceil-mode window clipped to the 
     [false, 'y[0,0] = (x[0,0]) / 1 = (1) / 1 = 1', /Divided by 1: the window's input cells only \(count_include_pad=False/],
   ]) {
     const { page: p } = await openApp(t, { hash: configHash(doc({ stride: 2, padding: 1, count_include_pad: include })) });
-    await p.getByRole('button', { name: 'Step through layer 1' }).click();
+    await p.getByRole('button', { name: 'Step through: layer 1' }).click();
     await p.locator('.pool-eq').waitFor();
     assert.equal(await p.locator('.pool-eq').innerText(), text);
     assert.match(await p.locator('.pool-note').innerText(), why);

@@ -295,11 +295,11 @@ fn into_layer(layer: &Layer, k: usize, broken: bool, events: &NetworkEvents) -> 
     let (text, label, onclick) = match layer {
         Layer::Conv(c) => {
             let place = if c.op.is_transposed() { "the transposed view" } else { "the sliding window" };
-            (format!("Open in {place}"), format!("Open layer {k} in {place}"), events.on_open.reform(move |_| i))
+            (format!("Open in {place}"), format!("Open in {place}: layer {k}"), events.on_open.reform(move |_| i))
         }
         Layer::Pool(_) => (
             "Step through".to_string(),
-            format!("Step through layer {k}"),
+            format!("Step through: layer {k}"),
             events.pool.on_layer.reform(move |_| Some(i)),
         ),
         Layer::Relu | Layer::Pad(_) => return Html::default(),
