@@ -10,6 +10,7 @@
 //! - [`presets`], [`picture`]: the examples, classic kernels and bundled pictures;
 //! - [`practice`]: questions and their answers, from the core;
 //! - [`equation`]: the equations the views write out, from the core's steps;
+//! - [`sequential`]: a pasted `torch.nn.Sequential(...)` read into a stack;
 //! - [`export`], [`figure`]: NumPy/PyTorch code and figures (SVG, GIF) as data;
 //! - [`format`](mod@format): how numbers and sums are written to fit a screen;
 //! - [`size_formula`]: the output-size formulas as people read them.
@@ -27,6 +28,7 @@ pub mod picture;
 pub mod practice;
 pub mod presets;
 pub mod results;
+pub mod sequential;
 pub mod size_formula;
 pub mod state;
 pub mod view_state;
