@@ -275,6 +275,12 @@ fn view_body(
                     probe: state.doc.view.probe, events: events.network.clone() })} />
             }
         }
+        // A stack's scripts need its layers alone (the single op's, behind them, are written whatever its error).
+        (_, View::Export) if results.error.is_none() || !state.doc.stack.layers.is_empty() => html! {
+            <Lazy<ExportViewProps> chunk={&lazy::EXPORT} props={Rc::new(ExportViewProps {
+                problem: Shared(state.doc.problem.clone()), results: results.clone(),
+                stack: Shared(state.doc.stack.clone()), withheld: state.doc.view.withholds() })} />
+        },
         (Some(err), _) => html! {
             <div class="result-error" role="alert">
                 <strong>{ "No result: " }</strong>{ err.message.clone() }
@@ -313,10 +319,6 @@ fn view_body(
                     on_open_step: events.on_open_step.clone() })} />
             }
         }),
-        (None, View::Export) => html! {
-            <Lazy<ExportViewProps> chunk={&lazy::EXPORT} props={Rc::new(ExportViewProps {
-                problem: Shared(state.doc.problem.clone()), results: results.clone(), withheld: state.doc.view.withholds() })} />
-        },
         (None, View::Backprop) => shown(results.backward(), |b| {
             html! {
                 <Lazy<BackpropViewProps> chunk={&lazy::BACKPROP} props={Rc::new(BackpropViewProps {
