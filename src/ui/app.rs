@@ -225,6 +225,7 @@ fn view_events(d: &Callback<Action>) -> ViewEvents {
             on_remove: map(d, NetworkAction::Remove),
             on_move: map(d, |(layer, up)| NetworkAction::Move { layer, up }),
             on_edit: map(d, |(layer, edit)| NetworkAction::Edit(layer, edit)),
+            on_paste: map(d, NetworkAction::Paste),
         },
     }
 }
