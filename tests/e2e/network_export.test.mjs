@@ -30,58 +30,121 @@ function cells(array, prefix = []) {
   return Object.assign({}, ...array.map((a, i) => cells(a, [...prefix, i])));
 }
 
+/** The .json download of the export view on screen, parsed. */
+async function downloadJson(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'All as one .json' }).click()]);
+  const saved = path.join(os.tmpdir(), `convscope-net-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  await download.saveAs(saved);
+  try {
+    return JSON.parse(fs.readFileSync(saved, 'utf8'));
+  } finally {
+    fs.rmSync(saved, { force: true });
+  }
+}
+
+/**
+ * On the export view of a stack of `layers`: runs its NumPy script (and its
+ * PyTorch one where torch imports) and compares every y_k with the model's
+ * numbers (the .json download, every cell) and with `shown`, the cells the
+ * network view drew (`{ k: { 'c,i,j': value } }`).
+ */
+async function checkScripts(page, label, layers, shown = {}) {
+  const note = await page.locator('[data-export-network]').textContent();
+  assert.match(note, new RegExp(`cover the network: its ${layers} layers .* leaves y1 to y${layers}`));
+  const numpy = await page.locator('pre[data-export="numpy"]').textContent();
+  const pytorch = await page.locator('pre[data-export="pytorch"]').textContent();
+  assert.ok(numpy.includes(`y${layers} = `) && !numpy.includes(`y${layers + 1} = `), 'one line per layer');
+  // The single op's scripts stay, behind a switch.
+  assert.equal(await page.locator('details.export-op pre[data-export="numpy-op"]').count(), 1);
+  const model = await downloadJson(page);
+  for (let k = 1; k <= layers; k++) assert.ok(model[`y${k}`], `the .json offers y${k}`);
+  assert.ok(await page.getByRole('button', { name: `y${layers}.npy`, exact: true }).isVisible());
+
+  const scripts = [['NumPy', numpy]];
+  if (TORCH) scripts.push(['PyTorch', pytorch]);
+  for (const [who, code] of scripts) {
+    const result = run(code);
+    assert.deepEqual(result.x, model.input, `${who}: x is the input`);
+    for (let k = 1; k <= layers; k++) {
+      const got = result[`y${k}`];
+      assert.ok(got, `${who}: the script left no y${k}`);
+      let n = 0;
+      for (const [index, v] of Object.entries(cells(model[`y${k}`]))) {
+        assert.ok(close(at(got, index), v), `${who} y${k}[${index}]: model ${v}, script ${at(got, index)}`);
+        n++;
+      }
+      assert.equal(n, Object.keys(cells(got)).length, `${who} y${k}: the shapes agree`);
+      for (const [index, v] of Object.entries(shown[k] ?? {})) {
+        assert.ok(close(at(got, index), v), `${who} y${k}[${index}]: page ${v}, script ${at(got, index)}`);
+      }
+    }
+    console.log(`# ${label}: ${who} script ran, y1..y${layers} equal (${Object.keys(shown).length} layers drawn cell by cell)`);
+  }
+}
+
 for (const [id, layers] of [['net-lenet', 6], ['net-causal', 8], ['net-autoencoder', 7]]) {
   test(`export of ${id}: the scripts leave y1..y${layers}, every layer's output`, async (t) => {
     assert.ok(fs.existsSync(PY) && has('numpy'), `${PY} with numpy is missing: scripts/setup.sh test installs it`);
     const { page } = await openApp(t);
     await choose(page, id);
     await page.waitForSelector('table[data-summary]');
-    // What the network view draws: { k: { 'c,i,j': value } } (big layers are heatmaps, drawn cells only).
+    // What the network view draws (big layers are heatmaps: their drawn cells only).
     const shown = await page.$$eval('[data-matrix="layer_output"][data-layer]', (els) => {
       const out = {};
       for (const el of els) (out[el.dataset.layer] ??= {})[el.dataset.index] = Number(el.dataset.value);
       return out;
     });
     assert.ok(Object.keys(shown).length >= 1, 'the network view draws layer outputs');
-
     await page.getByRole('tab', { name: 'Export' }).click();
-    const note = await page.locator('[data-export-network]').textContent();
-    assert.match(note, new RegExp(`cover the network: its ${layers} layers .* leaves y1 to y${layers}`));
-    const numpy = await page.locator('pre[data-export="numpy"]').textContent();
-    const pytorch = await page.locator('pre[data-export="pytorch"]').textContent();
-    assert.ok(numpy.includes(`y${layers} = `) && !numpy.includes(`y${layers + 1} = `), 'one line per layer');
-    // The single op's scripts stay, behind a switch.
-    assert.equal(await page.locator('details.export-op pre[data-export="numpy-op"]').count(), 1);
+    await checkScripts(page, id, layers, shown);
+  });
+}
 
-    // The model's numbers, every cell: the .json download.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'All as one .json' }).click()]);
-    const saved = path.join(os.tmpdir(), `convscope-net-${process.pid}-${id}.json`);
-    await download.saveAs(saved);
-    const model = JSON.parse(fs.readFileSync(saved, 'utf8'));
-    fs.rmSync(saved, { force: true });
-    for (let k = 1; k <= layers; k++) assert.ok(model[`y${k}`], `the .json offers y${k}`);
-    assert.ok(await page.getByRole('button', { name: `y${layers}.npy`, exact: true }).isVisible());
+// Every setting the scripts write: reflect/replicate/circular/constant F.pad with a value,
+// a grouped, flipped, dilated, strided conv with a padding mode, max pooling with
+// padding, dilation and ceil_mode, average pooling with ceil_mode and count_include_pad
+// false, a grouped transposed conv with output_padding; in 2D and in 1D.
+const EVERY_SETTING = {
+  '2D': [{
+    input: [[[1, -2, 0, 3, 1, 2], [2, 1, -1, 0, 2, 0], [0, 3, 1, -2, 1, 1], [1, 0, 2, 1, -1, 3], [-1, 2, 0, 1, 3, 0]],
+      [[0, 1, 2, -1, 1, 0], [1, -1, 0, 2, 0, 1], [2, 0, 1, 1, -2, 2], [0, 1, -1, 0, 1, 1], [1, 2, 0, -1, 0, 0]]],
+    layers: [
+      { op: 'conv2d', weight: { seed: 3, shape: [4, 1, 3, 2] }, bias: true, padding: [1, 2], groups: 2, padding_mode: 'reflect', flip: true, stride: [1, 2] },
+      { op: 'relu' },
+      { op: 'pad', pad: [1, 0, 2, 1], value: 0.5 },
+      { op: 'max_pool2d', kernel_size: [3, 2], stride: [2, 1], padding: 1, dilation: [1, 2], ceil_mode: true },
+      { op: 'avg_pool2d', kernel_size: 3, stride: 2, padding: 1, ceil_mode: true, count_include_pad: false },
+      { op: 'pad', pad: [1, 1, 1, 1], mode: 'circular' },
+      { op: 'conv_transpose2d', weight: { seed: 5, shape: [4, 1, 2, 3] }, bias: true, stride: 2, padding: 1, output_padding: [1, 0], groups: 2, dilation: [1, 2] },
+      { op: 'avg_pool2d', kernel_size: 2, padding: 1 },
+    ],
+  }, 8],
+  '1D': [{
+    op: 'conv1d', input: [[1, 2, -1, 0, 3, 1, 2, 0, 1], [0, 1, 1, -2, 1, 2, 1, 1, -1]],
+    layers: [
+      { op: 'pad', pad: [2, 1], mode: 'reflect' },
+      { op: 'conv1d', weight: { seed: 4, shape: [3, 2, 3] }, bias: true, dilation: 2, padding_mode: 'replicate', padding: 1 },
+      { op: 'max_pool1d', kernel_size: 3, stride: 2, padding: 1, ceil_mode: true },
+      { op: 'relu' },
+      { op: 'avg_pool1d', kernel_size: 2, count_include_pad: false, padding: 1, ceil_mode: true },
+      { op: 'conv_transpose1d', weight: { seed: 9, shape: [3, 2, 2] }, stride: 3 },
+    ],
+  }, 6],
+};
 
-    const scripts = [['NumPy', numpy]];
-    if (TORCH) scripts.push(['PyTorch', pytorch]);
-    for (const [who, code] of scripts) {
-      const result = run(code);
-      assert.deepEqual(result.x, model.input, `${who}: x is the input`);
-      for (let k = 1; k <= layers; k++) {
-        const got = result[`y${k}`];
-        assert.ok(got, `${who}: the script left no y${k}`);
-        let n = 0;
-        for (const [index, v] of Object.entries(cells(model[`y${k}`]))) {
-          assert.ok(close(at(got, index), v), `${who} y${k}[${index}]: model ${v}, script ${at(got, index)}`);
-          n++;
-        }
-        assert.equal(n, Object.keys(cells(got)).length, `${who} y${k}: the shapes agree`);
-        for (const [index, v] of Object.entries(shown[k] ?? {})) {
-          assert.ok(close(at(got, index), v), `${who} y${k}[${index}]: page ${v}, script ${at(got, index)}`);
-        }
-      }
-      console.log(`# ${id}: ${who} script ran, y1..y${layers} equal (${Object.keys(shown).length} layers drawn cell by cell)`);
-    }
+for (const [name, [doc, layers]] of Object.entries(EVERY_SETTING)) {
+  test(`export of a ${name} stack with every setting: the scripts leave y1..y${layers}`, async (t) => {
+    assert.ok(fs.existsSync(PY) && has('numpy'), `${PY} with numpy is missing: scripts/setup.sh test installs it`);
+    const { page } = await openApp(t, { hash: configHash({ ...doc, view: 'network' }) });
+    await page.waitForSelector('table[data-summary]');
+    const shown = await page.$$eval('[data-matrix="layer_output"][data-layer]', (els) => {
+      const out = {};
+      for (const el of els) (out[el.dataset.layer] ??= {})[el.dataset.index] = Number(el.dataset.value);
+      return out;
+    });
+    assert.equal(Object.keys(shown).length, layers, 'every layer drawn cell by cell');
+    await page.getByRole('tab', { name: 'Export' }).click();
+    await checkScripts(page, `${name} stack`, layers, shown);
   });
 }
 
@@ -95,12 +158,7 @@ test('a practice link that hides the answers offers no layer output', async (t) 
   await page.waitForSelector('pre[data-export="numpy"]');
   const buttons = await page.$$eval('.export-buttons button', (bs) => bs.map((b) => b.textContent));
   assert.deepEqual(buttons, ['input.npy', 'w1.npy', 'b1.npy', 'All as one .json']);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'All as one .json' }).click()]);
-  const saved = path.join(os.tmpdir(), `convscope-net-withheld-${process.pid}.json`);
-  await download.saveAs(saved);
-  const keys = Object.keys(JSON.parse(fs.readFileSync(saved, 'utf8')));
-  fs.rmSync(saved, { force: true });
-  assert.deepEqual(keys, ['input', 'w1', 'b1']);
+  assert.deepEqual(Object.keys(await downloadJson(page)), ['input', 'w1', 'b1']);
 });
 
 test('a pasted torch.nn.Sequential builds the stack; what cannot be read is named where it is', async (t) => {
