@@ -12,6 +12,7 @@
 //! - [`network_practice`]: the network view's questions (shapes, receptive
 //!   fields, parameters) and the stacks drawn by level;
 //! - [`equation`]: the equations the views write out, from the core's steps;
+//! - [`sequential`]: a pasted `torch.nn.Sequential(...)` read into a stack;
 //! - [`export`], [`figure`]: NumPy/PyTorch code and figures (SVG, GIF) as data;
 //! - [`format`](mod@format): how numbers and sums are written to fit a screen;
 //! - [`size_formula`]: the output-size formulas as people read them;
@@ -31,6 +32,7 @@ pub mod picture;
 pub mod practice;
 pub mod presets;
 pub mod results;
+pub mod sequential;
 pub mod size_formula;
 pub mod state;
 pub mod taps;

@@ -525,6 +525,24 @@ pub fn write_probe(probe: Probe, dims: Dims) -> Value {
 /// output fits the drawing caps, the whole stack the multiply-add cap, and
 /// the probe names a cell that exists.
 pub fn validate(stack: &Stack, dims: Dims, probe: Option<Probe>, input: [usize; 3]) -> Result<(), DocumentError> {
+    check(stack, dims, probe, input, true)
+}
+
+/// The size caps of [`validate`] alone, up to the first layer that cannot
+/// take its input (that layer's error is shown beside it, not refused): for
+/// stacks built in the page.
+pub fn fits_caps(stack: &Stack, dims: Dims, input: [usize; 3]) -> Result<(), DocumentError> {
+    check(stack, dims, None, input, false)
+}
+
+/// [`validate`]; with `layer_errors` false, the check stops quietly at a layer that cannot take its input.
+fn check(
+    stack: &Stack,
+    dims: Dims,
+    probe: Option<Probe>,
+    input: [usize; 3],
+    layer_errors: bool,
+) -> Result<(), DocumentError> {
     let mut shape = input;
     let mut shapes = vec![input];
     let mut macs: u64 = 0;
@@ -536,8 +554,13 @@ pub fn validate(stack: &Stack, dims: Dims, probe: Option<Probe>, input: [usize; 
         if let Some(d) = layer.dims().filter(|&d| d != dims) {
             return Err(named(crate::conv::ConvError::LayerDims { op: layer.kind_name(), layer: d, input: dims }));
         }
-        macs = macs.saturating_add(layer.macs(shape).map_err(named)?);
-        shape = layer.output_shape(shape).map_err(named)?;
+        let (layer_macs, next) = match layer.macs(shape).and_then(|m| Ok((m, layer.output_shape(shape)?))) {
+            Ok(done) => done,
+            Err(e) if layer_errors => return Err(named(e)),
+            Err(_) => break,
+        };
+        macs = macs.saturating_add(layer_macs);
+        shape = next;
         let cells = shape.iter().fold(1usize, |a, &n| a.saturating_mul(n));
         if cells > limits::DRAWN_CELLS || shape[0] > limits::CHANNELS {
             return Err(read::error(

@@ -235,6 +235,7 @@ fn view_events(d: &Callback<Action>) -> ViewEvents {
                 on_layer: map(d, NetworkAction::StepPool),
                 on_walk: map(d, NetworkAction::PoolWalk),
             },
+            on_paste: map(d, NetworkAction::Paste),
         },
     }
 }
@@ -301,6 +302,12 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
                 events: events.network.clone(),
                 practice: network_practice(state) })} />
         },
+        // A stack's scripts need its layers alone (the single op's, behind them, are written whatever its error).
+        (_, View::Export) if results.error.is_none() || !state.doc.stack.layers.is_empty() => html! {
+            <Lazy<ExportViewProps> chunk={&lazy::EXPORT} props={Rc::new(ExportViewProps {
+                problem: Shared(state.doc.problem.clone()), results: results.clone(),
+                stack: Shared(state.doc.stack.clone()), withheld: state.doc.view.withholds() })} />
+        },
         (Some(err), _) => html! {
             <div class="result-error" role="alert">
                 <strong>{ "No result: " }</strong>{ err.message.clone() }
@@ -340,10 +347,6 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
                     on_open_step: events.on_open_step.clone() })} />
             }
         }),
-        (None, View::Export) => html! {
-            <Lazy<ExportViewProps> chunk={&lazy::EXPORT} props={Rc::new(ExportViewProps {
-                problem: Shared(state.doc.problem.clone()), results: results.clone(), withheld: state.doc.view.withholds() })} />
-        },
         (None, View::Backprop) => shown(results.backward(), |b| {
             html! {
                 <Lazy<BackpropViewProps> chunk={&lazy::BACKPROP} props={Rc::new(BackpropViewProps {

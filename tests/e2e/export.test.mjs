@@ -9,19 +9,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { configHash, openApp, readMatrix } from './harness.mjs';
+import { PY, has, runPython } from './python.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PY = process.env.CONVSCOPE_PYTHON || path.join(ROOT, 'target/pyenv/bin/python');
-const has = (module) => {
-  try {
-    execFileSync(PY, ['-c', `import ${module}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
 const TORCH = has('torch');
 if (!TORCH) console.log('# notice: torch is not installed for the export tests; the PyTorch runs are skipped');
 
@@ -43,26 +33,7 @@ const CASES = [
   ['conv_transpose1d, stride 3', { op: 'conv_transpose1d', input: [[1, -2, 3]], weight: [[[1, 2, -1]]], stride: 3 }],
 ];
 
-/** Runs `code` with the exported names printed as JSON. */
-function run(code) {
-  const file = path.join(os.tmpdir(), `convscope-export-${process.pid}-${Math.random().toString(36).slice(2)}.py`);
-  fs.writeFileSync(file, `${code}
-import json
-def _list(v):
-    if v is None:
-        return None
-    if hasattr(v, 'detach'):
-        v = v.detach().numpy()
-    return v.tolist()
-print('RESULT' + json.dumps({k: _list(globals().get(k)) for k in ['y', 'dx', 'dw', 'db']}))
-`);
-  try {
-    const out = execFileSync(PY, [file], { encoding: 'utf8' });
-    return JSON.parse(out.split('\n').find((l) => l.startsWith('RESULT')).slice(6));
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
-}
+const run = (code) => runPython(code, "k in ('y', 'dx', 'dw', 'db')");
 
 /** Each page cell `{ 'i,j,k': v }` equals the script's array at that index. */
 function same(label, page, array) {

@@ -6,7 +6,8 @@
 //! convolution whose weights are a seeded fill follows the shape of its
 //! input (channels) and of its own settings: a new shape draws a new fill
 //! from the same seed. Typed weights keep their numbers: a shape that no
-//! longer fits is the layer's error, shown beside it.
+//! longer fits is the layer's error, shown beside it. A pasted
+//! `torch.nn.Sequential` replaces the whole stack in one step.
 
 use std::rc::Rc;
 
@@ -16,8 +17,10 @@ use crate::conv::network::{ConvLayer, Layer, Network, Pad, Probe};
 use crate::conv::pool::{Pool, PoolGeometry, PoolKind, PoolWalk};
 use crate::conv::{Dims, Hyper, Op, PaddingMode};
 use crate::model::document::{self, limits};
+use crate::model::editing::{self, Size};
 use crate::model::grid;
-use crate::model::network::{Entry, MAX_LAYERS, Stack, seeded, seeded_conv, shape_text};
+use crate::model::network::{Entry, MAX_LAYERS, Stack, fits_caps, seeded, seeded_conv, shape_text};
+use crate::model::sequential;
 use crate::model::view_state::{PoolPanel, View, ViewState};
 
 use super::doc::{Doc, Said};
@@ -133,6 +136,9 @@ pub enum NetworkAction {
     StepPool(Option<usize>),
     /// The pooling panel's walk: the windows, or the gradient for `dY = 1`.
     PoolWalk(PoolWalk),
+    /// A pasted `torch.nn.Sequential(...)` replaces the stack (seeded
+    /// weights); the input takes its first convolution's `in_channels`.
+    Paste(String),
 }
 
 impl NetworkAction {
@@ -287,6 +293,9 @@ impl Doc {
             }
             _ => {}
         }
+        if let NetworkAction::Paste(text) = action {
+            return self.paste_stack(&text);
+        }
         let stack = Rc::make_mut(&mut self.stack);
         match action {
             NetworkAction::Add(kind) => {
@@ -359,6 +368,31 @@ impl Doc {
             "Opened layer {} of the network on {on} {}. Undo returns to the network.",
             k + 1,
             shape_text([c, h, w], dims)
+        )))
+    }
+
+    /// Replaces the stack with a pasted `Sequential`, in one step: what
+    /// cannot be read, or a stack larger than the app draws, changes nothing.
+    fn paste_stack(&mut self, text: &str) -> Said {
+        let dims = self.problem.dims();
+        let pasted = sequential::parse(text, dims).map_err(|e| format!("The Sequential could not be read: {e}."))?;
+        let (c, h, w) = self.problem.input.dim();
+        let channels = pasted.in_channels.unwrap_or(c);
+        let stack = Stack { layers: pasted.layers };
+        fits_caps(&stack, dims, [channels, h, w])
+            .map_err(|e| format!("The Sequential does not fit: {}.", e.message))?;
+        let n = stack.layers.len();
+        self.stack = Rc::new(stack);
+        self.view.probe = None;
+        if channels == c {
+            return Ok(Some(format!("Built {n} layers from the Sequential, with seeded weights.")));
+        }
+        // The first convolution's in_channels decides the input's: new channels are 0, kept ones stay.
+        editing::resize(self.problem_mut(), Size::Channels, channels);
+        Ok(Some(format!(
+            "Built {n} layers from the Sequential, with seeded weights. The input now has {channels} channels, \
+             the first convolution's in_channels{}.",
+            if channels > c { " (the new ones are 0: type or fill them)" } else { "" }
         )))
     }
 

@@ -557,3 +557,49 @@ fn the_player_steps_through_a_pooling_layer_in_the_network_view() {
     s.apply(NetworkAction::Edit(2, LayerEdit::Kind(LayerKind::Relu)));
     assert_eq!((s.doc.view.pool, s.step_count()), (None, 0));
 }
+
+#[test]
+fn a_pasted_sequential_replaces_the_stack_in_one_undoable_step() {
+    let mut s = state();
+    s.apply(NetworkAction::Add(LayerKind::Relu));
+    s.apply(NetworkAction::Paste(
+        "nn.Sequential(\n  nn.Conv2d(3, 4, 3, padding=1),\n  nn.ReLU(),\n  nn.MaxPool2d(2),\n)".into(),
+    ));
+    assert_eq!(s.page.alert, None);
+    assert!(
+        s.page.notice.as_deref().is_some_and(|n| n.contains("The input now has 3 channels")),
+        "{:?} {:?}",
+        s.page.notice,
+        s.page.alert
+    );
+    // The default 5x5 input takes the first convolution's 3 channels: 4x5x5, 4x5x5, 4x2x2.
+    assert_eq!(stack_shapes(&s), vec![[3, 5, 5], [4, 5, 5], [4, 5, 5], [4, 2, 2]]);
+    let Layer::Conv(c) = &s.doc.stack.layers[0].layer else { panic!("layer 1 is a convolution") };
+    assert_eq!(c.weight.dim(), (4, 3, 3, 3));
+    s.apply(DocAction::Undo);
+    assert_eq!(
+        (s.doc.stack.layers.len(), s.doc.problem.input.dim().0),
+        (1, 1),
+        "one undo brings back the stack and the input"
+    );
+    // What cannot be read changes nothing and says where.
+    s.apply(NetworkAction::Paste("nn.Sequential(\n    nn.Dropout(0.5),\n)".into()));
+    assert_eq!(
+        s.page.alert.as_deref(),
+        Some("The Sequential could not be read: line 2, column 5: unknown layer nn.Dropout.")
+    );
+    assert_eq!(s.doc.stack.layers.len(), 1);
+    // Neither does a stack larger than the app draws.
+    // 5x5: 16x144x144, then 4x577x577, more cells than the app draws.
+    let large = "nn.Sequential(nn.ConvTranspose2d(1, 16, 16, stride=32), nn.ConvTranspose2d(16, 4, 5, stride=4))";
+    s.apply(NetworkAction::Paste(large.into()));
+    assert!(
+        s.page
+            .alert
+            .as_deref()
+            .is_some_and(|a| a.starts_with("The Sequential does not fit: layer 2 gives (4, 577, 577)")),
+        "{:?}",
+        s.page.alert
+    );
+    assert_eq!(s.doc.stack.layers.len(), 1);
+}

@@ -19,6 +19,7 @@ use crate::model::format::grouped;
 use crate::model::network::{self, NetResults, Stack, pair_text, shape_text};
 use crate::model::network_practice::{self as net_practice, Hidden, NetLevel, NetQuestion, NetQuiz, NetVerdict};
 use crate::model::results::Shared;
+use crate::model::sequential;
 use crate::model::size_formula;
 use crate::model::state::{BOTH, LayerEdit, LayerKind, NetPractice};
 use crate::model::view_state::PoolPanel;
@@ -46,6 +47,8 @@ pub struct NetworkEvents {
     pub pool: PoolEvents,
     /// Practice's questions on the stack.
     pub practice: NetPracticeEvents,
+    /// A `torch.nn.Sequential(...)`'s text, read (see [`sequential`]) and to build the stack from.
+    pub on_paste: Callback<String>,
 }
 
 /// What the network view's practice panel reports.
@@ -729,6 +732,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                     <h3>{ "Layers" }</h3>
                     { layers }
                     { add }
+                    <SequentialPaste dims={dims} on_paste={props.events.on_paste.clone()} />
                 </div>
                 <div class="network-outputs">
                     if let Some(panel) = props.pool {
@@ -741,6 +745,54 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                     { outputs }
                 </div>
             </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SequentialPasteProps {
+    dims: Dims,
+    on_paste: Callback<String>,
+}
+
+/// A text area for a `torch.nn.Sequential(...)` and a Build button: code
+/// that reads becomes the stack (one undo step); what cannot be read is
+/// named beside it, line and column, and the text stays to be fixed.
+#[component]
+fn SequentialPaste(props: &SequentialPasteProps) -> Html {
+    let area = use_node_ref();
+    let error = use_state(|| None::<String>);
+    let onclick = {
+        let (area, error, dims, on_paste) = (area.clone(), error.clone(), props.dims, props.on_paste.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(text) = area.cast::<web_sys::HtmlTextAreaElement>().map(|a| a.value()) else { return };
+            match sequential::parse(&text, dims) {
+                Ok(_) => {
+                    error.set(None);
+                    on_paste.emit(text);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        })
+    };
+    let example = if props.dims == Dims::One {
+        "nn.Sequential(\n    nn.ConstantPad1d((2, 0), 0),\n    nn.Conv1d(1, 4, 3),\n    nn.ReLU(),\n    nn.MaxPool1d(2),\n)"
+    } else {
+        "nn.Sequential(\n    nn.Conv2d(3, 16, 3, padding=1),\n    nn.ReLU(),\n    nn.MaxPool2d(2),\n)"
+    };
+    html! {
+        <section class="sequential-paste" aria-label="Build from PyTorch">
+            <h3>{ "From PyTorch" }</h3>
+            <p class="hint">{ "Paste a torch.nn.Sequential of Conv, ConvTranspose, MaxPool, AvgPool, ReLU and padding layers \
+                (ZeroPad, ConstantPad, ReflectionPad, ReplicationPad, CircularPad) and build the stack from it, with seeded weights. \
+                The input takes the first convolution's in_channels. Undo brings the last stack back." }</p>
+            <textarea ref={area} rows="6" spellcheck="false" aria-label="torch.nn.Sequential code"
+                placeholder={example} aria-invalid={error.is_some().then_some("true")}
+                aria-describedby={error.is_some().then_some("sequential-error")} />
+            <button type="button" {onclick}>{ "Build" }</button>
+            if let Some(message) = &*error {
+                <p class="layer-error" id="sequential-error" role="alert">{ format!("Not built: {message}.") }</p>
+            }
         </section>
     }
 }
