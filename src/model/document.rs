@@ -16,7 +16,7 @@ use std::fmt;
 use ndarray::{Array1, ArrayD, IxDyn};
 use serde_json::{Value, json};
 
-use crate::conv::{ColumnOrder, ConvError, Dims, Field, Hyper, Op, PaddingMode, Problem};
+use crate::conv::{ColumnOrder, ConvError, Dims, Field, Geometry, Hyper, Op, PaddingMode, PaddingRule, Problem};
 use crate::model::network::{self, Stack};
 use crate::model::view_state::{Explain, GradFocus, View, ViewState};
 
@@ -215,6 +215,8 @@ struct Raw {
     grad_output: Option<Nested>,
     stride: Option<PerAxisValue>,
     padding: Option<PerAxisValue>,
+    /// `"padding": "same"` or `"valid"` instead of numbers.
+    padding_rule: PaddingRule,
     dilation: Option<PerAxisValue>,
     output_padding: Option<PerAxisValue>,
     groups: Option<usize>,
@@ -256,6 +258,9 @@ fn write_axes(d: &Document, hw: [usize; 2], default: usize) -> Option<Value> {
     };
     (v != json!(default)).then_some(v)
 }
+
+/// The strings `padding` takes besides numbers (PyTorch's conv1d/conv2d).
+const PADDING_RULES: [(&str, PaddingRule); 2] = [("same", PaddingRule::Same), ("valid", PaddingRule::Valid)];
 
 /// Every key, in the README's order (which is also the order they are written in).
 const KEYS: [Key; 26] = [
@@ -339,8 +344,14 @@ const KEYS: [Key; 26] = [
     Key {
         name: "padding",
         field: Some(Field::Padding),
-        read: |v, k, r| read::per_axis(v, k).map(|x| r.padding = Some(x)),
-        write: |d| write_axes(d, d.problem.hyper.padding, 0),
+        read: |v, k, r| match v {
+            Value::String(_) => read::choice(v, k, &PADDING_RULES).map(|x| r.padding_rule = x),
+            _ => read::per_axis(v, k).map(|x| r.padding = Some(x)),
+        },
+        write: |d| match d.problem.hyper.padding_rule.name() {
+            Some(name) => Some(json!(name)),
+            None => write_axes(d, d.problem.hyper.padding, 0),
+        },
     },
     Key {
         name: "dilation",
@@ -771,6 +782,7 @@ impl Document {
         let hyper = Hyper {
             stride: per_axis(raw.stride, 1, dims, Field::Stride)?,
             padding: per_axis(raw.padding, 0, dims, Field::Padding)?,
+            padding_rule: raw.padding_rule,
             dilation: per_axis(raw.dilation, 1, dims, Field::Dilation)?,
             output_padding: per_axis(raw.output_padding, 0, dims, Field::OutputPadding)?,
             groups,
@@ -834,7 +846,11 @@ pub fn validate(problem: &Problem) -> Result<(), DocumentError> {
         ));
     }
     let [f, oh, ow] = geometry.output_shape();
-    let [ph, pw] = problem.hyper.padding;
+    // The larger side ("same" pads one more cell after an even kernel), twice: a bound.
+    let [ph, pw] = match &geometry {
+        Geometry::Conv(g) => g.pad_after,
+        _ => problem.hyper.padding,
+    };
     let padded = c.saturating_mul(h.saturating_add(2 * ph)).saturating_mul(w.saturating_add(2 * pw));
     // The transposed canvas is at most the output plus the cropped border.
     let canvas = f.saturating_mul(oh.saturating_add(2 * ph)).saturating_mul(ow.saturating_add(2 * pw));

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::conv::network::{ConvLayer, Evaluation, Layer, LayerSummary, Mask, Network, Pad, Probe, Receptive, RfStep};
 use crate::conv::pool::{Pool, PoolKind};
-use crate::conv::{Dims, Field, Hyper, Op, PaddingMode};
+use crate::conv::{Dims, Field, Hyper, Op, PaddingMode, PaddingRule};
 use crate::model::document::{DocumentError, TensorKind, limits, number, read, tensor, tensor_value};
 use crate::model::practice::Rng;
 
@@ -210,6 +210,7 @@ impl LayerReader<'_> {
         let hyper = Hyper {
             stride: self.axes("stride", Some([1, 1]), 1, limits::HYPER)?,
             padding: self.axes("padding", Some([0, 0]), 0, limits::HYPER)?,
+            padding_rule: PaddingRule::Explicit,
             dilation: self.axes("dilation", Some([1, 1]), 1, limits::HYPER)?,
             output_padding: self.axes("output_padding", Some([0, 0]), 0, limits::HYPER)?,
             groups,

@@ -12,7 +12,7 @@ use ndarray::Array3;
 pub fn forward_steps(problem: &Problem) -> Vec<ForwardStep> {
     let g = problem.conv_geometry().expect("valid");
     let p = g.params;
-    let padded = PaddedInput::new(&problem.input, p.padding, p.padding_mode);
+    let padded = g.pad(&problem.input);
     let [f_count, oh, ow] = g.output_shape();
     let mut steps = Vec::new();
     for f in 0..f_count {
