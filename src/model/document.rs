@@ -1164,4 +1164,32 @@ mod tests {
         assert_eq!(Document::parse(text)?.to_json(), text);
         Ok(())
     }
+
+    #[test]
+    fn padding_takes_same_and_valid_as_strings() -> Result<(), DocumentError> {
+        use crate::conv::PaddingRule;
+        let text = r#"{"version":1,"op":"conv1d","input":[[1,2,3,4]],"weight":[[[1,0,-1,2]]],"padding":"same"}"#;
+        let doc = Document::parse(text)?;
+        assert_eq!(doc.problem.hyper.padding_rule, PaddingRule::Same);
+        // Conv1d(kernel_size=4, padding='same') keeps the 4 cells (1 before, 2 after).
+        assert_eq!(doc.problem.output_shape().map_err(|e| DocumentError::at(e.field(), e.to_string()))?, [1, 1, 4]);
+        assert_eq!(doc.to_json(), text);
+        let text = r#"{"version":1,"op":"conv2d","input":[[[1,2],[3,4]]],"weight":[[[[1]]]],"padding":"valid"}"#;
+        assert_eq!(Document::parse(text)?.to_json(), text);
+        let err = Document::parse(r#"{"input":[[1]],"weight":[[1]],"padding":"full"}"#).unwrap_err();
+        assert_eq!(
+            (err.path.as_str(), err.message.as_str()),
+            ("padding", r#"expected one of "same", "valid", got "full""#)
+        );
+        // With a stride: PyTorch's refusal, at the padding key.
+        let err =
+            Document::parse(r#"{"input":[[[1,2,3]]],"weight":[[[[1]]]],"padding":"same","stride":2}"#).unwrap_err();
+        assert_eq!(err.path, "padding");
+        assert!(err.message.starts_with("padding='same' is not supported for strided convolutions"), "{err}");
+        // A transposed convolution takes numbers only.
+        let err = Document::parse(r#"{"op":"conv_transpose1d","input":[[1]],"weight":[[[1]]],"padding":"valid"}"#)
+            .unwrap_err();
+        assert_eq!(err.path, "padding");
+        Ok(())
+    }
 }

@@ -414,4 +414,29 @@ mod tests {
         let pt = pytorch_code(&p);
         assert!(pt.contains("F.conv_transpose1d(x[None], w, b, stride=(1,)") && !pt.contains("backward"), "{pt}");
     }
+
+    #[test]
+    fn same_padding_is_written_as_torch_takes_it_and_padded_per_side() {
+        use crate::conv::PaddingRule;
+        // A 3x3 input, a 2x2 kernel of dilation (1, 3): "same" pads 0 and 1 rows, 1 and 2 columns.
+        let mut p = Problem {
+            input: ndarray::Array3::zeros((1, 3, 3)),
+            weight: ndarray::Array4::ones((1, 1, 2, 2)),
+            ..Problem::default()
+        };
+        p.hyper.padding_rule = PaddingRule::Same;
+        p.hyper.dilation = [1, 3];
+        let pt = pytorch_code(&p);
+        assert!(pt.contains("stride=(1, 1), padding='same', dilation=(1, 3)"), "{pt}");
+        let np = numpy_code(&p);
+        assert!(np.contains("(pt, pb), (pl, pr) = (0, 1), (1, 2)"), "{np}");
+        // A copying mode goes through F.pad, whose pairs start at the last axis.
+        p.hyper.padding_mode = PaddingMode::Replicate;
+        let pt = pytorch_code(&p);
+        assert!(pt.contains("F.pad(xb, (1, 2, 0, 1), mode='replicate')") && pt.contains("padding=0"), "{pt}");
+        p.hyper.padding_rule = PaddingRule::Valid;
+        p.hyper.padding_mode = PaddingMode::Zeros;
+        assert!(pytorch_code(&p).contains("padding='valid'"));
+        assert!(numpy_code(&p).contains("(pt, pb), (pl, pr) = (0, 0), (0, 0)"));
+    }
 }

@@ -5,7 +5,7 @@
 
 use convscope::conv::backward::{InputGradTerm, WeightGradTerm};
 use convscope::conv::transposed::{Contribution, Placement, ScatterStep};
-use convscope::conv::{Feed, ForwardStep, PaddedInput, Problem, Term};
+use convscope::conv::{Feed, ForwardStep, Problem, Term};
 use ndarray::Array3;
 
 /// Every step of the sliding window, in step order (row-major over `(F, OH, OW)`).

@@ -495,3 +495,32 @@ fn typed_weights_keep_their_numbers_when_the_input_changes() -> Result<(), crate
     assert!(s.doc.stack.layers[0].layer.output_shape([2, 3, 3]).is_err());
     Ok(())
 }
+
+#[test]
+fn same_padding_is_refused_with_a_stride_and_a_number_replaces_it() {
+    use crate::conv::PaddingRule;
+    use crate::model::state::PerAxisParam;
+    let mut s = state();
+    s.apply(EditAction::SetPaddingRule(PaddingRule::Same));
+    assert_eq!(s.doc.problem.hyper.padding_rule, PaddingRule::Same);
+    let (_, h, w) = s.doc.problem.input.dim();
+    assert_eq!(s.doc.problem.output_shape().map(|o| [o[1], o[2]]), Ok([h, w]), "same keeps the size");
+    // Back to numbers, then a stride of 2: "same" is refused with torch's reason, nothing changes.
+    s.apply(EditAction::SetPerAxis(PerAxisParam::Padding, 1, 1));
+    assert_eq!(s.doc.problem.hyper.padding_rule, PaddingRule::Explicit);
+    s.apply(EditAction::SetPerAxis(PerAxisParam::Stride, 1, 2));
+    let before = s.doc.problem.clone();
+    s.apply(EditAction::SetPaddingRule(PaddingRule::Same));
+    assert_eq!(s.doc.problem, before);
+    assert!(
+        s.page
+            .alert
+            .as_deref()
+            .is_some_and(|a| a.starts_with("padding='same' is not supported for strided convolutions")),
+        "{:?}",
+        s.page.alert
+    );
+    // "valid" takes any stride.
+    s.apply(EditAction::SetPaddingRule(PaddingRule::Valid));
+    assert_eq!(s.doc.problem.hyper.padding_rule, PaddingRule::Valid);
+}
