@@ -446,6 +446,11 @@ impl ConvGeometry {
         self.params.padding
     }
 
+    /// Whether any padding surrounds the input (on any side).
+    pub fn is_padded(&self) -> bool {
+        self.padded != self.input
+    }
+
     /// Whether some axis has more padding after the input than before it ("same", even total).
     pub fn is_uneven(&self) -> bool {
         self.pad_after != self.params.padding
