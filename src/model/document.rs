@@ -260,7 +260,7 @@ fn write_axes(d: &Document, hw: [usize; 2], default: usize) -> Option<Value> {
 }
 
 /// The strings `padding` takes besides numbers (PyTorch's conv1d/conv2d).
-const PADDING_RULES: [(&str, PaddingRule); 2] = [("same", PaddingRule::Same), ("valid", PaddingRule::Valid)];
+pub(crate) const PADDING_RULES: [(&str, PaddingRule); 2] = [("same", PaddingRule::Same), ("valid", PaddingRule::Valid)];
 
 /// Every key, in the README's order (which is also the order they are written in).
 const KEYS: [Key; 26] = [
