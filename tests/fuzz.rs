@@ -212,8 +212,16 @@ fn build(s: &Sizes, fixed: Option<(usize, [usize; 2])>) -> Problem {
     let seed = s.seed;
     let input = Array3::from_shape_fn((c, hw[0], hw[1]), |(x, y, z)| value(seed, (x * 64 + y) * 64 + z));
     let weight = Array4::from_shape_fn(weight_shape, |(x, y, z, u)| value(!seed, ((x * 8 + y) * 8 + z) * 8 + u));
-    let hyper =
-        Hyper { stride, padding, dilation, output_padding, groups, padding_mode: mode, flip: s.flip && !transposed };
+    let hyper = Hyper {
+        stride,
+        padding,
+        dilation,
+        output_padding,
+        groups,
+        padding_mode: mode,
+        flip: s.flip && !transposed,
+        ..Hyper::default()
+    };
     let mut p = Problem { op: s.op, input, weight, bias: None, hyper, grad_output: None };
     let [f, oh, ow] = textbook_output_shape(&p);
     p.bias = s.bias.then(|| Array1::from_shape_fn(f, |k| value(seed.rotate_left(7), k)));

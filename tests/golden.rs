@@ -54,6 +54,9 @@ fn every_pytorch_case_matches() {
     let cases = cases();
     let list = cases["cases"].as_array().expect("cases");
     assert!(list.len() >= 60, "expected the full golden set, got {}", list.len());
+    // padding='same' (odd and even kernels, dilation 2, 1D and 2D) and 'valid'.
+    let named = |p: &str| list.iter().filter(|c| c["padding"] == p).count();
+    assert!(named("same") >= 10 && named("valid") >= 3, "the same/valid cases are missing");
     for case in list {
         let name = case["name"].as_str().expect("name");
         let op = case["op"].as_str().expect("op");
@@ -143,10 +146,16 @@ fn every_combination_pytorch_rejects_is_rejected() {
             "inv_weight_channel_mismatch" | "inv_kernel_larger_than_input" => "weight",
             "inv_dilated_kernel_larger" | "inv_dilation_zero" => "dilation",
             "inv_stride_zero" => "stride",
-            "inv_negative_padding" => "padding",
+            "inv_negative_padding" | "inv_same_strided" | "inv_same_strided_1d" => "padding",
             "inv_output_padding_ge_stride_and_dilation" | "inv_output_padding_with_stride1" => "output_padding",
             other => panic!("no expectation for the invalid case {other}"),
         };
         assert!(err.path.starts_with(expected), "{name}: error at `{}`, expected `{expected}`: {err}", err.path);
+        // "same" with a stride: PyTorch's own words.
+        if name.starts_with("inv_same_strided") {
+            let torch = case["torch_error"].as_str().expect("torch_error");
+            let reason = torch.trim_start_matches("RuntimeError: ");
+            assert!(err.message.starts_with(reason), "{name}: {err} does not give PyTorch's reason {torch}");
+        }
     }
 }

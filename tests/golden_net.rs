@@ -9,7 +9,7 @@
 mod common;
 
 use common::json_array as array;
-use convscope::conv::{ConvLayer, Dims, Hyper, Layer, Network, Op, Pad, PaddingMode, Pool, PoolKind};
+use convscope::conv::{ConvLayer, Dims, Hyper, Layer, Network, Op, Pad, PaddingMode, PaddingRule, Pool, PoolKind};
 use ndarray::{Array1, Array3, Array4};
 use serde_json::Value;
 
@@ -72,6 +72,7 @@ fn layer(v: &Value, dims: Dims) -> Layer {
             let hyper = Hyper {
                 stride: pair(&v["stride"]),
                 padding: pair(&v["padding"]),
+                padding_rule: PaddingRule::Explicit,
                 dilation: pair(&v["dilation"]),
                 output_padding: pair(&v["output_padding"]),
                 groups: v["groups"].as_u64().expect("groups") as usize,

@@ -9,7 +9,8 @@ use common::full_trace;
 use convscope::conv::params::{conv_output_size, transposed_output_size};
 use convscope::conv::transposed::MATRIX_FORM_LIMIT;
 use convscope::conv::{
-    Backward, ConvError, Forward, Hyper, Im2col, MatrixForm, Op, PaddingMode, Problem, Transposed, ZeroInsertedConv,
+    Backward, ConvError, Forward, Hyper, Im2col, MatrixForm, Op, PaddingMode, PaddingRule, Problem, Transposed,
+    ZeroInsertedConv,
 };
 use ndarray::{Array1, Array3, Array4};
 use proptest::prelude::*;
@@ -95,21 +96,47 @@ fn conv_case(modes: BoxedStrategy<PaddingMode>, allow_flip: bool) -> impl Strate
         })
 }
 
+/// Some cases with `padding='same'` (stride 1, as torch requires) or `'valid'`.
+fn any_padding(cases: impl Strategy<Value = ConvCase>) -> impl Strategy<Value = ConvCase> {
+    (cases, 0usize..4).prop_map(|(mut case, pick)| {
+        let rule = [PaddingRule::Same, PaddingRule::Valid, PaddingRule::Explicit, PaddingRule::Explicit][pick];
+        case.problem.hyper.padding_rule = rule;
+        if rule == PaddingRule::Same {
+            case.problem.hyper.stride = [1, 1];
+        }
+        case
+    })
+}
+
 fn reference(problem: &Problem) -> Array3<f64> {
     let p = &problem.hyper;
-    common::conv2d(
+    let (_, _, kh, kw) = problem.weight.dim();
+    // "same" as torch's docs describe it: d(k-1) cells per axis, the odd one after. The naive
+    // loops pad symmetrically, so they pad the larger side on both and drop the first
+    // `shift` rows/columns (stride 1): what is left starts `before` cells above the input.
+    let (padding, shift) = match p.padding_rule {
+        PaddingRule::Explicit => (p.padding, [0, 0]),
+        PaddingRule::Valid => ([0, 0], [0, 0]),
+        PaddingRule::Same => {
+            let total = [p.dilation[0] * (kh - 1), p.dilation[1] * (kw - 1)];
+            let after = total.map(|t| t - t / 2);
+            (after, [after[0] - total[0] / 2, after[1] - total[1] / 2])
+        }
+    };
+    let full = common::conv2d(
         &problem.input,
         &problem.weight,
         problem.bias.as_ref(),
         &common::Conv {
             stride: p.stride,
-            padding: p.padding,
+            padding,
             dilation: p.dilation,
             groups: p.groups,
             mode: p.padding_mode,
             flip: p.flip,
         },
-    )
+    );
+    full.slice(ndarray::s![.., shift[0].., shift[1]..]).to_owned()
 }
 
 fn is_valid(case: &ConvCase) -> bool {
@@ -120,7 +147,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     #[test]
-    fn direct_trace_and_im2col_match_the_naive_loops(case in conv_case(mode().boxed(), true)) {
+    fn direct_trace_and_im2col_match_the_naive_loops(case in any_padding(conv_case(mode().boxed(), true))) {
         prop_assume!(is_valid(&case));
         let expected = reference(&case.problem);
         let fw = Forward::new(&case.problem).expect("valid");
@@ -196,7 +223,7 @@ proptest! {
     }
 
     #[test]
-    fn gradients_match_central_finite_differences(case in conv_case(mode().boxed(), true), seed in ints(16 * 64)) {
+    fn gradients_match_central_finite_differences(case in any_padding(conv_case(mode().boxed(), true)), seed in ints(16 * 64)) {
         prop_assume!(is_valid(&case));
         let out = Forward::new(&case.problem).expect("valid").output;
         let (f, oh, ow) = out.dim();
@@ -237,7 +264,7 @@ proptest! {
     }
 
     #[test]
-    fn on_demand_traces_equal_the_full_traces(case in conv_case(mode().boxed(), true), seed in ints(16 * 64)) {
+    fn on_demand_traces_equal_the_full_traces(case in any_padding(conv_case(mode().boxed(), true)), seed in ints(16 * 64)) {
         prop_assume!(is_valid(&case));
         let fw = Forward::new(&case.problem).expect("valid");
         let (f, oh, ow) = fw.output.dim();

@@ -312,6 +312,33 @@ pub enum ConvError {
         mode: &'static str,
     },
 
+    /// `padding='same'` with a stride above 1 (PyTorch's refusal, in its words).
+    #[error("padding='same' is not supported for strided convolutions (stride {stride})")]
+    SameStrided {
+        /// `[sh, sw]`: the stride given.
+        stride: PerAxis,
+    },
+
+    /// A string padding on a transposed convolution, which PyTorch takes only as numbers.
+    #[error("padding='{name}' applies to conv1d and conv2d only")]
+    StringPadding {
+        /// `"same"` or `"valid"`.
+        name: &'static str,
+    },
+
+    /// The transpose of a convolution padded more after the input than before it.
+    #[error(
+        "the transpose of a convolution padded unevenly ({before} before, {after} after on the {axis} axis) is not a transposed convolution: use an odd kernel or numeric padding to see it"
+    )]
+    TransposeOfUneven {
+        /// Cells before the input on that axis.
+        before: usize,
+        /// Cells after it.
+        after: usize,
+        /// `"height"` or `"width"`.
+        axis: &'static str,
+    },
+
     /// A result asked of the wrong operation (e.g. gradients of a transposed convolution).
     #[error("this is not shown for {op}")]
     WrongOp {
@@ -424,6 +451,9 @@ impl ConvError {
             ConvError::NoSuchOption { field, .. } => *field,
             ConvError::LayerDims { .. } => Field::Input,
             ConvError::TransposedEmpty { .. } => Field::Padding,
+            ConvError::SameStrided { .. } | ConvError::StringPadding { .. } | ConvError::TransposeOfUneven { .. } => {
+                Field::Padding
+            }
             ConvError::OutputPadding { .. } => Field::OutputPadding,
             ConvError::BiasLength { .. } => Field::Bias,
             ConvError::GradOutputShape { .. } => Field::GradOutput,

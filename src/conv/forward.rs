@@ -13,9 +13,9 @@
 
 use ndarray::{Array1, Array3, Array4};
 
-use super::error::{ConvError, Dims};
+use super::error::{ConvError, Dims, axis_name};
 use super::padding::PaddedInput;
-use super::params::{ConvGeometry, Hyper, PaddingMode};
+use super::params::{ConvGeometry, Hyper, PaddingMode, PaddingRule};
 use super::problem::{Op, Problem};
 
 /// One product of a window cell and a kernel cell.
@@ -110,7 +110,7 @@ impl Forward {
     /// the padding mode (and the kernel rotated when `flip`).
     pub fn new(problem: &Problem) -> Result<Forward, ConvError> {
         let geometry = problem.conv_geometry()?;
-        let padded = PaddedInput::new(&problem.input, geometry.params.padding, geometry.params.padding_mode);
+        let padded = geometry.pad(&problem.input);
         let output = compute_output(&geometry, &padded, &problem.weight, problem.bias.as_ref());
         Ok(Forward { geometry, padded, weight: problem.weight.clone(), bias: problem.bias.clone(), output })
     }
@@ -225,6 +225,15 @@ impl Forward {
         if p.padding_mode != PaddingMode::Zeros {
             return Err(ConvError::TransposeOfPadding { mode: p.padding_mode.name() });
         }
+        // A transposed convolution crops the same cells from both sides, so
+        // an uneven "same" has no transposed convolution as its transpose.
+        if let Some(axis) = (0..2).find(|&axis| g.pad_after[axis] != p.padding[axis]) {
+            return Err(ConvError::TransposeOfUneven {
+                before: p.padding[axis],
+                after: g.pad_after[axis],
+                axis: axis_name(axis),
+            });
+        }
         // (H + 2p - d(k-1) - 1) mod s per axis: what the floor dropped.
         let output_padding = [0, 1].map(|axis| (g.padded[axis] - g.span[axis]) % p.stride[axis]);
         let [kh, kw] = g.kernel;
@@ -239,7 +248,7 @@ impl Forward {
             input: self.output.clone(),
             weight,
             bias: None,
-            hyper: Hyper { output_padding, flip: false, ..p },
+            hyper: Hyper { output_padding, flip: false, padding_rule: PaddingRule::Explicit, ..p },
             grad_output: None,
         })
     }
@@ -361,6 +370,48 @@ mod tests {
         };
         let err = Forward::new(&reflect)?.transpose_problem().unwrap_err();
         assert_eq!(err.field(), crate::conv::Field::PaddingMode);
+        Ok(())
+    }
+
+    #[test]
+    fn same_padding_keeps_the_size_and_pads_the_odd_cell_last() -> Result<(), ConvError> {
+        use crate::conv::PaddingRule;
+        // F.conv2d(x, ones(1,1,2,2), padding='same') on x = arange(1, 10).reshape(3, 3):
+        // torch pads 0 before and 1 after each axis, so y[i, j] sums x[i..i+2, j..j+2]
+        // -> [[12, 16, 9], [24, 28, 15], [15, 17, 9]].
+        let input = Array3::from_shape_fn((1, 3, 3), |(_, i, j)| (3 * i + j + 1) as f64);
+        let problem = Problem {
+            input,
+            weight: Array4::ones((1, 1, 2, 2)),
+            bias: None,
+            hyper: Hyper { padding_rule: PaddingRule::Same, padding: [5, 5], ..Hyper::default() },
+            ..seed_2d()
+        };
+        let fw = Forward::new(&problem)?;
+        let g = &fw.geometry;
+        assert_eq!((g.pad_before(), g.pad_after, g.padded, g.output), ([0, 0], [1, 1], [4, 4], [3, 3]));
+        let expected = [12.0, 16.0, 9.0, 24.0, 28.0, 15.0, 15.0, 17.0, 9.0];
+        assert_eq!(fw.output.iter().copied().collect::<Vec<_>>(), expected);
+        // The extra row and column are at the bottom and right.
+        assert!(fw.padded.is_padding([3, 0]) && fw.padded.is_padding([0, 3]) && !fw.padded.is_padding([0, 0]));
+        // Its transpose would crop unevenly: refused, and the padding control is marked.
+        let err = fw.transpose_problem().unwrap_err();
+        assert_eq!(err, ConvError::TransposeOfUneven { before: 0, after: 1, axis: "height" });
+        assert_eq!(err.field(), crate::conv::Field::Padding);
+        // An odd kernel pads evenly, and its transpose is an ordinary one (numbers, not "same").
+        let odd = Problem { weight: Array4::ones((1, 1, 3, 3)), ..problem.clone() };
+        let t = Forward::new(&odd)?.transpose_problem()?;
+        assert_eq!((t.hyper.padding, t.hyper.padding_rule), ([1, 1], PaddingRule::Explicit));
+        assert_eq!(t.output_shape()?, [1, 3, 3]);
+        // Reflect padding of the uneven side: torch's F.pad(x, (0, 1, 0, 1), 'reflect')
+        // has rows [1 2 3 2], ..., and the corner x[1, 1] = 5.
+        let hyper = Hyper { padding_mode: PaddingMode::Reflect, ..problem.hyper };
+        let fw = Forward::new(&Problem { hyper, ..problem.clone() })?;
+        assert_eq!(fw.padded.values.index_axis(ndarray::Axis(0), 0).row(0).to_vec(), vec![1.0, 2.0, 3.0, 2.0]);
+        assert_eq!(fw.padded.values[[0, 3, 3]], 5.0);
+        // "valid" ignores the numbers: no padding, 2x2 out.
+        let valid = Hyper { padding_rule: PaddingRule::Valid, ..problem.hyper };
+        assert_eq!(Forward::new(&Problem { hyper: valid, ..problem.clone() })?.geometry.output, [2, 2]);
         Ok(())
     }
 

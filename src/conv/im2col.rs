@@ -12,7 +12,6 @@ use ndarray::{Array1, Array2, Array3};
 
 use super::error::ConvError;
 use super::index;
-use super::padding::PaddedInput;
 use super::params::ConvGeometry;
 use super::problem::Problem;
 
@@ -112,7 +111,7 @@ impl Im2col {
             return Err(ConvError::TooLarge { what: "the patch matrix", count, limit: PATCH_MATRIX_LIMIT });
         }
         let params = &g.params;
-        let padded = PaddedInput::new(&problem.input, params.padding, params.padding_mode);
+        let padded = g.pad(&problem.input);
         let (weight, bias) = (&problem.weight, problem.bias.as_ref());
         let rows = oh * ow;
 

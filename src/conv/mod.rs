@@ -43,7 +43,7 @@ pub use network::{
     ConvLayer, Evaluation, Layer, LayerError, LayerSummary, Mask, Network, Pad, Probe, Receptive, RfStep,
 };
 pub use padding::PaddedInput;
-pub use params::{ConvGeometry, Hyper, PaddingMode, TransposeGeometry};
+pub use params::{ConvGeometry, Hyper, PaddingMode, PaddingRule, TransposeGeometry};
 pub use pool::{Pool, PoolGeometry, PoolGradTerm, PoolKind, PoolStep, PoolWalk, Pooled, Winners};
 pub use problem::{Geometry, Op, Problem, Walk};
 pub use transposed::{MatrixForm, Transposed, ZeroInsertedConv};

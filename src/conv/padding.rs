@@ -34,8 +34,11 @@ pub fn source_index(p: usize, n: usize, pad: usize, mode: PaddingMode) -> Option
 pub struct PaddedInput {
     /// `(C, PH, PW)` values the window reads.
     pub values: Array3<f64>,
-    /// Padding on each side, `[ph, pw]`.
+    /// Padding before the input, `[top, left]`.
     pub padding: [usize; 2],
+    /// Padding after the input, `[bottom, right]` (one more than `padding`
+    /// on an axis where "same" has an odd total).
+    pub after: [usize; 2],
     /// What the padding cells hold.
     pub mode: PaddingMode,
     /// Input size `[H, W]` before padding.
@@ -43,12 +46,13 @@ pub struct PaddedInput {
 }
 
 impl PaddedInput {
-    /// Pads `input` `(C, H, W)` by `padding = [ph, pw]` on every side.
+    /// Pads `input` `(C, H, W)` by `padding = [top, left]` before and
+    /// `after = [bottom, right]` after it.
     ///
-    /// The caller ensures the mode's size rule holds (see `ConvParams::geometry`).
-    pub fn new(input: &Array3<f64>, padding: [usize; 2], mode: PaddingMode) -> PaddedInput {
+    /// The caller ensures the mode's size rule holds (see `Hyper::conv_geometry`).
+    pub fn new(input: &Array3<f64>, padding: [usize; 2], after: [usize; 2], mode: PaddingMode) -> PaddedInput {
         let (c, h, w) = input.dim();
-        let (ph, pw) = (h + 2 * padding[0], w + 2 * padding[1]);
+        let (ph, pw) = (h + padding[0] + after[0], w + padding[1] + after[1]);
         let rows: Vec<Option<usize>> = (0..ph).map(|p| source_index(p, h, padding[0], mode)).collect();
         let cols: Vec<Option<usize>> = (0..pw).map(|p| source_index(p, w, padding[1], mode)).collect();
         // Row by row: each padded row is a copy of one input row (or zeros),
@@ -68,7 +72,7 @@ impl PaddedInput {
                 }
             }
         }
-        PaddedInput { values, padding, mode, input: [h, w] }
+        PaddedInput { values, padding, after, mode, input: [h, w] }
     }
 
     /// The input cell `[i, j]` that padded position `pos` holds a copy of, or
@@ -93,7 +97,7 @@ impl PaddedInput {
         if self.mode == PaddingMode::Zeros {
             return if i < n { vec![i + pad] } else { Vec::new() };
         }
-        (0..n + 2 * pad).filter(|&p| source_index(p, n, pad, self.mode) == Some(i)).collect()
+        (0..n + pad + self.after[axis]).filter(|&p| source_index(p, n, pad, self.mode) == Some(i)).collect()
     }
 
     /// The padded positions `[pi, pj]` that hold a copy of input cell
@@ -137,7 +141,7 @@ mod tests {
     #[test]
     fn padded_values_and_sources() -> Result<(), ndarray::ShapeError> {
         let x = Array3::from_shape_vec((1, 2, 2), vec![1.0, 2.0, 3.0, 4.0])?;
-        let p = PaddedInput::new(&x, [1, 1], PaddingMode::Replicate);
+        let p = PaddedInput::new(&x, [1, 1], [1, 1], PaddingMode::Replicate);
         assert_eq!(p.values.dim(), (1, 4, 4));
         assert_eq!(p.values[[0, 0, 0]], 1.0);
         assert_eq!(p.values[[0, 3, 3]], 4.0);
@@ -146,7 +150,7 @@ mod tests {
         assert_eq!(p.source([0, 3]), Some([0, 1]));
         assert_eq!(p.copies_of(0, 0), vec![0, 1]);
         assert_eq!(p.copies_of(1, 1), vec![2, 3]);
-        let z = PaddedInput::new(&x, [1, 1], PaddingMode::Zeros);
+        let z = PaddedInput::new(&x, [1, 1], [1, 1], PaddingMode::Zeros);
         assert_eq!((z.copies_of(0, 1), z.copies_of(0, 2)), (vec![2], vec![]));
         // The corner cell x[0, 0] under replicate padding: itself and the three border cells beside it.
         assert_eq!(p.copies([0, 0]), vec![[0, 0], [0, 1], [1, 0], [1, 1]]);

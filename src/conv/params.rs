@@ -11,6 +11,8 @@
 
 use super::error::{ConvError, Dims, Extent, Field, PerAxis, axis_name};
 use super::index;
+use super::padding::PaddedInput;
+use ndarray::Array3;
 
 /// How the input is extended beyond its border (PyTorch's `padding_mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -42,6 +44,44 @@ impl PaddingMode {
     }
 }
 
+/// How a direct convolution's padding amounts are chosen: PyTorch's
+/// `padding` argument of `conv1d`/`conv2d`, a number (or pair) or a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PaddingRule {
+    /// The amounts in [`Hyper::padding`], the same on both sides of an axis.
+    #[default]
+    Explicit,
+    /// `padding='same'`: `d(k-1)` cells per axis, half before (rounded down)
+    /// and the rest after, so the output keeps the input's size at stride 1.
+    Same,
+    /// `padding='valid'`: no padding.
+    Valid,
+}
+
+impl PaddingRule {
+    /// The string PyTorch and the configuration document use, `None` for numbers.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            PaddingRule::Explicit => None,
+            PaddingRule::Same => Some("same"),
+            PaddingRule::Valid => Some("valid"),
+        }
+    }
+
+    /// The rule named `name` (`"same"` or `"valid"`).
+    pub fn from_name(name: &str) -> Option<PaddingRule> {
+        [PaddingRule::Same, PaddingRule::Valid].into_iter().find(|r| r.name() == Some(name))
+    }
+}
+
+/// `[before, after]` padding of one axis that `padding='same'` chooses for a
+/// kernel of `kernel` taps with `dilation`: total `d(k-1)`, `total/2` before
+/// and the rest after (the extra cell at the bottom/right, as PyTorch does).
+pub fn same_padding(kernel: usize, dilation: usize) -> Result<[usize; 2], ConvError> {
+    let total = dilated_span(kernel, dilation)? - 1;
+    Ok([total / 2, total - total / 2])
+}
+
 /// The hyper-parameters of every operation: one type for the direct and the
 /// transposed convolution, as PyTorch's keyword arguments.
 ///
@@ -55,7 +95,11 @@ pub struct Hyper {
     /// Step of the window (transposed: distance between kernel copies), `[sh, sw]`, each >= 1.
     pub stride: [usize; 2],
     /// Cells added on each side (transposed: cropped from each side), `[ph, pw]`.
+    /// Ignored when `padding_rule` is not `Explicit`; a [`ConvGeometry`]'s
+    /// copy holds the resolved cells before the input (top, left).
     pub padding: [usize; 2],
+    /// Direct only: whether `padding` is given or chosen by "same"/"valid".
+    pub padding_rule: PaddingRule,
     /// Spacing between kernel taps, `[dh, dw]`, each >= 1.
     pub dilation: [usize; 2],
     /// Transposed only: extra cells kept at the bottom/right, each smaller than stride or dilation.
@@ -74,6 +118,7 @@ impl Default for Hyper {
         Hyper {
             stride: [1, 1],
             padding: [0, 0],
+            padding_rule: PaddingRule::Explicit,
             dilation: [1, 1],
             output_padding: [0, 0],
             groups: 1,
@@ -88,8 +133,13 @@ impl Default for Hyper {
 pub struct ConvGeometry {
     /// 1D or 2D: only changes how sizes are written and what is validated.
     pub dims: Dims,
-    /// The hyper-parameters these sizes were computed from.
+    /// The hyper-parameters these sizes were computed from, with `padding`
+    /// resolved to the cells before the input `[top, left]` (what "same" or
+    /// "valid" chose; `padding_rule` as given).
     pub params: Hyper,
+    /// `[bottom, right]`: cells after the input; equal to `params.padding`
+    /// except for "same" with an odd total, where it is one more.
+    pub pad_after: [usize; 2],
     /// `C`: input channels.
     pub in_channels: usize,
     /// `F`: output channels (filters).
@@ -104,7 +154,7 @@ pub struct ConvGeometry {
     pub kernel: [usize; 2],
     /// `[d(KH-1)+1, d(KW-1)+1]`: cells the dilated kernel covers.
     pub span: [usize; 2],
-    /// `[H+2ph, W+2pw]`.
+    /// `[H + top + bottom, W + left + right]` (`[H+2ph, W+2pw]` unless "same" is uneven).
     pub padded: [usize; 2],
     /// `[OH, OW]`: `floor((H + 2p - d(k-1) - 1)/s) + 1` per axis.
     pub output: [usize; 2],
@@ -204,6 +254,16 @@ pub fn transposed_output_size(
 }
 
 impl Hyper {
+    /// Whether a direct convolution with these parameters takes `rule`:
+    /// PyTorch refuses "same" with a stride above 1 (the output could not
+    /// keep the input's size).
+    pub fn check_padding_rule(&self, dims: Dims, rule: PaddingRule) -> Result<(), ConvError> {
+        if rule == PaddingRule::Same && self.stride != [1, 1] {
+            return Err(ConvError::SameStrided { stride: PerAxis { dims, hw: self.stride } });
+        }
+        Ok(())
+    }
+
     /// Validates the hyper-parameters of a direct convolution against an
     /// input of shape `(C, H, W)` and a weight of shape `(F, C/groups, KH, KW)`,
     /// and computes every size.
@@ -224,19 +284,27 @@ impl Hyper {
                 expected: in_per_group,
             });
         }
+        self.check_padding_rule(dims, self.padding_rule)?;
         let mut span = [0; 2];
         let mut padded = [0; 2];
         let mut output = [0; 2];
+        let mut before = [0; 2];
+        let mut after = [0; 2];
         for axis in 0..2 {
             let n = [h, w][axis];
             let k = [kh, kw][axis];
-            let p = self.padding[axis];
+            [before[axis], after[axis]] = match self.padding_rule {
+                PaddingRule::Explicit => [self.padding[axis]; 2],
+                PaddingRule::Same => same_padding(k, self.dilation[axis])?,
+                PaddingRule::Valid => [0, 0],
+            };
             span[axis] = dilated_span(k, self.dilation[axis])?;
-            padded[axis] = p
-                .checked_mul(2)
+            padded[axis] = before[axis]
+                .checked_add(after[axis])
                 .and_then(|p2| p2.checked_add(n))
                 .ok_or(ConvError::Overflow { what: "padded input size" })?;
-            check_padding_fits(self.padding_mode, p, n, axis)?;
+            // The after side is the larger one.
+            check_padding_fits(self.padding_mode, after[axis], n, axis)?;
         }
         for axis in 0..2 {
             let Some(room) = padded[axis].checked_sub(span[axis]) else {
@@ -251,7 +319,8 @@ impl Hyper {
         }
         Ok(ConvGeometry {
             dims,
-            params: *self,
+            params: Hyper { padding: before, ..*self },
+            pad_after: after,
             in_channels,
             out_channels,
             in_per_group,
@@ -278,6 +347,9 @@ impl Hyper {
         }
         if self.flip {
             return Err(ConvError::DirectOnly { name: "flip", field: Field::Flip });
+        }
+        if let Some(name) = self.padding_rule.name() {
+            return Err(ConvError::StringPadding { name });
         }
         let [in_channels, h, w] = input;
         let [weight_in, out_per_group, kh, kw] = weight;
@@ -367,6 +439,26 @@ impl ConvGeometry {
     /// `(C, H, W)`.
     pub fn input_shape(&self) -> [usize; 3] {
         [self.in_channels, self.input[0], self.input[1]]
+    }
+
+    /// `[top, left]`: padding cells before the input on each axis.
+    pub fn pad_before(&self) -> [usize; 2] {
+        self.params.padding
+    }
+
+    /// Whether any padding surrounds the input (on any side).
+    pub fn is_padded(&self) -> bool {
+        self.padded != self.input
+    }
+
+    /// Whether some axis has more padding after the input than before it ("same", even total).
+    pub fn is_uneven(&self) -> bool {
+        self.pad_after != self.params.padding
+    }
+
+    /// `input` `(C, H, W)` padded as this geometry says, `(C, PH, PW)`.
+    pub fn pad(&self, input: &Array3<f64>) -> PaddedInput {
+        PaddedInput::new(input, self.params.padding, self.pad_after, self.params.padding_mode)
     }
 
     /// `(F, C/groups, KH, KW)`.
@@ -569,6 +661,41 @@ mod tests {
         let g = params.conv_geometry(TWO, [3, 32, 32], [1, 3, 5, 5])?;
         assert_eq!(g.output_shape(), [1, 32, 32]);
         assert_eq!(g.products(), 32 * 32 * 75);
+        Ok(())
+    }
+
+    #[test]
+    fn same_and_valid_resolve_per_side() -> Result<(), ConvError> {
+        // padding='same' pads d(k-1) per axis, half before, the odd cell after (torch's
+        // _conv_forward: F.pad(x, [left, right, top, bottom]) with right = total - left).
+        assert_eq!(same_padding(3, 1)?, [1, 1]);
+        assert_eq!(same_padding(4, 1)?, [1, 2]);
+        assert_eq!(same_padding(2, 1)?, [0, 1]);
+        assert_eq!(same_padding(3, 2)?, [2, 2]);
+        assert_eq!(same_padding(2, 3)?, [1, 2]);
+        let same = Hyper { padding_rule: PaddingRule::Same, padding: [9, 9], dilation: [1, 2], ..Default::default() };
+        let g = same.conv_geometry(TWO, [1, 5, 6], [1, 1, 4, 2])?;
+        assert_eq!((g.pad_before(), g.pad_after, g.padded, g.output), ([1, 1], [2, 1], [8, 8], [5, 6]));
+        assert!(g.is_uneven());
+        let valid = Hyper { padding_rule: PaddingRule::Valid, ..same };
+        let g = valid.conv_geometry(TWO, [1, 5, 6], [1, 1, 4, 2])?;
+        assert_eq!((g.pad_before(), g.pad_after, g.output), ([0, 0], [0, 0], [2, 4]));
+        // torch: "padding='same' is not supported for strided convolutions"; marks the padding.
+        let strided = Hyper { stride: [1, 2], ..same };
+        let err = strided.conv_geometry(TWO, [1, 5, 6], [1, 1, 4, 2]).unwrap_err();
+        assert_eq!(err.to_string(), "padding='same' is not supported for strided convolutions (stride (1, 2))");
+        assert_eq!(err.field(), Field::Padding);
+        assert!(Hyper { stride: [1, 2], ..valid }.conv_geometry(TWO, [1, 5, 6], [1, 1, 4, 2]).is_ok());
+        // Transposed convolutions take numbers only (torch: "padding='same'" is a TypeError there).
+        let err = same.transposed_geometry(TWO, [1, 2, 2], [1, 1, 3, 3]).unwrap_err();
+        assert_eq!(
+            (err.to_string().as_str(), err.field()),
+            ("padding='same' applies to conv1d and conv2d only", Field::Padding)
+        );
+        // Reflect needs the larger (after) side smaller than the input: kernel 4 on a 2-wide input pads 1 and 2.
+        let reflect = Hyper { padding_mode: PaddingMode::Reflect, dilation: [1, 1], ..same };
+        let err = reflect.conv_geometry(TWO, [1, 3, 2], [1, 1, 1, 4]).unwrap_err();
+        assert_eq!(err, ConvError::ReflectPadding { padding: 2, size: 2, axis: "width" });
         Ok(())
     }
 

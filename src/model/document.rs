@@ -16,7 +16,7 @@ use std::fmt;
 use ndarray::{Array1, ArrayD, IxDyn};
 use serde_json::{Value, json};
 
-use crate::conv::{ColumnOrder, ConvError, Dims, Field, Hyper, Op, PaddingMode, Problem};
+use crate::conv::{ColumnOrder, ConvError, Dims, Field, Geometry, Hyper, Op, PaddingMode, PaddingRule, Problem};
 use crate::model::network::{self, Stack};
 use crate::model::view_state::{Explain, GradFocus, View, ViewState};
 
@@ -215,6 +215,8 @@ struct Raw {
     grad_output: Option<Nested>,
     stride: Option<PerAxisValue>,
     padding: Option<PerAxisValue>,
+    /// `"padding": "same"` or `"valid"` instead of numbers.
+    padding_rule: PaddingRule,
     dilation: Option<PerAxisValue>,
     output_padding: Option<PerAxisValue>,
     groups: Option<usize>,
@@ -256,6 +258,9 @@ fn write_axes(d: &Document, hw: [usize; 2], default: usize) -> Option<Value> {
     };
     (v != json!(default)).then_some(v)
 }
+
+/// The strings `padding` takes besides numbers (PyTorch's conv1d/conv2d).
+pub(crate) const PADDING_RULES: [(&str, PaddingRule); 2] = [("same", PaddingRule::Same), ("valid", PaddingRule::Valid)];
 
 /// Every key, in the README's order (which is also the order they are written in).
 const KEYS: [Key; 26] = [
@@ -339,8 +344,14 @@ const KEYS: [Key; 26] = [
     Key {
         name: "padding",
         field: Some(Field::Padding),
-        read: |v, k, r| read::per_axis(v, k).map(|x| r.padding = Some(x)),
-        write: |d| write_axes(d, d.problem.hyper.padding, 0),
+        read: |v, k, r| match v {
+            Value::String(_) => read::choice(v, k, &PADDING_RULES).map(|x| r.padding_rule = x),
+            _ => read::per_axis(v, k).map(|x| r.padding = Some(x)),
+        },
+        write: |d| match d.problem.hyper.padding_rule.name() {
+            Some(name) => Some(json!(name)),
+            None => write_axes(d, d.problem.hyper.padding, 0),
+        },
     },
     Key {
         name: "dilation",
@@ -769,6 +780,7 @@ impl Document {
         let hyper = Hyper {
             stride: per_axis(raw.stride, 1, dims, Field::Stride)?,
             padding: per_axis(raw.padding, 0, dims, Field::Padding)?,
+            padding_rule: raw.padding_rule,
             dilation: per_axis(raw.dilation, 1, dims, Field::Dilation)?,
             output_padding: per_axis(raw.output_padding, 0, dims, Field::OutputPadding)?,
             groups,
@@ -832,7 +844,11 @@ pub fn validate(problem: &Problem) -> Result<(), DocumentError> {
         ));
     }
     let [f, oh, ow] = geometry.output_shape();
-    let [ph, pw] = problem.hyper.padding;
+    // The larger side ("same" pads one more cell after an even kernel), twice: a bound.
+    let [ph, pw] = match &geometry {
+        Geometry::Conv(g) => g.pad_after,
+        _ => problem.hyper.padding,
+    };
     let padded = c.saturating_mul(h.saturating_add(2 * ph)).saturating_mul(w.saturating_add(2 * pw));
     // The transposed canvas is at most the output plus the cropped border.
     let canvas = f.saturating_mul(oh.saturating_add(2 * ph)).saturating_mul(ow.saturating_add(2 * pw));
@@ -1144,6 +1160,34 @@ mod tests {
         assert_eq!(Document::parse(text)?.to_json(), text);
         let text = r#"{"version":1,"op":"conv_transpose2d","input":[[[1,2],[3,4]],[[5,6],[7,8]]],"weight":[[[[1]]],[[[2]]]],"stride":2,"groups":2,"output_padding":1,"view":"transposed","explain":"zero_inserted"}"#;
         assert_eq!(Document::parse(text)?.to_json(), text);
+        Ok(())
+    }
+
+    #[test]
+    fn padding_takes_same_and_valid_as_strings() -> Result<(), DocumentError> {
+        use crate::conv::PaddingRule;
+        let text = r#"{"version":1,"op":"conv1d","input":[[1,2,3,4]],"weight":[[[1,0,-1,2]]],"padding":"same"}"#;
+        let doc = Document::parse(text)?;
+        assert_eq!(doc.problem.hyper.padding_rule, PaddingRule::Same);
+        // Conv1d(kernel_size=4, padding='same') keeps the 4 cells (1 before, 2 after).
+        assert_eq!(doc.problem.output_shape().map_err(|e| DocumentError::at(e.field(), e.to_string()))?, [1, 1, 4]);
+        assert_eq!(doc.to_json(), text);
+        let text = r#"{"version":1,"op":"conv2d","input":[[[1,2],[3,4]]],"weight":[[[[1]]]],"padding":"valid"}"#;
+        assert_eq!(Document::parse(text)?.to_json(), text);
+        let err = Document::parse(r#"{"input":[[1]],"weight":[[1]],"padding":"full"}"#).unwrap_err();
+        assert_eq!(
+            (err.path.as_str(), err.message.as_str()),
+            ("padding", r#"expected one of "same", "valid", got "full""#)
+        );
+        // With a stride: PyTorch's refusal, at the padding key.
+        let err =
+            Document::parse(r#"{"input":[[[1,2,3]]],"weight":[[[[1]]]],"padding":"same","stride":2}"#).unwrap_err();
+        assert_eq!(err.path, "padding");
+        assert!(err.message.starts_with("padding='same' is not supported for strided convolutions"), "{err}");
+        // A transposed convolution takes numbers only.
+        let err = Document::parse(r#"{"op":"conv_transpose1d","input":[[1]],"weight":[[[1]]],"padding":"valid"}"#)
+            .unwrap_err();
+        assert_eq!(err.path, "padding");
         Ok(())
     }
 }

@@ -78,6 +78,16 @@ fn pair(p: &Problem, v: [usize; 2]) -> String {
     if p.dims() == Dims::One { format!("({},)", v[1]) } else { format!("({}, {})", v[0], v[1]) }
 }
 
+/// `[[top, bottom], [left, right]]`: the padding cells before and after each
+/// axis of a direct convolution, as "same" or "valid" resolve them (the
+/// numbers as given when the problem is invalid).
+fn sides(p: &Problem) -> [[usize; 2]; 2] {
+    match p.conv_geometry() {
+        Ok(g) => [0, 1].map(|a| [g.pad_before()[a], g.pad_after[a]]),
+        Err(_) => p.hyper.padding.map(|v| [v, v]),
+    }
+}
+
 /// NumPy code in the seeds' way: explicit padding, an im2col matrix (one row
 /// per output position), one matrix product per group, a reshape; for a
 /// transposed convolution, kernel copies scattered and added.
@@ -99,13 +109,21 @@ pub fn numpy_code(p: &Problem) -> String {
         s += "x, w = x[:, None, :], w[:, :, None, :]\n";
     }
     s += &format!(
-        "(sh, sw), (ph, pw), (dil_h, dil_w), groups = ({}, {}), ({}, {}), ({}, {}), {}\n",
-        h.stride[0], h.stride[1], h.padding[0], h.padding[1], h.dilation[0], h.dilation[1], h.groups
+        "(sh, sw), (dil_h, dil_w), groups = ({}, {}), ({}, {}), {}\n",
+        h.stride[0], h.stride[1], h.dilation[0], h.dilation[1], h.groups
     );
     if p.op.is_transposed() {
+        s += &format!("(ph, pw) = ({}, {})  # padding cropped from each side\n", h.padding[0], h.padding[1]);
         s += &format!("(oph, opw) = ({}, {})\n", h.output_padding[0], h.output_padding[1]);
         s += TRANSPOSED_NUMPY;
     } else {
+        let [[top, bottom], [left, right]] = sides(p);
+        if let Some(rule) = h.padding_rule.name() {
+            s += &format!("# padding='{rule}': the cells it chose, d(k-1) per axis for 'same' (the odd one after)\n");
+        }
+        s += &format!(
+            "(pt, pb), (pl, pr) = ({top}, {bottom}), ({left}, {right})  # padding before and after each axis\n"
+        );
         s += &format!("mode = '{}'  # padding_mode\n", h.padding_mode.name());
         if h.flip {
             s += "w = w[:, :, ::-1, ::-1]  # flip: the kernel rotated by 180 degrees (true convolution)\n";
@@ -157,9 +175,9 @@ C, H, W = x.shape
 F, Cg, KH, KW = w.shape  # Cg = C // groups input channels per group
 Fg = F // groups
 # 1. Padding: index -1 reads the extra zero row/column appended here.
-ih, iw = source(H, ph, ph, mode), source(W, pw, pw, mode)
+ih, iw = source(H, pt, pb, mode), source(W, pl, pr, mode)
 x_ext = np.pad(x, ((0, 0), (0, 1), (0, 1)))
-xp = x_ext[:, ih][:, :, iw]  # padded input (C, H + 2ph, W + 2pw)
+xp = x_ext[:, ih][:, :, iw]  # padded input (C, H + pt + pb, W + pl + pr)
 OH = (xp.shape[1] - dil_h * (KH - 1) - 1) // sh + 1
 OW = (xp.shape[2] - dil_w * (KW - 1) - 1) // sw + 1
 # 2. im2col per group: one row per output position, columns channel by channel (torch's unfold order).
@@ -227,7 +245,11 @@ pub fn pytorch_code(p: &Problem) -> String {
         Some(b) => format!("b = torch.tensor({b}, dtype=torch.float64{req})  # bias (F,)\n"),
         None => "b = None\n".into(),
     };
-    let (stride, padding, dilation) = (pair(p, h.stride), pair(p, h.padding), pair(p, h.dilation));
+    let padding = match h.padding_rule.name() {
+        Some(rule) => format!("'{rule}'"),
+        None => pair(p, h.padding),
+    };
+    let (stride, dilation) = (pair(p, h.stride), pair(p, h.dilation));
     let n = if one_d { "1d" } else { "2d" };
     if p.op.is_transposed() {
         s += &format!(
@@ -244,11 +266,9 @@ pub fn pytorch_code(p: &Problem) -> String {
         let padding = if h.padding_mode == PaddingMode::Zeros {
             padding
         } else {
-            let pads = if one_d {
-                format!("({0}, {0})", h.padding[1])
-            } else {
-                format!("({0}, {0}, {1}, {1})", h.padding[1], h.padding[0])
-            };
+            // F.pad lists the last axis first: (left, right[, top, bottom]).
+            let [[top, bottom], [left, right]] = sides(p);
+            let pads = if one_d { format!("({left}, {right})") } else { format!("({left}, {right}, {top}, {bottom})") };
             s += &format!("xb = F.pad(xb, {pads}, mode='{}')  # padding_mode\n", h.padding_mode.name());
             "0".into()
         };
@@ -856,5 +876,30 @@ mod tests {
         assert!(is_given("grad_output") && !is_given("output") && !is_given("bias1") && !is_given("w"));
         assert!(arrays_json(&arrays).contains(r#""y4": [["#));
         Ok(())
+    }
+
+    #[test]
+    fn same_padding_is_written_as_torch_takes_it_and_padded_per_side() {
+        use crate::conv::PaddingRule;
+        // A 3x3 input, a 2x2 kernel of dilation (1, 3): "same" pads 0 and 1 rows, 1 and 2 columns.
+        let mut p = Problem {
+            input: ndarray::Array3::zeros((1, 3, 3)),
+            weight: ndarray::Array4::ones((1, 1, 2, 2)),
+            ..Problem::default()
+        };
+        p.hyper.padding_rule = PaddingRule::Same;
+        p.hyper.dilation = [1, 3];
+        let pt = pytorch_code(&p);
+        assert!(pt.contains("stride=(1, 1), padding='same', dilation=(1, 3)"), "{pt}");
+        let np = numpy_code(&p);
+        assert!(np.contains("(pt, pb), (pl, pr) = (0, 1), (1, 2)"), "{np}");
+        // A copying mode goes through F.pad, whose pairs start at the last axis.
+        p.hyper.padding_mode = PaddingMode::Replicate;
+        let pt = pytorch_code(&p);
+        assert!(pt.contains("F.pad(xb, (1, 2, 0, 1), mode='replicate')") && pt.contains("padding=0"), "{pt}");
+        p.hyper.padding_rule = PaddingRule::Valid;
+        p.hyper.padding_mode = PaddingMode::Zeros;
+        assert!(pytorch_code(&p).contains("padding='valid'"));
+        assert!(numpy_code(&p).contains("(pt, pb), (pl, pr) = (0, 0), (0, 0)"));
     }
 }

@@ -13,8 +13,8 @@ use serde_json::{Map, Value, json};
 
 use crate::conv::network::{ConvLayer, Evaluation, Layer, LayerSummary, Mask, Network, Pad, Probe, Receptive, RfStep};
 use crate::conv::pool::{Pool, PoolKind};
-use crate::conv::{Dims, Field, Hyper, Op, PaddingMode};
-use crate::model::document::{DocumentError, TensorKind, limits, number, read, tensor, tensor_value};
+use crate::conv::{Dims, Field, Hyper, Op, PaddingMode, PaddingRule};
+use crate::model::document::{DocumentError, PADDING_RULES, TensorKind, limits, number, read, tensor, tensor_value};
 use crate::model::practice::Rng;
 
 /// Layers a stack may hold (a link stays short, every layer is drawn).
@@ -215,9 +215,21 @@ impl LayerReader<'_> {
             None => PaddingMode::Zeros,
             Some(v) => read::choice(v, &self.key_path("padding_mode"), &PaddingMode::ALL.map(|m| (m.name(), m)))?,
         };
+        // `padding='same'`/`'valid'` as a string (direct convolutions; a transposed one reads numbers).
+        let padding_rule = match self.map.get("padding") {
+            Some(v @ Value::String(_)) if !op.is_transposed() => {
+                read::choice(v, &self.key_path("padding"), &PADDING_RULES)?
+            }
+            _ => PaddingRule::Explicit,
+        };
+        let padding = match padding_rule {
+            PaddingRule::Explicit => self.axes("padding", Some([0, 0]), 0, limits::HYPER)?,
+            _ => [0, 0],
+        };
         let hyper = Hyper {
             stride: self.axes("stride", Some([1, 1]), 1, limits::HYPER)?,
-            padding: self.axes("padding", Some([0, 0]), 0, limits::HYPER)?,
+            padding,
+            padding_rule,
             dilation: self.axes("dilation", Some([1, 1]), 1, limits::HYPER)?,
             output_padding: self.axes("output_padding", Some([0, 0]), 0, limits::HYPER)?,
             groups,
@@ -461,7 +473,10 @@ pub fn write_layer(entry: &Entry, dims: Dims) -> Value {
             }
             let h = c.hyper;
             put("stride", axes_value(dims, h.stride, [1, 1]));
-            put("padding", axes_value(dims, h.padding, [0, 0]));
+            put(
+                "padding",
+                h.padding_rule.name().map(|rule| json!(rule)).or_else(|| axes_value(dims, h.padding, [0, 0])),
+            );
             put("dilation", axes_value(dims, h.dilation, [1, 1]));
             put("groups", (h.groups != 1).then(|| json!(h.groups)));
             put("output_padding", axes_value(dims, h.output_padding, [0, 0]));
@@ -736,6 +751,26 @@ mod tests {
         assert_eq!(again, d);
         // Seeded weights stay a seed in the link.
         assert!(d.to_json().contains(r#""weight":{"seed":3,"shape":[2,1,3,3]}"#), "{}", d.to_json());
+        Ok(())
+    }
+
+    #[test]
+    fn a_conv_layer_takes_same_and_valid() -> Result<(), DocumentError> {
+        // nn.Conv2d(1, 2, 4, padding='same') keeps 5x6; then padding='valid' with a 2x2 kernel: 4x5.
+        let text = r#"{"input":[[[1,2,3,4,5,6],[1,2,3,4,5,6],[1,2,3,4,5,6],[1,2,3,4,5,6],[1,2,3,4,5,6]]],"layers":[
+            {"op":"conv2d","weight":{"seed":3,"shape":[2,1,4,4]},"padding":"same"},
+            {"op":"conv2d","weight":{"seed":4,"shape":[1,2,2,2]},"padding":"valid"}]}"#;
+        let d = parse(text)?;
+        let first = d.stack.layers[0].layer.output_shape([1, 5, 6]).map_err(DocumentError::from)?;
+        assert_eq!(first, [2, 5, 6]);
+        assert_eq!(d.stack.layers[1].layer.output_shape(first).map_err(DocumentError::from)?, [1, 4, 5]);
+        let json = d.to_json();
+        assert!(json.contains(r#""padding":"same""#) && json.contains(r#""padding":"valid""#), "{json}");
+        assert_eq!(parse(&json)?, d);
+        let strided = text.replace(r#""padding":"same""#, r#""padding":"same","stride":2"#);
+        let err = parse(&strided).unwrap_err();
+        assert_eq!(err.path, "layers[0]");
+        assert!(err.message.contains("padding='same' is not supported for strided convolutions"), "{}", err.message);
         Ok(())
     }
 

@@ -101,7 +101,7 @@ impl Question {
                 vec![Factor { label: x, value: term.x }, Factor { label: w, value: term.w }]
             })
             .collect();
-        let padded = if g.params.padding == [0, 0] { "input" } else { "padded input" };
+        let padded = if !g.is_padded() { "input" } else { "padded input" };
         let at = if g.dims == Dims::Two {
             format!("row {}, column {}", s.window[0], s.window[1])
         } else {

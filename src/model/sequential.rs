@@ -13,7 +13,7 @@
 
 use crate::conv::network::{ConvLayer, Layer, Pad};
 use crate::conv::pool::{Pool, PoolKind};
-use crate::conv::{Dims, Hyper, Op, PaddingMode};
+use crate::conv::{Dims, Hyper, Op, PaddingMode, PaddingRule};
 use crate::model::document::limits;
 use crate::model::network::{Entry, MAX_LAYERS, seeded};
 
@@ -563,26 +563,18 @@ fn conv(args: &Args, op: Op, seed: u64) -> Result<Entry, SequentialError> {
         }
     }
     let dilation = args.axes("dilation", Some([1, 1]), 1, 1, limits::HYPER)?;
-    let padding = match args.get("padding") {
-        // padding='valid' is none; 'same' keeps the size where both sides get the same amount.
+    // padding='valid' and 'same' are PyTorch's rules, resolved by the core ("same"
+    // pads d(k-1) per axis, the odd cell after; a stride above 1 is the layer's error).
+    let (padding, padding_rule) = match args.get("padding") {
         Some((_, Value::Str(s), pos)) => match s.as_str() {
-            "valid" => [0, 0],
-            "same" => {
-                let total = [0, 1].map(|a| dilation[a] * (kernel[a] - 1));
-                if total.iter().any(|t| t % 2 == 1) || op.is_transposed() {
-                    return Err(at(
-                        *pos,
-                        format!(
-                            "padding='same' of {} pads unevenly here: give the numbers (or an nn.ZeroPad layer)",
-                            args.layer
-                        ),
-                    ));
-                }
-                total.map(|t| t / 2)
+            "valid" => ([0, 0], PaddingRule::Valid),
+            "same" if op.is_transposed() => {
+                return Err(at(*pos, format!("{} takes no padding='same': give the numbers", args.layer)));
             }
+            "same" => ([0, 0], PaddingRule::Same),
             _ => return Err(at(*pos, format!("padding of {} is a number, a tuple, 'valid' or 'same'", args.layer))),
         },
-        _ => args.axes("padding", Some([0, 0]), 0, 0, limits::HYPER)?,
+        _ => (args.axes("padding", Some([0, 0]), 0, 0, limits::HYPER)?, PaddingRule::Explicit),
     };
     let padding_mode = match args.string("padding_mode")? {
         None => PaddingMode::Zeros,
@@ -605,6 +597,7 @@ fn conv(args: &Args, op: Op, seed: u64) -> Result<Entry, SequentialError> {
         groups,
         padding_mode,
         flip: false,
+        padding_rule,
     };
     let bias = args.boolean("bias", true)?;
     let shape = if op.is_transposed() {
@@ -772,13 +765,9 @@ mod tests {
             "out_channels of nn.Conv2d is capped at 16 in this app"
         );
         assert_eq!(
-            err(
-                "nn.Sequential(nn.Conv2d(1, 4, 3, padding='same', dilation=1), nn.Conv2d(4, 4, 2, padding='same'))",
-                two
-            )
-            .1,
-            82,
-            "at the second padding="
+            err("nn.Sequential(nn.ConvTranspose2d(1, 4, 3, padding='same'))", two).1,
+            43,
+            "a transposed layer takes no string padding"
         );
         assert_eq!(err("nn.Sequential(nn.MaxPool2d(2, return_indices=True))", two).1, 31);
         assert_eq!(

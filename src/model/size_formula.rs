@@ -4,7 +4,8 @@
 //! The sizes themselves are the core's (`conv::params`); these only show
 //! how they come about.
 
-use crate::conv::{Dims, Hyper, TransposeGeometry};
+use crate::conv::params::same_padding;
+use crate::conv::{Dims, Hyper, PaddingRule, TransposeGeometry};
 
 /// A direct convolution's output size along one axis (PyTorch's `Conv2d` docs).
 pub const DIRECT: &str = "floor((n + 2p - d(k-1) - 1) / s) + 1";
@@ -22,7 +23,10 @@ pub struct Axis {
     pub n: usize,
     pub k: usize,
     pub stride: usize,
+    /// Cells before the input (what "same" or "valid" chose, or the number given).
     pub padding: usize,
+    /// Cells after it: `padding`, or one more where "same" has an odd total.
+    pub padding_after: usize,
     pub dilation: usize,
     pub output_padding: usize,
 }
@@ -30,25 +34,41 @@ pub struct Axis {
 impl Axis {
     /// Axis `axis` (0: height, 1: width) of an input `[H, W]` and kernel `[KH, KW]`.
     pub fn of(input: [usize; 2], kernel: [usize; 2], hyper: &Hyper, axis: usize) -> Axis {
+        let [padding, padding_after] = match hyper.padding_rule {
+            PaddingRule::Explicit => [hyper.padding[axis]; 2],
+            // An overflowing span is the core's error to report; the formula shows no padding.
+            PaddingRule::Same => same_padding(kernel[axis], hyper.dilation[axis]).unwrap_or_default(),
+            PaddingRule::Valid => [0, 0],
+        };
         Axis {
             n: input[axis],
             k: kernel[axis],
             stride: hyper.stride[axis],
-            padding: hyper.padding[axis],
+            padding,
+            padding_after,
             dilation: hyper.dilation[axis],
             output_padding: hyper.output_padding[axis],
         }
     }
 
     /// [`DIRECT`] with the numbers put in: `floor((5 + 2*1 - 1*(3-1) - 1) / 2) + 1`.
+    /// With uneven "same" padding the two sides are added instead: `floor((5 + 1 + 2 - ...`.
     pub fn direct(&self) -> String {
-        let Axis { n, k, stride: s, padding: p, dilation: d, .. } = *self;
-        format!("floor(({n} + 2*{p} - {d}*({k}-1) - 1) / {s}) + 1")
+        let Axis { n, k, stride: s, padding: p, padding_after: q, dilation: d, .. } = *self;
+        let pads = if p == q { format!("2*{p}") } else { format!("{p} + {q}") };
+        format!("floor(({n} + {pads} - {d}*({k}-1) - 1) / {s}) + 1")
+    }
+
+    /// What `padding='same'` chose on this axis, with the numbers:
+    /// `same: total 1·(4 − 1) = 3, 1 before and 2 after`.
+    pub fn same(&self) -> String {
+        let Axis { k, padding: p, padding_after: q, dilation: d, .. } = *self;
+        format!("same: total {d}\u{b7}({k} \u{2212} 1) = {}, {p} before and {q} after", p + q)
     }
 
     /// [`TRANSPOSED`] with the numbers put in: `(2-1)*2 - 2*1 + 1*(3-1) + 1 + 1`.
     pub fn transposed(&self) -> String {
-        let Axis { n, k, stride: s, padding: p, dilation: d, output_padding: op } = *self;
+        let Axis { n, k, stride: s, padding: p, dilation: d, output_padding: op, .. } = *self;
         format!("({n}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1")
     }
 
@@ -85,6 +105,20 @@ mod tests {
     use super::*;
     use crate::conv::{Op, Problem, Transposed};
     use ndarray::{Array1, Array3, Array4};
+
+    #[test]
+    fn same_shows_the_cells_it_chose() {
+        // Conv2d(padding='same') with a kernel of 4 and dilation 1: 3 cells, 1 before, 2 after
+        // (torch pads the odd cell at the end), so a 5-wide input stays 5 wide.
+        let hyper = Hyper { padding_rule: PaddingRule::Same, padding: [7, 7], ..Hyper::default() };
+        let a = Axis::of([5, 5], [4, 4], &hyper, 1);
+        assert_eq!(a.same(), "same: total 1\u{b7}(4 \u{2212} 1) = 3, 1 before and 2 after");
+        assert_eq!(a.direct(), "floor((5 + 1 + 2 - 1*(4-1) - 1) / 1) + 1");
+        let dilated = Hyper { dilation: [2, 2], ..hyper };
+        assert_eq!(Axis::of([5, 5], [3, 3], &dilated, 0).direct(), "floor((5 + 2*2 - 2*(3-1) - 1) / 1) + 1");
+        let valid = Hyper { padding_rule: PaddingRule::Valid, ..hyper };
+        assert_eq!(Axis::of([5, 5], [4, 4], &valid, 0).direct(), "floor((5 + 2*0 - 1*(4-1) - 1) / 1) + 1");
+    }
 
     /// Each formula, evaluated by hand from its own text's numbers, equals
     /// the core's size: the text shows the arithmetic the core did.

@@ -5,14 +5,14 @@
 
 use convscope::conv::backward::{InputGradTerm, WeightGradTerm};
 use convscope::conv::transposed::{Contribution, Placement, ScatterStep};
-use convscope::conv::{Feed, ForwardStep, PaddedInput, Problem, Term};
+use convscope::conv::{Feed, ForwardStep, Problem, Term};
 use ndarray::Array3;
 
 /// Every step of the sliding window, in step order (row-major over `(F, OH, OW)`).
 pub fn forward_steps(problem: &Problem) -> Vec<ForwardStep> {
     let g = problem.conv_geometry().expect("valid");
     let p = g.params;
-    let padded = PaddedInput::new(&problem.input, p.padding, p.padding_mode);
+    let padded = g.pad(&problem.input);
     let [f_count, oh, ow] = g.output_shape();
     let mut steps = Vec::new();
     for f in 0..f_count {

@@ -1,5 +1,5 @@
 // The export view's code recomputes the page's numbers: for a range of states
-// (every op, groups, dilation, each padding mode, flip, bias, a custom dY), the
+// (every op, groups, dilation, each padding mode, padding 'same'/'valid', flip, bias, a custom dY), the
 // NumPy script is run with python3 + NumPy (a venv the test command installs)
 // and the PyTorch script with torch where it is installed; y, dx, dw and db
 // are compared with the cells the page shows. The .npy files load in NumPy.
@@ -28,6 +28,11 @@ const CASES = [
   ['conv2d, replicate padding, [h, w] padding', { input: X, weight: W2, padding: [2, 1], padding_mode: 'replicate' }],
   ['conv2d, circular padding, flip', { input: X, weight: W2, bias: [-1], padding: 2, padding_mode: 'circular', flip: true }],
   ['conv1d, stride 2, padding 1, bias', { op: 'conv1d', input: [[1, 2, -1, 0, 3, 1], [0, 1, 1, -2, 1, 2]], weight: [[[1, 0, -1], [2, 1, 0]], [[0, 1, 1], [-1, 0, 2]]], bias: [1, -0.5], stride: 2, padding: 1 }],
+  // padding='same' pads the odd cell after (bottom/right); 'valid' none.
+  ['conv2d, padding same, an even 2x4 kernel, bias', { input: X, weight: [[[[1, 0, -1, 2], [0, 1, 1, 0]], [[2, -1, 0, 1], [1, 1, 0, -2]]]], bias: [0.5], padding: 'same' }],
+  ['conv2d, padding same, dilation 2, reflect', { input: X, weight: W2, dilation: 2, padding: 'same', padding_mode: 'reflect' }],
+  ['conv1d, padding same, kernel 4, circular', { op: 'conv1d', input: [[1, 2, -1, 0, 3, 1]], weight: [[[1, 0, -1, 2]]], padding: 'same', padding_mode: 'circular' }],
+  ['conv2d, padding valid, stride 2', { input: X, weight: W2, stride: 2, padding: 'valid' }],
   ['conv_transpose2d, stride 2, padding 1, output_padding 1, bias', { op: 'conv_transpose2d', input: [[1, 2], [3, 4]], weight: [[1, 0, 1], [0, 1, 0], [1, 0, 1]], bias: [0.25], stride: 2, padding: 1, output_padding: 1 }],
   ['conv_transpose2d, groups 2, dilation 2', { op: 'conv_transpose2d', input: [[[1, 2], [0, -1]], [[2, 1], [1, 0]]], weight: [[[[1, 2], [0, 1]]], [[[0, 1], [1, -1]]]], groups: 2, dilation: 2 }],
   ['conv_transpose1d, stride 3', { op: 'conv_transpose1d', input: [[1, -2, 3]], weight: [[[1, 2, -1]]], stride: 3 }],

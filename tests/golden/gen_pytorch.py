@@ -56,6 +56,8 @@ def rand_grad(shape):
 
 
 def lst(v, nd):
+    if isinstance(v, str):  # padding='same' / 'valid'
+        return v
     if isinstance(v, int):
         return [v] * nd
     return list(v)
@@ -94,9 +96,15 @@ def case(name, op, C, Fo, S, K, stride=1, padding=0, dilation=1,
         bt.requires_grad_(True)
 
     call = build_call(op, nd, stride, padding, dilation, output_padding,
-                      groups, padding_mode, flip, bias)
+                      groups, padding_mode, flip, bias, kernel=K)
     out = eval(call, {"F": F, "torch": torch, "x": xt, "w": wt, "b": bt})
     assert out.shape[0] == 1
+    if isinstance(padding, str) and padding_mode != "zeros":
+        # The F.pad amounts are torch's own: nn.Conv with padding='same' and this mode.
+        module = (torch.nn.Conv1d if nd == 1 else torch.nn.Conv2d)(
+            C, Fo, K, padding=padding, dilation=dilation, groups=groups, padding_mode=padding_mode)
+        if padding == "same":
+            assert list(module._reversed_padding_repeated_twice) == torch_values.same_pads(K, dilation), name
     out1 = out[0]
     if expected is not None:
         exp = torch.tensor(expected, dtype=torch.float64)
@@ -149,7 +157,7 @@ def invalid(name, op, C, Fo, S, K, stride=1, padding=0, dilation=1,
     wt = rand_tensor(wshape)
     bt = rand_tensor([Fo]) if bias else None
     call = build_call(op, nd, stride, padding, dilation, output_padding,
-                      groups, padding_mode, flip, bias)
+                      groups, padding_mode, flip, bias, kernel=K)
     try:
         eval(call, {"F": F, "torch": torch, "x": xt, "w": wt, "b": bt})
     except Exception as e:  # noqa: BLE001
@@ -293,6 +301,32 @@ invalid("inv_output_padding_ge_stride_and_dilation", t2, 1, 1, [3, 3], [2, 2], s
 invalid("inv_output_padding_with_stride1", t1, 1, 1, 3, 2, output_padding=1)
 invalid("inv_transpose_groups_not_dividing_c", t1, 3, 2, 3, 2, groups=2, wshape=[3, 1, 2])
 invalid("inv_transpose_output_empty", t1, 1, 1, 1, 1, padding=1)
+
+
+# --------------------------------------------------------------------------
+# padding='same' and 'valid' (conv1d/conv2d only). After every case above,
+# so the random draws of the earlier cases, and their values, stay as they were.
+# --------------------------------------------------------------------------
+case("c2_same_k3_bias", c2, 2, 2, [4, 5], [3, 3], padding="same", bias=True)
+case("c2_same_k4", c2, 1, 1, [5, 5], [4, 4], padding="same")
+case("c2_same_k2x3_f2", c2, 1, 2, [4, 5], [2, 3], padding="same", bias=True)
+case("c2_same_d2_k3", c2, 1, 1, [6, 6], [3, 3], padding="same", dilation=2)
+case("c2_same_d12_k2", c2, 2, 2, [5, 6], [2, 2], padding="same", dilation=(1, 2), groups=2)
+case("c2_same_reflect_k4", c2, 1, 1, [5, 5], [4, 4], padding="same", padding_mode="reflect")
+case("c2_same_circular_k2x3", c2, 1, 2, [4, 4], [2, 3], padding="same", padding_mode="circular", bias=True)
+case("c2_same_replicate_d2_k2", c2, 1, 1, [4, 5], [2, 2], padding="same", padding_mode="replicate", dilation=(2, 3))
+case("c2_same_flip_k4x2", c2, 1, 1, [5, 4], [4, 2], padding="same", flip=True)
+case("c2_valid_k3", c2, 1, 1, [5, 5], [3, 3], padding="valid")
+case("c2_valid_s2_k2", c2, 2, 1, [5, 6], [2, 2], padding="valid", stride=2, bias=True)
+case("c1_same_k3", c1, 1, 1, 6, 3, padding="same")
+case("c1_same_k4_bias", c1, 2, 2, 6, 4, padding="same", bias=True)
+case("c1_same_d2_k3", c1, 1, 2, 7, 3, padding="same", dilation=2)
+case("c1_same_d3_k2", c1, 1, 1, 6, 2, padding="same", dilation=3)
+case("c1_same_reflect_k2", c1, 1, 1, 4, 2, padding="same", padding_mode="reflect")
+case("c1_valid_k3", c1, 1, 1, 6, 3, padding="valid")
+case("c1_valid_reflect_s2", c1, 1, 1, 7, 3, padding="valid", stride=2, padding_mode="reflect")
+invalid("inv_same_strided", c2, 1, 1, [5, 5], [3, 3], padding="same", stride=2)
+invalid("inv_same_strided_1d", c1, 1, 1, 6, 2, padding="same", stride=(3,))
 
 
 # --------------------------------------------------------------------------

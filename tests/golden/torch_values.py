@@ -38,10 +38,23 @@ def tup(v):
     return "(" + ",".join(str(e) for e in v) + ("," if len(v) == 1 else "") + ")"
 
 
+def same_pads(kernel, dilation):
+    """F.pad's (left, right[, top, bottom]) for padding='same' with a copying
+    padding mode, as torch's nn.Conv2d builds them (_reversed_padding_repeated_twice):
+    d*(k-1) per axis, half before, the odd cell after."""
+    pads = []
+    for k, d in zip(reversed(kernel), reversed(dilation)):
+        total = d * (k - 1)
+        pads += [total // 2, total - total // 2]
+    return pads
+
+
 def build_call(op, nd, stride, padding, dilation, output_padding, groups,
-               padding_mode, flip, has_bias):
+               padding_mode, flip, has_bias, kernel=None):
     """The torch call of a (transposed) convolution on x, w, b; padding modes
-    other than zeros through F.pad, flip through torch.flip."""
+    other than zeros through F.pad, flip through torch.flip. `padding` is a
+    list of numbers or the string 'same' or 'valid' (then `kernel` gives the
+    kernel size, for the cells 'same' pads with a copying mode)."""
     bias = "b" if has_bias else "None"
     if op.startswith("conv_transpose"):
         return (f"F.{op}(x[None], w, {bias}, stride={tup(stride)}, "
@@ -49,6 +62,15 @@ def build_call(op, nd, stride, padding, dilation, output_padding, groups,
                 f"groups={groups}, dilation={tup(dilation)})")
     dims = "[-1]" if nd == 1 else "[-2,-1]"
     wexpr = f"torch.flip(w, dims={dims})" if flip else "w"
+    if isinstance(padding, str):
+        if padding_mode == "zeros" or padding == "valid":
+            xexpr = "x[None]"
+        else:
+            pads = same_pads(kernel, dilation)
+            xexpr = f"F.pad(x[None], {tup(pads)}, mode='{padding_mode}')"
+            padding = "valid"
+        return (f"F.{op}({xexpr}, {wexpr}, {bias}, stride={tup(stride)}, "
+                f"padding='{padding}', dilation={tup(dilation)}, groups={groups})")
     if padding_mode == "zeros":
         xexpr = "x[None]"
         pad = padding

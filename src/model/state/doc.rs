@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use ndarray::{Array1, IxDyn};
 
-use crate::conv::{Dims, Op, PaddingMode, Problem};
+use crate::conv::{Dims, Op, PaddingMode, PaddingRule, Problem};
 use crate::model::document::{Document, PictureRef, limits};
 use crate::model::editing::{self, Fill, Size};
 use crate::model::grid::{self, Grid, Tensor};
@@ -114,6 +114,8 @@ pub enum EditAction {
     SetPerAxis(PerAxisParam, usize, usize),
     SetGroups(usize),
     SetPaddingMode(PaddingMode),
+    /// `padding='same'`/`'valid'`, or back to the numbers (direct convolutions only).
+    SetPaddingRule(PaddingRule),
     SetFlip(bool),
     SetBias(bool),
 }
@@ -188,6 +190,15 @@ impl Doc {
                     self.problem_mut().hyper.padding_mode = mode;
                 }
             }
+            EditAction::SetPaddingRule(rule) => {
+                if self.problem.op.is_transposed() {
+                    return Ok(None);
+                }
+                // Refused (PyTorch's reason), the problem as it was: "same" with a stride.
+                let p = &self.problem;
+                p.hyper.check_padding_rule(p.dims(), rule).map_err(|e| e.to_string())?;
+                self.problem_mut().hyper.padding_rule = rule;
+            }
             EditAction::SetFlip(flip) => {
                 let flip = flip && !self.problem.op.is_transposed();
                 self.problem_mut().hyper.flip = flip;
@@ -215,6 +226,10 @@ impl Doc {
         };
         if applies && (axis == 1 || (axis == 0 && !one_d)) {
             slot[axis] = value;
+            // A number typed for the padding replaces "same"/"valid".
+            if param == PerAxisParam::Padding {
+                p.hyper.padding_rule = PaddingRule::Explicit;
+            }
         }
     }
 
@@ -232,6 +247,7 @@ impl Doc {
             p.hyper.groups = 1;
             p.weight = p.weight.clone().permuted_axes([1, 0, 2, 3]).as_standard_layout().to_owned();
             p.hyper.padding_mode = PaddingMode::Zeros;
+            p.hyper.padding_rule = PaddingRule::Explicit;
             p.hyper.flip = false;
             p.hyper.output_padding = [0, 0];
             p.op = op;

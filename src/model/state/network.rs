@@ -462,7 +462,11 @@ fn edit_layer(entry: &mut Entry, edit: LayerEdit, dims: Dims, shape: [usize; 3],
                 LayerEdit::Stride(a, n) => {
                     put(&mut c.hyper.stride, a, capped(n.max(1), limits::HYPER, "Stride")?, dims)
                 }
-                LayerEdit::Padding(a, n) => put(&mut c.hyper.padding, a, capped(n, limits::HYPER, "Padding")?, dims),
+                LayerEdit::Padding(a, n) => {
+                    put(&mut c.hyper.padding, a, capped(n, limits::HYPER, "Padding")?, dims);
+                    // A number stepped in replaces "same"/"valid".
+                    c.hyper.padding_rule = crate::conv::PaddingRule::Explicit;
+                }
                 LayerEdit::Dilation(a, n) => {
                     put(&mut c.hyper.dilation, a, capped(n.max(1), limits::HYPER, "Dilation")?, dims);
                 }

@@ -603,3 +603,32 @@ fn a_pasted_sequential_replaces_the_stack_in_one_undoable_step() {
     );
     assert_eq!(s.doc.stack.layers.len(), 1);
 }
+
+#[test]
+fn same_padding_is_refused_with_a_stride_and_a_number_replaces_it() {
+    use crate::conv::PaddingRule;
+    use crate::model::state::PerAxisParam;
+    let mut s = state();
+    s.apply(EditAction::SetPaddingRule(PaddingRule::Same));
+    assert_eq!(s.doc.problem.hyper.padding_rule, PaddingRule::Same);
+    let (_, h, w) = s.doc.problem.input.dim();
+    assert_eq!(s.doc.problem.output_shape().map(|o| [o[1], o[2]]), Ok([h, w]), "same keeps the size");
+    // Back to numbers, then a stride of 2: "same" is refused with torch's reason, nothing changes.
+    s.apply(EditAction::SetPerAxis(PerAxisParam::Padding, 1, 1));
+    assert_eq!(s.doc.problem.hyper.padding_rule, PaddingRule::Explicit);
+    s.apply(EditAction::SetPerAxis(PerAxisParam::Stride, 1, 2));
+    let before = s.doc.problem.clone();
+    s.apply(EditAction::SetPaddingRule(PaddingRule::Same));
+    assert_eq!(s.doc.problem, before);
+    assert!(
+        s.page
+            .alert
+            .as_deref()
+            .is_some_and(|a| a.starts_with("padding='same' is not supported for strided convolutions")),
+        "{:?}",
+        s.page.alert
+    );
+    // "valid" takes any stride.
+    s.apply(EditAction::SetPaddingRule(PaddingRule::Valid));
+    assert_eq!(s.doc.problem.hyper.padding_rule, PaddingRule::Valid);
+}

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::conv::{Dims, Field, Hyper, Op, PaddingMode, Problem};
+use crate::conv::{Dims, Field, Hyper, Op, PaddingMode, PaddingRule, Problem};
 use crate::model::document::{DocumentError, limits};
 use crate::model::size_formula;
 use crate::model::state::{EditAction, PerAxisParam};
@@ -135,6 +135,9 @@ pub fn Params(props: &ParamsProps) -> Html {
     let dims = c.dims();
     let d = props.on_edit.clone();
     let transposed = c.op.is_transposed();
+    // The reason "same" was refused, and the stride it was refused for (it goes when the stride changes).
+    let refusal = use_state(|| None::<(String, [usize; 2])>);
+    let refusals = use_state(|| 0usize);
     let error_field = props.error.as_ref().and_then(|e| e.field);
     let error_id = "param-error";
     let described = |field: Field| (error_field == Some(field)).then(|| AttrValue::from(error_id));
@@ -178,12 +181,68 @@ pub fn Params(props: &ParamsProps) -> Html {
             }
         })
     };
+    // "same"/"valid" beside the padding numbers (direct convolutions only). A
+    // refused choice ("same" with a stride, PyTorch's rule) leaves the problem
+    // as it was and says why beside the control; `refusals` re-renders the
+    // select so it shows the rule still in force.
+    let padding_rule = {
+        let onchange = {
+            let (d, hyper, refusal, refusals) = (d.clone(), c.hyper, refusal.clone(), refusals.clone());
+            Callback::from(move |e: Event| {
+                let rule = match select_value(&e).as_deref() {
+                    Some("numbers") => PaddingRule::Explicit,
+                    Some(name) => match PaddingRule::from_name(name) {
+                        Some(rule) => rule,
+                        None => return,
+                    },
+                    None => return,
+                };
+                match hyper.check_padding_rule(dims, rule) {
+                    Ok(()) => {
+                        refusal.set(None);
+                        d.emit(EditAction::SetPaddingRule(rule));
+                    }
+                    Err(err) => {
+                        refusal.set(Some((err.to_string(), hyper.stride)));
+                        refusals.set(*refusals + 1);
+                    }
+                }
+            })
+        };
+        let current = c.hyper.padding_rule;
+        let reason = refusal.as_ref().filter(|(_, stride)| *stride == c.hyper.stride).map(|(reason, _)| reason.clone());
+        html! {
+            <span class="padding-rule" key={*refusals}>
+                <select id="padding-rule" aria-label="padding rule" {onchange}
+                    aria-invalid={reason.is_some().then_some("true")}
+                    aria-describedby={reason.is_some().then_some("padding-rule-error")}>
+                    { for [PaddingRule::Explicit, PaddingRule::Same, PaddingRule::Valid].into_iter().map(|rule| html! {
+                        <option value={rule.name().unwrap_or("numbers")} selected={rule == current}>
+                            { rule.name().unwrap_or("numbers") }
+                        </option>
+                    }) }
+                </select>
+                if let Some(reason) = reason {
+                    <span class="field-error" id="padding-rule-error" role="alert">{ reason }</span>
+                }
+            </span>
+        }
+    };
     let per_axis_row = |label: &'static str, param: PerAxisParam, values: [usize; 2], min: usize, field: Field| {
-        let axes: Vec<usize> = if dims == Dims::One { vec![1] } else { vec![0, 1] };
+        // "same"/"valid" choose the padding: no numbers to step.
+        let axes: Vec<usize> = match dims {
+            _ if param == PerAxisParam::Padding && c.hyper.padding_rule != PaddingRule::Explicit && !transposed => {
+                vec![]
+            }
+            Dims::One => vec![1],
+            Dims::Two => vec![0, 1],
+        };
         let invalid = error_field == Some(field);
+        let rule = (param == PerAxisParam::Padding && !transposed).then(|| padding_rule.clone());
         html! {
             <div class={if invalid { "param invalid" } else { "param" }}>
                 <span class="param-name">{ label }</span>
+                { for rule }
                 { for axes.into_iter().map(|axis| {
                     let d = d.clone();
                     let axis_label = match (dims, axis) {
@@ -290,6 +349,12 @@ pub fn formula(props: &FormulaProps) -> Html {
         let k = [kh, kw][axis];
         let numbers = size_formula::Axis::of(c.input, c.kernel, &c.hyper, axis);
         let (s, p, d, op) = (numbers.stride, numbers.padding, numbers.dilation, numbers.output_padding);
+        // Both sides of the padding: 2·p, or p_before + p_after where "same" is uneven.
+        let pads = if numbers.padding_after == p {
+            html! { <>{ mn(2) }{ mo("\u{00B7}") }{ mn(p) }</> }
+        } else {
+            html! { <>{ mn(p) }{ mo("+") }{ mn(numbers.padding_after) }</> }
+        };
         // Read aloud: the same formula as the practice hint and the transposed view.
         let spoken = if c.op.is_transposed() { numbers.transposed() } else { numbers.direct() };
         let result = match out {
@@ -317,7 +382,7 @@ pub fn formula(props: &FormulaProps) -> Html {
                         <msub><mi>{ name }</mi><mtext>{ "out" }</mtext></msub>{ mo("=") }
                         { mo("\u{230A}") }
                         <mfrac>
-                            <mrow>{ mn(n) }{ mo("+") }{ mn(2) }{ mo("\u{00B7}") }{ mn(p) }{ mo("\u{2212}") }{ mn(d) }{ mo("\u{00B7}") }
+                            <mrow>{ mn(n) }{ mo("+") }{ pads }{ mo("\u{2212}") }{ mn(d) }{ mo("\u{00B7}") }
                                 { mo("(") }{ mn(k) }{ mo("\u{2212}") }{ mn(1) }{ mo(")") }{ mo("\u{2212}") }{ mn(1) }</mrow>
                             { mn(s) }
                         </mfrac>
@@ -332,11 +397,21 @@ pub fn formula(props: &FormulaProps) -> Html {
     } else {
         html! { <math display="block"><mrow>{ mi("O") }{ mo("=") }{ mo("\u{230A}") }<mfrac><mrow>{ mi("n") }{ mo("+") }{ mn(2) }{ mi("p") }{ mo("\u{2212}") }{ mi("d") }{ mo("(") }{ mi("k") }{ mo("\u{2212}") }{ mn(1) }{ mo(")") }{ mo("\u{2212}") }{ mn(1) }</mrow>{ mi("s") }</mfrac>{ mo("\u{230B}") }{ mo("+") }{ mn(1) }</mrow></math> }
     };
+    // What "same" chose, per axis, with the numbers.
+    let same = (c.hyper.padding_rule == PaddingRule::Same && !c.op.is_transposed()).then(|| {
+        let axes: &[(usize, &str)] = if c.dims() == Dims::One { &[(1, "")] } else { &[(0, "height "), (1, "width ")] };
+        html! {
+            { for axes.iter().map(|&(axis, name)| html! {
+                <p class="eq size same-padding">{ format!("{name}{}", size_formula::Axis::of(c.input, c.kernel, &c.hyper, axis).same()) }</p>
+            }) }
+        }
+    });
     html! {
         <div class="formula" aria-label="Output size">
             <h3>{ "Output size" }</h3>
             { symbolic }
             { for rows }
+            { for same }
         </div>
     }
 }

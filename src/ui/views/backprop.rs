@@ -256,7 +256,7 @@ impl Scene<'_> {
             cells
         };
         let dy_marked = |lead: &[usize]| used.dy.iter().filter(|d| d[0] == lead[0]).map(|d| [d[1], d[2]]).collect();
-        let caption = if g.params.padding == [0, 0] { "input x" } else { "padded input x" };
+        let caption = if !g.is_padded() { "input x" } else { "padded input x" };
         let x = Grids::new("backprop_input", g.dims, caption, [ph, pw], &input_cell)
             .per(&["channel"], leads_1(g.in_channels))
             .planes(&planes.x, &x_marked)

@@ -69,7 +69,7 @@ pub fn ForwardView(props: &ForwardViewProps) -> Html {
                 ("current", "the output cell being computed"),
                 ("fed", "outputs fed by the input cell under the pointer"),
                 ("pad", "padding"),
-            ][..if g.params.padding == [0, 0] { 4 } else { 5 }]) }
+            ][..if !g.is_padded() { 4 } else { 5 }]) }
         </>
     };
     let asks_number = scene.practice.is_some_and(PracticeOn::asks_number);
@@ -174,7 +174,7 @@ impl Scene<'_> {
                 }));
             })
         };
-        let caption = if g.params.padding == [0, 0] { "input (no padding)" } else { "padded input" };
+        let caption = if !g.is_padded() { "input (no padding)" } else { "padded input" };
         let group_start = step.group * g.in_per_group;
         let grids = Grids::new("padded_input", g.dims, caption, g.padded, &cell)
             .per(&["channel"], (group_start..group_start + g.in_per_group).map(|c| vec![c]).collect())
@@ -272,7 +272,7 @@ impl Scene<'_> {
         } else {
             format!("position {}", step.window[1])
         };
-        let over = if g.params.padding == [0, 0] { "input" } else { "padded input" };
+        let over = if !g.is_padded() { "input" } else { "padded input" };
         let per_channel = g.in_per_group > 1;
         let total_line = || {
             let mut parts: Vec<String> = step.channel_sums.iter().map(|(_, s)| format::factor(*s)).collect();

@@ -225,7 +225,9 @@ pub fn ImageView(props: &ImageViewProps) -> Html {
             </div>
             <p class="size-note">{ format!(
                 "output {f_count}\u{00D7}{oh}\u{00D7}{ow}: stride {}, padding {} ({}), dilation {}, groups {}{}",
-                axes(g.params.stride), axes(g.params.padding), g.params.padding_mode.name(), axes(g.params.dilation),
+                axes(g.params.stride),
+                g.params.padding_rule.name().map_or_else(|| axes(g.params.padding), |rule| format!("'{rule}'")),
+                g.params.padding_mode.name(), axes(g.params.dilation),
                 g.params.groups, if t.bias.is_some() { ", with bias" } else { "" }
             ) }</p>
         </section>

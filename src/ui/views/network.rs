@@ -119,6 +119,9 @@ fn layer_title(layer: &Layer, dims: Dims) -> String {
                     parts.push(format!("{name} {}", pair_text(v, dims)));
                 }
             }
+            if let Some(rule) = h.padding_rule.name() {
+                parts.push(format!("padding '{rule}'"));
+            }
             if g != 1 {
                 parts.push(format!("groups {g}"));
             }
