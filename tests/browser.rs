@@ -138,7 +138,7 @@ async fn a_bug_leaves_a_banner_not_a_dead_page() {
     let doc = convscope::model::document::Document::parse(r#"{"op":"conv2d","input":[[[1,2]]],"weight":[[[[1]]]]}"#)
         .expect("a document");
     let json = doc.to_json();
-    convscope::effects::crash::remember(std::rc::Rc::new(doc.problem), doc.view, doc.picture);
+    convscope::effects::crash::remember(convscope::model::state::State::with_document(doc).doc.snapshot());
     let json = json.as_str();
     convscope::effects::crash::show("index out of bounds <img src=x onerror=alert(1)>");
     let banner = document().get_element_by_id("crash").expect("the banner");
