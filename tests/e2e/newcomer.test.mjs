@@ -118,7 +118,7 @@ test('Copy link confirms the copy, or offers the link to copy by hand', async (t
 test('tabs belong to the operation: a convolution shows its transpose without changing', async (t) => {
   const { page } = await openApp(t);
   const tabs = await page.getByRole('tab').allInnerTexts();
-  assert.deepEqual(tabs, ['Forward', 'im2col', 'Backprop', 'Its transpose', 'Image', 'Export']);
+  assert.deepEqual(tabs, ['Forward', 'im2col', 'Backprop', 'Its transpose', 'Network', 'Image', 'Export']);
   const y = toGrid(await readMatrix(page, 'output'))[0];
   await page.getByRole('tab', { name: 'Its transpose' }).click();
   // Still the convolution, with its kernel: the parameters say so.
