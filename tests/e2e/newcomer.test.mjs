@@ -140,7 +140,7 @@ test('tabs belong to the operation: a convolution shows its transpose without ch
 
   // A transposed convolution has its own view alone; the operation control switches.
   await page.selectOption('#op-kind', 'transposed');
-  assert.deepEqual(await page.getByRole('tab').allInnerTexts(), ['Transposed convolution', 'Export']);
+  assert.deepEqual(await page.getByRole('tab').allInnerTexts(), ['Transposed convolution', 'Network', 'Export']);
 });
 
 const twoChannels = {
