@@ -542,6 +542,163 @@ pub fn NetPracticePanel(props: &NetPracticePanelProps) -> Html {
     }
 }
 
+/// The cells that carry a mark, by layer and channel (the receptive field's
+/// and the selected cell): a heatmap evaluates its cells there alone.
+fn marked_cells_of(
+    results: &NetResults,
+    receptive: Option<&Receptive>,
+    probe: Option<Probe>,
+) -> Vec<Vec<Vec<[usize; 2]>>> {
+    let mut cells: Vec<Vec<Vec<[usize; 2]>>> =
+        results.eval.outputs.iter().map(|o| vec![Vec::new(); o.dim().0]).collect();
+    if let Some(r) = receptive {
+        for (k, mask) in r.structural.iter().enumerate() {
+            for [c, i, j] in mask.cells() {
+                if let Some(list) = cells.get_mut(k).and_then(|l| l.get_mut(c)) {
+                    list.push([i, j]);
+                }
+            }
+        }
+    }
+    if let Some(Probe { layer, index: [c, i, j] }) = probe
+        && let Some(list) = cells.get_mut(layer).and_then(|l| l.get_mut(c))
+    {
+        list.push([i, j]);
+    }
+    cells
+}
+
+/// The summary table: a row per computed output (0 the input), the totals
+/// below; `hidden` holds back practice's unanswered cells.
+fn summary_table(results: &NetResults, dims: Dims, hidden: &[Hidden]) -> Html {
+    let (params, macs) = results.totals();
+    let hides = |k: usize| hidden.get(k).copied().unwrap_or_default();
+    html! {
+        <table class="summary" data-summary="" aria-label="Layers: shapes, parameters, multiply-adds, receptive field">
+            <thead>
+                <tr>
+                    <th scope="col">{ "layer" }</th>
+                    <th scope="col">{ "op" }</th>
+                    <th scope="col">{ "output" }</th>
+                    <th scope="col">{ "parameters" }</th>
+                    <th scope="col">{ "multiply-adds" }</th>
+                    <th scope="col">{ "receptive field" }</th>
+                    <th scope="col">{ "jump" }</th>
+                </tr>
+            </thead>
+            <tbody>
+                { for results.summary.iter().enumerate().map(|(k, row)| summary_row(results, k, row, dims, hides(k))) }
+            </tbody>
+            <tfoot>
+                { totals_row(params, macs, hidden) }
+            </tfoot>
+        </table>
+    }
+}
+
+/// The layers to set, move and remove, each with its error beside it, and
+/// the menu that adds one at the end.
+fn layer_list(stack: &Stack, results: &NetResults, dims: Dims, events: &NetworkEvents) -> Html {
+    let failing = results.eval.error.as_ref().map(|e| e.layer);
+    html! {
+        <>
+            <ol class="layers" aria-label="Layers">
+                { for stack.layers.iter().enumerate().map(|(i, entry)| {
+                    let k = i + 1;
+                    let on = events.on_edit.reform(move |edit| (i, edit));
+                    let error = results.eval.error.as_ref().filter(|e| e.layer == k).map(|e| e.error.to_string());
+                    let after_failure = failing.is_some_and(|f| k > f);
+                    html! {
+                        <li class="layer" data-layer-editor={k.to_string()} aria-invalid={error.is_some().then_some("true")}>
+                            <div class="layer-head">
+                                <strong>{ format!("{k}.") }</strong>
+                                { kind_menu(dims, Some(LayerKind::of(&entry.layer)), "Layer kind", on.reform(LayerEdit::Kind)) }
+                                <button type="button" aria-label={format!("Move layer {k} up")} disabled={i == 0}
+                                    onclick={events.on_move.reform(move |_| (i, true))}>{ "\u{2191}" }</button>
+                                <button type="button" aria-label={format!("Move layer {k} down")}
+                                    disabled={k == stack.layers.len()}
+                                    onclick={events.on_move.reform(move |_| (i, false))}>{ "\u{2193}" }</button>
+                                <button type="button" aria-label={format!("Remove layer {k}")}
+                                    onclick={events.on_remove.reform(move |_| i)}>{ "\u{2715}" }</button>
+                            </div>
+                            <div class="layer-fields">{ layer_fields(&entry.layer, entry.seed, dims, &on) }</div>
+                            { into_layer(&entry.layer, k, error.is_some() || after_failure, events) }
+                            if let Some(message) = error {
+                                <p class="layer-error" role="alert">{ format!("Layer {k} cannot take its input: {message}") }</p>
+                            } else if after_failure {
+                                <p class="hint">{ "Waits for the layer above." }</p>
+                            }
+                        </li>
+                    }
+                }) }
+            </ol>
+            <div class="add-layer">
+                <label>
+                    <span>{ "Add a layer at the end: " }</span>
+                    { kind_menu(dims, None, "Add a layer", events.on_add.clone()) }
+                </label>
+            </div>
+        </>
+    }
+}
+
+/// What every layer's grids need beside its output: the marks of the
+/// selected cell, the heatmaps' memoised planes, and the cells to evaluate.
+struct Marks<'a> {
+    receptive: Option<&'a Receptive>,
+    probe: Option<Probe>,
+    planes: &'a [Planes],
+    cells: &'a [Vec<Vec<[usize; 2]>>],
+}
+
+/// Layer `k`'s output (0: the input) as grids or heatmaps, its cells
+/// selectable; held back while its shape is a practice question.
+fn layer_output(
+    results: &NetResults,
+    k: usize,
+    dims: Dims,
+    withheld: bool,
+    marks: &Marks,
+    on_probe: &Callback<Option<Probe>>,
+) -> Html {
+    let out = &results.eval.outputs[k];
+    let (c, h, w) = out.dim();
+    let name = if k == 0 { "input" } else { "layer_output" };
+    if withheld {
+        return shape_withheld(k, &layer_title(&results.network.layers[k - 1], dims));
+    }
+    let title = if k == 0 {
+        format!("Input {}", shape_text([c, h, w], dims))
+    } else {
+        format!(
+            "Layer {k}: {} \u{2192} {}",
+            layer_title(&results.network.layers[k - 1], dims),
+            shape_text([c, h, w], dims)
+        )
+    };
+    let (receptive, probe) = (marks.receptive, marks.probe);
+    let cell = move |lead: &[usize], [i, j]: [usize; 2]| {
+        let index = [lead[0], i, j];
+        marked(out[index], marks_of(receptive, probe, k, index))
+    };
+    let on_click = on_probe.reform(move |(lead, [i, j]): GridCell| Some(Probe { layer: k, index: [lead[0], i, j] }));
+    let cells = marks.cells;
+    let marked_here = move |lead: &[usize]| cells.get(k).and_then(|l| l.get(lead[0])).cloned().unwrap_or_default();
+    html! {
+        <section class="layer-output" data-layer-output={k.to_string()}>
+            <h3>{ title }</h3>
+            <div class="layer-grids">
+                { Grids::new(name, dims, if k == 0 { "input".to_string() } else { format!("y{k}") }, [h, w], &cell)
+                    .per(&["channel"], leads_1(c))
+                    .layer(k)
+                    .planes(&marks.planes[k], &marked_here)
+                    .on_click(on_click)
+                    .render() }
+            </div>
+        </section>
+    }
+}
+
 #[component]
 pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let dims = props.problem.dims();
@@ -567,142 +724,18 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let receptive = if marks_hidden { std::rc::Rc::new(None) } else { receptive };
     // Heatmap values once per result: a click then redraws only the marks, not every map.
     let planes = use_memo(results.clone(), |r| r.eval.outputs.iter().map(|o| Planes::of3(o)).collect::<Vec<_>>());
-    // The cells that carry a mark, by layer and channel: a heatmap evaluates its cells there alone.
     let marked_cells = use_memo((results.clone(), props.probe, marks_hidden), {
         let receptive = receptive.clone();
-        move |(results, probe, _)| {
-            let mut cells: Vec<Vec<Vec<[usize; 2]>>> =
-                results.eval.outputs.iter().map(|o| vec![Vec::new(); o.dim().0]).collect();
-            if let Some(r) = receptive.as_ref() {
-                for (k, mask) in r.structural.iter().enumerate() {
-                    for [c, i, j] in mask.cells() {
-                        if let Some(list) = cells.get_mut(k).and_then(|l| l.get_mut(c)) {
-                            list.push([i, j]);
-                        }
-                    }
-                }
-            }
-            if let Some(Probe { layer, index: [c, i, j] }) = *probe
-                && let Some(list) = cells.get_mut(layer).and_then(|l| l.get_mut(c))
-            {
-                list.push([i, j]);
-            }
-            cells
-        }
+        move |(results, probe, _)| marked_cells_of(results, receptive.as_ref().as_ref(), *probe)
     });
-    let failing = results.eval.error.as_ref().map(|e| e.layer);
-    let first_transposed = results.first_transposed();
-    let (params, macs) = results.totals();
-
-    let summary = html! {
-        <table class="summary" data-summary="" aria-label="Layers: shapes, parameters, multiply-adds, receptive field">
-            <thead>
-                <tr>
-                    <th scope="col">{ "layer" }</th>
-                    <th scope="col">{ "op" }</th>
-                    <th scope="col">{ "output" }</th>
-                    <th scope="col">{ "parameters" }</th>
-                    <th scope="col">{ "multiply-adds" }</th>
-                    <th scope="col">{ "receptive field" }</th>
-                    <th scope="col">{ "jump" }</th>
-                </tr>
-            </thead>
-            <tbody>
-                { for results.summary.iter().enumerate().map(|(k, row)| summary_row(results, k, row, dims, hides(k))) }
-            </tbody>
-            <tfoot>
-                { totals_row(params, macs, &hidden) }
-            </tfoot>
-        </table>
-    };
-
-    let layers = html! {
-        <ol class="layers" aria-label="Layers">
-            { for props.stack.layers.iter().enumerate().map(|(i, entry)| {
-                let k = i + 1;
-                let on = props.events.on_edit.reform(move |edit| (i, edit));
-                let error = results.eval.error.as_ref().filter(|e| e.layer == k).map(|e| e.error.to_string());
-                let after_failure = failing.is_some_and(|f| k > f);
-                html! {
-                    <li class="layer" data-layer-editor={k.to_string()} aria-invalid={error.is_some().then_some("true")}>
-                        <div class="layer-head">
-                            <strong>{ format!("{k}.") }</strong>
-                            { kind_menu(dims, Some(LayerKind::of(&entry.layer)), "Layer kind", on.reform(LayerEdit::Kind)) }
-                            <button type="button" aria-label={format!("Move layer {k} up")} disabled={i == 0}
-                                onclick={props.events.on_move.reform(move |_| (i, true))}>{ "\u{2191}" }</button>
-                            <button type="button" aria-label={format!("Move layer {k} down")}
-                                disabled={k == props.stack.layers.len()}
-                                onclick={props.events.on_move.reform(move |_| (i, false))}>{ "\u{2193}" }</button>
-                            <button type="button" aria-label={format!("Remove layer {k}")}
-                                onclick={props.events.on_remove.reform(move |_| i)}>{ "\u{2715}" }</button>
-                        </div>
-                        <div class="layer-fields">{ layer_fields(&entry.layer, entry.seed, dims, &on) }</div>
-                        { into_layer(&entry.layer, k, error.is_some() || after_failure, &props.events) }
-                        if let Some(message) = error {
-                            <p class="layer-error" role="alert">{ format!("Layer {k} cannot take its input: {message}") }</p>
-                        } else if after_failure {
-                            <p class="hint">{ "Waits for the layer above." }</p>
-                        }
-                    </li>
-                }
-            }) }
-        </ol>
-    };
-    let add = {
-        let on_add = props.events.on_add.clone();
-        html! {
-            <div class="add-layer">
-                <label>
-                    <span>{ "Add a layer at the end: " }</span>
-                    { kind_menu(dims, None, "Add a layer", on_add) }
-                </label>
-            </div>
-        }
-    };
-
+    let marks =
+        Marks { receptive: receptive.as_ref().as_ref(), probe: props.probe, planes: &planes, cells: &marked_cells };
     let outputs = html! {
         <div class="layer-outputs">
-            { for results.eval.outputs.iter().enumerate().map(|(k, out)| {
-                let (c, h, w) = out.dim();
-                let name = if k == 0 { "input" } else { "layer_output" };
-                if hides(k).shape {
-                    return shape_withheld(k, &layer_title(&results.network.layers[k - 1], dims));
-                }
-                let title = if k == 0 {
-                    format!("Input {}", shape_text([c, h, w], dims))
-                } else {
-                    format!("Layer {k}: {} \u{2192} {}", layer_title(&results.network.layers[k - 1], dims), shape_text([c, h, w], dims))
-                };
-                let receptive = receptive.as_ref().as_ref();
-                let probe = props.probe;
-                let cell = move |lead: &[usize], [i, j]: [usize; 2]| {
-                    let index = [lead[0], i, j];
-                    marked(out[index], marks_of(receptive, probe, k, index))
-                };
-                let on_click = props.events.on_probe.reform(move |(lead, [i, j]): GridCell| {
-                    Some(Probe { layer: k, index: [lead[0], i, j] })
-                });
-                let marked_cells = &marked_cells;
-                let marked = move |lead: &[usize]| {
-                    marked_cells.get(k).and_then(|l| l.get(lead[0])).cloned().unwrap_or_default()
-                };
-                html! {
-                    <section class="layer-output" data-layer-output={k.to_string()}>
-                        <h3>{ title }</h3>
-                        <div class="layer-grids">
-                            { Grids::new(name, dims, if k == 0 { "input".to_string() } else { format!("y{k}") }, [h, w], &cell)
-                                .per(&["channel"], leads_1(c))
-                                .layer(k)
-                                .planes(&planes[k], &marked)
-                                .on_click(on_click)
-                                .render() }
-                        </div>
-                    </section>
-                }
-            }) }
+            { for (0..results.eval.outputs.len())
+                .map(|k| layer_output(results, k, dims, hides(k).shape, &marks, &props.events.on_probe)) }
         </div>
     };
-
     let words = match (props.probe, receptive.as_ref()) {
         (Some(p), _) if marks_hidden => format!(
             "Practice: answer the receptive field of layer {} first; then its cells' marks show.",
@@ -722,8 +755,8 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             if let Some(on) = &props.practice {
                 <NetPracticePanel results={results.clone()} {dims} on={on.clone()} events={props.events.practice.clone()} />
             }
-            <div class="summary-scroll">{ summary }</div>
-            if let Some(t) = first_transposed {
+            <div class="summary-scroll">{ summary_table(results, dims, &hidden) }</div>
+            if let Some(t) = results.first_transposed() {
                 <p class="hint transposed-note" role="note">{ format!(
                     "From layer {t} on, the recurrence does not apply: a transposed convolution spreads each of its input \
                      cells over several output cells (stride apart), so neighbouring outputs are not a fixed input distance \
@@ -733,8 +766,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             <div class="network-body">
                 <div class="network-layers">
                     <h3>{ "Layers" }</h3>
-                    { layers }
-                    { add }
+                    { layer_list(&props.stack, results, dims, &props.events) }
                     <SequentialPaste dims={dims} on_paste={props.events.on_paste.clone()} />
                 </div>
                 <div class="network-outputs">
