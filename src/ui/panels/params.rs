@@ -129,15 +129,72 @@ fn select_value(e: &Event) -> Option<String> {
     e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value())
 }
 
+#[derive(Properties, PartialEq)]
+struct PaddingRuleProps {
+    hyper: Hyper,
+    dims: Dims,
+    on_edit: Callback<EditAction>,
+}
+
+/// "same"/"valid" beside the padding numbers (direct convolutions only). A
+/// refused choice ("same" with a stride, PyTorch's rule) leaves the problem
+/// as it was and says why beside the control; `refusals` re-renders the
+/// select so it shows the rule still in force.
+#[component]
+fn PaddingRuleSelect(props: &PaddingRuleProps) -> Html {
+    let (hyper, dims) = (props.hyper, props.dims);
+    // The reason "same" was refused, and the stride it was refused for (it goes when the stride changes).
+    let refusal = use_state(|| None::<(String, [usize; 2])>);
+    let refusals = use_state(|| 0usize);
+    let onchange = {
+        let (d, refusal, refusals) = (props.on_edit.clone(), refusal.clone(), refusals.clone());
+        Callback::from(move |e: Event| {
+            let rule = match select_value(&e).as_deref() {
+                Some("numbers") => PaddingRule::Explicit,
+                Some(name) => match PaddingRule::from_name(name) {
+                    Some(rule) => rule,
+                    None => return,
+                },
+                None => return,
+            };
+            match hyper.check_padding_rule(dims, rule) {
+                Ok(()) => {
+                    refusal.set(None);
+                    d.emit(EditAction::SetPaddingRule(rule));
+                }
+                Err(err) => {
+                    refusal.set(Some((err.to_string(), hyper.stride)));
+                    refusals.set(*refusals + 1);
+                }
+            }
+        })
+    };
+    let current = hyper.padding_rule;
+    let reason = refusal.as_ref().filter(|(_, stride)| *stride == hyper.stride).map(|(reason, _)| reason.clone());
+    html! {
+        <span class="padding-rule" key={*refusals}>
+            <select id="padding-rule" aria-label="padding rule" {onchange}
+                aria-invalid={reason.is_some().then_some("true")}
+                aria-describedby={reason.is_some().then_some("padding-rule-error")}>
+                { for [PaddingRule::Explicit, PaddingRule::Same, PaddingRule::Valid].into_iter().map(|rule| html! {
+                    <option value={rule.name().unwrap_or("numbers")} selected={rule == current}>
+                        { rule.name().unwrap_or("numbers") }
+                    </option>
+                }) }
+            </select>
+            if let Some(reason) = reason {
+                <span class="field-error" id="padding-rule-error" role="alert">{ reason }</span>
+            }
+        </span>
+    }
+}
+
 #[component]
 pub fn Params(props: &ParamsProps) -> Html {
     let c = &props.settings;
     let dims = c.dims();
     let d = props.on_edit.clone();
     let transposed = c.op.is_transposed();
-    // The reason "same" was refused, and the stride it was refused for (it goes when the stride changes).
-    let refusal = use_state(|| None::<(String, [usize; 2])>);
-    let refusals = use_state(|| 0usize);
     let error_field = props.error.as_ref().and_then(|e| e.field);
     let error_id = "param-error";
     let described = |field: Field| (error_field == Some(field)).then(|| AttrValue::from(error_id));
@@ -181,53 +238,7 @@ pub fn Params(props: &ParamsProps) -> Html {
             }
         })
     };
-    // "same"/"valid" beside the padding numbers (direct convolutions only). A
-    // refused choice ("same" with a stride, PyTorch's rule) leaves the problem
-    // as it was and says why beside the control; `refusals` re-renders the
-    // select so it shows the rule still in force.
-    let padding_rule = {
-        let onchange = {
-            let (d, hyper, refusal, refusals) = (d.clone(), c.hyper, refusal.clone(), refusals.clone());
-            Callback::from(move |e: Event| {
-                let rule = match select_value(&e).as_deref() {
-                    Some("numbers") => PaddingRule::Explicit,
-                    Some(name) => match PaddingRule::from_name(name) {
-                        Some(rule) => rule,
-                        None => return,
-                    },
-                    None => return,
-                };
-                match hyper.check_padding_rule(dims, rule) {
-                    Ok(()) => {
-                        refusal.set(None);
-                        d.emit(EditAction::SetPaddingRule(rule));
-                    }
-                    Err(err) => {
-                        refusal.set(Some((err.to_string(), hyper.stride)));
-                        refusals.set(*refusals + 1);
-                    }
-                }
-            })
-        };
-        let current = c.hyper.padding_rule;
-        let reason = refusal.as_ref().filter(|(_, stride)| *stride == c.hyper.stride).map(|(reason, _)| reason.clone());
-        html! {
-            <span class="padding-rule" key={*refusals}>
-                <select id="padding-rule" aria-label="padding rule" {onchange}
-                    aria-invalid={reason.is_some().then_some("true")}
-                    aria-describedby={reason.is_some().then_some("padding-rule-error")}>
-                    { for [PaddingRule::Explicit, PaddingRule::Same, PaddingRule::Valid].into_iter().map(|rule| html! {
-                        <option value={rule.name().unwrap_or("numbers")} selected={rule == current}>
-                            { rule.name().unwrap_or("numbers") }
-                        </option>
-                    }) }
-                </select>
-                if let Some(reason) = reason {
-                    <span class="field-error" id="padding-rule-error" role="alert">{ reason }</span>
-                }
-            </span>
-        }
-    };
+    let padding_rule = html! { <PaddingRuleSelect hyper={c.hyper} {dims} on_edit={d.clone()} /> };
     let per_axis_row = |label: &'static str, param: PerAxisParam, values: [usize; 2], min: usize, field: Field| {
         // "same"/"valid" choose the padding: no numbers to step.
         let axes: Vec<usize> = match dims {
