@@ -106,6 +106,23 @@ function pageInstruments({ sels, wasm, canvas }) {
   }
 }
 
+// In the page: `window.__edit` resolves with the time from the next `event`
+// (captured before the app hears it) to the frame after the first canvas draw
+// it causes, or null after 5 s. Needs the `canvas` instrument.
+function armCanvasRedraw(event) {
+  window.__edit = new Promise((resolve) => {
+    let t0 = null;
+    window.addEventListener(event, () => { t0 = performance.now(); }, { capture: true, once: true });
+    window.__canvasDraw = () => {
+      if (t0 === null) return;
+      const start = t0;
+      t0 = null;
+      requestAnimationFrame(() => resolve(performance.now() - start));
+    };
+    setTimeout(() => resolve(null), 5000);
+  });
+}
+
 // --- helpers ----------------------------------------------------------------
 
 function mulberry32(seed) {
@@ -368,19 +385,7 @@ async function main() {
         decodeTimes.push(d);
         let value = 2;
         for (let i = 0; i < 20; i++, value = 3 - value) {
-          await page.evaluate(() => {
-            window.__edit = new Promise((resolve) => {
-              let t0 = null;
-              window.addEventListener('input', () => { t0 = performance.now(); }, { capture: true, once: true });
-              window.__canvasDraw = () => {
-                if (t0 === null) return;
-                const start = t0;
-                t0 = null;
-                requestAnimationFrame(() => resolve(performance.now() - start));
-              };
-              setTimeout(() => resolve(null), 5000);
-            });
-          });
+          await page.evaluate(armCanvasRedraw, 'input');
           await page.click(W);
           await page.keyboard.press('Control+A');
           await page.keyboard.type(String(value));
@@ -451,20 +456,8 @@ async function main() {
     await runCase(name, 'new seed for layer 1 to every map redrawn', (times) => openNet(async (page) => {
       const seed = 'li[data-layer-editor="1"] label:has-text("seed") input';
       for (let i = 0; i < 20; i++) {
-        await page.evaluate(() => {
-          window.__edit = new Promise((resolve) => {
-            let t0 = null;
-            window.addEventListener('change', () => { t0 = performance.now(); }, { capture: true, once: true });
-            window.__canvasDraw = () => {
-              if (t0 === null) return;
-              const start = t0;
-              t0 = null;
-              // Every layer's maps are drawn in the same task: the next frame follows them all.
-              requestAnimationFrame(() => resolve(performance.now() - start));
-            };
-            setTimeout(() => resolve(null), 5000);
-          });
-        });
+        // Every layer's maps are drawn in the same task: the next frame follows them all.
+        await page.evaluate(armCanvasRedraw, 'change');
         await page.fill(seed, String(10 + i));
         await page.press(seed, 'Tab');
         const t = await page.evaluate(() => window.__edit);
