@@ -133,7 +133,7 @@ fn step() -> impl Strategy<Value = Step> {
         any::<bool>().prop_map(|b| Step::Act(Action::Practice(PracticeAction::Possible(b)))),
         any::<u64>().prop_map(|seed| Step::Act(Action::Practice(PracticeAction::Combination { seed }))),
         (0usize..5, any::<u64>())
-            .prop_map(|(l, seed)| Step::Act(Action::Practice(PracticeAction::New { level: Level::ALL[l], seed }))),
+            .prop_map(|(l, seed)| Step::Act(Action::Practice(PracticeAction::new_problem(Level::ALL[l], seed)))),
         (any::<u32>(), any::<u32>())
             .prop_map(|(score, streak)| Step::Act(Action::Practice(PracticeAction::Score { score, streak }))),
         prop::sample::select(convscope::model::picture::NAMES.to_vec())

@@ -2,8 +2,9 @@
 //! and a new link pasted into it loads.
 
 use gloo::events::EventListener;
-use gloo::timers::callback::Timeout;
 use yew::prelude::*;
+
+use crate::effects::use_idle::WhenStill;
 
 use crate::model::document::{Document, DocumentError};
 use crate::model::state::Snapshot;
@@ -37,33 +38,36 @@ pub fn hash_of(document: &Document) -> String {
     format!("#config={}", String::from(js_sys::encode_uri_component(&document.to_json())))
 }
 
+/// Writes `on_screen`'s document into the address bar, if it is valid: an
+/// impossible state (kept on screen so nothing typed is lost) could not be
+/// reopened from a link, so the address keeps the last valid one.
+fn write_address(on_screen: &Snapshot) {
+    let document = on_screen.document();
+    if document.validate().is_err() {
+        return;
+    }
+    let hash = hash_of(&document);
+    if let Some(w) = web_sys::window()
+        && w.location().hash().ok().as_deref() != Some(hash.as_str())
+        && let Ok(history) = w.history()
+    {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+    }
+}
+
 /// Keeps the address bar on the document of `problem` and `view` once it has been still for
 /// [`URL_DELAY_MS`] (so playing or holding an arrow key does not rewrite a long
 /// URL on every step), unless `hold`; and hands any link pasted into the
 /// address bar to `on_link`.
+///
+/// The write waits for an idle moment after the delay ([`WhenStill`]).
 #[hook]
 pub fn use_address_bar(on_screen: Snapshot, hold: bool, on_link: Callback<Result<Document, DocumentError>>) {
     use_effect_with((on_screen, hold), move |(on_screen, hold)| {
         let on_screen = on_screen.clone();
         // A link that could not be opened stays for its author to fix.
-        let timeout = (!*hold).then(|| {
-            Timeout::new(URL_DELAY_MS, move || {
-                let document = on_screen.document();
-                // An impossible state (kept on screen so nothing typed is lost)
-                // could not be reopened from a link: the address keeps the last valid one.
-                if document.validate().is_err() {
-                    return;
-                }
-                let hash = hash_of(&document);
-                if let Some(w) = web_sys::window()
-                    && w.location().hash().ok().as_deref() != Some(hash.as_str())
-                    && let Ok(history) = w.history()
-                {
-                    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
-                }
-            })
-        });
-        move || drop(timeout)
+        let later = (!*hold).then(|| WhenStill::new(URL_DELAY_MS, move || write_address(&on_screen)));
+        move || drop(later)
     });
     use_effect_with((), move |_| {
         let listener = web_sys::window().map(|w| {

@@ -13,9 +13,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
+use crate::effects::use_idle::WhenStill;
 use crate::model::document::{Document, DocumentError};
 use crate::model::state::Snapshot;
 
@@ -98,7 +98,7 @@ pub fn use_storage(on_screen: Snapshot, keep: bool) {
         let kept = keep.then(|| on_screen.clone());
         latest.borrow_mut().clone_from(&kept);
         let timeout = kept.map(|kept| {
-            Timeout::new(STORE_DELAY_MS, move || {
+            WhenStill::new(STORE_DELAY_MS, move || {
                 store(&kept.document());
             })
         });

@@ -382,7 +382,7 @@ impl Rng {
 
 /// A problem at `level`, the same for the same `seed`: always valid and
 /// within the document's caps, every value a small integer. The view is the
-/// level's own (transposed, backprop, or the sliding window).
+/// level's own (transposed, backprop, or the sliding window), in practice.
 pub fn generate(level: Level, seed: u64) -> Document {
     let mut rng = Rng(seed ^ ((level as u64) << 56));
     let view = match level {
@@ -390,8 +390,11 @@ pub fn generate(level: Level, seed: u64) -> Document {
         Level::Gradients => View::Backprop,
         _ => View::Forward,
     };
-    let document =
-        |problem| Document { problem, view: ViewState { view, ..ViewState::default() }, ..Document::default() };
+    let document = |problem| Document {
+        problem,
+        view: ViewState { view, practice: true, ..ViewState::default() },
+        ..Document::default()
+    };
     // Draws until a problem is valid and shows its level's feature (a
     // handful of draws at most; bounded all the same).
     let mut fallback = None;

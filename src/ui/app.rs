@@ -158,7 +158,7 @@ struct ViewEvents {
     on_map_probe: Callback<[usize; 3]>,
     on_open_step: Callback<usize>,
     on_quiz: Callback<crate::model::state::Quiz>,
-    on_new_problem: Callback<(crate::model::practice::Level, u64)>,
+    on_new_problem: Callback<(crate::model::practice::Level, Box<Document>)>,
     on_reset_score: Callback<()>,
     on_size: Callback<(usize, String)>,
     on_size_check: Callback<()>,
@@ -216,7 +216,7 @@ fn view_events(d: &Callback<Action>) -> ViewEvents {
         on_map_probe: map(d, |pixel| ImageAction::ProbeMap(Some(pixel))),
         on_open_step,
         on_quiz: map(d, PracticeAction::SetQuiz),
-        on_new_problem: map(d, |(level, seed)| PracticeAction::New { level, seed }),
+        on_new_problem: map(d, |(level, drawn)| PracticeAction::New { level, drawn }),
         on_reset_score: map(d, |()| PracticeAction::Score { score: 0, streak: 0 }),
         on_size: map(d, |(axis, text)| PracticeAction::ShapeType(axis, text)),
         on_size_check: map(d, |()| PracticeAction::ShapeCheck),
@@ -248,7 +248,7 @@ fn network_practice_events(d: &Callback<Action>) -> NetPracticeEvents {
         on_check: map(d, |()| NetPracticeAction::Check),
         on_reveal: map(d, |()| NetPracticeAction::Reveal),
         on_next: map(d, |()| NetPracticeAction::Next),
-        on_new: map(d, |(level, seed)| NetPracticeAction::New { level, seed }),
+        on_new: map(d, |(level, drawn)| NetPracticeAction::New { level, drawn }),
     }
 }
 

@@ -188,15 +188,13 @@ impl State {
                 self.page.reduce(&mut self.doc.view, a);
                 Ok(None)
             }
-            Action::Practice(PracticeAction::New { level, seed }) => {
-                let mut document = crate::model::practice::generate(level, seed);
-                document.view.practice = true;
-                self.load(document);
+            Action::Practice(PracticeAction::New { level, drawn }) => {
+                self.load(*drawn);
                 self.practice.level = Some(level);
                 Ok(None)
             }
-            Action::Practice(PracticeAction::Network(NetPracticeAction::New { level, seed })) => {
-                self.load(crate::model::network_practice::generate(level, seed));
+            Action::Practice(PracticeAction::Network(NetPracticeAction::New { level, drawn })) => {
+                self.load(*drawn);
                 self.practice.network.level = Some(level);
                 Ok(None)
             }

@@ -20,7 +20,7 @@ use crate::model::document::{self, limits};
 use crate::model::editing::{self, Size};
 use crate::model::grid;
 use crate::model::network::{Entry, MAX_LAYERS, Stack, fits_caps, seeded, seeded_conv, shape_text};
-use crate::model::sequential;
+use crate::model::sequential::Pasted;
 use crate::model::view_state::{PoolPanel, View, ViewState};
 
 use super::doc::{Doc, Said};
@@ -136,9 +136,11 @@ pub enum NetworkAction {
     StepPool(Option<usize>),
     /// The pooling panel's walk: the windows, or the gradient for `dY = 1`.
     PoolWalk(PoolWalk),
-    /// A pasted `torch.nn.Sequential(...)` replaces the stack (seeded
-    /// weights); the input takes its first convolution's `in_channels`.
-    Paste(String),
+    /// A pasted `torch.nn.Sequential(...)`, read by the view (so that the
+    /// parser loads with the network's chunk, not the first screen), replaces
+    /// the stack (seeded weights); the input takes its first convolution's
+    /// `in_channels`.
+    Paste(Pasted),
 }
 
 impl NetworkAction {
@@ -293,8 +295,8 @@ impl Doc {
             }
             _ => {}
         }
-        if let NetworkAction::Paste(text) = action {
-            return self.paste_stack(&text);
+        if let NetworkAction::Paste(pasted) = action {
+            return self.paste_stack(pasted);
         }
         let stack = Rc::make_mut(&mut self.stack);
         match action {
@@ -371,11 +373,11 @@ impl Doc {
         )))
     }
 
-    /// Replaces the stack with a pasted `Sequential`, in one step: what
-    /// cannot be read, or a stack larger than the app draws, changes nothing.
-    fn paste_stack(&mut self, text: &str) -> Said {
+    /// Replaces the stack with a pasted `Sequential`, in one step: a stack
+    /// larger than the app draws changes nothing (what cannot be read never
+    /// gets here: the view names it beside the text).
+    fn paste_stack(&mut self, pasted: Pasted) -> Said {
         let dims = self.problem.dims();
-        let pasted = sequential::parse(text, dims).map_err(|e| format!("The Sequential could not be read: {e}."))?;
         let (c, h, w) = self.problem.input.dim();
         let channels = pasted.in_channels.unwrap_or(c);
         let stack = Stack { layers: pasted.layers };

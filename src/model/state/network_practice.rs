@@ -14,6 +14,8 @@ use crate::model::network_practice::{
     MOST_AXES, NetLevel, NetQuestion, NetVerdict, answer, check, current, next, questions,
 };
 
+use crate::model::document::Document;
+
 use super::practice::Practice;
 
 /// Progress on the network view's questions.
@@ -44,9 +46,17 @@ pub enum NetPracticeAction {
     Reveal,
     /// The next question not yet answered.
     Next,
-    /// A new stack at `level`, drawn from `seed` (the UI draws the seed):
-    /// opens a document, which the state does.
-    New { level: NetLevel, seed: u64 },
+    /// A new stack at `level`, drawn by [`NetPracticeAction::new_stack`]
+    /// where the button is (the network view's chunk): opens a document,
+    /// which the state does.
+    New { level: NetLevel, drawn: Box<Document> },
+}
+
+impl NetPracticeAction {
+    /// A new stack at `level`, drawn from `seed` (the UI draws the seed).
+    pub fn new_stack(level: NetLevel, seed: u64) -> NetPracticeAction {
+        NetPracticeAction::New { level, drawn: Box::new(crate::model::network_practice::generate(level, seed)) }
+    }
 }
 
 impl NetPractice {
@@ -222,7 +232,7 @@ mod tests {
     fn new_problem_opens_a_drawn_stack_with_practice_on_as_one_undoable_change() {
         let mut s = lenet(true);
         let before = s.document();
-        s.apply(net(NetPracticeAction::New { level: NetLevel::Transposed, seed: 7 }));
+        s.apply(net(NetPracticeAction::new_stack(NetLevel::Transposed, 7)));
         let drawn = crate::model::network_practice::generate(NetLevel::Transposed, 7);
         assert_eq!(s.doc.stack.as_ref(), &drawn.stack);
         assert!(s.doc.view.practice && s.doc.view.view == crate::model::state::View::Network);

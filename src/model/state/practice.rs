@@ -3,7 +3,7 @@
 //! [`crate::model::practice`] (the core's numbers).
 
 use crate::conv::{Dims, Geometry, Problem, Walk};
-use crate::model::document::limits;
+use crate::model::document::{Document, limits};
 use crate::model::practice::{Combination, Level, Verdict, check};
 use crate::model::view_state::ViewState;
 
@@ -99,13 +99,23 @@ pub enum PracticeAction {
     Possible(bool),
     /// Another combination, drawn from `seed` (the UI draws the seed; the reducer stays pure).
     Combination { seed: u64 },
-    /// A new problem at `level`, drawn from `seed`.
-    New { level: Level, seed: u64 },
+    /// A new problem at `level`, drawn by [`PracticeAction::new_problem`]
+    /// where the button is (the practice bar's chunk, so the generator is
+    /// not in the first screen's module).
+    New { level: Level, drawn: Box<Document> },
     /// The session's score and streak: reset, or restored from storage.
     Score { score: u32, streak: u32 },
     /// The network view's questions (reduced by [`Practice::reduce_network`],
     /// which the state hands the stack).
     Network(NetPracticeAction),
+}
+
+impl PracticeAction {
+    /// "New problem" at `level`, drawn from `seed` (the UI draws the seed;
+    /// the reducer stays pure).
+    pub fn new_problem(level: Level, seed: u64) -> PracticeAction {
+        PracticeAction::New { level, drawn: Box::new(crate::model::practice::generate(level, seed)) }
+    }
 }
 
 impl Practice {

@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::conv::{Dims, Geometry, Walk};
+use crate::model::document::Document;
 use crate::model::format;
 use crate::model::network_practice::NetLevel;
 use crate::model::practice::{Combination, Level, Question, Verdict, check};
@@ -194,8 +195,8 @@ pub struct QuizBarProps {
     pub kept: bool,
     /// The kind of question picked.
     pub on_quiz: Callback<Quiz>,
-    /// "New problem": at this level, drawn from this seed.
-    pub on_new_problem: Callback<(Level, u64)>,
+    /// "New problem": at this level, this document.
+    pub on_new_problem: Callback<(Level, Box<Document>)>,
     /// "Reset score".
     pub on_reset_score: Callback<()>,
     /// An output size typed: the axis (0/1 the output's H/W, 2/3 the
@@ -220,6 +221,10 @@ pub trait Levels: Copy + PartialEq + 'static {
     const LEVELS: &'static [Self];
     /// The menu's words.
     fn words(self) -> &'static str;
+    /// A new problem at this level, drawn from `seed`: here, in the chunk
+    /// that shows the button, so the generators stay out of the first
+    /// screen's module.
+    fn draw(self, seed: u64) -> Box<Document>;
 }
 
 impl Levels for Level {
@@ -227,12 +232,18 @@ impl Levels for Level {
     fn words(self) -> &'static str {
         self.title()
     }
+    fn draw(self, seed: u64) -> Box<Document> {
+        Box::new(crate::model::practice::generate(self, seed))
+    }
 }
 
 impl Levels for NetLevel {
     const LEVELS: &'static [NetLevel] = &NetLevel::ALL;
     fn words(self) -> &'static str {
         self.title()
+    }
+    fn draw(self, seed: u64) -> Box<Document> {
+        Box::new(crate::model::network_practice::generate(self, seed))
     }
 }
 
@@ -242,8 +253,8 @@ pub struct NewProblemProps<L: Levels> {
     pub shown: Option<L>,
     /// The menu's accessible name.
     pub label: &'static str,
-    /// "New problem": at this level, drawn from this seed.
-    pub on_new: Callback<(L, u64)>,
+    /// "New problem": at this level, this document.
+    pub on_new: Callback<(L, Box<Document>)>,
 }
 
 /// A level menu and its "New problem" button.
@@ -258,7 +269,7 @@ pub fn NewProblem<L: Levels>(props: &NewProblemProps<L>) -> Html {
                 .and_then(|s| usize::try_from(s.selected_index()).ok())
                 .and_then(|k| L::LEVELS.get(k).copied());
             if let Some(chosen) = chosen.or_else(|| L::LEVELS.first().copied()) {
-                on_new.emit((chosen, seed()));
+                on_new.emit((chosen, chosen.draw(seed())));
             }
         })
     };

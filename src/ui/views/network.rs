@@ -14,12 +14,12 @@ use yew::prelude::*;
 use crate::conv::network::{Layer, LayerSummary, Mask, Probe, Receptive};
 use crate::conv::pool::PoolKind;
 use crate::conv::{Dims, PaddingMode, Problem};
-use crate::model::document::limits;
+use crate::model::document::{Document, limits};
 use crate::model::format::grouped;
 use crate::model::network::{self, NetResults, Stack, pair_text, shape_text};
 use crate::model::network_practice::{self as net_practice, Hidden, NetLevel, NetQuestion, NetQuiz, NetVerdict};
 use crate::model::results::Shared;
-use crate::model::sequential;
+use crate::model::sequential::{self, Pasted};
 use crate::model::size_formula;
 use crate::model::state::{BOTH, LayerEdit, LayerKind, NetPractice};
 use crate::model::view_state::PoolPanel;
@@ -48,7 +48,7 @@ pub struct NetworkEvents {
     /// Practice's questions on the stack.
     pub practice: NetPracticeEvents,
     /// A `torch.nn.Sequential(...)`'s text, read (see [`sequential`]) and to build the stack from.
-    pub on_paste: Callback<String>,
+    pub on_paste: Callback<Pasted>,
 }
 
 /// What the network view's practice panel reports.
@@ -63,7 +63,7 @@ pub struct NetPracticeEvents {
     pub on_reveal: Callback<()>,
     pub on_next: Callback<()>,
     /// "New problem": a stack at this level, drawn from this seed.
-    pub on_new: Callback<(NetLevel, u64)>,
+    pub on_new: Callback<(NetLevel, Box<Document>)>,
 }
 
 /// Practice in the network view: the learner's progress, whether an answer
@@ -787,7 +787,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct SequentialPasteProps {
     dims: Dims,
-    on_paste: Callback<String>,
+    on_paste: Callback<Pasted>,
 }
 
 /// A text area for a `torch.nn.Sequential(...)` and a Build button: code
@@ -802,9 +802,9 @@ fn SequentialPaste(props: &SequentialPasteProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let Some(text) = area.cast::<web_sys::HtmlTextAreaElement>().map(|a| a.value()) else { return };
             match sequential::parse(&text, dims) {
-                Ok(_) => {
+                Ok(pasted) => {
                     error.set(None);
-                    on_paste.emit(text);
+                    on_paste.emit(pasted);
                 }
                 Err(e) => error.set(Some(e.to_string())),
             }
