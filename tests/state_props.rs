@@ -171,6 +171,7 @@ fn step() -> impl Strategy<Value = Step> {
             (0usize..8, 0usize..17, 0usize..40, 0usize..40)
                 .prop_map(|(l, c, i, j)| NetworkAction::Probe(Some(Probe { layer: l, index: [c, i, j] }))),
             (0usize..8).prop_map(NetworkAction::Open),
+            Just(NetworkAction::Return),
             prop::option::of(0usize..8).prop_map(NetworkAction::StepPool),
             prop::sample::select(vec![PoolWalk::Forward, PoolWalk::Gradient]).prop_map(NetworkAction::PoolWalk),
         ]

@@ -589,6 +589,15 @@ fn page(state: &State, results: &Rc<Results>, events: &ViewEvents, dispatch: &Ca
             if let Some(notice) = &state.page.notice {
                 <p class="notice" role="status">{ notice.clone() }</p>
             }
+            // A layer opened from the network: the way back, with its edits (#22).
+            if let Some(opened) = state.doc.opened.as_ref().filter(|_| view != View::Network && state.doc.stack.layers.is_empty()) {
+                <p class="opened-layer" role="note">
+                    { format!("You are in {}, on {}. ", opened.words(), if opened.layer == 0 { "the network's input".to_string() } else { format!("layer {}'s output", opened.layer) }) }
+                    <button type="button" data-return="network" onclick={dispatch.reform(|_| Action::Network(NetworkAction::Return))}>
+                        { "Back to the network, with these weights" }
+                    </button>
+                </p>
+            }
             if let Some(alert) = &state.page.alert {
                 <div class="alert" role="alert">
                     <span>{ alert.clone() }</span>

@@ -34,7 +34,7 @@ test("layer 4 of LeNet opens in the sliding window on layer 3's output, and undo
   await page.getByRole('button', { name: 'Open in the sliding window: layer 4' }).click();
   await page.waitForSelector('section.forward-view');
   assert.match(await page.locator('.notice').innerText(),
-    /Opened layer 4 of the network on layer 3's output \(6, 14, 14\)\. Undo returns to the network\./);
+    /Opened layer 4 of the network on layer 3's output \(6, 14, 14\)\. "Back to the network" takes your edits of its weights back there; undo returns without them\./);
   // conv2d 6→16, 5x5, no padding: the padded input is the input, which is layer 3's output.
   await page.waitForSelector('td[data-matrix="output"]');
   assert.deepEqual(await values(page, 'td[data-matrix="padded_input"]'), y3);
@@ -141,4 +141,39 @@ test("an average pool's divisor is PyTorch's: a ceil-mode window clipped to the 
     assert.equal(await p.locator('td[data-matrix="pool_input"]').count(), 25);
     assert.equal(await p.locator('td[data-matrix="pool_input"].pad').count(), 16);
   }
+});
+
+test('a weight typed in an opened layer goes back into the network with "Back to the network"', async (t) => {
+  const { page } = await openApp(t);
+  await choose(page, 'net-lenet');
+  await page.waitForSelector(layer(6));
+  const y5 = await values(page, layer(5));
+  await page.getByRole('button', { name: 'Open in the sliding window: layer 4' }).click();
+  await page.waitForSelector('td[data-matrix="output"]');
+  assert.match(await page.locator('.opened-layer').innerText(), /You are in layer 4 of the network, on layer 3's output\./);
+  // Type w[0,0,0,0] = 3 as a person does (click the map's cell, then its field),
+  // and read the single op's output with it.
+  const map = page.locator('.large-editor figure.heatmap', { hasText: 'filter 0, channel 0' }).locator('canvas');
+  await map.scrollIntoViewIfNeeded();
+  const box = await map.boundingBox();
+  await page.mouse.click(box.x + (0.5 * box.width) / 5, box.y + (0.5 * box.height) / 5);
+  const cell = page.locator('input[data-matrix="weight"][data-index="0,0,0,0"]');
+  const before = await values(page, 'td[data-matrix="output"]');
+  await cell.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('3');
+  await page.keyboard.press('Tab');
+  await page.waitForFunction((b) => document.querySelector('td[data-matrix="output"][data-index="0,0,0"]')?.dataset.value !== b,
+    String(before['0,0,0']), { timeout: 5000 });
+  const edited = await values(page, 'td[data-matrix="output"]');
+
+  await page.getByRole('button', { name: 'Back to the network, with these weights' }).click();
+  await page.waitForSelector('section.network-view');
+  await page.waitForSelector(layer(6));
+  assert.match(await page.locator('.notice').innerText(), /layer 4 of the network takes the weights and settings you edited/);
+  assert.equal(await page.locator('.opened-layer').count(), 0, 'no way back once back');
+  assert.deepEqual(await values(page, layer(4)), edited, "layer 4's output is the edited single op's");
+  assert.notDeepEqual(await values(page, layer(5)), y5, 'the layers after it are recomputed');
+  // The link carries the typed weight (a seeded fill no longer describes it).
+  await page.waitForFunction(() => /"weight":\[\[\[\[3[,\]]/.test(decodeURIComponent(location.hash)), null, { timeout: 5000 });
 });

@@ -16,6 +16,7 @@ use crate::model::view_state::{View, ViewState};
 
 use super::drafts::{Draft, Drafts};
 use super::history::Snapshot;
+use super::network::Opened;
 use crate::model::network::Stack;
 use crate::model::results::Shared;
 
@@ -51,6 +52,9 @@ pub struct Doc {
     /// Opened from a link or a file and not edited since: only looked at, so
     /// this browser's storage keeps the learner's own problem instead.
     pub shared: bool,
+    /// The network the layer on screen was opened from, to write the
+    /// edited weights back into ([`super::NetworkAction::Return`]).
+    pub opened: Option<Rc<Opened>>,
 }
 
 impl PartialEq for Doc {
@@ -83,6 +87,7 @@ impl From<Document> for Doc {
             example: None,
             held_link: false,
             shared: false,
+            opened: None,
         }
     }
 }
@@ -136,6 +141,7 @@ impl Doc {
             stack: Shared(self.stack.clone()),
             view: self.view,
             picture: self.picture,
+            opened: self.opened.clone(),
         }
     }
 

@@ -1,11 +1,15 @@
 //! Undo and redo: earlier problems (and the view they were shown in), bounded
 //! in count and in bytes.
 
+use std::rc::Rc;
+
 use crate::conv::Problem;
 use crate::model::document::{Document, PictureRef};
 use crate::model::network::Stack;
 use crate::model::results::Shared;
 use crate::model::view_state::ViewState;
+
+use super::network::Opened;
 
 /// Changes of the problem kept for undo (and redo), at most.
 pub const HISTORY: usize = 100;
@@ -24,6 +28,9 @@ pub struct Snapshot {
     pub stack: Shared<Stack>,
     pub view: ViewState,
     pub picture: Option<PictureRef>,
+    /// The network a layer on screen was opened from (not in links: only
+    /// this session can write the layer back).
+    pub opened: Option<Rc<Opened>>,
 }
 
 impl Snapshot {

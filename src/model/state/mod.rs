@@ -314,13 +314,14 @@ impl State {
     /// text belonged to the problem that was on screen.
     fn travel(&mut self, back: bool) {
         let now = self.doc.snapshot();
-        let Some(Snapshot { problem, stack, view, picture }) = self.history.travel(back, now) else { return };
+        let Some(Snapshot { problem, stack, view, picture, opened }) = self.history.travel(back, now) else { return };
         // Presenting is how the screen is used, not part of the change undone.
         let present = self.doc.view.present;
         self.doc.problem = problem.0;
         self.doc.stack = stack.0;
         self.doc.view = ViewState { present, ..view };
         self.doc.picture = picture;
+        self.doc.opened = opened;
         self.doc.drafts = Drafts::default();
         self.live.playing = false;
     }

@@ -24,6 +24,7 @@ use crate::model::sequential::Pasted;
 use crate::model::view_state::{PoolPanel, View, ViewState};
 
 use super::doc::{Doc, Said};
+use super::history::Snapshot;
 
 /// The kinds of layer the add-layer menu offers (1D or 2D follows the input).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -136,6 +137,10 @@ pub enum NetworkAction {
     StepPool(Option<usize>),
     /// The pooling panel's walk: the windows, or the gradient for `dY = 1`.
     PoolWalk(PoolWalk),
+    /// Back from a layer opened in the single-op views ([`NetworkAction::Open`])
+    /// to its network, which takes the layer's edited weight, bias and
+    /// settings (its input stays the previous layer's output).
+    Return,
     /// A pasted `torch.nn.Sequential(...)`, read by the view (so that the
     /// parser loads with the network's chunk, not the first screen), replaces
     /// the stack (seeded weights); the input takes its first convolution's
@@ -147,6 +152,23 @@ impl NetworkAction {
     /// Only looks: changes no number (the probe).
     pub fn only_looks(&self) -> bool {
         matches!(self, NetworkAction::Probe(_) | NetworkAction::StepPool(_) | NetworkAction::PoolWalk(_))
+    }
+}
+
+/// Where a layer on screen was opened from (#22: "into one layer"): the
+/// network's whole state then, and which layer it is.
+#[derive(Debug, PartialEq)]
+pub struct Opened {
+    /// The layer, from 0.
+    pub layer: usize,
+    /// The network's problem (its input), stack, view and picture.
+    pub from: Snapshot,
+}
+
+impl Opened {
+    /// The layer's words for the page ("layer 3 of the network").
+    pub fn words(&self) -> String {
+        format!("layer {} of the network", self.layer + 1)
     }
 }
 
@@ -280,6 +302,7 @@ impl Doc {
                 return Ok(None);
             }
             NetworkAction::Open(k) => return self.open_layer(k),
+            NetworkAction::Return => return self.return_to_network(),
             NetworkAction::StepPool(layer) => {
                 let fits = |k: usize| pool_geometry(&self.stack, dims, input, k).is_some();
                 self.view.pool = layer.filter(|&k| fits(k)).map(|layer| PoolPanel { layer, walk: PoolWalk::Forward });
@@ -357,6 +380,7 @@ impl Doc {
         let problem = conv.problem(input);
         document::validate(&problem).map_err(|e| format!("Layer {} cannot open on its own: {e}", k + 1))?;
         let view = if problem.op.is_transposed() { View::Transposed } else { View::Forward };
+        self.opened = Some(Rc::new(Opened { layer: k, from: self.snapshot() }));
         self.problem = Rc::new(problem);
         self.stack = Rc::new(Stack::default());
         self.view = ViewState { view, step: 0, probe: None, pool: None, ..self.view };
@@ -367,10 +391,61 @@ impl Doc {
         self.drafts = Default::default();
         let on = if k == 0 { "its input".to_string() } else { format!("layer {k}'s output") };
         Ok(Some(format!(
-            "Opened layer {} of the network on {on} {}. Undo returns to the network.",
+            "Opened layer {} of the network on {on} {}. \"Back to the network\" takes your edits of its weights \
+             back there; undo returns without them.",
             k + 1,
             shape_text([c, h, w], dims)
         )))
+    }
+
+    /// Back to the network a layer was opened from: the layer takes the
+    /// weight, bias and settings on screen (typed weights from then on, no
+    /// longer a seeded fill, if they changed). The input on screen was the
+    /// previous layer's output, so its edits stay here. A layer whose
+    /// new shapes no longer fit the next one shows that beside it, as any
+    /// edit in the network view does.
+    fn return_to_network(&mut self) -> Said {
+        let Some(opened) = self.opened.clone() else { return Ok(None) };
+        let Snapshot { problem, stack, view, picture, opened: outer } = &opened.from;
+        let mut layers = (*stack.0).clone();
+        let Some(Entry { layer: Layer::Conv(conv), seed }) = layers.layers.get_mut(opened.layer) else {
+            return Ok(None);
+        };
+        if self.problem.op.dims() != conv.op.dims() {
+            let name = |d: Dims| if d == Dims::One { "1D" } else { "2D" };
+            return Err(format!(
+                "The network is {}: {} cannot become a {} operation. Set the operation back to {} first.",
+                name(conv.op.dims()),
+                opened.words(),
+                name(self.problem.op.dims()),
+                conv.op.name()
+            ));
+        }
+        let edited = conv.op != self.problem.op
+            || conv.weight != self.problem.weight
+            || conv.bias != self.problem.bias
+            || conv.hyper != self.problem.hyper;
+        if edited {
+            conv.op = self.problem.op;
+            conv.weight = self.problem.weight.clone();
+            conv.bias = self.problem.bias.clone();
+            conv.hyper = self.problem.hyper;
+            *seed = None;
+        }
+        self.problem = problem.0.clone();
+        self.stack = Rc::new(layers);
+        self.view = ViewState { present: self.view.present, ..*view };
+        self.picture = *picture;
+        self.opened = outer.clone();
+        self.drafts = Default::default();
+        let what = opened.words();
+        Ok(Some(if edited {
+            format!(
+                "Back in the network: {what} takes the weights and settings you edited, and every layer after it is recomputed."
+            )
+        } else {
+            format!("Back in the network: {what} is as it was.")
+        }))
     }
 
     /// Replaces the stack with a pasted `Sequential`, in one step: a stack

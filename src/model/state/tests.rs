@@ -521,7 +521,10 @@ fn a_convolution_layer_opens_on_the_layer_before_and_one_undo_returns_to_the_net
     assert_eq!((s.doc.view.view, s.doc.stack.layers.len(), s.doc.view.step), (View::Forward, 0, 0));
     assert_eq!(
         s.page.notice.as_deref(),
-        Some("Opened layer 4 of the network on layer 3's output (6, 14, 14). Undo returns to the network.")
+        Some(
+            "Opened layer 4 of the network on layer 3's output (6, 14, 14). \"Back to the network\" takes your edits \
+             of its weights back there; undo returns without them."
+        )
     );
     assert_eq!(s.history.undo.len(), undo + 1, "one undo step");
     assert_eq!(s.step_count(), 16 * 10 * 10, "the player walks layer 4's output cells");
@@ -536,6 +539,58 @@ fn a_convolution_layer_opens_on_the_layer_before_and_one_undo_returns_to_the_net
     assert_eq!((s.doc.problem.op, s.doc.view.view), (Op::ConvTranspose2d, View::Transposed));
     assert_eq!(s.doc.problem.input, *net.eval.outputs[4]);
     assert_eq!(Transposed::new(&s.doc.problem)?.output, *net.eval.outputs[5]);
+    Ok(())
+}
+
+#[test]
+fn back_to_the_network_writes_the_opened_layers_edits_into_it() -> Result<(), ConvError> {
+    use crate::model::network::NetResults;
+    let mut s = state();
+    s.apply(DocAction::LoadPreset("net-lenet".into()));
+    let (network_input, seeded_before) = (s.doc.problem.input.clone(), s.doc.stack.layers[3].seed);
+    assert!(seeded_before.is_some(), "LeNet's layers are seeded fills");
+    // Unchanged: the layer stays a seeded fill, and nothing else moves.
+    s.apply(NetworkAction::Open(3));
+    s.apply(NetworkAction::Return);
+    assert_eq!(s.page.notice.as_deref(), Some("Back in the network: layer 4 of the network is as it was."));
+    assert_eq!(
+        (s.doc.view.view, s.doc.stack.layers[3].seed, &s.doc.problem.input),
+        (View::Network, seeded_before, &network_input)
+    );
+    assert_eq!(s.doc.opened, None);
+
+    // Layer 4 (conv2d 6→16 5x5): its weight w[0,0,0,0] typed as 7, stride 2.
+    s.apply(NetworkAction::Open(3));
+    assert!(s.doc.opened.is_some());
+    s.apply(EditAction::Type { tensor: Tensor::Weight, index: vec![0, 0, 0, 0], text: "7".into() });
+    s.apply(EditAction::Commit { tensor: Tensor::Weight, index: vec![0, 0, 0, 0] });
+    s.apply(EditAction::SetPerAxis(PerAxisParam::Stride, 0, 2));
+    s.apply(EditAction::SetPerAxis(PerAxisParam::Stride, 1, 2));
+    let opened = s.doc.problem.clone();
+    assert_eq!(opened.weight[[0, 0, 0, 0]], 7.0);
+    s.apply(NetworkAction::Return);
+    assert!(
+        s.page.notice.as_deref().is_some_and(|n| n.contains("takes the weights and settings you edited")),
+        "{:?}",
+        s.page.notice
+    );
+    assert_eq!((s.doc.view.view, &s.doc.problem.input, s.doc.opened.is_none()), (View::Network, &network_input, true));
+    let Layer::Conv(c) = &s.doc.stack.layers[3].layer else { panic!("layer 4 is a convolution") };
+    assert_eq!((&c.weight, c.hyper.stride), (&opened.weight, opened.hyper.stride));
+    assert_eq!(s.doc.stack.layers[3].seed, None, "typed weights from now on");
+    // The layers after it are recomputed: stride 2 halves layer 4's 10x10 to 5x5 (torch: (14 - 5) // 2 + 1 = 5).
+    let net = NetResults::new(s.doc.problem.dims(), &s.doc.problem.input, &s.doc.stack);
+    assert_eq!(net.eval.outputs[4].dim(), (16, 5, 5));
+
+    // Undo goes back into the opened layer, with its way back.
+    s.apply(DocAction::Undo);
+    assert_eq!((s.doc.view.view, s.doc.opened.as_ref().map(|o| o.layer)), (View::Forward, Some(3)));
+    // A 1D operation cannot go back into a 2D network.
+    s.apply(EditAction::SetOp(Op::Conv1d));
+    assert_eq!(s.doc.problem.op, Op::Conv1d);
+    s.apply(NetworkAction::Return);
+    assert!(s.page.alert.as_deref().is_some_and(|a| a.starts_with("The network is 2D")), "{:?}", s.page.alert);
+    assert_eq!((s.doc.view.view, s.doc.opened.is_some()), (View::Forward, true));
     Ok(())
 }
 
