@@ -1,13 +1,16 @@
 //! The address bar follows the state (`#config=<encodeURIComponent(JSON)>`),
 //! and a new link pasted into it loads.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use gloo::events::EventListener;
 use yew::prelude::*;
 
 use crate::effects::use_idle::WhenStill;
 
 use crate::model::document::{Document, DocumentError};
-use crate::model::state::Snapshot;
+use crate::model::state::{JsonMemo, Snapshot};
 
 /// How long the state must stay unchanged before the address bar follows it.
 pub const URL_DELAY_MS: u32 = 150;
@@ -41,12 +44,13 @@ pub fn hash_of(document: &Document) -> String {
 /// Writes `on_screen`'s document into the address bar, if it is valid: an
 /// impossible state (kept on screen so nothing typed is lost) could not be
 /// reopened from a link, so the address keeps the last valid one.
-fn write_address(on_screen: &Snapshot) {
+fn write_address(on_screen: &Snapshot, written: &RefCell<JsonMemo>) {
     let document = on_screen.document();
     if document.validate().is_err() {
         return;
     }
-    let hash = hash_of(&document);
+    let json = written.borrow_mut().to_json(on_screen, &document);
+    let hash = format!("#config={}", String::from(js_sys::encode_uri_component(&json)));
     if let Some(w) = web_sys::window()
         && w.location().hash().ok().as_deref() != Some(hash.as_str())
         && let Ok(history) = w.history()
@@ -63,10 +67,11 @@ fn write_address(on_screen: &Snapshot) {
 /// The write waits for an idle moment after the delay ([`WhenStill`]).
 #[hook]
 pub fn use_address_bar(on_screen: Snapshot, hold: bool, on_link: Callback<Result<Document, DocumentError>>) {
+    let written: Rc<RefCell<JsonMemo>> = use_mut_ref(JsonMemo::default);
     use_effect_with((on_screen, hold), move |(on_screen, hold)| {
         let on_screen = on_screen.clone();
         // A link that could not be opened stays for its author to fix.
-        let later = (!*hold).then(|| WhenStill::new(URL_DELAY_MS, move || write_address(&on_screen)));
+        let later = (!*hold).then(|| WhenStill::new(URL_DELAY_MS, move || write_address(&on_screen, &written)));
         move || drop(later)
     });
     use_effect_with((), move |_| {

@@ -17,7 +17,7 @@ use yew::prelude::*;
 
 use crate::effects::use_idle::WhenStill;
 use crate::model::document::{Document, DocumentError};
-use crate::model::state::Snapshot;
+use crate::model::state::{JsonMemo, Snapshot};
 
 /// The localStorage key.
 pub const KEY: &str = "convscope.document";
@@ -53,11 +53,12 @@ pub fn left_document(hash: &str) -> Option<Document> {
     (left_hash == hash).then(|| Document::parse(&text).ok()).flatten()
 }
 
-/// Stores `document` now, if it is valid and within the caps; its text.
-fn store(document: &Document) -> Option<String> {
+/// Stores `on_screen` now, if it is valid and within the caps; its text.
+fn store(on_screen: &Snapshot, written: &RefCell<JsonMemo>) -> Option<String> {
+    let document = on_screen.document();
     // An impossible state is not stored: the last valid one stays.
     document.validate().ok()?;
-    let text = document.to_json();
+    let text = written.borrow_mut().to_json(on_screen, &document);
     Document::check_length(&text).ok()?;
     let _ = storage()?.set_item(KEY, &text);
     Some(text)
@@ -65,8 +66,8 @@ fn store(document: &Document) -> Option<String> {
 
 /// The page goes: `kept` is stored at once, and kept for this tab with the
 /// address it leaves.
-fn leave(kept: &Snapshot) {
-    let Some(text) = store(&kept.document()) else { return };
+fn leave(kept: &Snapshot, written: &RefCell<JsonMemo>) {
+    let Some(text) = store(kept, written) else { return };
     if let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok()).flatten() {
         let _ = session.set_item(LEFT_HASH, &crate::effects::use_address_bar::current_hash());
         let _ = session.set_item(LEFT_DOCUMENT, &text);
@@ -81,13 +82,14 @@ fn leave(kept: &Snapshot) {
 pub fn use_storage(on_screen: Snapshot, keep: bool) {
     // What to store when the page goes, if anything.
     let latest: Rc<RefCell<Option<Snapshot>>> = use_mut_ref(|| None);
+    let written: Rc<RefCell<JsonMemo>> = use_mut_ref(JsonMemo::default);
     {
-        let latest = latest.clone();
+        let (latest, written) = (latest.clone(), written.clone());
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 EventListener::new(&w, "pagehide", move |_| {
                     if let Some(kept) = latest.borrow().as_ref() {
-                        leave(kept);
+                        leave(kept, &written);
                     }
                 })
             });
@@ -99,7 +101,7 @@ pub fn use_storage(on_screen: Snapshot, keep: bool) {
         latest.borrow_mut().clone_from(&kept);
         let timeout = kept.map(|kept| {
             WhenStill::new(STORE_DELAY_MS, move || {
-                store(&kept.document());
+                store(&kept, &written);
             })
         });
         move || drop(timeout)

@@ -802,10 +802,37 @@ impl Document {
     /// 1D tensors without their height axis, per-axis values as one integer
     /// when the axes agree, defaults left out, keys in the README's order.
     pub fn to_json(&self) -> String {
-        let fields: Vec<String> =
-            KEYS.iter().filter_map(|k| (k.write)(self).map(|v| format!("{}:{v}", json!(k.name)))).collect();
-        format!("{{{}}}", fields.join(","))
+        join_json(&self.problem_json(), &self.view_json())
     }
+
+    /// The keys of the problem, its picture and its stack, without braces:
+    /// the part of [`Document::to_json`] that writes the tensors, the costly
+    /// part (a 3x64x64 input is 12,288 numbers), which a view change (a step,
+    /// a probe) leaves as it was, so the address bar keeps it.
+    pub fn problem_json(&self) -> String {
+        self.fields(&KEYS[..VIEW_KEYS])
+    }
+
+    /// The keys of the view (`probe` to `reveal`), without braces.
+    pub fn view_json(&self) -> String {
+        self.fields(&KEYS[VIEW_KEYS..])
+    }
+
+    fn fields(&self, keys: &[Key]) -> String {
+        let fields: Vec<String> =
+            keys.iter().filter_map(|k| (k.write)(self).map(|v| format!("{}:{v}", json!(k.name)))).collect();
+        fields.join(",")
+    }
+}
+
+/// Where the view's keys start in `KEYS`: every key from `probe` on reads
+/// and writes only the view (the test `view_keys_write_only_the_view` holds it).
+const VIEW_KEYS: usize = 17;
+
+/// [`Document::problem_json`] and [`Document::view_json`] as one document.
+pub fn join_json(problem: &str, view: &str) -> String {
+    let comma = if problem.is_empty() || view.is_empty() { "" } else { "," };
+    format!("{{{problem}{comma}{view}}}")
 }
 
 /// Checks a problem against the caps and the operation's rules: what any
@@ -941,6 +968,29 @@ pub(crate) fn number(v: f64) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn view_keys_write_only_the_view() -> Result<(), DocumentError> {
+        assert_eq!(KEYS[VIEW_KEYS].name, "probe");
+        let text = r#"{"input":[[1,2,3],[4,5,6],[7,8,9]],"weight":[[1,0],[0,-1]],"stride":2,"layers":[{"op":"relu"}],
+            "probe":[1,0,0,0],"view":"network","step":3,"practice":true,"reveal":false}"#;
+        let d = Document::parse(text)?;
+        // The view changed: the problem's part is the same text.
+        let mut looked = d.clone();
+        looked.view = ViewState { view: View::Backprop, step: 1, probe: None, present: true, ..ViewState::default() };
+        assert_eq!(looked.problem_json(), d.problem_json());
+        assert_ne!(looked.view_json(), d.view_json());
+        // The problem changed: the view's part is the same text.
+        let mut edited = d.clone();
+        edited.problem.weight[[0, 0, 0, 0]] = 7.0;
+        edited.stack.layers.clear();
+        assert_eq!(edited.view_json(), d.view_json());
+        assert_ne!(edited.problem_json(), d.problem_json());
+        // Together they are the document, which reads back as itself.
+        assert_eq!(Document::parse(&join_json(&d.problem_json(), &d.view_json()))?, d);
+        assert_eq!(join_json(&d.problem_json(), &d.view_json()), d.to_json());
+        Ok(())
+    }
 
     #[test]
     fn minimal_document_takes_defaults() -> Result<(), DocumentError> {

@@ -32,7 +32,7 @@ use crate::model::presets;
 
 pub use doc::{Doc, EditAction, PerAxisParam, Said};
 pub use drafts::{CellKey, Draft, Drafts};
-pub use history::{HISTORY, HISTORY_BYTES, History, Snapshot, tensor_bytes};
+pub use history::{HISTORY, HISTORY_BYTES, History, JsonMemo, Snapshot, tensor_bytes};
 pub use image::{ImageAction, ImageState, KernelMode, MapMode};
 pub use live::{Live, Move, SPEEDS, ViewAction, step_count};
 pub use network::{BOTH, LayerEdit, LayerKind, NetworkAction, default_layer};

@@ -684,3 +684,26 @@ fn same_padding_is_refused_with_a_stride_and_a_number_replaces_it() {
     s.apply(EditAction::SetPaddingRule(PaddingRule::Valid));
     assert_eq!(s.doc.problem.hyper.padding_rule, PaddingRule::Valid);
 }
+
+#[test]
+fn the_json_memo_writes_what_is_on_screen_after_steps_and_edits() {
+    let mut s = state();
+    let mut memo = JsonMemo::default();
+    let mut check = |s: &State| {
+        let on_screen = s.doc.snapshot();
+        let document = on_screen.document();
+        assert_eq!(memo.to_json(&on_screen, &document), document.to_json());
+    };
+    check(&s);
+    // A step: the same problem (the memo's part), a new view.
+    s.apply(ViewAction::Step(Move::Next));
+    check(&s);
+    // An edit: a new problem; then a step on it.
+    s.apply(EditAction::Type { tensor: Tensor::Weight, index: vec![0, 0, 0, 0], text: "5".into() });
+    check(&s);
+    s.apply(ViewAction::Step(Move::Next));
+    check(&s);
+    // Undo brings the first problem back (the same Rc): its JSON again.
+    s.apply(DocAction::Undo);
+    check(&s);
+}
