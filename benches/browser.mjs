@@ -12,7 +12,7 @@
 //           (default /work/peer/convolution-visualizer; rows skipped if absent)
 //   --runs  cold loads per app for the first-render and loading rows (default 7)
 //   --only  loading: only the loading rows (and the step at 4x); image: only case (f);
-//           network: only case (h)
+//           network: only case (h); gallery: only the gallery page's rows
 //   --cpu   the CPU slowdowns of the loading rows (default 1,4)
 //
 // The server (benches/serve.mjs) sends gzip and real caching headers, as a host does.
@@ -46,6 +46,8 @@
 //                     into a weight cell changed the output), bytes on the wire; second
 //                     visits on 3G and offline (every tab and mode); sizes of the main
 //                     wasm and of each other .wasm/.js, gzipped. See that file's header.
+//   gallery (#24)     (benches/gallery.mjs) gallery.html's size gzipped and its pictures';
+//                     cold first paint and first picture on localhost and 3G.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +56,7 @@ import { chromium } from 'playwright-core';
 import { png } from '../tests/e2e/png.mjs';
 import { PEER_PREFIX, startServer } from './serve.mjs';
 import { loadingRows } from './loading.mjs';
+import { galleryRows } from './gallery.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -497,6 +500,13 @@ async function main() {
   if (all || ONLY === 'loading') {
     if (CPU.includes(4)) await stepCase({ c: 3, hw: 64, f: 16 }, 'forward', 4);
     loading = await loadingRows({ browser, serverUrl: server.url, peer, runs: RUNS, dist: DIST, cpuRates: CPU });
+  }
+
+  // (i) the gallery page (#24).
+  if (all || ONLY === 'gallery') {
+    for (const r of await galleryRows({ browser, serverUrl: server.url, dist: DIST, runs: RUNS })) {
+      row(r.kase, r.metric, r.values);
+    }
   }
 
   console.log(`\nConvScope browser benchmark: dist=${DIST_ARG}, peer=${peer ?? '(none)'}, chromium ${browser.version()}\n`);

@@ -13,6 +13,8 @@
 //    wasm-bindgen's), and a service worker (sw.js) caches the page and every
 //    part under a cache named by the build, so a second visit works offline.
 //    `trunk serve` (development) has no service worker.
+//    The gallery page (gallery.html and its pictures, scripts/gallery.rs) is
+//    written here too; it carries its own policy.
 // 3. A Content-Security-Policy with the hash of the one inline script (Trunk's
 //    loader, with the worker's registration appended) and no other.
 import fs from 'node:fs';
@@ -112,11 +114,25 @@ if (release) {
   html = html.replace(/(<title>[\s\S]*?<\/title>)/, (title) => `${title}\n    <script>${head}</script>`);
   html = html.replace(/<body>/, () => `<body>\n    <div data-snapshot="" inert="" aria-busy="true">${snapshot}</div>`);
 
+  // The convolution-arithmetic gallery (#24): gallery.html and its pictures
+  // (gallery/*.gif, *.svg), drawn natively by scripts/gallery.rs from the model
+  // (built with the snapshot's features, so the two share one native build).
+  execFileSync('cargo', ['run', '--quiet', '--features', 'ssr', '--bin', 'gallery', '--', dir], {
+    cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  // Its icon is the app's, under Trunk's hashed name.
+  const icon = fs.readdirSync(dir).find((f) => /^favicon-[0-9a-f]+\.svg$/.test(f));
+  const galleryFile = path.join(dir, 'gallery.html');
+  if (icon) fs.writeFileSync(galleryFile, fs.readFileSync(galleryFile, 'utf8').replace('href="favicon.svg"', () => `href="${icon}"`));
+
   // The service worker: every file of this build, under a cache named by it.
+  // The gallery's pictures (about 1 MB) are not fetched ahead: the worker keeps
+  // each one the first time the gallery shows it (static/sw.js).
   const files = [];
   const walk = (d) => {
     for (const f of fs.readdirSync(path.join(dir, d)).sort()) {
       const rel = d ? `${d}/${f}` : f;
+      if (rel === 'gallery') continue;
       if (fs.statSync(path.join(dir, rel)).isDirectory()) walk(rel);
       else if (rel !== 'sw.js' && rel !== 'index.html') files.push(`./${rel}`);
     }

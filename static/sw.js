@@ -6,7 +6,7 @@
 //   next load; offline (or on a network error) the cached page is used.
 // - Everything else is served from this build's cache. A page names only the
 //   parts of its own build (content-hashed names), so old and new files never
-//   mix; a miss goes to the network.
+//   mix; a miss goes to the network (the gallery's pictures are then kept).
 // - A new build's worker takes over at once and deletes older builds' caches.
 const CACHE = '__CACHE__';
 const FILES = ['__FILES__'];
@@ -39,7 +39,12 @@ self.addEventListener('fetch', (event) => {
     );
     return;
   }
+  // The gallery's pictures are kept the first time they are fetched (not ahead: about 1 MB).
+  const keep = new URL(request.url).pathname.includes('/gallery/');
   event.respondWith(
-    caches.open(CACHE).then((cache) => cache.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request))),
+    caches.open(CACHE).then((cache) => cache.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request).then((response) => {
+      if (keep && response.ok) cache.put(request, response.clone());
+      return response;
+    }))),
   );
 });

@@ -193,6 +193,9 @@ pub struct GifWriter {
     width: u16,
     height: u16,
     delay: u16,
+    /// The last frame's RGBA pixels, when it was kept exactly: the next
+    /// frame then writes only the box that changed.
+    previous: Option<Vec<u8>>,
 }
 
 impl GifWriter {
@@ -201,17 +204,42 @@ impl GifWriter {
         let (width, height) = (u16::try_from(width).ok()?, u16::try_from(height).ok()?);
         let mut encoder = gif::Encoder::new(Vec::new(), width, height, &[]).ok()?;
         encoder.set_repeat(gif::Repeat::Infinite).ok()?;
-        Some(GifWriter { encoder, width, height, delay: delay_ms / 10 }) // centiseconds
+        Some(GifWriter { encoder, width, height, delay: delay_ms / 10, previous: None }) // centiseconds
     }
 
     /// Adds one frame of RGBA `pixels` (quantised in place); `None` if they are
-    /// not the writer's size.
+    /// not the writer's size. A frame of at most 256 opaque colours (a figure
+    /// of flat boxes) keeps them exactly, in a palette of its own, and after
+    /// such a frame only the box that changed is written; any other frame is
+    /// quantised whole.
     pub fn add(&mut self, pixels: &mut [u8]) -> Option<()> {
-        if pixels.len() != usize::from(self.width) * usize::from(self.height) * 4 {
+        let (w, h) = (usize::from(self.width), usize::from(self.height));
+        if pixels.len() != w * h * 4 {
             return None;
         }
-        // Speed 10: NeuQuant's usual trade of colour fidelity for time.
-        let mut frame = gif::Frame::from_rgba_speed(self.width, self.height, pixels, 10);
+        let [top, left, bottom, right] = match &self.previous {
+            Some(previous) => changed_box(previous, pixels, w).unwrap_or([0, 0, 1, 1]),
+            None => [0, 0, h, w],
+        };
+        let mut cropped = Vec::with_capacity((bottom - top) * (right - left) * 4);
+        for row in top..bottom {
+            cropped.extend_from_slice(&pixels[(row * w + left) * 4..(row * w + right) * 4]);
+        }
+        let (bw, bh) = (u16::try_from(right - left).ok()?, u16::try_from(bottom - top).ok()?);
+        let mut frame = match exact_palette(&cropped) {
+            Some((palette, indices)) => {
+                let mut frame = gif::Frame::from_palette_pixels(bw, bh, indices, palette, None);
+                (frame.left, frame.top) = (u16::try_from(left).ok()?, u16::try_from(top).ok()?);
+                frame.dispose = gif::DisposalMethod::Keep;
+                self.previous = Some(pixels.to_vec());
+                frame
+            }
+            // Speed 10: NeuQuant's usual trade of colour fidelity for time.
+            None => {
+                self.previous = None;
+                gif::Frame::from_rgba_speed(self.width, self.height, pixels, 10)
+            }
+        };
         frame.delay = self.delay;
         self.encoder.write_frame(&frame).ok()
     }
@@ -220,6 +248,43 @@ impl GifWriter {
     pub fn finish(self) -> Option<Vec<u8>> {
         self.encoder.into_inner().ok()
     }
+}
+
+/// `[top, left, bottom, right]` (ends excluded) of the pixels that differ
+/// between two RGBA frames `width` wide; `None` if none does.
+fn changed_box(before: &[u8], after: &[u8], width: usize) -> Option<[usize; 4]> {
+    let mut found: Option<[usize; 4]> = None;
+    for (k, (a, b)) in before.chunks_exact(4).zip(after.chunks_exact(4)).enumerate() {
+        if a != b {
+            let (row, col) = (k / width, k % width);
+            let [t, l, bt, r] = found.get_or_insert([row, col, row + 1, col + 1]);
+            (*t, *l, *bt, *r) = ((*t).min(row), (*l).min(col), (*bt).max(row + 1), (*r).max(col + 1));
+        }
+    }
+    found
+}
+
+/// The palette (RGB triples) and each pixel's index in it, when the RGBA
+/// `pixels` are opaque and hold at most 256 colours.
+fn exact_palette(pixels: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut colours: Vec<[u8; 3]> = Vec::new();
+    let mut indices = Vec::with_capacity(pixels.len() / 4);
+    for px in pixels.chunks_exact(4) {
+        if px[3] != 255 {
+            return None;
+        }
+        let rgb = [px[0], px[1], px[2]];
+        let k = match colours.iter().position(|c| *c == rgb) {
+            Some(k) => k,
+            None if colours.len() < 256 => {
+                colours.push(rgb);
+                colours.len() - 1
+            }
+            None => return None,
+        };
+        indices.push(k as u8);
+    }
+    Some((colours.concat(), indices))
 }
 
 #[cfg(test)]
@@ -244,6 +309,22 @@ mod tests {
             delays.push((f.width, f.height, f.delay));
         }
         assert_eq!(delays, [(4, 3, 60); 3]);
+        // Few opaque colours: kept exactly.
+        let mut writer = GifWriter::new(4, 3, 600).expect("a GIF's size");
+        let flat = frame(120);
+        writer.add(&mut flat.clone()).expect("a frame");
+        let mut second = flat.clone();
+        second[4 * 5..4 * 5 + 3].copy_from_slice(&[1, 2, 3]); // pixel (1, 1)
+        writer.add(&mut second.clone()).expect("a frame");
+        let bytes = writer.finish().expect("encodes");
+        let mut options = gif::DecodeOptions::new();
+        options.set_color_output(gif::ColorOutput::RGBA);
+        let mut decoder = options.read_info(bytes.as_slice()).expect("decodes");
+        let first = decoder.read_next_frame().expect("a frame").expect("one frame");
+        assert_eq!(first.buffer.as_ref(), flat.as_slice(), "the colours kept exactly");
+        let next = decoder.read_next_frame().expect("a frame").expect("two frames");
+        assert_eq!((next.left, next.top, next.width, next.height), (1, 1, 1, 1), "only the box that changed");
+        assert_eq!(next.buffer.as_ref(), [1, 2, 3, 255]);
         assert!(GifWriter::new(70_000, 1, 100).is_none(), "larger than a GIF allows");
     }
 

@@ -24,6 +24,7 @@ pub mod equation;
 pub mod export;
 pub mod figure;
 pub mod format;
+pub mod gallery;
 pub mod grid;
 pub mod input_text;
 pub mod network;

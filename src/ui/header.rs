@@ -112,6 +112,8 @@ pub fn header(props: &HeaderProps) -> Html {
                     }) }
                 </select>
             </label>
+            // The convolution-arithmetic gallery (#24): a page of its own, built with the site.
+            <a class="gallery-link" href="gallery.html" title="Every figure of the convolution arithmetic guide, opened live">{ "Gallery" }</a>
             <span class="history" role="group" aria-label="History">
                 <button type="button" onclick={props.on_doc.reform(|_| DocAction::Undo)} disabled={!props.can_undo}
                     title="Undo (Ctrl+Z)">{ "Undo" }</button>
