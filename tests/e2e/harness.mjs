@@ -136,6 +136,8 @@ export async function openApp(
     serviceWorkers = 'block',
     // Runs before the page is opened, e.g. to route or refuse a request.
     beforeGoto = null,
+    // What shows the app rendered: a view drawn on canvases alone has no [data-matrix] cell.
+    ready = '[data-matrix]',
   } = {},
 ) {
   if (!url) {
@@ -178,14 +180,14 @@ export async function openApp(
   if (beforeGoto) await beforeGoto(page, context);
   await page.goto(`${url}/index.html${hash}`);
   try {
-    await page.waitForSelector('[data-matrix]', { timeout: 20_000 });
+    await page.waitForSelector(ready, { timeout: 20_000 });
     // Yew renders nested components over several scheduler passes: wait for
     // the view (or its error) and a frame, so reads see the finished page.
     await page.waitForSelector('section.view, .result-error', { timeout: 20_000 });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
   } catch (err) {
     // A wasm panic shows up as a timeout; say what the page said instead.
-    throw new Error(`app did not render [data-matrix]; page errors: ${JSON.stringify(errors)}`, {
+    throw new Error(`app did not render ${ready}; page errors: ${JSON.stringify(errors)}`, {
       cause: err,
     });
   }

@@ -107,10 +107,18 @@ impl Mask {
     /// The cells in the set, row-major.
     pub fn cells(&self) -> impl Iterator<Item = [usize; 3]> + '_ {
         let shape = self.shape;
-        self.bits.iter().enumerate().flat_map(move |(word, &bits)| {
-            (0..64)
-                .filter(move |b| bits & (1 << b) != 0)
-                .filter_map(move |b| crate::conv::index::unravel(word * 64 + b, shape))
+        // Set bits alone, lowest first: a selection marks a few hundred of a
+        // layer's 65,536 cells, and the view lists them on every selection.
+        self.bits.iter().enumerate().filter(|(_, bits)| **bits != 0).flat_map(move |(word, &bits)| {
+            let mut rest = bits;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let b = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    b
+                })
+            })
+            .filter_map(move |b| crate::conv::index::unravel(word * 64 + b, shape))
         })
     }
 

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::conv::network::{Layer, LayerSummary, Mask, Probe, Receptive};
+use crate::conv::network::{Layer, LayerSummary, Probe, Receptive};
 use crate::conv::pool::PoolKind;
 use crate::conv::{Dims, PaddingMode, Problem};
 use crate::model::document::{Document, limits};
@@ -315,22 +315,54 @@ fn into_layer(layer: &Layer, k: usize, broken: bool, events: &NetworkEvents) -> 
     }
 }
 
-/// Marks of cell `index` of layer `k`'s output for the selected probe.
-fn marks_of(receptive: Option<&Receptive>, probe: Option<Probe>, k: usize, index: [usize; 3]) -> u32 {
-    let mut m = 0;
-    if let Some(r) = receptive {
-        let has = |masks: &[Mask]| masks.get(k).is_some_and(|mask| mask.contains(index));
-        if has(&r.structural) {
-            m |= mark::RECEPTIVE;
+/// The marks on one layer's output for the selected cell: by channel, each marked cell `([i, j], marks)`, row-major. Compared
+/// by value, so a layer whose marks did not change is not rendered again, and
+/// a heatmap gets its marked cells alone (never a pass over all its cells).
+#[derive(Debug, Default, PartialEq)]
+pub struct LayerMarks(Vec<Vec<([usize; 2], u32)>>);
+
+impl LayerMarks {
+    /// Layer `k`'s (0: the input) marks, for a layer of `channels` channels.
+    fn of(receptive: Option<&Receptive>, probe: Option<Probe>, k: usize, channels: usize) -> LayerMarks {
+        let mut by_channel = vec![Vec::new(); channels];
+        if let Some(r) = receptive
+            && let Some(mask) = r.structural.get(k)
+        {
+            // The decided cells are a subset of the structural ones: one pass over those.
+            let decided = r.decided.get(k);
+            for index @ [c, i, j] in mask.cells() {
+                let m = if decided.is_some_and(|d| d.contains(index)) {
+                    mark::RECEPTIVE | mark::DECIDED
+                } else {
+                    mark::RECEPTIVE
+                };
+                if let Some(list) = by_channel.get_mut(c) {
+                    list.push(([i, j], m));
+                }
+            }
         }
-        if has(&r.decided) {
-            m |= mark::DECIDED;
+        if let Some(Probe { layer, index: [c, i, j] }) = probe
+            && layer == k
+            && let Some(list) = by_channel.get_mut(c)
+        {
+            match list.binary_search_by_key(&[i, j], |(at, _)| *at) {
+                Ok(at) => list[at].1 |= mark::SELECTED,
+                Err(at) => list.insert(at, ([i, j], mark::SELECTED)),
+            }
         }
+        LayerMarks(by_channel)
     }
-    if probe == Some(Probe { layer: k, index }) {
-        m |= mark::SELECTED;
+
+    /// The marks of cell `(i, j)` of channel `c`.
+    fn at(&self, c: usize, cell: [usize; 2]) -> u32 {
+        let Some(list) = self.0.get(c) else { return 0 };
+        list.binary_search_by_key(&cell, |(at, _)| *at).map_or(0, |at| list[at].1)
     }
-    m
+
+    /// The marked cells of channel `c`.
+    fn cells(&self, c: usize) -> Vec<[usize; 2]> {
+        self.0.get(c).map(|list| list.iter().map(|(at, _)| *at).collect()).unwrap_or_default()
+    }
 }
 
 /// One row of the summary table: layer `k`'s shape, parameters,
@@ -542,35 +574,20 @@ pub fn NetPracticePanel(props: &NetPracticePanelProps) -> Html {
     }
 }
 
-/// The cells that carry a mark, by layer and channel (the receptive field's
-/// and the selected cell): a heatmap evaluates its cells there alone.
-fn marked_cells_of(
-    results: &NetResults,
-    receptive: Option<&Receptive>,
-    probe: Option<Probe>,
-) -> Vec<Vec<Vec<[usize; 2]>>> {
-    let mut cells: Vec<Vec<Vec<[usize; 2]>>> =
-        results.eval.outputs.iter().map(|o| vec![Vec::new(); o.dim().0]).collect();
-    if let Some(r) = receptive {
-        for (k, mask) in r.structural.iter().enumerate() {
-            for [c, i, j] in mask.cells() {
-                if let Some(list) = cells.get_mut(k).and_then(|l| l.get_mut(c)) {
-                    list.push([i, j]);
-                }
-            }
-        }
-    }
-    if let Some(Probe { layer, index: [c, i, j] }) = probe
-        && let Some(list) = cells.get_mut(layer).and_then(|l| l.get_mut(c))
-    {
-        list.push([i, j]);
-    }
-    cells
+#[derive(Properties, PartialEq)]
+struct SummaryTableProps {
+    results: Shared<NetResults>,
+    dims: Dims,
+    /// What practice holds back, by row.
+    hidden: Vec<Hidden>,
 }
 
 /// The summary table: a row per computed output (0 the input), the totals
-/// below; `hidden` holds back practice's unanswered cells.
-fn summary_table(results: &NetResults, dims: Dims, hidden: &[Hidden]) -> Html {
+/// below; `hidden` holds back practice's unanswered cells. A component, so
+/// that a selection (which changes none of it) does not render it again.
+#[component]
+fn SummaryTable(props: &SummaryTableProps) -> Html {
+    let (results, dims, hidden) = (&*props.results, props.dims, &props.hidden);
     let (params, macs) = results.totals();
     let hides = |k: usize| hidden.get(k).copied().unwrap_or_default();
     html! {
@@ -596,9 +613,20 @@ fn summary_table(results: &NetResults, dims: Dims, hidden: &[Hidden]) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct LayerListProps {
+    stack: Shared<Stack>,
+    results: Shared<NetResults>,
+    dims: Dims,
+    events: NetworkEvents,
+}
+
 /// The layers to set, move and remove, each with its error beside it, and
-/// the menu that adds one at the end.
-fn layer_list(stack: &Stack, results: &NetResults, dims: Dims, events: &NetworkEvents) -> Html {
+/// the menu that adds one at the end. A component, so that a selection
+/// (which changes none of it) does not render its fields again.
+#[component]
+fn LayerList(props: &LayerListProps) -> Html {
+    let (stack, results, dims, events) = (&props.stack, &props.results, props.dims, &props.events);
     let failing = results.eval.error.as_ref().map(|e| e.layer);
     html! {
         <>
@@ -642,29 +670,38 @@ fn layer_list(stack: &Stack, results: &NetResults, dims: Dims, events: &NetworkE
     }
 }
 
-/// What every layer's grids need beside its output: the marks of the
-/// selected cell, the heatmaps' memoised planes, and the cells to evaluate.
-struct Marks<'a> {
-    receptive: Option<&'a Receptive>,
-    probe: Option<Probe>,
-    planes: &'a [Planes],
-    cells: &'a [Vec<Vec<[usize; 2]>>],
+#[derive(Properties, PartialEq)]
+struct LayerOutputProps {
+    results: Shared<NetResults>,
+    /// The layer (0: the input).
+    k: usize,
+    dims: Dims,
+    /// Its shape is a practice question: its grids wait.
+    withheld: bool,
+    /// Its heatmaps' values, made once per result.
+    planes: Rc<Planes>,
+    /// Its marks for the selected cell.
+    marks: Rc<LayerMarks>,
+    /// A cell clicked.
+    on_probe: Callback<Option<Probe>>,
 }
 
 /// Layer `k`'s output (0: the input) as grids or heatmaps, its cells
-/// selectable; held back while its shape is a practice question.
-fn layer_output(
-    results: &NetResults,
-    k: usize,
-    dims: Dims,
-    withheld: bool,
-    marks: &Marks,
-    on_probe: &Callback<Option<Probe>>,
-) -> Html {
+/// selectable; held back while its shape is a practice question. A
+/// component whose props hold only this layer's marks: a selection renders
+/// again the layers whose marks it changes, and no other.
+#[component]
+fn LayerOutput(props: &LayerOutputProps) -> Html {
+    let (results, k, dims, marks) = (&*props.results, props.k, props.dims, &*props.marks);
+    // Made once per layer, so the heatmaps' own props stay equal between selections.
+    let on_click = use_memo((props.on_probe.clone(), k), |(on_probe, k)| {
+        let k = *k;
+        on_probe.reform(move |(lead, [i, j]): GridCell| Some(Probe { layer: k, index: [lead[0], i, j] }))
+    });
     let out = &results.eval.outputs[k];
     let (c, h, w) = out.dim();
     let name = if k == 0 { "input" } else { "layer_output" };
-    if withheld {
+    if props.withheld {
         return shape_withheld(k, &layer_title(&results.network.layers[k - 1], dims));
     }
     let title = if k == 0 {
@@ -676,14 +713,8 @@ fn layer_output(
             shape_text([c, h, w], dims)
         )
     };
-    let (receptive, probe) = (marks.receptive, marks.probe);
-    let cell = move |lead: &[usize], [i, j]: [usize; 2]| {
-        let index = [lead[0], i, j];
-        marked(out[index], marks_of(receptive, probe, k, index))
-    };
-    let on_click = on_probe.reform(move |(lead, [i, j]): GridCell| Some(Probe { layer: k, index: [lead[0], i, j] }));
-    let cells = marks.cells;
-    let marked_here = move |lead: &[usize]| cells.get(k).and_then(|l| l.get(lead[0])).cloned().unwrap_or_default();
+    let cell = |lead: &[usize], [i, j]: [usize; 2]| marked(out[[lead[0], i, j]], marks.at(lead[0], [i, j]));
+    let marked_here = |lead: &[usize]| marks.cells(lead[0]);
     html! {
         <section class="layer-output" data-layer-output={k.to_string()}>
             <h3>{ title }</h3>
@@ -691,8 +722,8 @@ fn layer_output(
                 { Grids::new(name, dims, if k == 0 { "input".to_string() } else { format!("y{k}") }, [h, w], &cell)
                     .per(&["channel"], leads_1(c))
                     .layer(k)
-                    .planes(&marks.planes[k], &marked_here)
-                    .on_click(on_click)
+                    .planes(&props.planes, &marked_here)
+                    .on_click((*on_click).clone())
                     .render() }
             </div>
         </section>
@@ -707,10 +738,11 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let results = &*use_memo((props.problem.clone(), props.stack.clone()), |(problem, stack)| {
         Shared(Rc::new(NetResults::new(problem.dims(), &problem.input, stack)))
     });
-    // The marks of the selected cell: one pass back through the stack per selection.
+    let shown = props.probe;
+    // The marks of the selected cell: one pass back through the stack per cell.
     let receptive = {
         let results = results.clone();
-        use_memo((results.clone(), props.probe), move |(_, probe)| probe.and_then(|p| results.receptive(p)))
+        use_memo((results.clone(), shown), move |(_, shown)| shown.and_then(|p| results.receptive(p)))
     };
     // Practising: what the table and the grids keep back until answered.
     let hidden: Vec<Hidden> = props
@@ -720,23 +752,30 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         .unwrap_or_default();
     let hides = |k: usize| hidden.get(k).copied().unwrap_or_default();
     // The marks of a cell count out its layer's receptive field: not before it is answered.
-    let marks_hidden = props.probe.is_some_and(|p| hides(p.layer).rf);
-    let receptive = if marks_hidden { std::rc::Rc::new(None) } else { receptive };
+    let marks_hidden = shown.is_some_and(|p| hides(p.layer).rf);
     // Heatmap values once per result: a click then redraws only the marks, not every map.
-    let planes = use_memo(results.clone(), |r| r.eval.outputs.iter().map(|o| Planes::of3(o)).collect::<Vec<_>>());
-    let marked_cells = use_memo((results.clone(), props.probe, marks_hidden), {
+    let planes =
+        use_memo(results.clone(), |r| r.eval.outputs.iter().map(|o| Rc::new(Planes::of3(o))).collect::<Vec<_>>());
+    // Each layer's marks, once per selection.
+    let layer_marks = use_memo((results.clone(), shown, marks_hidden), {
         let receptive = receptive.clone();
-        move |(results, probe, _)| marked_cells_of(results, receptive.as_ref().as_ref(), *probe)
+        move |(results, shown, hidden)| {
+            let receptive = if *hidden { None } else { receptive.as_ref().as_ref() };
+            let outputs = &results.eval.outputs;
+            (0..outputs.len())
+                .map(|k| Rc::new(LayerMarks::of(receptive, *shown, k, outputs[k].dim().0)))
+                .collect::<Vec<_>>()
+        }
     });
-    let marks =
-        Marks { receptive: receptive.as_ref().as_ref(), probe: props.probe, planes: &planes, cells: &marked_cells };
     let outputs = html! {
         <div class="layer-outputs">
-            { for (0..results.eval.outputs.len())
-                .map(|k| layer_output(results, k, dims, hides(k).shape, &marks, &props.events.on_probe)) }
+            { for (0..results.eval.outputs.len()).map(|k| html! {
+                <LayerOutput results={results.clone()} {k} {dims} withheld={hides(k).shape} planes={planes[k].clone()}
+                    marks={layer_marks[k].clone()} on_probe={props.events.on_probe.clone()} />
+            }) }
         </div>
     };
-    let words = match (props.probe, receptive.as_ref()) {
+    let words = match (shown, receptive.as_ref()) {
         (Some(p), _) if marks_hidden => format!(
             "Practice: answer the receptive field of layer {} first; then its cells' marks show.",
             net_practice::field_question(&results.summary, p.layer).unwrap_or(p.layer)
@@ -755,7 +794,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             if let Some(on) = &props.practice {
                 <NetPracticePanel results={results.clone()} {dims} on={on.clone()} events={props.events.practice.clone()} />
             }
-            <div class="summary-scroll">{ summary_table(results, dims, &hidden) }</div>
+            <div class="summary-scroll"><SummaryTable results={results.clone()} {dims} hidden={hidden.clone()} /></div>
             if let Some(t) = results.first_transposed() {
                 <p class="hint transposed-note" role="note">{ format!(
                     "From layer {t} on, the recurrence does not apply: a transposed convolution spreads each of its input \
@@ -766,7 +805,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             <div class="network-body">
                 <div class="network-layers">
                     <h3>{ "Layers" }</h3>
-                    { layer_list(&props.stack, results, dims, &props.events) }
+                    <LayerList stack={props.stack.clone()} results={results.clone()} {dims} events={props.events.clone()} />
                     <SequentialPaste dims={dims} on_paste={props.events.on_paste.clone()} />
                 </div>
                 <div class="network-outputs">

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::conv::Dims;
 use crate::model::grid::data_index;
 use crate::model::results::Shared;
-use crate::ui::widgets::heatmap::{CellIndex, DOM_CELLS, Heatmap, Planes, overlays_of, scale_of};
+use crate::ui::widgets::heatmap::{CellIndex, DOM_CELLS, Heatmap, Overlay, Planes, overlays_of_cells, scale_of};
 use crate::ui::widgets::matrix::{Cell, Matrix, mark};
 
 /// The marks a heatmap outlines (the others, like padding, are the colours' business).
@@ -43,7 +43,14 @@ struct Plane {
     grid: Option<usize>,
     rows: usize,
     values: Shared<Vec<f64>>,
-    marks: Vec<u32>,
+    /// The cells with marks, `(row * cols + col, marks)`, row-major: only
+    /// these are looked at again (a 64x64 map is 4,096 cells, its marks a few).
+    marked: Vec<(usize, u32)>,
+}
+
+/// The cells of `marks` (row-major) that carry one, as `(flat, marks)`.
+fn nonzero(marks: &[u32]) -> Vec<(usize, u32)> {
+    marks.iter().enumerate().filter(|(_, m)| **m != 0).map(|(k, &m)| (k, m)).collect()
 }
 
 /// The cells of a grid (by its leading index) whose marks may be set this step.
@@ -150,11 +157,7 @@ impl Grids<'_> {
 
     /// `(r, c)` of a grid to the cell it shows.
     fn locate(&self, grid: Option<usize>) -> impl Fn(usize, usize) -> GridCell + 'static {
-        let leads = self.leads.clone();
-        move |r, c| match grid {
-            Some(k) => (leads[k].clone(), [r, c]),
-            None => (leads[r].clone(), [0, c]),
-        }
+        locate_in(Rc::new(self.leads.clone()), grid)
     }
 
     fn matrix(&self, grid: Option<usize>, caption: String, rows: Vec<Vec<Cell>>) -> Html {
@@ -192,7 +195,7 @@ impl Grids<'_> {
                 self.sample(self.leads.iter().flat_map(|lead| (0..cols).map(move |j| (lead, [0, j]))));
             let values = Shared(Rc::new(values));
             let index = CellIndex::Rows { leads: self.leads.clone() };
-            vec![Plane { caption, index, grid: None, rows: self.leads.len(), values, marks }]
+            vec![Plane { caption, index, grid: None, rows: self.leads.len(), values, marked: nonzero(&marks) }]
         } else {
             self.leads
                 .iter()
@@ -202,22 +205,34 @@ impl Grids<'_> {
                         label if label.is_empty() => self.caption.clone(),
                         label => format!("{}, {label}", self.caption),
                     };
-                    let (values, marks) = match self.fast {
+                    let (values, marked) = match self.fast {
                         Some((planes, marked)) => {
                             let values = planes.values.get(lead.first().copied().unwrap_or(0)).cloned();
-                            let mut marks = vec![0; rows * cols];
-                            for [i, j] in marked(lead).into_iter().filter(|&[i, j]| i < rows && j < cols) {
-                                marks[i * cols + j] = (self.cell)(lead, [i, j]).marks;
-                            }
-                            (values.unwrap_or_else(|| Shared(Rc::default())), marks)
+                            // The listed cells alone, in order, once each: never a rows x cols pass.
+                            let mut cells: Vec<(usize, u32)> = marked(lead)
+                                .into_iter()
+                                .filter(|&[i, j]| i < rows && j < cols)
+                                .map(|[i, j]| (i * cols + j, (self.cell)(lead, [i, j]).marks))
+                                .filter(|(_, m)| *m != 0)
+                                .collect();
+                            cells.sort_unstable_by_key(|(k, _)| *k);
+                            cells.dedup_by_key(|(k, _)| *k);
+                            (values.unwrap_or_else(|| Shared(Rc::default())), cells)
                         }
                         None => {
                             let (values, marks) =
                                 self.sample((0..rows).flat_map(|i| (0..cols).map(move |j| (lead, [i, j]))));
-                            (Shared(Rc::new(values)), marks)
+                            (Shared(Rc::new(values)), nonzero(&marks))
                         }
                     };
-                    Plane { caption, index: CellIndex::Grid { lead: lead.clone() }, grid: Some(k), rows, values, marks }
+                    Plane {
+                        caption,
+                        index: CellIndex::Grid { lead: lead.clone() },
+                        grid: Some(k),
+                        rows,
+                        values,
+                        marked,
+                    }
                 })
                 .collect()
         };
@@ -231,17 +246,17 @@ impl Grids<'_> {
             2..=4 => 240.0,
             _ => 150.0,
         };
+        let leads = Rc::new(self.leads.clone());
         let maps: Html = planes
             .into_iter()
             .map(|plane| {
-                let overlays = overlays_of(&plane.marks, cols, &OVERLAID);
-                let current = plane.marks.iter().position(|m| m & mark::CURRENT != 0).map(|k| (k / cols, k % cols));
-                let locate = self.locate(plane.grid);
-                let on_click = self.on_click.clone().map(|cb| cb.reform(move |(r, c): (usize, usize)| locate(r, c)));
-                let on_hover = self.hover_of(plane.grid);
+                let overlays = overlays_of_cells(&plane.marked, cols, &OVERLAID);
+                let current =
+                    plane.marked.iter().find(|(_, m)| m & mark::CURRENT != 0).map(|&(k, _)| (k / cols, k % cols));
                 html! {
-                    <Heatmap name={self.name} caption={plane.caption} rows={plane.rows} {cols} values={plane.values}
-                        {scale} index={plane.index} overlays={Rc::new(overlays)} {current} {on_click} {on_hover} {side} layer={self.layer} />
+                    <GridMap name={self.name} caption={plane.caption} rows={plane.rows} {cols} values={plane.values}
+                        {scale} index={plane.index} overlays={Rc::new(overlays)} {current} {side} layer={self.layer}
+                        leads={leads.clone()} grid={plane.grid} on_click={self.on_click.clone()} on_hover={self.on_hover.clone()} />
                 }
             })
             .collect();
@@ -291,6 +306,61 @@ impl Grids<'_> {
                 self.matrix(Some(k), caption, cells)
             })
             .collect()
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GridMapProps {
+    name: &'static str,
+    caption: String,
+    rows: usize,
+    cols: usize,
+    values: Shared<Vec<f64>>,
+    scale: f64,
+    index: CellIndex,
+    overlays: Rc<Vec<Overlay>>,
+    current: Option<(usize, usize)>,
+    side: f64,
+    layer: Option<usize>,
+    /// The tensor's leading indices and which grid this is (`None`: 1D, a row per lead).
+    leads: Rc<Vec<Vec<usize>>>,
+    grid: Option<usize>,
+    on_click: Option<Callback<GridCell>>,
+    on_hover: Option<Callback<Option<GridCell>>>,
+}
+
+/// One heatmap of `Grids`, its events told as the tensor's cells. A component
+/// of its own so that its callbacks are made once (not on every render of the
+/// view): when the view's callbacks are stable, a map whose marks did not
+/// change is not rendered again (a selection in the network view changes a
+/// few of its 131 maps' marks).
+#[component]
+fn GridMap(props: &GridMapProps) -> Html {
+    let on_click = use_memo((props.on_click.clone(), props.leads.clone(), props.grid), |(cb, leads, grid)| {
+        cb.clone().map(|cb| {
+            let locate = locate_in(leads.clone(), *grid);
+            cb.reform(move |(r, c): (usize, usize)| locate(r, c))
+        })
+    });
+    let on_hover = use_memo((props.on_hover.clone(), props.leads.clone(), props.grid), |(cb, leads, grid)| {
+        cb.clone().map(|cb| {
+            let locate = locate_in(leads.clone(), *grid);
+            cb.reform(move |rc: Option<(usize, usize)>| rc.map(|(r, c)| locate(r, c)))
+        })
+    });
+    html! {
+        <Heatmap name={props.name} caption={props.caption.clone()} rows={props.rows} cols={props.cols}
+            values={props.values.clone()} scale={props.scale} index={props.index.clone()} overlays={props.overlays.clone()}
+            current={props.current} on_click={(*on_click).clone()} on_hover={(*on_hover).clone()} side={props.side}
+            layer={props.layer} />
+    }
+}
+
+/// `(r, c)` of grid `grid` (`None`: 1D, row `r` is lead `r`) to the cell it shows.
+fn locate_in(leads: Rc<Vec<Vec<usize>>>, grid: Option<usize>) -> impl Fn(usize, usize) -> GridCell + 'static {
+    move |r, c| match grid {
+        Some(k) => (leads[k].clone(), [r, c]),
+        None => (leads[r].clone(), [0, c]),
     }
 }
 

@@ -72,15 +72,23 @@ pub struct Overlay {
 /// are merged, then equal runs of consecutive rows; at most `MAX_OVERLAYS`.
 /// One pass over `marks` finds the marked cells; only those are looked at again.
 pub fn overlays_of(marks: &[u32], cols: usize, bits: &[u32]) -> Vec<Overlay> {
+    let mask = bits.iter().fold(0, |m, b| m | b);
+    let marked: Vec<(usize, u32)> =
+        marks.iter().enumerate().filter(|(_, m)| *m & mask != 0).map(|(k, &m)| (k, m)).collect();
+    overlays_of_cells(&marked, cols, bits)
+}
+
+/// [`overlays_of`] for the marked cells alone: `(row * cols + col, marks)`,
+/// row-major. A selection in the network view marks a few hundred cells of
+/// a 64x64 map; listing them saves building and scanning all 4,096.
+pub fn overlays_of_cells(marked: &[(usize, u32)], cols: usize, bits: &[u32]) -> Vec<Overlay> {
     let mut out: Vec<Overlay> = Vec::new();
     if cols == 0 {
         return out;
     }
-    let mask = bits.iter().fold(0, |m, b| m | b);
-    let marked: Vec<usize> = marks.iter().enumerate().filter(|(_, m)| *m & mask != 0).map(|(k, _)| k).collect();
     for &bit in bits {
         let mut runs: Vec<Overlay> = Vec::new();
-        let mut cells = marked.iter().copied().filter(|&k| marks[k] & bit != 0).peekable();
+        let mut cells = marked.iter().filter(|(_, m)| m & bit != 0).map(|&(k, _)| k).peekable();
         while let Some(start) = cells.next() {
             let (r, left) = (start / cols, start % cols);
             let mut right = left;
@@ -308,6 +316,23 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
             </span>
         }
     };
+    // The boxes as one node beside the canvas, never spread among its siblings:
+    // Yew pairs an unkeyed list's old and new children from the end, so a
+    // spread list that grew would take the canvas's place, and a new, blank
+    // canvas (its pixels unchanged, so not drawn again) would be put first.
+    let overlays: Html = props
+        .overlays
+        .iter()
+        .map(|o| {
+            html! {
+                <div class={format!("overlay {}", mark::classes(o.mark))} aria-hidden="true" style={format!(
+                    "left:{}%;top:{}%;width:{}%;height:{}%",
+                    fixed(percent(o.left, cols), 3), fixed(percent(o.top, rows), 3),
+                    fixed(percent(o.right + 1 - o.left, cols), 3), fixed(percent(o.bottom + 1 - o.top, rows), 3)
+                )} />
+            }
+        })
+        .collect();
     html! {
         <figure class="matrix heatmap" style={format!("width:{}px", fixed(width.max(150.0), 0))}>
             if !props.caption.is_empty() {
@@ -319,13 +344,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
                     aria-label={format!("{} drawn as colours, {rows} by {cols}: hover a cell for its value", props.name)}
                     class={if props.on_click.is_some() { "interactive" } else { "" }}
                     {onmousemove} {onmouseleave} {onclick} />
-                { for props.overlays.iter().map(|o| html! {
-                    <div class={format!("overlay {}", mark::classes(o.mark))} aria-hidden="true" style={format!(
-                        "left:{}%;top:{}%;width:{}%;height:{}%",
-                        fixed(percent(o.left, cols), 3), fixed(percent(o.top, rows), 3),
-                        fixed(percent(o.right + 1 - o.left, cols), 3), fixed(percent(o.bottom + 1 - o.top, rows), 3)
-                    )} />
-                }) }
+                { overlays }
                 if let Some((r, c)) = props.current {
                     <div class="overlay cell current" aria-hidden="true" style={format!(
                         "left:{}%;top:{}%;width:{}%;height:{}%",
