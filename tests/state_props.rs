@@ -17,6 +17,7 @@ use convscope::model::state::{
     NetworkAction, PerAxisParam, PracticeAction, Quiz, Size, State, View, ViewAction,
 };
 use proptest::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn tensor() -> impl Strategy<Value = Tensor> {
     prop_oneof![Just(Tensor::Input), Just(Tensor::Weight), Just(Tensor::Bias), Just(Tensor::GradOutput)]
@@ -231,18 +232,44 @@ fn action(state: &State, step: Step) -> Option<Action> {
     }
 }
 
+/// Sequences run; actions applied; states whose problem was valid (the
+/// views' checks ran); states whose document round-tripped through a link.
+static SHARE: [AtomicUsize; 4] = [const { AtomicUsize::new(0) }; 4];
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200)
+}
+
+/// Counts one more of `SHARE[k]`; after the last sequence, prints the shares
+/// (shown with `--nocapture`) and asks that at least half the states were valid.
+fn tally(k: usize) {
+    SHARE[k].fetch_add(1, Ordering::Relaxed);
+    if k == 0 && SHARE[0].load(Ordering::Relaxed) == cases() as usize {
+        let [_, applied, valid, linked] = SHARE.each_ref().map(|a| a.load(Ordering::Relaxed));
+        // Printed as the last sequence starts: its own actions are not in these counts.
+        eprintln!(
+            "state_props: {} sequences, {applied} actions applied: {valid} states valid ({:.0}%), {linked} of them round-tripped through a link ({:.0}%)",
+            cases(),
+            100.0 * valid as f64 / applied.max(1) as f64,
+            100.0 * linked as f64 / applied.max(1) as f64,
+        );
+        // As in tests/fuzz.rs: a generator whose states are mostly invalid would check only the first lines.
+        assert!(2 * valid >= applied, "only {valid} of {applied} states valid: the generator needs mending");
+    }
+}
+
 proptest! {
     // 200 sequences in the test command; PROPTEST_CASES sets the long run's count (README).
-    #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200)
-    ))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn no_sequence_of_actions_breaks_the_app(steps in prop::collection::vec(step(), 1..25)) {
         let mut state = State::default();
+        tally(0);
         for s in steps {
             let Some(a) = action(&state, s) else { continue };
             state.apply(a);
+            tally(1);
             let count = state.step_count();
             prop_assert!(count == 0 || state.doc.view.step < count, "step {} of {count}", state.doc.view.step);
             let results = Results::new(state.doc.problem.clone());
@@ -259,6 +286,7 @@ proptest! {
                 }
             }
             if results.error.is_none() {
+                tally(2);
                 // The network view's player walks its pooling panel alone: without one, it has no steps.
                 prop_assert!(count > 0 || state.doc.view.view == View::Network);
                 // The view on screen has what it draws (ui/app.rs picks the result by view).
@@ -305,6 +333,7 @@ proptest! {
                     continue;
                 }
                 let again = Document::parse(&text);
+                tally(3);
                 // An own picture's pixels are never written: its document reopens
                 // with a bundled picture in its place, the rest the same.
                 if document.picture == Some(convscope::model::document::PictureRef::Own) {
