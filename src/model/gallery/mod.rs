@@ -460,7 +460,13 @@ fn beyond_card(name: &'static str) -> Card {
     Card {
         name,
         title: title.into(),
-        caption: caption.into(),
+        caption: if c > 1 {
+            format!(
+                "{caption} The picture steps through input channel 0 and output channel 0; Open shows every channel."
+            )
+        } else {
+            caption.into()
+        },
         parameters,
         relationship,
         relationship_value: value,
