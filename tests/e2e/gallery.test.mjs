@@ -185,3 +185,31 @@ test('the gallery works under a sub-path and in a course page\'s iframe', async 
   await frame.locator('[data-figure="dilation"] img').waitFor();
   assert.equal(await frame.locator('[data-figure]').count(), Object.keys(CARDS).length);
 });
+
+test('after one visit, the gallery and the pictures it showed open offline', async (t) => {
+  const { url } = await serve();
+  const browser = await getBrowser();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'allow' });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${url}/gallery.html`);
+  // gallery.js registers the site's worker; it installs and takes control.
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  // The first card's picture, fetched again now that the worker controls the page, is kept.
+  const first = `${url}/gallery/no_padding_no_strides.gif`;
+  await page.evaluate((src) => fetch(src).then((r) => r.arrayBuffer()), first);
+  const cached = await page.evaluate(async () => {
+    const keys = await caches.keys();
+    const cache = await caches.open(keys.find((k) => k.startsWith('convscope-')));
+    return (await cache.keys()).map((r) => new URL(r.url).pathname);
+  });
+  assert.ok(cached.includes('/gallery.html') && cached.includes('/gallery.css'), cached.join(' '));
+  assert.ok(cached.includes('/gallery/no_padding_no_strides.gif'), 'a picture shown is kept');
+  assert.ok(!cached.includes('/gallery/dilation.svg'), 'pictures are not fetched ahead');
+  await context.setOffline(true);
+  await page.reload();
+  assert.equal(await page.locator('[data-figure]').count(), Object.keys(CARDS).length);
+  const img = page.locator('[data-figure="no_padding_no_strides"] img');
+  await img.evaluate((el) => el.decode());
+  assert.ok(await img.evaluate((el) => el.naturalWidth > 0), 'the picture shows offline');
+});

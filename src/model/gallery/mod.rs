@@ -286,11 +286,12 @@ fn paper_relationship(s: &Spec, a: usize) -> (Vec<String>, usize) {
 /// The figure's title and caption, after the paper's.
 fn paper_words(s: &Spec, a: usize) -> (String, String) {
     let (i, o, p, k, st, d) = (s.input, s.output, s.padding, s.kernel, s.stride, s.dilation);
+    // The paper's names for unit strides; with strides, its words for the border.
     let padding_words = match p {
         0 => "no zero padding".to_string(),
-        _ if p == k / 2 && k % 2 == 1 => "half (same) padding".to_string(),
-        _ if p == k - 1 => "full padding".to_string(),
-        _ => format!("a border of {p} zeros"),
+        _ if st == 1 && p == k / 2 && k % 2 == 1 => "half (same) padding".to_string(),
+        _ if st == 1 && p == k - 1 => "full padding".to_string(),
+        _ => format!("a {} border of zeros", square(p)),
     };
     let stride_words = if st == 1 { "unit strides".to_string() } else { format!("{st}\u{00D7}{st} strides") };
     let sizes =
@@ -319,7 +320,7 @@ fn paper_words(s: &Spec, a: usize) -> (String, String) {
             let inserted =
                 if st > 1 { format!(", {} zero(s) inserted between its cells", st - 1) } else { String::new() };
             (
-                format!("Transpose: {padding_words}, {stride_words}"),
+                format!("Transpose: {padding_words}, {stride_words}{}", if a > 0 { ", odd size" } else { "" }),
                 format!(
                     "The transpose of convolving {conv}: from the {} output back to {}. It equals a direct convolution \
                      with the flipped kernel over the {} input with a border of k \u{2212} p \u{2212} 1 = {zeros} zeros{inserted}{}.",
@@ -349,7 +350,12 @@ fn paper_words(s: &Spec, a: usize) -> (String, String) {
                 ""
             };
             (
-                format!("{}{}, {stride_words}", padding_words[..1].to_uppercase(), &padding_words[1..]),
+                format!(
+                    "{}{}, {stride_words}{}",
+                    padding_words[..1].to_uppercase(),
+                    &padding_words[1..],
+                    if uncovered > 0 { ", odd size" } else { "" }
+                ),
                 format!("Convolving {conv}.{note}"),
             )
         }
@@ -454,7 +460,13 @@ fn beyond_card(name: &'static str) -> Card {
     Card {
         name,
         title: title.into(),
-        caption: caption.into(),
+        caption: if c > 1 {
+            format!(
+                "{caption} The picture steps through input channel 0 and output channel 0; Open shows every channel."
+            )
+        } else {
+            caption.into()
+        },
         parameters,
         relationship,
         relationship_value: value,
