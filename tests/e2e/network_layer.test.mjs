@@ -34,7 +34,7 @@ test("layer 4 of LeNet opens in the sliding window on layer 3's output, and undo
   await page.getByRole('button', { name: 'Open in the sliding window: layer 4' }).click();
   await page.waitForSelector('section.forward-view');
   assert.match(await page.locator('.notice').innerText(),
-    /Opened layer 4 of the network on layer 3's output \(6, 14, 14\)\. Undo returns to the network\./);
+    /Opened layer 4 of the network on layer 3's output \(6, 14, 14\)\. Edits here are not written back to the network; Undo returns to it\./);
   // conv2d 6→16, 5x5, no padding: the padded input is the input, which is layer 3's output.
   await page.waitForSelector('td[data-matrix="output"]');
   assert.deepEqual(await values(page, 'td[data-matrix="padded_input"]'), y3);

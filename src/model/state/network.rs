@@ -365,7 +365,7 @@ impl Doc {
         self.drafts = Default::default();
         let on = if k == 0 { "its input".to_string() } else { format!("layer {k}'s output") };
         Ok(Some(format!(
-            "Opened layer {} of the network on {on} {}. Undo returns to the network.",
+            "Opened layer {} of the network on {on} {}. Edits here are not written back to the network; Undo returns to it.",
             k + 1,
             shape_text([c, h, w], dims)
         )))

@@ -515,7 +515,10 @@ fn a_convolution_layer_opens_on_the_layer_before_and_one_undo_returns_to_the_net
     assert_eq!((s.doc.view.view, s.doc.stack.layers.len(), s.doc.view.step), (View::Forward, 0, 0));
     assert_eq!(
         s.page.notice.as_deref(),
-        Some("Opened layer 4 of the network on layer 3's output (6, 14, 14). Undo returns to the network.")
+        Some(
+            "Opened layer 4 of the network on layer 3's output (6, 14, 14). Edits here are not written back to the network; \
+             Undo returns to it."
+        )
     );
     assert_eq!(s.history.undo.len(), undo + 1, "one undo step");
     assert_eq!(s.step_count(), 16 * 10 * 10, "the player walks layer 4's output cells");
