@@ -15,6 +15,7 @@ use crate::conv::network::{Layer, LayerSummary, Probe, Receptive};
 use crate::conv::pool::PoolKind;
 use crate::conv::{Dims, PaddingMode, Problem};
 use crate::model::document::limits;
+use crate::model::export;
 use crate::model::format::grouped;
 use crate::model::network::{self, NetResults, Stack, pair_text, shape_text};
 use crate::model::network_practice::{self as net_practice, Hidden, NetLevel, NetQuestion, NetQuiz, NetVerdict};
@@ -829,6 +830,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 <div class="network-outputs">
                     if let Some(panel) = props.pool {
                         { pool_panel(results, dims, panel, &props.player, &props.events.pool) }
+                        <LayerCode results={results.clone()} k={panel.layer + 1} />
                     }
                     // A fixed height for the sentence and the button's row: pointing
                     // from cell to cell changes them, and the maps below must not move.
@@ -841,6 +843,41 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                     { outputs }
                 </div>
             </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LayerCodeProps {
+    results: Shared<NetResults>,
+    /// The layer (from 1).
+    k: usize,
+}
+
+/// "This layer as code": layer `k` alone as NumPy and PyTorch, on the
+/// previous layer's output. Written only while open (its input's numbers
+/// can be tens of thousands), once per result and layer.
+#[component]
+fn LayerCode(props: &LayerCodeProps) -> Html {
+    let open = use_state_eq(|| false);
+    let code = use_memo((props.results.clone(), props.k, *open), |(results, k, open)| {
+        let input = results.eval.outputs.get(k.wrapping_sub(1))?;
+        open.then(|| export::layer_code(&results.network, *k, input)).flatten()
+    });
+    let onclick = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    html! {
+        <section class="layer-code" data-layer-code={props.k.to_string()} aria-label={format!("Layer {} as code", props.k)}>
+            <button type="button" aria-expanded={(*open).to_string()} {onclick}>{ "This layer as code" }</button>
+            if let Some((numpy, pytorch)) = code.as_ref() {
+                <p class="hint">{ "This pooling layer alone, on the output above it: either script computes the layer's output as y1." }</p>
+                <h4>{ "NumPy" }</h4>
+                <pre class="code" data-code="numpy">{ numpy.clone() }</pre>
+                <h4>{ "PyTorch" }</h4>
+                <pre class="code" data-code="pytorch">{ pytorch.clone() }</pre>
+            }
         </section>
     }
 }
