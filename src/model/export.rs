@@ -595,6 +595,17 @@ pub fn network_pytorch_code(net: &Network) -> String {
     s
 }
 
+/// NumPy and PyTorch code for layer `k` alone (from 1): a stack of that one
+/// layer on its input, `input_of_k` (the previous layer's output), so the
+/// script says `x` for that input and `y1` for the layer's output.
+pub fn layer_code(net: &Network, k: usize, input_of_k: &ndarray::Array3<f64>) -> Option<(String, String)> {
+    let layer = net.layers.get(k.checked_sub(1)?)?.clone();
+    let one = Network { dims: net.dims, input: input_of_k.clone(), layers: vec![layer] };
+    let on = if k == 1 { "the network's input".to_string() } else { format!("layer {}'s output", k - 1) };
+    let head = format!("# Layer {k} of the network alone: x is {on}, y1 is layer {k}'s output.\n");
+    Some((format!("{head}{}", network_numpy_code(&one)), format!("{head}{}", network_pytorch_code(&one))))
+}
+
 /// The arrays a network's learner can download, in PyTorch's layouts (1D:
 /// the height axis dropped): `input`, each convolution's `w{k}` and `b{k}`,
 /// and each computed layer output `y{k}` (from `outputs`, `[0]` the input).

@@ -15,6 +15,7 @@ use crate::conv::network::{Layer, LayerSummary, Probe, Receptive};
 use crate::conv::pool::PoolKind;
 use crate::conv::{Dims, PaddingMode, Problem};
 use crate::model::document::{Document, limits};
+use crate::model::export;
 use crate::model::format::grouped;
 use crate::model::network::{self, NetResults, Stack, pair_text, shape_text};
 use crate::model::network_practice::{self as net_practice, Hidden, NetLevel, NetQuestion, NetQuiz, NetVerdict};
@@ -315,7 +316,8 @@ fn into_layer(layer: &Layer, k: usize, broken: bool, events: &NetworkEvents) -> 
     }
 }
 
-/// The marks on one layer's output for the selected cell: by channel, each marked cell `([i, j], marks)`, row-major. Compared
+/// The marks on one layer's output for the cell shown (selected, or pointed
+/// at): by channel, each marked cell `([i, j], marks)`, row-major. Compared
 /// by value, so a layer whose marks did not change is not rendered again, and
 /// a heatmap gets its marked cells alone (never a pass over all its cells).
 #[derive(Debug, Default, PartialEq)]
@@ -680,10 +682,12 @@ struct LayerOutputProps {
     withheld: bool,
     /// Its heatmaps' values, made once per result.
     planes: Rc<Planes>,
-    /// Its marks for the selected cell.
+    /// Its marks for the cell shown.
     marks: Rc<LayerMarks>,
     /// A cell clicked.
     on_probe: Callback<Option<Probe>>,
+    /// A cell pointed at, or the pointer gone (`None`).
+    on_point: Callback<Option<Probe>>,
 }
 
 /// Layer `k`'s output (0: the input) as grids or heatmaps, its cells
@@ -697,6 +701,11 @@ fn LayerOutput(props: &LayerOutputProps) -> Html {
     let on_click = use_memo((props.on_probe.clone(), k), |(on_probe, k)| {
         let k = *k;
         on_probe.reform(move |(lead, [i, j]): GridCell| Some(Probe { layer: k, index: [lead[0], i, j] }))
+    });
+    let on_hover = use_memo((props.on_point.clone(), k), |(on_point, k)| {
+        let k = *k;
+        on_point
+            .reform(move |cell: Option<GridCell>| cell.map(|(lead, [i, j])| Probe { layer: k, index: [lead[0], i, j] }))
     });
     let out = &results.eval.outputs[k];
     let (c, h, w) = out.dim();
@@ -724,6 +733,7 @@ fn LayerOutput(props: &LayerOutputProps) -> Html {
                     .layer(k)
                     .planes(&props.planes, &marked_here)
                     .on_click((*on_click).clone())
+                    .on_hover((*on_hover).clone())
                     .render() }
             </div>
         </section>
@@ -738,8 +748,15 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let results = &*use_memo((props.problem.clone(), props.stack.clone()), |(problem, stack)| {
         Shared(Rc::new(NetResults::new(problem.dims(), &problem.input, stack)))
     });
-    let shown = props.probe;
-    // The marks of the selected cell: one pass back through the stack per cell.
+    // The cell pointed at: marked like a selection while the pointer is on it,
+    // never written to the document (equal values do not render again).
+    let pointed = use_state_eq(|| None::<Probe>);
+    let on_point = {
+        let set = pointed.setter();
+        use_memo((), move |_| Callback::from(move |p: Option<Probe>| set.set(p)))
+    };
+    let shown = (*pointed).or(props.probe);
+    // The marks of the cell shown: one pass back through the stack per cell.
     let receptive = {
         let results = results.clone();
         use_memo((results.clone(), shown), move |(_, shown)| shown.and_then(|p| results.receptive(p)))
@@ -756,7 +773,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     // Heatmap values once per result: a click then redraws only the marks, not every map.
     let planes =
         use_memo(results.clone(), |r| r.eval.outputs.iter().map(|o| Rc::new(Planes::of3(o))).collect::<Vec<_>>());
-    // Each layer's marks, once per selection.
+    // Each layer's marks, once per cell shown.
     let layer_marks = use_memo((results.clone(), shown, marks_hidden), {
         let receptive = receptive.clone();
         move |(results, shown, hidden)| {
@@ -771,7 +788,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         <div class="layer-outputs">
             { for (0..results.eval.outputs.len()).map(|k| html! {
                 <LayerOutput results={results.clone()} {k} {dims} withheld={hides(k).shape} planes={planes[k].clone()}
-                    marks={layer_marks[k].clone()} on_probe={props.events.on_probe.clone()} />
+                    marks={layer_marks[k].clone()} on_probe={props.events.on_probe.clone()} on_point={(*on_point).clone()} />
             }) }
         </div>
     };
@@ -781,9 +798,11 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             net_practice::field_question(&results.summary, p.layer).unwrap_or(p.layer)
         ),
         (Some(p), Some(r)) => network::receptive_words(results, p, r, dims),
-        _ => "Select a cell of any layer: every cell it depends on is outlined in every earlier layer, \
+        _ => {
+            "Select a cell of any layer, or point at one: every cell it depends on is outlined in every earlier layer, \
               and the ones that decided its value are filled."
-            .into(),
+                .into()
+        }
     };
     html! {
         <section class="view network-view" aria-label={View::Network.label(false)}>
@@ -811,14 +830,54 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 <div class="network-outputs">
                     if let Some(panel) = props.pool {
                         { pool_panel(results, dims, panel, &props.player, &props.events.pool) }
+                        <LayerCode results={results.clone()} k={panel.layer + 1} />
                     }
+                    // A fixed height for the sentence and the button's row: pointing
+                    // from cell to cell changes them, and the maps below must not move.
                     <p class="receptive-note" role="status">{ words }</p>
-                    if props.probe.is_some() {
-                        <button type="button" class="clear-probe" onclick={props.events.on_probe.reform(|_| None)}>{ "Clear the selection" }</button>
-                    }
+                    <div class="probe-actions">
+                        if props.probe.is_some() {
+                            <button type="button" class="clear-probe" onclick={props.events.on_probe.reform(|_| None)}>{ "Clear the selection" }</button>
+                        }
+                    </div>
                     { outputs }
                 </div>
             </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LayerCodeProps {
+    results: Shared<NetResults>,
+    /// The layer (from 1).
+    k: usize,
+}
+
+/// "This layer as code": layer `k` alone as NumPy and PyTorch, on the
+/// previous layer's output. Written only while open (its input's numbers
+/// can be tens of thousands), once per result and layer.
+#[component]
+fn LayerCode(props: &LayerCodeProps) -> Html {
+    let open = use_state_eq(|| false);
+    let code = use_memo((props.results.clone(), props.k, *open), |(results, k, open)| {
+        let input = results.eval.outputs.get(k.wrapping_sub(1))?;
+        open.then(|| export::layer_code(&results.network, *k, input)).flatten()
+    });
+    let onclick = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    html! {
+        <section class="layer-code" data-layer-code={props.k.to_string()} aria-label={format!("Layer {} as code", props.k)}>
+            <button type="button" aria-expanded={(*open).to_string()} {onclick}>{ "This layer as code" }</button>
+            if let Some((numpy, pytorch)) = code.as_ref() {
+                <p class="hint">{ "This pooling layer alone, on the output above it: either script computes the layer's output as y1." }</p>
+                <h4>{ "NumPy" }</h4>
+                <pre class="code" data-code="numpy">{ numpy.clone() }</pre>
+                <h4>{ "PyTorch" }</h4>
+                <pre class="code" data-code="pytorch">{ pytorch.clone() }</pre>
+            }
         </section>
     }
 }
