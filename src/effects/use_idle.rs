@@ -43,7 +43,7 @@ pub fn use_idle<F: Future<Output = ()> + 'static>(task: fn() -> F) {
 }
 
 /// The longest an idle moment is waited for after a [`WhenStill`]'s delay.
-const IDLE_WAIT_MS: u32 = 1000;
+pub const IDLE_WAIT_MS: u32 = 1000;
 
 /// Runs a task once the state has stayed unchanged for a delay, at the
 /// browser's next idle moment after it (at most [`IDLE_WAIT_MS`] later).
