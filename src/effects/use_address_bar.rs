@@ -38,7 +38,12 @@ pub fn current_hash() -> String {
 
 /// `#config=...` for a document.
 pub fn hash_of(document: &Document) -> String {
-    format!("#config={}", String::from(js_sys::encode_uri_component(&document.to_json())))
+    hash_of_json(&document.to_json())
+}
+
+/// `#config=...` for a document's JSON.
+fn hash_of_json(json: &str) -> String {
+    format!("#config={}", String::from(js_sys::encode_uri_component(json)))
 }
 
 /// Writes `on_screen`'s document into the address bar, if it is valid: an
@@ -49,8 +54,7 @@ fn write_address(on_screen: &Snapshot, written: &RefCell<JsonMemo>) {
     if document.validate().is_err() {
         return;
     }
-    let json = written.borrow_mut().to_json(on_screen, &document);
-    let hash = format!("#config={}", String::from(js_sys::encode_uri_component(&json)));
+    let hash = hash_of_json(&written.borrow_mut().to_json(on_screen, &document));
     if let Some(w) = web_sys::window()
         && w.location().hash().ok().as_deref() != Some(hash.as_str())
         && let Ok(history) = w.history()
@@ -66,8 +70,12 @@ fn write_address(on_screen: &Snapshot, written: &RefCell<JsonMemo>) {
 ///
 /// The write waits for an idle moment after the delay ([`WhenStill`]).
 #[hook]
-pub fn use_address_bar(on_screen: Snapshot, hold: bool, on_link: Callback<Result<Document, DocumentError>>) {
-    let written: Rc<RefCell<JsonMemo>> = use_mut_ref(JsonMemo::default);
+pub fn use_address_bar(
+    on_screen: Snapshot,
+    hold: bool,
+    written: Rc<RefCell<JsonMemo>>,
+    on_link: Callback<Result<Document, DocumentError>>,
+) {
     use_effect_with((on_screen, hold), move |(on_screen, hold)| {
         let on_screen = on_screen.clone();
         // A link that could not be opened stays for its author to fix.

@@ -79,10 +79,9 @@ fn leave(kept: &Snapshot, written: &RefCell<JsonMemo>) {
 /// nothing: a course page with three frames must not overwrite what the
 /// learner was working on; nor does a shared problem only looked at).
 #[hook]
-pub fn use_storage(on_screen: Snapshot, keep: bool) {
+pub fn use_storage(on_screen: Snapshot, keep: bool, written: Rc<RefCell<JsonMemo>>) {
     // What to store when the page goes, if anything.
     let latest: Rc<RefCell<Option<Snapshot>>> = use_mut_ref(|| None);
-    let written: Rc<RefCell<JsonMemo>> = use_mut_ref(JsonMemo::default);
     {
         let (latest, written) = (latest.clone(), written.clone());
         use_effect_with((), move |_| {

@@ -3,6 +3,7 @@
 //! The views and their widgets report typed values; `view_events` maps them
 //! to actions, here alone.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -22,8 +23,8 @@ use crate::model::document::Document;
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
 use crate::model::state::{
-    Action, DocAction, EditAction, Embed, Explain, GradFocus, ImageAction, Move, NetPracticeAction, NetworkAction,
-    Page, PageAction, PracticeAction, State, View, ViewAction,
+    Action, DocAction, EditAction, Embed, Explain, GradFocus, ImageAction, JsonMemo, Move, NetPracticeAction,
+    NetworkAction, Page, PageAction, PracticeAction, State, View, ViewAction,
 };
 use crate::ui::header::{HeaderProps, header};
 use crate::ui::lazy::{self, Lazy};
@@ -421,15 +422,18 @@ fn tabs(transposed_op: bool, view: View, dispatch: &Callback<Action>) -> Html {
 fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dark: bool) {
     use_player(state.live.playing, state.live.speed, state.dispatcher());
     use_keyboard(state.dispatcher(), Keys { help: state.page.help, present: state.doc.view.present, dark });
+    // One memo for both writers of the document: a change's tensors are written out once.
+    let written: Rc<RefCell<JsonMemo>> = use_mut_ref(JsonMemo::default);
     use_address_bar(
         state.doc.snapshot(),
         state.doc.held_link,
+        written.clone(),
         dispatch.reform(|loaded| DocAction::Load(Box::new(loaded)).into()),
     );
     crate::effects::crash::use_crash_report(state.doc.snapshot());
     // A shared problem only looked at is not stored: the learner's own stays.
     let keep = state.page.embed == Embed::Off && !state.doc.shared;
-    use_storage(state.doc.snapshot(), keep);
+    use_storage(state.doc.snapshot(), keep, written);
     use_theme(state.page.theme);
     use_fit(
         state.doc.view.present && !state.page.editors_open,

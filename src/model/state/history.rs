@@ -45,8 +45,8 @@ impl Snapshot {
     }
 }
 
-/// The JSON of the snapshots one writer writes one after another (the
-/// address bar's, the storage's). The problem's part, its tensors, is the
+/// The JSON of the snapshots written one after another (the address bar and
+/// the storage share one memo, so a change's tensors are written out once). The problem's part, its tensors, is the
 /// costly one (a 3x64x64 input is 12,288 numbers, about 30 ms in the
 /// browser): it is kept while the problem, stack and picture stay the very
 /// same (`Shared` compares identity; the kept snapshot holds them alive), so
