@@ -63,6 +63,8 @@ for (const [name, doc] of CASES) {
     const shown = { y: await readMatrix(page, 'output') };
     if (!transposed) {
       await page.getByRole('tab', { name: 'Backprop' }).click();
+      // The backprop view is a chunk: it may still be fetched.
+      await page.waitForSelector('[data-matrix="grad_input"]');
       shown.dx = await readMatrix(page, 'grad_input');
       shown.dw = await readMatrix(page, 'grad_weight');
       if (doc.bias) shown.db = await readMatrix(page, 'grad_bias');

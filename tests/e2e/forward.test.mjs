@@ -115,6 +115,8 @@ test('parameters: padding grows the output, an impossible dilation is explained'
 test('im2col follows the window step by step', async (t) => {
   const { page } = await openApp(t);
   await page.getByRole('tab', { name: 'im2col' }).click();
+  // The im2col view is a chunk: it may still be fetched.
+  await page.waitForSelector('[data-matrix="im2col_product"]');
   const patches = await readMatrix(page, 'im2col');
   assert.equal(Object.keys(patches).length, 81);
   // seeds/000 In [14], first row of Xhat.

@@ -45,6 +45,8 @@ test("the tutorials' 6x6 example and backprop example give their numbers", async
   assert.deepEqual(y[0], [0, -27, -27, 0]);
 
   await choose(page, 'seed-backprop-1x1');
+  // The backprop view is a chunk: it may still be fetched when the example opens.
+  await page.waitForSelector('[data-matrix="grad_bias"]');
   // seeds/001, x (3, 2, 2), a 1x1 filter over 3 channels, dY = ones.
   assert.deepEqual(toGrid(await readMatrix(page, 'grad_input')), [
     [[1, 1], [1, 1]],
