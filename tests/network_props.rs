@@ -697,3 +697,43 @@ proptest! {
         prop_assert!(net.receptive(&eval, probe).is_some());
     }
 }
+
+/// The pooling panel's practice: every output cell's question asks for the
+/// naive loops' value and its terms make it (max, or sum over the divisor);
+/// every input cell's gradient question (`dY = 1`) asks for the core's
+/// backward pass's value, and its terms add up to it.
+#[test]
+fn pool_questions_ask_for_the_naive_values_and_their_terms_make_them() {
+    use convscope::model::practice::{Combine, Question};
+    run_counting("pool questions", 300, 0.8, pool_case(), |(pool, x)| {
+        let (Ok(core), Some((y, _))) = (pool.apply(&x), naive_pool(&x, &pool)) else { return Ok(false) };
+        let g = pool.geometry([x.dim().0, x.dim().1, x.dim().2]).expect("valid");
+        for (step, (index, &want)) in y.indexed_iter().enumerate() {
+            let q = Question::pool(&g, &x, step, 2).ok_or_else(|| TestCaseError::fail("a step without a question"))?;
+            prop_assert_eq!(q.expected, want, "{} of {:?}", q.label, pool);
+            let (c, i, j) = index;
+            let mut data_index = vec![c, i, j];
+            if pool.dims == Dims::One {
+                data_index.remove(1);
+            }
+            prop_assert_eq!(&q.index, &data_index);
+            let values: Vec<f64> = (0..q.products.len()).filter_map(|k| q.product(k)).collect();
+            match q.combine {
+                Combine::Max => prop_assert_eq!(values.iter().copied().fold(f64::NEG_INFINITY, f64::max), want),
+                Combine::Mean(d) => prop_assert!((values.iter().sum::<f64>() / d as f64 - want).abs() < 1e-12),
+                Combine::Sum => prop_assert!(false, "a pooling window is a max or a mean"),
+            }
+            prop_assert_eq!(q.combine == Combine::Max, pool.kind == PoolKind::Max);
+        }
+        let dx = g.grad_input(&core, &Array3::ones(y.dim())).expect("backward");
+        for (step, &want) in dx.iter().enumerate() {
+            let q = Question::pool_grad(&g, core.winners.as_ref(), step)
+                .ok_or_else(|| TestCaseError::fail("a cell without a question"))?;
+            prop_assert!((q.expected - want).abs() < 1e-12, "{}: {} against {}", q.label, q.expected, want);
+            let sum: f64 = (0..q.products.len()).filter_map(|k| q.product(k)).sum();
+            prop_assert!((sum - want).abs() < 1e-12, "{}: terms {:?}", q.label, q.products);
+        }
+        prop_assert!(Question::pool(&g, &x, y.len(), 2).is_none() && Question::pool_grad(&g, None, x.len()).is_none());
+        Ok(true)
+    });
+}

@@ -4,6 +4,7 @@
 
 use ndarray::{Array1, Array3, Array4};
 
+use crate::conv::pool::{PoolGeometry, PoolKind, Winners};
 use crate::conv::{Backward, ConvError, Dims, Forward, Hyper, Im2col, Op, Problem, Transposed};
 use crate::model::document::{self, Document};
 use crate::model::format;
@@ -37,6 +38,18 @@ pub struct Factor {
     pub value: f64,
 }
 
+/// How a question's terms make its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Combine {
+    /// The products summed (a convolution's window, a gradient).
+    #[default]
+    Sum,
+    /// The largest of the terms (max pooling's window; one factor each).
+    Max,
+    /// The terms summed, then divided by this (average pooling's divisor).
+    Mean(usize),
+}
+
 /// One number practice asks for, and what it is made of: the products the
 /// core's trace lists for it, in the same order, plus a bias.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +67,8 @@ pub struct Question {
     pub products: Vec<Vec<Factor>>,
     /// A bias added after the products.
     pub bias: Option<f64>,
+    /// How the products make the number: summed, or a pooling window's max or mean.
+    pub combine: Combine,
     /// What the sum is, in words ("the window's products").
     pub what: String,
     /// The first hint: where the factors are on screen.
@@ -80,6 +95,122 @@ impl Question {
             .get(k)
             .map(|f| f.iter().map(|x| format::factor(x.value)).collect::<Vec<_>>().join("*"))
             .unwrap_or_default()
+    }
+
+    /// The second hint: the first product with its numbers (a pooling
+    /// window: its first value).
+    pub fn first_hint(&self) -> String {
+        match (self.combine, self.product(0)) {
+            (Combine::Sum, Some(v)) => {
+                format!("First product: {} = {} = {}", self.product_label(0), self.product_numbers(0), format::short(v))
+            }
+            (Combine::Sum, None) if self.bias.is_some() => "No products: only the bias.".into(),
+            (Combine::Sum, None) => "Nothing is added here: it is 0.".into(),
+            (_, Some(v)) => format!("The window's first value: {} = {}", self.product_label(0), format::short(v)),
+            (_, None) => "The window holds no input value.".into(),
+        }
+    }
+
+    /// The third hint: every term with its numbers, combined as the number is.
+    pub fn all_hint(&self) -> String {
+        let numbers: Vec<String> = (0..self.products.len()).map(|k| self.product_numbers(k)).collect();
+        let bias = self.bias.map(|b| format!(" + bias {}", format::factor(b))).unwrap_or_default();
+        match self.combine {
+            Combine::Sum => format!("All products: {}{bias}", format::sum(&numbers)),
+            Combine::Max => format!("All values: max({})", format::sum(&numbers).replace(" + ", ", ")),
+            Combine::Mean(d) => format!("All values: ({}) / {d}", format::sum(&numbers)),
+        }
+    }
+
+    /// After a wrong answer: how to find the slip (`reveal`: the link allows revealing).
+    pub fn after_wrong(&self, answer: &str, reveal: bool) -> String {
+        let then = if reveal { ", take a hint, or reveal" } else { " or take a hint" };
+        match self.combine {
+            Combine::Sum => {
+                format!("Not {answer}. Work out each product below to find the one that is off; then try again{then}.")
+            }
+            Combine::Max => format!("Not {answer}. Find the largest value in the window; then try again{then}."),
+            Combine::Mean(d) => {
+                format!("Not {answer}. Add the window's values and divide by {d}; then try again{then}.")
+            }
+        }
+    }
+
+    /// A pooling layer's output cell of `step` (its window's max or mean):
+    /// layer `k` (from 1) of the network, on `input` (C, H, W), the layer's input.
+    pub fn pool(g: &PoolGeometry, input: &Array3<f64>, step: usize, k: usize) -> Option<Question> {
+        let dims = g.pool.dims;
+        let s = g.step(input, step)?;
+        let [c, oi, oj] = s.out_index;
+        let lead = [c];
+        let lead = (g.channels > 1).then_some(&lead[..]);
+        let products = s
+            .cells
+            .iter()
+            .map(|&(p, value)| vec![Factor { label: format::label("x", dims, lead, p), value }])
+            .collect();
+        let (combine, what) = match s.divisor {
+            None if g.pool.padding == [0, 0] => (Combine::Max, "the largest value of its window".to_string()),
+            None => (Combine::Max, "the largest value of its window (padding never wins)".to_string()),
+            Some(d) => (Combine::Mean(d), format!("its window's values summed and divided by {d}")),
+        };
+        let padded = if g.pool.padding == [0, 0] { "input" } else { "padded input" };
+        let at = if dims == Dims::Two {
+            format!("row {}, column {}", s.start[0], s.start[1])
+        } else {
+            format!("position {}", s.start[1])
+        };
+        Some(Question {
+            matrix: "pool_output",
+            index: cell_index(dims, &[c], [oi, oj]),
+            label: format::label(&format!("y{k}"), dims, lead, [oi, oj]),
+            expected: s.value,
+            products,
+            bias: None,
+            combine,
+            what,
+            locate: format!("The window starts at {at} of the {padded} (outlined)."),
+        })
+    }
+
+    /// A pooling layer's input cell of `step` in its gradient walk: `dx`
+    /// when every output's gradient is 1, the sum of what the windows over
+    /// it pass back (max pooling: 1 from each window it won; average: 1/divisor).
+    pub fn pool_grad(g: &PoolGeometry, winners: Option<&Winners>, step: usize) -> Option<Question> {
+        let dims = g.pool.dims;
+        let cell = crate::conv::index::unravel(step, g.input_shape())?;
+        let [c, i, j] = cell;
+        let lead = [c];
+        let lead = (g.channels > 1).then_some(&lead[..]);
+        let dy = |out: [usize; 2]| format::label("dy", dims, lead, out);
+        let products = g
+            .grad_terms(winners, cell)
+            .iter()
+            .filter(|t| t.routed)
+            .map(|t| {
+                let label = match t.divisor {
+                    Some(d) => format!("{}/{d}", dy(t.out)),
+                    None => dy(t.out),
+                };
+                vec![Factor { label, value: t.share }]
+            })
+            .collect();
+        let (what, locate) = if g.pool.kind == PoolKind::Max {
+            ("1 from each window whose max it is (every dy is 1)", "The windows over it are outlined in the output.")
+        } else {
+            ("1/divisor from each window over it (every dy is 1)", "The windows over it are outlined in the output.")
+        };
+        Some(Question {
+            matrix: "pool_grad_input",
+            index: cell_index(dims, &[c], [i, j]),
+            label: format::label("dx", dims, lead, [i, j]),
+            expected: g.grad_input_ones(winners)[cell],
+            products,
+            bias: None,
+            combine: Combine::Sum,
+            what: what.into(),
+            locate: locate.into(),
+        })
     }
 
     /// The sliding window's output cell of `step`.
@@ -114,6 +245,7 @@ impl Question {
             expected: s.result,
             products,
             bias: s.has_bias.then_some(s.bias),
+            combine: Combine::Sum,
             what: "the sum of the window's products".into(),
             locate: format!("The window is at {at} of the {padded} (outlined)."),
         })
@@ -145,6 +277,7 @@ impl Question {
             expected: m.product[[row, f]],
             products,
             bias: None,
+            combine: Combine::Sum,
             what: format!("row {row} of X\u{0302} times column {f} of W, entry by entry, summed"),
             locate: format!("Row {row} of X\u{0302} and column {f} of W are outlined."),
         })
@@ -178,6 +311,7 @@ impl Question {
             expected: t.output[[f, oi, oj]],
             products,
             bias: t.bias.as_ref().map(|b| b[f]),
+            combine: Combine::Sum,
             what: "the overlap sum: every kernel copy that lands on this cell, input value times weight".into(),
             locate: "The input cells whose copies land here are outlined.".into(),
         })
@@ -214,6 +348,7 @@ impl Question {
                     expected: b.grad_input[[c, i, j]],
                     products,
                     bias: None,
+                    combine: Combine::Sum,
                     what: "for every window that read this cell, dY there times the weight it met, summed".into(),
                     locate: "The dY cells and weights that meet here are outlined.".into(),
                 })
@@ -244,6 +379,7 @@ impl Question {
                     expected: b.grad_weight[index],
                     products,
                     bias: None,
+                    combine: Combine::Sum,
                     what: "at every window position, the input under this weight times dY there, summed".into(),
                     locate: "The input cells under this weight and the dY cells are outlined.".into(),
                 })
@@ -261,6 +397,7 @@ impl Question {
                         .map(|o| vec![Factor { label: dy(o), value: b.grad_output[o] }])
                         .collect(),
                     bias: None,
+                    combine: Combine::Sum,
                     what: format!("every dY cell of filter {f}, summed"),
                     locate: format!("The dY cells of filter {f} are outlined."),
                 })

@@ -301,7 +301,8 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
                 probe: state.doc.view.probe, pool: state.doc.view.pool,
                 player: PlayerState { step: state.doc.view.step, steps: state.step_count(), playing: state.live.playing, speed: state.live.speed },
                 events: events.network.clone(),
-                practice: network_practice(state) })} />
+                practice: network_practice(state),
+                pool_practice: frame.practice.clone() })} />
         },
         // A stack's scripts need its layers alone (the single op's, behind them, are written whatever its error).
         (_, View::Export) if results.error.is_none() || !state.doc.stack.layers.is_empty() => html! {

@@ -208,7 +208,15 @@ impl State {
                 Ok(None)
             }
             Action::Image(a) => self.image.reduce(&mut self.doc, a).map(|()| None),
-            Action::Network(a) => self.doc.network(a),
+            Action::Network(a) => {
+                let pool = self.doc.view.pool;
+                let said = self.doc.network(a);
+                // Another pooling layer or walk: its cells are new questions.
+                if self.doc.view.pool != pool {
+                    self.practice.new_pool_walk();
+                }
+                said
+            }
         };
         match said {
             Ok(Some(notice)) => {

@@ -152,6 +152,14 @@ impl Practice {
         };
     }
 
+    /// Another walk of the network's pooling panel (another layer, or its
+    /// gradient): a new cell to answer, and the panel's answered cells, being
+    /// another walk's, are forgotten.
+    pub fn new_pool_walk(&mut self) {
+        self.new_cell();
+        self.answered.retain(|&(_, _, matrix)| !matrix.starts_with("pool_"));
+    }
+
     /// What a newly opened document keeps: the score and the combination.
     pub fn reopened(&self) -> Practice {
         Practice { score: self.score, streak: self.streak, combination: self.combination, ..Practice::default() }

@@ -620,6 +620,36 @@ fn the_player_steps_through_a_pooling_layer_in_the_network_view() {
 }
 
 #[test]
+fn the_pooling_panel_asks_its_cells_and_forgets_them_for_another_walk() {
+    let mut s = state();
+    s.apply(DocAction::LoadPreset("net-downsample".into()));
+    s.apply(PracticeAction::SetOn(true));
+    // Layer 3, max_pool2d 2 on (4, 8, 8): its first window's max.
+    s.apply(NetworkAction::StepPool(Some(2)));
+    let walk = s.walk();
+    let reveal = s.doc.view.reveal;
+    let network = s.doc.stack.network(s.doc.problem.dims(), &s.doc.problem.input);
+    let eval = network.evaluate();
+    let expected = eval.outputs[3][[0, 0, 0]];
+    s.apply(PracticeAction::Type("1e9".into()));
+    s.apply(PracticeAction::Check { expected, matrix: "pool_output" });
+    assert_eq!((s.doc.view.step, s.practice.streak), (0, 0), "a wrong answer stays on the cell");
+    s.apply(PracticeAction::Type(crate::model::format::full(expected)));
+    s.apply(PracticeAction::Check { expected, matrix: "pool_output" });
+    assert_eq!((s.doc.view.step, s.practice.score), (1, 1), "a right answer scores and moves on");
+    assert!(!s.practice.hides(walk, 0, s.doc.view.step, reveal, "pool_output"));
+    assert!(s.practice.hides(walk, 1, s.doc.view.step, reveal, "pool_output"));
+    // The gradient walk's cells are other questions, from its first.
+    s.apply(NetworkAction::PoolWalk(crate::conv::PoolWalk::Gradient));
+    assert_eq!(s.doc.view.step, 0);
+    assert!(s.practice.answered.is_empty(), "{:?}", s.practice.answered);
+    assert_eq!(s.practice.score, 1, "the score stays");
+    // Back to the windows: cell 0 is asked again (a walk is answered afresh).
+    s.apply(NetworkAction::PoolWalk(crate::conv::PoolWalk::Forward));
+    assert!(s.practice.hides(walk, 0, s.doc.view.step, reveal, "pool_output"));
+}
+
+#[test]
 fn a_pasted_sequential_replaces_the_stack_in_one_undoable_step() {
     let mut s = state();
     s.apply(NetworkAction::Add(LayerKind::Relu));

@@ -9,9 +9,8 @@ use yew::prelude::*;
 
 use crate::conv::{Dims, Geometry, Walk};
 use crate::model::document::Document;
-use crate::model::format;
 use crate::model::network_practice::NetLevel;
-use crate::model::practice::{Combination, Level, Question, Verdict, check};
+use crate::model::practice::{Combination, Combine, Level, Question, Verdict, check};
 use crate::model::results::Shared;
 use crate::model::size_formula;
 use crate::model::state::{Practice, Quiz};
@@ -89,8 +88,6 @@ pub fn on_enter(check: &Callback<()>) -> Callback<KeyboardEvent> {
 pub fn number_panel(q: &Question, on: &PracticeOn, answers: &Answers) -> Html {
     let p = &on.state;
     let (expected, matrix) = (q.expected, q.matrix);
-    let numbers: Vec<String> = (0..q.products.len()).map(|k| q.product_numbers(k)).collect();
-    let bias = q.bias.map(|b| format!(" + bias {}", format::factor(b))).unwrap_or_default();
     let onkeydown = {
         let check = answers.on_check.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -102,10 +99,6 @@ pub fn number_panel(q: &Question, on: &PracticeOn, answers: &Answers) -> Html {
     };
     let label = &q.label;
     let index = crate::model::grid::index_text(q.index.iter().copied());
-    let first = match (q.products.first(), q.product(0)) {
-        (Some(_), Some(v)) => format!("First product: {} = {} = {}", q.product_label(0), numbers[0], format::short(v)),
-        _ => "No products: only the bias.".to_string(),
-    };
     let wrong = matches!(p.verdict, Some(Verdict::Wrong));
     html! {
         <div class="equation practice" aria-live="polite">
@@ -114,10 +107,10 @@ pub fn number_panel(q: &Question, on: &PracticeOn, answers: &Answers) -> Html {
                 <p class="eq hint-line">{ q.locate.clone() }</p>
             }
             if p.hints == 2 {
-                <p class="eq hint-line">{ first }</p>
+                <p class="eq hint-line">{ q.first_hint() }</p>
             }
             if p.hints >= 3 {
-                <p class="eq hint-line">{ format!("All products: {}{bias}", format::sum(&numbers)) }</p>
+                <p class="eq hint-line">{ q.all_hint() }</p>
             }
             <p class="practice-answer">
                 <label>{ format!("{label} = ") }
@@ -133,13 +126,12 @@ pub fn number_panel(q: &Question, on: &PracticeOn, answers: &Answers) -> Html {
             </p>
             { match &p.verdict {
                 Some(Verdict::Right) => html! { <p class="verdict right" data-verdict="right">{ "Right. On to the next cell." }</p> },
-                Some(Verdict::Wrong) => html! { <p class="verdict wrong" data-verdict="wrong">{ format!(
-                    "Not {}. Work out each product below to find the one that is off; then try again{}.",
-                    p.answer.trim(), if on.reveal { ", take a hint, or reveal" } else { " or take a hint" }) }</p> },
+                Some(Verdict::Wrong) => html! { <p class="verdict wrong" data-verdict="wrong">{ q.after_wrong(p.answer.trim(), on.reveal) }</p> },
                 Some(Verdict::NotANumber(why)) => html! { <p class="verdict wrong" data-verdict="wrong">{ format!("Not a number: {why}.") }</p> },
                 None => Html::default(),
             } }
-            if wrong || !p.products.is_empty() {
+            // A pooling window's max or mean has no products to check one by one.
+            if q.combine == Combine::Sum && (wrong || !p.products.is_empty()) {
                 { products_check(q, p, &answers.on_product) }
             }
         </div>

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::conv::network::{Layer, LayerSummary, Probe, Receptive};
-use crate::conv::pool::PoolKind;
+use crate::conv::pool::{PoolKind, PoolWalk};
 use crate::conv::{Dims, PaddingMode, Problem};
 use crate::model::document::{Document, limits};
 use crate::model::export;
@@ -25,10 +25,10 @@ use crate::model::size_formula;
 use crate::model::state::{BOTH, LayerEdit, LayerKind, NetPractice};
 use crate::model::view_state::PoolPanel;
 use crate::model::view_state::View;
-use crate::ui::panels::practice::{NewProblem, on_enter, typed};
-use crate::ui::views::pool_panel::{PlayerState, PoolEvents, pool_panel};
+use crate::ui::panels::practice::{NewProblem, PracticeOn, on_enter, typed};
+use crate::ui::views::pool_panel::{PlayerState, PoolEvents, pool_panel, practice_fits};
 use crate::ui::widgets::grids::{GridCell, Grids, leads_1, marked};
-use crate::ui::widgets::heatmap::Planes;
+use crate::ui::widgets::heatmap::{DOM_CELLS, Planes};
 use crate::ui::widgets::matrix::mark;
 
 /// What the network view reports, each a typed callback (the app maps them to actions).
@@ -89,6 +89,9 @@ pub struct NetworkViewProps {
     pub events: NetworkEvents,
     /// Practice on: its questions, and the answers it hides.
     pub practice: Option<NetPracticeOn>,
+    /// Practice on: the pooling panel's cells, asked one by one as in the
+    /// single-op views (the learner's answer, hints, the cells answered).
+    pub pool_practice: Option<PracticeOn>,
 }
 
 /// `"C,H,W"` (1D `"C,W"`), the summary's `data-shape`.
@@ -426,15 +429,40 @@ fn totals_row(params: usize, macs: u64, hidden: &[Hidden]) -> Html {
     }
 }
 
-/// Where layer `k`'s grids would be while its shape is a practice question
-/// (its cells would count the shape out).
-fn shape_withheld(k: usize, title: &str) -> Html {
+/// What practice holds back of a layer's output.
+#[derive(Clone, PartialEq, Default)]
+enum Held {
+    #[default]
+    Nothing,
+    /// Its shape is a question: its cells would count it out.
+    Shape,
+    /// The pooling panel asks for its cells: these (flat, `(C, H, W)`
+    /// row-major) are not answered yet.
+    Cells(Rc<Vec<bool>>),
+    /// A later layer than pooling layer `p`, whose cells are asked: its
+    /// values would give them away (a ReLU after a pool repeats them).
+    After(usize),
+}
+
+/// Where layer `k`'s grids would be while practice holds them back, and why.
+fn withheld(k: usize, title: &str, why: &str) -> Html {
     html! {
         <section class="layer-output" data-layer-output={k.to_string()}>
             <h3>{ format!("Layer {k}: {title}") }</h3>
-            <p class="size-hidden" data-withheld={k.to_string()}>{ format!("Answer the shape of layer {k} first: its grids show then.") }</p>
+            <p class="size-hidden" data-withheld={k.to_string()}>{ why.to_string() }</p>
         </section>
     }
+}
+
+/// Why pooling layer `k`'s panel waits: the shapes still asked of its input and output.
+fn pool_withheld(k: usize, hides: &dyn Fn(usize) -> Hidden) -> String {
+    let asked: Vec<String> =
+        [k - 1, k].into_iter().filter(|&l| l > 0 && hides(l).shape).map(|l| l.to_string()).collect();
+    let which = match asked.as_slice() {
+        [one] => format!("the shape of layer {one}"),
+        _ => format!("the shapes of layers {}", asked.join(" and ")),
+    };
+    format!("Answer {which} first: the steps of layer {k} show then.")
 }
 
 /// The question in words, about layer `k` (`title`: what the layer is).
@@ -678,8 +706,8 @@ struct LayerOutputProps {
     /// The layer (0: the input).
     k: usize,
     dims: Dims,
-    /// Its shape is a practice question: its grids wait.
-    withheld: bool,
+    /// What practice holds back.
+    held: Held,
     /// Its heatmaps' values, made once per result.
     planes: Rc<Planes>,
     /// Its marks for the cell shown.
@@ -710,8 +738,20 @@ fn LayerOutput(props: &LayerOutputProps) -> Html {
     let out = &results.eval.outputs[k];
     let (c, h, w) = out.dim();
     let name = if k == 0 { "input" } else { "layer_output" };
-    if props.withheld {
-        return shape_withheld(k, &layer_title(&results.network.layers[k - 1], dims));
+    let why = match &props.held {
+        Held::Nothing => None,
+        Held::Shape => Some(format!("Answer the shape of layer {k} first: its grids show then.")),
+        // A heatmap would show the answers as colours.
+        Held::Cells(_) if out.len() > DOM_CELLS => {
+            Some(format!("Layer {k}'s values are the pooling panel's questions: they show when practice is off."))
+        }
+        Held::Cells(_) => None,
+        Held::After(p) => Some(format!(
+            "Held back while you practise layer {p}'s cells: layer {k}'s values would give its answers away."
+        )),
+    };
+    if let Some(why) = why {
+        return withheld(k, &layer_title(&results.network.layers[k - 1], dims), &why);
     }
     let title = if k == 0 {
         format!("Input {}", shape_text([c, h, w], dims))
@@ -722,7 +762,15 @@ fn LayerOutput(props: &LayerOutputProps) -> Html {
             shape_text([c, h, w], dims)
         )
     };
-    let cell = |lead: &[usize], [i, j]: [usize; 2]| marked(out[[lead[0], i, j]], marks.at(lead[0], [i, j]));
+    let hidden = match &props.held {
+        Held::Cells(mask) => Some(mask),
+        _ => None,
+    };
+    let cell = |lead: &[usize], [i, j]: [usize; 2]| {
+        let index = [lead[0], i, j];
+        let hide = hidden.is_some_and(|m| m.get((index[0] * h + i) * w + j).copied().unwrap_or(true));
+        marked(out[index], marks.at(lead[0], [i, j]) | if hide { mark::HIDDEN } else { 0 })
+    };
     let marked_here = |lead: &[usize]| marks.cells(lead[0]);
     html! {
         <section class="layer-output" data-layer-output={k.to_string()}>
@@ -784,10 +832,43 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 .collect::<Vec<_>>()
         }
     });
+    // Practising a pooling layer's windows: its cells not yet answered, and
+    // whether the panel asks for them at all (not in its gradient walk).
+    let asked = use_memo(
+        (
+            results.clone(),
+            props.pool,
+            props.player.step,
+            props.pool_practice.as_ref().map(|p| (p.state.answered.clone(), p.reveal)),
+        ),
+        {
+            let on = props.pool_practice.clone();
+            move |(results, pool, step, _)| {
+                let (on, panel) = (on.as_ref()?, (*pool)?);
+                if panel.walk != PoolWalk::Forward {
+                    return None;
+                }
+                let (c, h, w) = results.eval.outputs.get(panel.layer)?.dim();
+                let g = results.network.layers.get(panel.layer)?.pool_geometry([c, h, w])?;
+                if !practice_fits(&g, dims, panel.walk) {
+                    return None;
+                }
+                let k = panel.layer + 1;
+                let cells = results.eval.outputs.get(k)?.len();
+                Some((k, Rc::new((0..cells).map(|s| on.hides(s, *step, "pool_output")).collect::<Vec<_>>())))
+            }
+        },
+    );
+    let held = |k: usize| match &*asked {
+        _ if hides(k).shape => Held::Shape,
+        Some((p, mask)) if k == *p => Held::Cells(mask.clone()),
+        Some((p, _)) if k > *p => Held::After(*p),
+        _ => Held::Nothing,
+    };
     let outputs = html! {
         <div class="layer-outputs">
             { for (0..results.eval.outputs.len()).map(|k| html! {
-                <LayerOutput results={results.clone()} {k} {dims} withheld={hides(k).shape} planes={planes[k].clone()}
+                <LayerOutput results={results.clone()} {k} {dims} held={held(k)} planes={planes[k].clone()}
                     marks={layer_marks[k].clone()} on_probe={props.events.on_probe.clone()} on_point={(*on_point).clone()} />
             }) }
         </div>
@@ -829,7 +910,14 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 </div>
                 <div class="network-outputs">
                     if let Some(panel) = props.pool {
-                        { pool_panel(results, dims, panel, &props.player, &props.events.pool) }
+                        // Its grids and step count would give away the shapes practice asks for.
+                        if hides(panel.layer).shape || hides(panel.layer + 1).shape {
+                            <section class="pool-panel" data-pool-panel={(panel.layer + 1).to_string()}>
+                                <p class="size-hidden">{ pool_withheld(panel.layer + 1, &hides) }</p>
+                            </section>
+                        } else {
+                            { pool_panel(results, dims, panel, &props.player, props.pool_practice.as_ref(), &props.events.pool) }
+                        }
                         <LayerCode results={results.clone()} k={panel.layer + 1} />
                     }
                     // A fixed height for the sentence and the button's row: pointing

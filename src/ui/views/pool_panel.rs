@@ -15,9 +15,12 @@ use crate::conv::{Dims, PoolGeometry, PoolKind, PoolStep, PoolWalk, Winners};
 use crate::model::equation;
 use crate::model::format;
 use crate::model::network::NetResults;
+use crate::model::practice::Question;
 use crate::model::state::PoolPanel;
+use crate::ui::panels::practice::{PracticeOn, number_panel};
 use crate::ui::views::frame::StepEvents;
 use crate::ui::widgets::grids::{Grids, legend, switch};
+use crate::ui::widgets::heatmap::DOM_CELLS;
 use crate::ui::widgets::matrix::{Cell, mark};
 use crate::ui::widgets::player::player;
 
@@ -51,14 +54,32 @@ struct Scene<'a> {
     winners: Option<&'a Winners>,
     /// Channel indices are written when there are several.
     channels: bool,
+    /// The step shown.
+    index: usize,
+    /// Practice, where the asked grid is drawn as numbers: its cells from
+    /// the current step on are hidden, and the step's equation is the question.
+    practice: Option<&'a PracticeOn>,
 }
 
-/// The panel of `panel.layer` in `results`, at `state.step`.
+/// Whether practice asks for the cells of `walk` (forward: the output's,
+/// gradient: the input's): one channel at a time, so that grid must be drawn
+/// as numbers, not as a heatmap whose colours would give the answers.
+pub fn practice_fits(g: &PoolGeometry, dims: Dims, walk: PoolWalk) -> bool {
+    let [h, w] = match walk {
+        PoolWalk::Forward => g.output,
+        PoolWalk::Gradient => g.input,
+    };
+    (if dims == Dims::One { w } else { h * w }) <= DOM_CELLS
+}
+
+/// The panel of `panel.layer` in `results`, at `state.step`; `practice`:
+/// practice is on (the panel asks for the walk's cells).
 pub fn pool_panel(
     results: &NetResults,
     dims: Dims,
     panel: PoolPanel,
     state: &PlayerState,
+    practice: Option<&PracticeOn>,
     events: &PoolEvents,
 ) -> Html {
     let index = panel.layer;
@@ -71,15 +92,26 @@ pub fn pool_panel(
     let Some(g) = results.network.layers.get(index).and_then(|l| l.pool_geometry([c, h, w])) else {
         return Html::default();
     };
-    let scene =
-        Scene { g, dims, k, input, output, winners: eval.winners.get(k).and_then(|w| w.as_deref()), channels: c > 1 };
+    let fits = practice_fits(&g, dims, panel.walk);
+    let scene = Scene {
+        g,
+        dims,
+        k,
+        input,
+        output,
+        winners: eval.winners.get(k).and_then(|w| w.as_deref()),
+        channels: c > 1,
+        index: state.step,
+        practice: practice.filter(|_| fits),
+    };
     let unit = if panel.walk == PoolWalk::Forward { "output cell" } else { "input cell" };
     let e = &events.player;
     let controls = e.player(state.step, state.steps, state.playing, state.speed, unit.into());
     let body = match panel.walk {
-        PoolWalk::Forward => g.step(input, state.step).map(|s| scene.forward(&s, &e.on_step)),
-        PoolWalk::Gradient => unravel(state.step, g.input_shape()).map(|cell| scene.gradient(cell)),
+        PoolWalk::Forward => g.step(input, state.step).map(|s| scene.forward(&s, e)),
+        PoolWalk::Gradient => unravel(state.step, g.input_shape()).map(|cell| scene.gradient(cell, e)),
     };
+    let unit = if panel.walk == PoolWalk::Forward { "output cells" } else { "input cells' gradients" };
     let kind = if g.pool.kind == PoolKind::Max { "max" } else { "average" };
     html! {
         <section class="pool-panel" aria-label={format!("Layer {k} step by step")} data-pool-panel={k.to_string()}>
@@ -90,6 +122,11 @@ pub fn pool_panel(
             </div>
             { player(&controls) }
             { body.unwrap_or_else(|| html! { <p>{ "No steps." }</p> }) }
+            if practice.is_some() && !fits {
+                <p class="hint">{ format!(
+                    "Practice asks for {unit} where every one is shown as a number: make the layer smaller."
+                ) }</p>
+            }
         </section>
     }
 }
@@ -112,8 +149,24 @@ impl Scene<'_> {
         [self.g.input[0] + 2 * ph, self.g.input[1] + 2 * pw]
     }
 
+    /// Whether step `step`'s cell of `matrix` is a question not yet answered.
+    fn hides(&self, step: usize, matrix: &'static str) -> bool {
+        self.practice.is_some_and(|p| p.hides(step, self.index, matrix))
+    }
+
+    /// The step's equation or, practising, its question.
+    fn equation(&self, equation: Html, question: impl FnOnce() -> Option<Question>, events: &StepEvents) -> Html {
+        match self.practice.and_then(|p| Some((p, question()?))) {
+            Some((p, q)) => number_panel(&q, p, &events.answers),
+            None => equation,
+        }
+    }
+
     /// One window: the padded input of its channel, the output, the equation.
-    fn forward(&self, step: &PoolStep, on_step: &Callback<usize>) -> Html {
+    fn forward(&self, step: &PoolStep, events: &StepEvents) -> Html {
+        let on_step = &events.on_step;
+        // The winner is the answer of a max-pool question: not ringed until answered.
+        let asked = self.hides(self.index, "pool_output");
         let g = &self.g;
         let [c, oi, oj] = step.out_index;
         let size = self.padded_size();
@@ -136,7 +189,7 @@ impl Scene<'_> {
             }
             let value = match source {
                 Some((i, j)) => {
-                    if step.winner == Some([i, j]) {
+                    if step.winner == Some([i, j]) && !asked {
                         marks |= mark::WINNER;
                     }
                     input[[lead[0], i, j]]
@@ -158,8 +211,12 @@ impl Scene<'_> {
         let output = self.output;
         let shape = g.output_shape();
         let out_cell = |lead: &[usize], [i, j]: [usize; 2]| {
-            let marks = if [lead[0], i, j] == step.out_index { mark::CURRENT } else { 0 };
-            Cell { marks, ..Cell::new(String::new(), output[[lead[0], i, j]]) }
+            let index = [lead[0], i, j];
+            let mut marks = if index == step.out_index { mark::CURRENT } else { 0 };
+            if self.practice.is_some() && g.step_of(index).is_none_or(|s| self.hides(s, "pool_output")) {
+                marks |= mark::HIDDEN;
+            }
+            Cell { marks, ..Cell::new(String::new(), output[index]) }
         };
         let jump = on_step
             .reform(move |(lead, [i, j]): (Vec<usize>, [usize; 2])| ravel([lead[0], i, j], shape).unwrap_or_default());
@@ -180,19 +237,22 @@ impl Scene<'_> {
         if g.pool.padding != [0, 0] {
             keys.push(("pad", "padding"));
         }
-        if g.pool.kind == PoolKind::Max {
+        if g.pool.kind == PoolKind::Max && !asked {
             keys.push(("winner", "the value taken"));
         }
+        let equation = html! {
+            <div class="equation" aria-live="polite">
+                <p class="eq pool-eq">{ equation::pool_step(step, self.dims, self.channels) }</p>
+                if !note.is_empty() {
+                    <p class="pool-note">{ note }</p>
+                }
+            </div>
+        };
         html! {
             <>
                 <div class="matrices">{ padded }{ out }</div>
                 { legend(&keys) }
-                <div class="equation" aria-live="polite">
-                    <p class="eq pool-eq">{ equation::pool_step(step, self.dims, self.channels) }</p>
-                    if !note.is_empty() {
-                        <p class="pool-note">{ note }</p>
-                    }
-                </div>
+                { self.equation(equation, || Question::pool(g, self.input, self.index, self.k), events) }
             </>
         }
     }
@@ -218,8 +278,10 @@ impl Scene<'_> {
     }
 
     /// One input cell's gradient for `dY = 1`: the input, the windows over it, `dX`.
-    fn gradient(&self, cell: [usize; 3]) -> Html {
+    fn gradient(&self, cell: [usize; 3], events: &StepEvents) -> Html {
         let g = &self.g;
+        // Which windows the cell won is the answer of a max-pool question: not ringed until answered.
+        let asked = self.hides(self.index, "pool_grad_input");
         let [c, i, j] = cell;
         let terms = g.grad_terms(self.winners, cell);
         let dx = g.grad_input_ones(self.winners);
@@ -233,21 +295,32 @@ impl Scene<'_> {
             let mut marks = 0;
             if let Some(t) = terms.iter().find(|t| t.out == [a, b]) {
                 marks |= mark::FED;
-                if t.routed && t.divisor.is_none() {
+                if t.routed && t.divisor.is_none() && !asked {
                     marks |= mark::WINNER;
                 }
             }
             Cell { marks, ..Cell::new(String::new(), output[[lead[0], a, b]]) }
         };
+        let shape = g.input_shape();
         let dx_cell = |lead: &[usize], [a, b]: [usize; 2]| {
-            let marks = if [lead[0], a, b] == cell { mark::CURRENT } else { 0 };
-            Cell { marks, ..Cell::new(String::new(), dx[[lead[0], a, b]]) }
+            let index = [lead[0], a, b];
+            let mut marks = if index == cell { mark::CURRENT } else { 0 };
+            if self.practice.is_some() && ravel(index, shape).is_none_or(|s| self.hides(s, "pool_grad_input")) {
+                marks |= mark::HIDDEN;
+            }
+            Cell { marks, ..Cell::new(String::new(), dx[index]) }
         };
         let leads = vec![vec![c]];
         let how = if g.pool.kind == PoolKind::Max {
             "Max pooling passes each output's gradient to the one cell its window took, and 0 to the others."
         } else {
             "Average pooling spreads each output's gradient evenly: each cell of a window gets 1/divisor of it."
+        };
+        let equation = html! {
+            <div class="equation" aria-live="polite">
+                <p class="eq pool-eq">{ equation::pool_grad(&terms, [c, i, j], self.dims, self.channels) }</p>
+                <p class="pool-note">{ how }</p>
+            </div>
         };
         html! {
             <>
@@ -257,11 +330,8 @@ impl Scene<'_> {
                     { Grids::new("pool_grad_input", self.dims, "dx", g.input, &dx_cell).per(&["channel"], leads).render() }
                 </div>
                 { legend(&[("current", "the input cell"), ("fed", "the windows over it"), ("winner", "the windows it won (max)")]
-                    [..if g.pool.kind == PoolKind::Max { 3 } else { 2 }]) }
-                <div class="equation" aria-live="polite">
-                    <p class="eq pool-eq">{ equation::pool_grad(&terms, [c, i, j], self.dims, self.channels) }</p>
-                    <p class="pool-note">{ how }</p>
-                </div>
+                    [..if g.pool.kind == PoolKind::Max && !asked { 3 } else { 2 }]) }
+                { self.equation(equation, || Question::pool_grad(g, self.winners, self.index), events) }
             </>
         }
     }
