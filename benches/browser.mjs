@@ -12,7 +12,8 @@
 //           (default /work/peer/convolution-visualizer; rows skipped if absent)
 //   --runs  cold loads per app for the first-render and loading rows (default 7)
 //   --only  loading: only the loading rows (and the step at 4x); image: only case (f);
-//           network: only case (h); gallery: only the gallery page's rows
+//           network: only case (h); gallery: only the gallery page's rows;
+//           step: only the step at CPU 4x on 3x64x64 with 16 filters
 //   --cpu   the CPU slowdowns of the loading rows (default 1,4)
 //
 // The server (benches/serve.mjs) sends gzip and real caching headers, as a host does.
@@ -525,6 +526,7 @@ async function main() {
   // (g) loading (#21): cold and second visits on three networks, at CPU 1x and 4x
   // (benches/loading.mjs), and the step at 4x on the big case.
   let loading = '';
+  if (ONLY === 'step') await stepCase({ c: 3, hw: 64, f: 16 }, 'forward', 4);
   if (all || ONLY === 'loading') {
     if (CPU.includes(4)) await stepCase({ c: 3, hw: 64, f: 16 }, 'forward', 4);
     loading = await loadingRows({ browser, serverUrl: server.url, peer, runs: RUNS, dist: DIST, cpuRates: CPU });
