@@ -10,7 +10,7 @@
 //    content's hash, `app-<hash>/`, so a page never mixes files of two builds
 //    and nothing inside them needs renaming.
 // 2. Release: terser minifies the JS (Trunk's minifier cannot parse
-//    wasm-bindgen's), and a service worker (sw.js) caches the page and every
+//    wasm-bindgen's), the stylesheet is inlined in the page, and a service worker (sw.js) caches the page and every
 //    part under a cache named by the build, so a second visit works offline.
 //    `trunk serve` (development) has no service worker.
 //    The gallery page (gallery.html and its pictures, scripts/gallery.rs) is
@@ -113,6 +113,17 @@ if (release) {
   // (Replacement functions: the HTML may hold "$" patterns that a replacement string would expand.)
   html = html.replace(/(<title>[\s\S]*?<\/title>)/, (title) => `${title}\n    <script>${head}</script>`);
   html = html.replace(/<body>/, () => `<body>\n    <div data-snapshot="" inert="" aria-busy="true">${snapshot}</div>`);
+
+  // The stylesheet goes inside the page (#21, first paint): linked, it was a
+  // second request before anything could be drawn, one round trip more (60 ms
+  // on 4G, 150 ms on 3G) for about 8 KB gzipped. The policy allows inline
+  // styles ('unsafe-inline' in style-src: Yew sets style attributes). The
+  // file stays for other pages that link it.
+  const sheet = html.match(/<link rel="stylesheet" href="\.\/(style-[0-9a-f]+\.css)"[^>]*\/?>/);
+  if (!sheet) throw new Error('post_build.mjs: no stylesheet link from Trunk to inline');
+  const css = fs.readFileSync(path.join(dir, sheet[1]), 'utf8');
+  if (/<\/style/i.test(css)) throw new Error(`post_build.mjs: ${sheet[1]} holds "</style", which would end the inline style`);
+  html = html.replace(sheet[0], () => `<style>${css}</style>`);
 
   // The convolution-arithmetic gallery (#24): gallery.html and its pictures
   // (gallery/*.gif, *.svg), drawn natively by scripts/gallery.rs from the model

@@ -38,7 +38,8 @@ rm -f index.crash-test.html
 
 step "release size (gzip -9): the first screen's files, then the chunks fetched later"
 total=0
-for f in dist/style-*.css dist/app-*/convscope.js dist/app-*/convscope_bg.wasm; do
+# The page holds the stylesheet (inlined) and the prerendered first screen.
+for f in dist/index.html dist/app-*/convscope.js dist/app-*/convscope_bg.wasm; do
   size=$(gzip -9 -c "$f" | wc -c)
   total=$((total + size))
   printf '  %-50s %8d bytes gzipped\n' "${f#dist/}" "$size"

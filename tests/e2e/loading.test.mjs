@@ -28,7 +28,14 @@ test('the first screen is prerendered: the default example, inert, and none of t
   const { page, server } = await withoutWasm(t);
   const html = await (await fetch(`${server.url}/index.html`)).text();
   assert.match(html, /<div data-snapshot="" inert="" aria-busy="true">/);
-  assert.doesNotMatch(html, /data-matrix=|data-value=/, 'the snapshot carries no data-matrix / data-value');
+  // The stylesheet is in the page: nothing but the page stands before the first paint.
+  const head = html.slice(0, html.indexOf('<body'));
+  assert.match(head, /<style>[\s\S]*\.heatmap-box[\s\S]*<\/style>/);
+  assert.doesNotMatch(head, /<link[^>]*rel="stylesheet"/, 'no stylesheet to fetch before the first paint');
+  // The body: the head's inline stylesheet names these attributes in its selectors.
+  const body = html.slice(html.indexOf('<body'));
+  assert.match(body, /data-snap="output"/, 'the snapshot names its grids by data-snap');
+  assert.doesNotMatch(body, /data-matrix=|data-value=/, 'the snapshot carries no data-matrix / data-value');
   // What shows with no script run: the seed's output, read as the learner sees it.
   const shown = await page.$$eval('[data-snapshot] [data-snap="output"]', (cells) =>
     cells.map((c) => [c.getAttribute('data-index'), Number(c.textContent.trim()), c.getBoundingClientRect().width]),
