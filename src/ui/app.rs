@@ -27,7 +27,7 @@ use crate::model::state::{
     NetworkAction, Page, PageAction, PracticeAction, State, View, ViewAction,
 };
 use crate::ui::header::{HeaderProps, header};
-use crate::ui::lazy::{self, Lazy};
+use crate::ui::lazy;
 use crate::ui::panels::editors::Editors;
 use crate::ui::panels::figures::FigureBar;
 use crate::ui::panels::params::{Params, Settings};
@@ -296,19 +296,19 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
         // The stack has its own results (and says beside a layer what it cannot take):
         // the single op's error is not its business.
         (_, View::Network) => html! {
-            <Lazy<NetworkViewProps> chunk={&lazy::NETWORK} props={Rc::new(NetworkViewProps {
+            { lazy::show(&lazy::NETWORK, NetworkViewProps {
                 problem: Shared(state.doc.problem.clone()), stack: Shared(state.doc.stack.clone()),
                 probe: state.doc.view.probe, pool: state.doc.view.pool,
                 player: PlayerState { step: state.doc.view.step, steps: state.step_count(), playing: state.live.playing, speed: state.live.speed },
                 events: events.network.clone(),
                 practice: network_practice(state),
-                pool_practice: frame.practice.clone() })} />
+                pool_practice: frame.practice.clone() }) }
         },
         // A stack's scripts need its layers alone (the single op's, behind them, are written whatever its error).
         (_, View::Export) if results.error.is_none() || !state.doc.stack.layers.is_empty() => html! {
-            <Lazy<ExportViewProps> chunk={&lazy::EXPORT} props={Rc::new(ExportViewProps {
+            { lazy::show(&lazy::EXPORT, ExportViewProps {
                 problem: Shared(state.doc.problem.clone()), results: results.clone(),
-                stack: Shared(state.doc.stack.clone()), withheld: state.doc.view.withholds() })} />
+                stack: Shared(state.doc.stack.clone()), withheld: state.doc.view.withholds() }) }
         },
         (Some(err), _) => html! {
             <div class="result-error" role="alert">
@@ -318,16 +318,16 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
         },
         (None, View::Im2col) => shown(results.im2col(), |m| {
             html! {
-                <Lazy<Im2colViewProps> chunk={&lazy::IM2COL} props={Rc::new(Im2colViewProps {
-                    im2col: m, order: state.doc.view.order, frame: frame.clone(), on_order: events.on_order.clone() })} />
+                { lazy::show(&lazy::IM2COL, Im2colViewProps {
+                    im2col: m, order: state.doc.view.order, frame: frame.clone(), on_order: events.on_order.clone() }) }
             }
         }),
         (None, View::Transposed) => shown(results.transposed(), |t| {
             html! {
-                <Lazy<TransposedViewProps> chunk={&lazy::TRANSPOSED} props={Rc::new(TransposedViewProps {
+                { lazy::show(&lazy::TRANSPOSED, TransposedViewProps {
                     trace: t, of_conv: !transposed_op, zero_inserted: results.zero_inserted(), matrix: results.matrix(),
                     selected: state.live.selected, explain: state.doc.view.explain, frame: frame.clone(),
-                    on_select: events.on_select.clone(), on_explain: events.on_explain.clone() })} />
+                    on_select: events.on_select.clone(), on_explain: events.on_explain.clone() }) }
             }
         }),
         // Its maps are every output, drawn: a link that hides the answers shows none.
@@ -339,21 +339,21 @@ fn view_body(state: &State, results: &Rc<Results>, events: &ViewEvents, frame: F
         },
         (None, View::Image) => shown(results.forward(), |f| {
             html! {
-                <Lazy<ImageViewProps> chunk={&lazy::IMAGE} props={Rc::new(ImageViewProps {
+                { lazy::show(&lazy::IMAGE, ImageViewProps {
                     forward: f, problem: Shared(state.doc.problem.clone()), picture: state.doc.picture, mode: state.image.map_mode,
                     kernel_mode: state.image.kernel_mode_shown(&state.doc.problem), on_kernel_mode: events.on_kernel_mode.clone(),
                     probe: state.image.map_probe, error: state.image.picture_error.clone(),
                     on_picture: events.on_picture.clone(), on_own_picture: events.on_own_picture.clone(),
                     on_greyscale: events.on_greyscale.clone(), on_kernel: events.on_kernel.clone(),
                     on_map_mode: events.on_map_mode.clone(), on_map_probe: events.on_map_probe.clone(),
-                    on_open_step: events.on_open_step.clone() })} />
+                    on_open_step: events.on_open_step.clone() }) }
             }
         }),
         (None, View::Backprop) => shown(results.backward(), |b| {
             html! {
-                <Lazy<BackpropViewProps> chunk={&lazy::BACKPROP} props={Rc::new(BackpropViewProps {
+                { lazy::show(&lazy::BACKPROP, BackpropViewProps {
                     trace: b, focus: state.doc.view.gradient, frame: frame.clone(), on_focus: events.on_focus.clone(),
-                    editors: state.page.embed != Embed::View })} />
+                    editors: state.page.embed != Embed::View }) }
             }
         }),
         (None, _) => shown(results.forward(), |f| {
@@ -500,13 +500,13 @@ fn stepped(state: &State, results: &Results, events: &ViewEvents, hides_size: bo
                     on_step={events.step.on_step.clone()} on_code={events.on_export.clone()} />
             }
             if practicing {
-                <Lazy<QuizBarProps> chunk={&lazy::PRACTICE} props={Rc::new(QuizBarProps {
+                { lazy::show(&lazy::PRACTICE, QuizBarProps {
                     practice: state.practice.clone(), problem: Shared(state.doc.problem.clone()),
                     window: view == View::Forward, kept: embed == Embed::Off,
                     on_quiz: events.on_quiz.clone(), on_new_problem: events.on_new_problem.clone(),
                     on_reset_score: events.on_reset_score.clone(), on_size: events.on_size.clone(),
                     on_size_check: events.on_size_check.clone(), on_possible: events.on_possible.clone(),
-                    on_combination: events.on_combination.clone() })} />
+                    on_combination: events.on_combination.clone() }) }
             }
         </>
     };

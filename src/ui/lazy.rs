@@ -6,9 +6,13 @@
 //!
 //! Each chunk's split function (see [`crate::effects::split`]) returns a
 //! plain `fn` that builds its component; [`Lazy`] awaits it once and shows a
-//! placeholder meanwhile.
+//! placeholder meanwhile. [`show`] is how the app puts a chunk on screen: its
+//! props are checked against the chunk's type there, then erased, so that
+//! one `Lazy` component (not one per props type) serves every chunk.
 
+use std::any::Any;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -18,27 +22,33 @@ use yew::virtual_dom::VComp;
 
 use crate::effects::split::{Missing, split_fn};
 
-/// Builds a chunk's component from its props (a `fn`, so it crosses the split).
-pub type Maker<P> = fn(Rc<P>) -> Html;
+/// Builds a chunk's component from its props (a `fn`, so it crosses the
+/// split). The props come type-erased, so that one [`Lazy`] component serves
+/// every chunk: Yew's code for a component is written out once per props
+/// type, and seven copies of it were about 36 KB of the main module.
+pub type Maker = fn(Rc<dyn Any>) -> Html;
 
-type Loading<P> = Pin<Box<dyn Future<Output = Result<Maker<P>, Missing>>>>;
+type Loading = Pin<Box<dyn Future<Output = Result<Maker, Missing>>>>;
 
-/// One feature fetched when first opened: the component of props `P`.
-pub struct Chunk<P: 'static> {
+/// What [`Lazy`] fetches: a chunk's maker, whatever its props.
+pub struct Loader {
     /// What the learner waits for, for the placeholder and the error ("the im2col view").
     pub what: &'static str,
-    load: fn() -> Loading<P>,
+    load: fn() -> Loading,
     /// Once fetched, later mounts build at once (no placeholder, no flash).
-    made: OnceLock<Maker<P>>,
+    made: OnceLock<Maker>,
 }
 
-impl<P: 'static> Chunk<P> {
-    const fn new(what: &'static str, load: fn() -> Loading<P>) -> Self {
-        Chunk { what, load, made: OnceLock::new() }
+/// One loader per chunk, a static: the same one is the same chunk.
+impl PartialEq for Loader {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
     }
+}
 
+impl Loader {
     /// The maker if fetched, else fetch it (a failure is not remembered: a retry fetches again).
-    async fn fetch(&'static self) -> Result<Maker<P>, Missing> {
+    async fn fetch(&'static self) -> Result<Maker, Missing> {
         if let Some(make) = self.made.get() {
             return Ok(*make);
         }
@@ -47,10 +57,63 @@ impl<P: 'static> Chunk<P> {
     }
 }
 
+/// One feature fetched when first opened: the component of props `P`
+/// (the type ties each chunk to its props at the call site, [`show`]).
+pub struct Chunk<P: 'static> {
+    loader: Loader,
+    props: PhantomData<fn(P)>,
+}
+
+impl<P: 'static> Chunk<P> {
+    const fn new(what: &'static str, load: fn() -> Loading) -> Self {
+        Chunk { loader: Loader { what, load, made: OnceLock::new() }, props: PhantomData }
+    }
+
+    async fn fetch(&'static self) -> Result<Maker, Missing> {
+        self.loader.fetch().await
+    }
+}
+
+/// The chunk's component with `props`: built at once if fetched, else a
+/// placeholder until it is (see [`Lazy`]).
+pub fn show<P: PartialEq + 'static>(chunk: &'static Chunk<P>, props: P) -> Html {
+    // Keyed by the chunk: another chunk in the same place (the view's tab
+    // changed) is another component, whose state (the maker, a failure)
+    // starts afresh, not the last chunk's.
+    html! { <Lazy key={chunk.loader.what} chunk={&chunk.loader} props={Erased::new(props)} /> }
+}
+
+/// Props of any type, compared as that type.
+#[derive(Clone)]
+pub struct Erased {
+    value: Rc<dyn Any>,
+    eq: fn(&dyn Any, &dyn Any) -> bool,
+}
+
+impl Erased {
+    fn new<P: PartialEq + 'static>(props: P) -> Erased {
+        fn eq<P: PartialEq + 'static>(a: &dyn Any, b: &dyn Any) -> bool {
+            matches!((a.downcast_ref::<P>(), b.downcast_ref::<P>()), (Some(a), Some(b)) if a == b)
+        }
+        Erased { value: Rc::new(props), eq: eq::<P> }
+    }
+}
+
+impl PartialEq for Erased {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.value, &other.value) || (self.eq)(&*self.value, &*other.value)
+    }
+}
+
 /// Declares chunks: each one's split function and its [`Chunk`].
 macro_rules! chunks {
     ($($(#[$doc:meta])* $chunk:ident: $module:ident, $make:ident, $props:ty => $component:ty, $what:literal;)*) => {$(
-        split_fn!($module, fn $make() -> Maker<$props> { |props| VComp::new::<$component>(props, None).into() });
+        split_fn!($module, fn $make() -> Maker {
+            |props| match props.downcast::<$props>() {
+                Ok(props) => VComp::new::<$component>(props, None).into(),
+                Err(_) => Html::default(),
+            }
+        });
         $(#[$doc])*
         pub static $chunk: Chunk<$props> = Chunk::new($what, || Box::pin($make()));
     )*};
@@ -95,23 +158,17 @@ pub async fn preload() {
     let _ = crate::effects::figures::fetch().await;
 }
 
-#[derive(Properties)]
-pub struct LazyProps<P: PartialEq + 'static> {
-    pub chunk: &'static Chunk<P>,
-    pub props: Rc<P>,
-}
-
-impl<P: PartialEq + 'static> PartialEq for LazyProps<P> {
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.chunk, other.chunk) && self.props == other.props
-    }
+#[derive(Properties, PartialEq)]
+pub struct LazyProps {
+    pub chunk: &'static Loader,
+    pub props: Erased,
 }
 
 /// A chunk's component: built at once when fetched, else a placeholder until
 /// it is, or a message with a retry if the fetch failed. The rest of the app
 /// keeps working either way.
 #[component]
-pub fn Lazy<P: PartialEq + 'static>(props: &LazyProps<P>) -> Html {
+pub fn Lazy(props: &LazyProps) -> Html {
     let chunk = props.chunk;
     let made = use_state(|| chunk.made.get().copied());
     let failed = use_state(|| false);
@@ -138,7 +195,7 @@ pub fn Lazy<P: PartialEq + 'static>(props: &LazyProps<P>) -> Html {
         }
     });
     match (*made, *failed) {
-        (Some(make), _) => make(props.props.clone()),
+        (Some(make), _) => make(props.props.value.clone()),
         (None, true) => {
             let retry = {
                 let (failed, attempt) = (failed.clone(), attempt.clone());
