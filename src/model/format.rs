@@ -112,6 +112,11 @@ pub fn label(name: &str, dims: Dims, channels: Option<&[usize]>, pos: [usize; 2]
     format!("{name}[{}]", parts.join(","))
 }
 
+/// Where a window is, in words: `row 1, column 2` (1D: `position 2`).
+pub fn position(dims: Dims, [row, column]: [usize; 2]) -> String {
+    if dims == Dims::Two { format!("row {row}, column {column}") } else { format!("position {column}") }
+}
+
 /// 12,800: thousands grouped, as the examples' notes write them.
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();

@@ -155,11 +155,7 @@ impl Question {
             Some(d) => (Combine::Mean(d), format!("its window's values summed and divided by {d}")),
         };
         let padded = if g.pool.padding == [0, 0] { "input" } else { "padded input" };
-        let at = if dims == Dims::Two {
-            format!("row {}, column {}", s.start[0], s.start[1])
-        } else {
-            format!("position {}", s.start[1])
-        };
+        let at = format::position(dims, s.start);
         Some(Question {
             matrix: "pool_output",
             index: cell_index(dims, &[c], [oi, oj]),
@@ -233,11 +229,7 @@ impl Question {
             })
             .collect();
         let padded = if !g.is_padded() { "input" } else { "padded input" };
-        let at = if g.dims == Dims::Two {
-            format!("row {}, column {}", s.window[0], s.window[1])
-        } else {
-            format!("position {}", s.window[1])
-        };
+        let at = format::position(g.dims, s.window);
         Some(Question {
             matrix: "output",
             index: cell_index(g.dims, &[f], [oi, oj]),

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use yew::prelude::*;
 
-use crate::conv::{Dims, Feed, Forward, ForwardStep};
+use crate::conv::{Feed, Forward, ForwardStep};
 use crate::model::equation;
 use crate::model::format;
 use crate::model::practice::Question;
@@ -267,11 +267,7 @@ impl Scene<'_> {
         let (t, step) = (self.t, self.step);
         let g = &t.geometry;
         let y = self.y();
-        let window_at = if g.dims == Dims::Two {
-            format!("row {}, column {}", step.window[0], step.window[1])
-        } else {
-            format!("position {}", step.window[1])
-        };
+        let window_at = format::position(g.dims, step.window);
         let over = if !g.is_padded() { "input" } else { "padded input" };
         let per_channel = g.in_per_group > 1;
         let total_line = || {

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::conv::index::ravel;
 use crate::conv::network::{Layer, LayerSummary, Probe, Receptive};
 use crate::conv::pool::{PoolKind, PoolWalk};
 use crate::conv::{Dims, PaddingMode, Problem};
@@ -768,7 +769,7 @@ fn LayerOutput(props: &LayerOutputProps) -> Html {
     };
     let cell = |lead: &[usize], [i, j]: [usize; 2]| {
         let index = [lead[0], i, j];
-        let hide = hidden.is_some_and(|m| m.get((index[0] * h + i) * w + j).copied().unwrap_or(true));
+        let hide = hidden.is_some_and(|m| ravel(index, [c, h, w]).and_then(|s| m.get(s)).copied().unwrap_or(true));
         marked(out[index], marks.at(lead[0], [i, j]) | if hide { mark::HIDDEN } else { 0 })
     };
     let marked_here = |lead: &[usize]| marks.cells(lead[0]);
