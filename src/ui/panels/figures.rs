@@ -48,13 +48,14 @@ pub fn FigureBar(props: &FigureBarProps) -> Html {
                         let _ = download(&bytes, &format!("convscope-{name}.{kind}"), mime);
                         status.set(match kind {
                             "gif" => format!("GIF made: {frames} frames"),
-                            _ => format!("{} made", kind.to_uppercase()),
+                            // ASCII: `str::to_uppercase` would bring core's Unicode case tables (about 14 KB) into the main module.
+                            _ => format!("{} made", kind.to_ascii_uppercase()),
                         });
                     }
                     Ok(None) if kind == "gif" => {
                         status.set("The GIF stopped: the view changed, or a step could not be drawn".into())
                     }
-                    Ok(None) => status.set(format!("The {} could not be made", kind.to_uppercase())),
+                    Ok(None) => status.set(format!("The {} could not be made", kind.to_ascii_uppercase())),
                     Err(Missing) => status.set("The figure tools could not be loaded (offline?): try again".into()),
                 }
             }
