@@ -539,10 +539,21 @@ pub(crate) mod read {
         }
     }
 
+    /// A JSON number's value: its text as written (serde_json's
+    /// `arbitrary_precision` keeps it), read by [`crate::conv::decimal::parse`],
+    /// correctly rounded; `None` beyond f64's range (`1e400`).
+    ///
+    /// (Not `Number::as_f64`: serde_json's own exact float reading (its
+    /// `lexical` module and tables, about 18 KB of the wasm) or core's
+    /// `dec2flt` (10 KB of tables) would come with it into the main module.)
+    pub fn number(n: &serde_json::Number) -> Option<f64> {
+        crate::conv::decimal::parse(n.as_str()).filter(|v| v.is_finite())
+    }
+
     pub fn nested(v: &Value, path: &mut String) -> Result<Nested, DocumentError> {
         match v {
             Value::Number(n) => {
-                n.as_f64().map(Nested::Number).ok_or_else(|| error(path, format!("{n} is not a usable number")))
+                number(n).map(Nested::Number).ok_or_else(|| error(path, format!("{n} is not a usable number")))
             }
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -1135,8 +1146,8 @@ mod tests {
 
     #[test]
     fn every_number_survives_a_link_exactly() {
-        // k/255 is what a picture's pixels are; 3/255 read one ulp off before
-        // serde_json's float_roundtrip.
+        // k/255 is what a picture's pixels are; 3/255 read one ulp off with
+        // serde_json's default float reading (read::number reads them now).
         for k in 0..=255u32 {
             let v = f64::from(k) / 255.0;
             let text = format!(r#"{{"op":"conv1d","input":[{}],"weight":[1]}}"#, crate::model::format::full(v));
@@ -1144,6 +1155,16 @@ mod tests {
             assert_eq!(doc.problem.input[[0, 0, 0]], v, "{text}");
             assert_eq!(Document::parse(&doc.to_json()).ok(), Some(doc));
         }
+    }
+
+    #[test]
+    fn numbers_are_read_as_written_and_beyond_f64_refused() {
+        // Kept as text by serde_json (arbitrary_precision), read by conv::decimal::parse.
+        let doc = Document::parse(r#"{"op":"conv1d","input":[1e2, -0.5, 2.5E-1, 0.1],"weight":[1]}"#);
+        let input: Vec<f64> = doc.map(|d| d.problem.input.iter().copied().collect()).unwrap_or_default();
+        assert_eq!(input, [100.0, -0.5, 0.25, 0.1]);
+        let err = Document::parse(r#"{"op":"conv1d","input":[1, 1e400],"weight":[1]}"#).unwrap_err();
+        assert_eq!((err.path.as_str(), err.message.as_str()), ("input[1]", "1e+400 is not a usable number"));
     }
 
     #[test]

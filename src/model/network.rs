@@ -343,7 +343,9 @@ impl LayerReader<'_> {
         };
         let value = match self.map.get("value") {
             None => 0.0,
-            Some(v) => v.as_f64().ok_or_else(|| self.error("value", "expected a number".into()))?,
+            Some(v) => {
+                v.as_number().and_then(read::number).ok_or_else(|| self.error("value", "expected a number".into()))?
+            }
         };
         if value != 0.0 && mode != PaddingMode::Zeros {
             return Err(self.error("value", "`value` belongs to mode \"constant\"".into()));
