@@ -106,7 +106,7 @@ fn step() -> impl Strategy<Value = Step> {
         Just(Step::Act(Action::View(ViewAction::Tick))),
         (tensor(), any::<u64>()).prop_map(|(t, s)| Step::Act(Action::Edit(EditAction::Fill(t, Fill::Random(s))))),
         tensor().prop_map(|t| Step::Act(Action::Edit(EditAction::Fill(t, Fill::Kernel("kernel-sobel-x"))))),
-        preset.prop_map(|p| Step::Act(Action::Doc(DocAction::LoadPreset(p)))),
+        preset.prop_map(|p| Step::Act(Action::Doc(DocAction::preset(&p)))),
         prop::sample::select(vec![Explain::Scatter, Explain::ZeroInserted, Explain::Matrix])
             .prop_map(|e| Step::Act(Action::View(ViewAction::SetExplain(e)))),
         prop::sample::select(vec![GradFocus::Input, GradFocus::Weight, GradFocus::Bias])

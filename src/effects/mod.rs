@@ -3,7 +3,7 @@
 //! the practice score, the theme, the example menu, presenting's fit to the screen, an embedded
 //! page's height, the first open's strip closed for good; drawing on a canvas,
 //! picture decoding and pasting, the idle-time fetch of chunks, the prerendered first screen's
-//! removal), and thin browser adapters: downloads and the clipboard, capture of a
+//! removal), the document reader fetched when first needed, and thin browser adapters: downloads and the clipboard, capture of a
 //! figure, full screen, the crash banner.
 
 pub mod browser;
@@ -11,6 +11,7 @@ pub mod capture;
 pub mod crash;
 pub mod figures;
 pub mod fullscreen;
+pub mod reader;
 pub mod snapshot;
 pub mod split;
 pub mod use_address_bar;

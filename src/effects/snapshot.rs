@@ -6,11 +6,12 @@
 
 use yew::prelude::*;
 
-/// Removes the snapshot once the app has rendered.
+/// Removes the snapshot once the app has rendered, if `ready` (not while
+/// the page waits for the documents it opens: the placeholder stays).
 #[hook]
-pub fn use_replace_snapshot() {
-    use_effect_with((), |_| {
-        let doc = web_sys::window().and_then(|w| w.document());
+pub fn use_replace_snapshot(ready: bool) {
+    use_effect_with(ready, |&ready| {
+        let doc = web_sys::window().and_then(|w| w.document()).filter(|_| ready);
         if let Some(doc) = doc {
             if let Ok(Some(snapshot)) = doc.query_selector("[data-snapshot]") {
                 snapshot.remove();

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use yew::prelude::*;
 
+use crate::effects::reader::{self, Parse};
 use crate::effects::use_idle::WhenStill;
 
 use crate::model::document::{Document, DocumentError};
@@ -15,20 +16,19 @@ use crate::model::state::{JsonMemo, Snapshot};
 /// How long the state must stay unchanged before the address bar follows it.
 pub const URL_DELAY_MS: u32 = 150;
 
-/// Reads `#config=<encodeURIComponent(JSON)>` from the address, if present.
-pub fn document_from_hash(hash: &str) -> Option<Result<Document, DocumentError>> {
+/// The JSON text of `#config=<encodeURIComponent(JSON)>` in the address, if present.
+pub fn config_text(hash: &str) -> Option<Result<String, DocumentError>> {
     let encoded = hash.strip_prefix('#').unwrap_or(hash).strip_prefix("config=")?;
-    let text = match js_sys::decode_uri_component(encoded) {
-        Ok(t) => String::from(t),
-        Err(_) => {
-            return Some(Err(DocumentError {
-                path: String::new(),
-                message: "the link's #config= part is not valid percent-encoding".into(),
-                field: None,
-            }));
-        }
-    };
-    Some(Document::parse(&text))
+    Some(js_sys::decode_uri_component(encoded).map(String::from).map_err(|_| DocumentError {
+        path: String::new(),
+        message: "the link's #config= part is not valid percent-encoding".into(),
+        field: None,
+    }))
+}
+
+/// Reads `#config=<encodeURIComponent(JSON)>` from the address, if present.
+pub fn document_from_hash(hash: &str, parse: Parse) -> Option<Result<Document, DocumentError>> {
+    config_text(hash).map(|text| text.and_then(|text| parse(&text)))
 }
 
 /// The address's `#...` part.
@@ -85,9 +85,20 @@ pub fn use_address_bar(
     use_effect_with((), move |_| {
         let listener = web_sys::window().map(|w| {
             EventListener::new(&w, "hashchange", move |_| {
-                if let Some(loaded) = document_from_hash(&current_hash()) {
-                    on_link.emit(loaded);
+                let hash = current_hash();
+                if config_text(&hash).is_none() {
+                    return;
                 }
+                let on_link = on_link.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let loaded = match reader::reader().await {
+                        Ok(reader) => document_from_hash(&hash, reader.parse),
+                        Err(_) => Some(Err(reader::unfetched())),
+                    };
+                    if let Some(loaded) = loaded {
+                        on_link.emit(loaded);
+                    }
+                });
             })
         });
         move || drop(listener)

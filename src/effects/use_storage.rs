@@ -15,6 +15,7 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use yew::prelude::*;
 
+use crate::effects::reader::Parse;
 use crate::effects::use_idle::WhenStill;
 use crate::model::document::{Document, DocumentError};
 use crate::model::state::{JsonMemo, Snapshot};
@@ -34,10 +35,14 @@ pub fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+/// The stored document's text, if there is one.
+pub fn stored_text() -> Option<String> {
+    storage()?.get_item(KEY).ok()?
+}
+
 /// The stored document, if there is one: `Ok` to open, or why it cannot be.
-pub fn stored_document() -> Option<Result<Document, DocumentError>> {
-    let text = storage()?.get_item(KEY).ok()??;
-    let parsed = Document::parse(&text);
+pub fn stored_document(parse: Parse) -> Option<Result<Document, DocumentError>> {
+    let parsed = parse(&stored_text()?);
     if parsed.is_err() {
         // Reported once by the caller; not read again.
         let _ = storage().map(|s| s.remove_item(KEY));
@@ -45,12 +50,16 @@ pub fn stored_document() -> Option<Result<Document, DocumentError>> {
     Some(parsed)
 }
 
-/// The state this tab left at address `hash`, if it left that address (a reload).
-pub fn left_document(hash: &str) -> Option<Document> {
+/// The text of the state this tab left at address `hash`, if it left that address (a reload).
+pub fn left_text(hash: &str) -> Option<String> {
     let session = web_sys::window()?.session_storage().ok()??;
     let left_hash = session.get_item(LEFT_HASH).ok()??;
-    let text = session.get_item(LEFT_DOCUMENT).ok()??;
-    (left_hash == hash).then(|| Document::parse(&text).ok()).flatten()
+    (left_hash == hash).then(|| session.get_item(LEFT_DOCUMENT).ok().flatten()).flatten()
+}
+
+/// The state this tab left at address `hash`, if it left that address (a reload).
+pub fn left_document(hash: &str, parse: Parse) -> Option<Document> {
+    parse(&left_text(hash)?).ok()
 }
 
 /// Stores `on_screen` now, if it is valid and within the caps; its text.

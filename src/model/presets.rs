@@ -2,7 +2,7 @@
 //! convolution examples, and the classic image kernels. Each is a
 //! configuration document, so a preset is exactly what a link could hold.
 
-use crate::model::document::Document;
+use crate::model::document::{Document, DocumentError};
 
 /// A named example.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +156,11 @@ pub fn classic_kernel(id: &str) -> Option<[[f64; 3]; 3]> {
 /// The two-channel 5x5 input of seeds/000 In \[18\], as (C, H, W).
 const SEED_TWO_CHANNELS: &str = "[[[1,-3,-1,-2,-2],[-2,1,0,-1,0],[-2,1,0,-3,-2],[-2,2,-2,-3,2],[2,-2,0,-3,1]],\
      [[-3,0,2,-2,-2],[-2,0,-3,-1,0],[-1,-3,-2,1,-3],[1,1,-2,2,-1],[0,2,-2,1,-2]]]";
+
+/// The preset's document, read from [`document`]; `None` for an unknown id.
+pub fn open(id: &str) -> Option<Result<Document, DocumentError>> {
+    document(id).map(|text| Document::parse(&text))
+}
 
 /// The preset's configuration document (JSON text, exactly what a link could
 /// hold), or `None` for an unknown id. Kept as text rather than built with
@@ -312,8 +317,7 @@ mod tests {
     }
 
     fn preset(id: &str) -> Document {
-        let text = document(id).unwrap_or_else(|| panic!("{id} has no document"));
-        Document::parse(&text).unwrap_or_else(|e| panic!("{id}: {e}"))
+        open(id).unwrap_or_else(|| panic!("{id} has no document")).unwrap_or_else(|e| panic!("{id}: {e}"))
     }
 
     #[test]

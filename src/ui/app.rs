@@ -8,12 +8,13 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::effects::use_address_bar::{current_hash, document_from_hash, hash_of};
+use crate::effects::reader::{self, Reader};
+use crate::effects::use_address_bar::{config_text, current_hash, document_from_hash, hash_of};
 use crate::effects::use_embed_height::view_height;
 use crate::effects::use_intro::intro_closed;
 use crate::effects::use_keyboard::Keys;
 use crate::effects::use_score::stored_score;
-use crate::effects::use_storage::{left_document, stored_document};
+use crate::effects::use_storage::{left_document, left_text, stored_document, stored_text};
 use crate::effects::use_theme::{shows_dark, stored_theme};
 use crate::effects::{
     use_address_bar, use_embed_height, use_fit, use_idle, use_intro, use_keyboard, use_player, use_score,
@@ -65,32 +66,49 @@ pub fn start() {
     }
 }
 
+/// How the page is used, from the address and this browser: embedded or not, the theme.
+fn start_page() -> Page {
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    Page { embed: Embed::from_query(&query), theme: stored_theme(), ..Page::default() }
+}
+
 /// The state a page load starts in: the link's document; without a link, the
 /// last state stored in this browser; else the seed example. A link opens
 /// over the stored state, which one undo brings back (a reload of this tab's
 /// own address is its own state, not a link). The history starts empty: undo
 /// never goes to a problem the learner did not have. A link or stored state
 /// that cannot be opened is reported, and the seed example shown.
-fn initial_state() -> State {
-    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    let page = Page { embed: Embed::from_query(&query), theme: stored_theme(), ..Page::default() };
+///
+/// `None` while there is a document to read and no `reader` yet: the page
+/// then waits ([`State::opening`], [`use_opening`]).
+fn initial_state(page: Page, reader: Option<Reader>) -> Option<State> {
+    let embedded = page.embed != Embed::Off;
+    let hash = current_hash();
+    let parse = match reader {
+        Some(reader) => reader.parse,
+        None if config_text(&hash).is_some()
+            || (!embedded && (left_text(&hash).is_some() || stored_text().is_some())) =>
+        {
+            return None;
+        }
+        // Nothing to read: never called.
+        None => |_: &str| Err(reader::unfetched()),
+    };
     let mut state = State { page, ..State::default() };
-    let embedded = state.page.embed != Embed::Off;
     if !embedded && let Some((score, streak)) = stored_score() {
         state.apply(Action::Practice(PracticeAction::Score { score, streak }));
     }
-    let hash = current_hash();
     // A reload of the address this tab left: its own state then, fresher than the address.
-    if !embedded && let Some(left) = left_document(&hash) {
+    if !embedded && let Some(left) = left_document(&hash, parse) {
         state.apply(Action::Doc(DocAction::Restore(Box::new(left))));
-        return state;
+        return Some(state);
     }
     // An embedded page shows its link's document or the default, never this browser's state.
-    let (own, unreadable) = match (!embedded).then(stored_document).flatten() {
+    let (own, unreadable) = match (!embedded).then(|| stored_document(parse)).flatten() {
         Some(Err(e)) => (None, Some(e)),
         own => (own.and_then(Result::ok), None),
     };
-    match (own, document_from_hash(&hash)) {
+    match (own, document_from_hash(&hash, parse)) {
         (Some(own), Some(Ok(link))) if own.to_json() != link.to_json() => {
             state.apply(Action::Doc(DocAction::Restore(Box::new(own))));
             state.apply(Action::Doc(DocAction::Load(Box::new(Ok(link)))));
@@ -111,7 +129,38 @@ fn initial_state() -> State {
         state.page.alert =
             Some(format!("Your last session could not be restored ({e}); the default example is shown instead."));
     }
-    state
+    Some(state)
+}
+
+/// While the page waits for the documents it opens ([`State::opening`]):
+/// fetches the reader, then starts in the state they make. If the reader
+/// cannot be fetched, the default example is shown, and neither this
+/// browser's stored state nor the address's link is overwritten.
+#[hook]
+fn use_opening(opening: bool, dispatch: Callback<Action>) {
+    use_effect_with(opening, move |&opening| {
+        if opening {
+            wasm_bindgen_futures::spawn_local(async move {
+                let page = start_page();
+                let start = match reader::reader().await {
+                    Ok(reader) => initial_state(page, Some(reader)),
+                    Err(_) => None,
+                };
+                let start = start.unwrap_or_else(|| {
+                    let mut state = State::opening(start_page());
+                    state.page.opening = false;
+                    state.page.alert = Some(
+                        "ConvScope could not load the part that reads saved problems and links (offline, or a new \
+                         version replaced it), so the default example is shown. Your saved work and this page's \
+                         link are kept: reload to open them."
+                            .into(),
+                    );
+                    state
+                });
+                dispatch.emit(DocAction::Start(Box::new(start)).into());
+            });
+        }
+    });
 }
 
 /// This page's address without its query and hash: the full app.
@@ -444,7 +493,9 @@ fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dar
     use_intro(state.page.intro);
     use_score(state.practice.score, state.practice.streak, state.page.embed == Embed::Off);
     use_idle(lazy::preload);
-    crate::effects::snapshot::use_replace_snapshot();
+    use_opening(state.page.opening, dispatch.clone());
+    // The snapshot (or its neutral placeholder) stays while the page waits for its documents.
+    crate::effects::snapshot::use_replace_snapshot(!state.page.opening);
 }
 
 /// The page's header, with the link, the embed code and the document made
@@ -526,7 +577,8 @@ fn stepped(state: &State, results: &Results, events: &ViewEvents, hides_size: bo
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(initial_state);
+    let state =
+        use_reducer(|| initial_state(start_page(), reader::ready()).unwrap_or_else(|| State::opening(start_page())));
     // One callback for the app's lifetime: components that get only it (and
     // unchanged data) are not re-rendered.
     let dispatch: Callback<Action> = {
@@ -542,6 +594,10 @@ pub fn App() -> Html {
 
     // Results: memoised on the problem alone, so a step or a view switch reuses them.
     let results = use_memo(Shared(state.doc.problem.clone()), |problem| Results::new(problem.0.clone()));
+    if state.page.opening {
+        // Nothing false on screen: the placeholder stays until the documents are read.
+        return Html::default();
+    }
     let header = page_header(&state, &dispatch, dark, examples);
     page(&state, &results, &events, &dispatch, header)
 }

@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::effects::reader;
 use crate::model::document::{Document, DocumentError};
 use crate::model::presets::{PRESET_GROUPS, PRESETS};
 use crate::model::state::{DocAction, Embed, PageAction, Theme};
@@ -87,7 +88,15 @@ pub fn header(props: &HeaderProps) -> Html {
         Callback::from(move |e: Event| {
             let id = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|sel| sel.value());
             if let Some(id) = id.filter(|id| !id.is_empty()) {
-                on_doc.emit(DocAction::LoadPreset(id));
+                let on_doc = on_doc.clone();
+                // The examples are read by the document reader, fetched the first time.
+                wasm_bindgen_futures::spawn_local(async move {
+                    let document = match reader::reader().await {
+                        Ok(reader) => (reader.example)(&id),
+                        Err(_) => Some(Err(reader::unfetched())),
+                    };
+                    on_doc.emit(DocAction::LoadPreset { id, document: Box::new(document) });
+                });
             }
         })
     };

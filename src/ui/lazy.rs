@@ -148,6 +148,8 @@ chunks! {
 /// (and the service worker has them for offline use). Failures are left for
 /// the click to report.
 pub async fn preload() {
+    // The examples menu reads its documents with the reader.
+    let _ = crate::effects::reader::reader().await;
     let _ = IM2COL.fetch().await;
     let _ = TRANSPOSED.fetch().await;
     let _ = BACKPROP.fetch().await;

@@ -106,6 +106,52 @@ test('a feature that cannot be fetched says so with a retry; the rest of the app
   assert.equal(await missing.count(), 0);
 });
 
+test('the first screen needs no document reader; without it, a link and stored work are kept, not overwritten', async (t) => {
+  // The reader (Document::parse and the examples, split_reader.wasm) is fetched only to read something.
+  let refuse = true;
+  const reader = /split_reader\.wasm$/;
+  const { page, context } = await openApp(t, {
+    expectedError: /split_reader|Failed to fetch|failed to load|ERR_FAILED|TypeError/,
+    beforeGoto: (p) => p.route(reader, (route) => (refuse ? route.abort() : route.continue())),
+  });
+  // A first visit works without it: the seed's output, and an edit recomputes.
+  assert.deepEqual(Object.values(await readMatrix(page, 'output')), SEED_OUTPUT);
+  await typeInto(page, WEIGHT, '5');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-matrix="output"][data-index="0,0,0"]')?.getAttribute('data-value') !== '2');
+  const edited = await readMatrix(page, 'output');
+  // The examples menu needs it: it says so, and the problem stays.
+  await page.selectOption('select[aria-label="Load an example"]', 'seed-6x6');
+  await page.getByRole('alert').filter({ hasText: 'could not be loaded' }).waitFor({ timeout: 10_000 });
+  assert.deepEqual(await readMatrix(page, 'output'), edited);
+  // Stored once still (400 ms), and at once when the page goes.
+  const origin = new URL(page.url()).origin;
+  await page.close({ runBeforeUnload: true });
+  const link = configHash({ input: [[1, 2], [3, 4]], weight: [[1]] });
+  const opener = await context.newPage();
+  await opener.route(reader, (route) => (refuse ? route.abort() : route.continue()));
+  await opener.goto(`${origin}/index.html${link}`);
+  const own = await opener.evaluate(() => localStorage.getItem('convscope.document'));
+  assert.equal(JSON.parse(own ?? '{}').weight?.flat(Infinity)[0], 5, `the edited problem was stored: ${own}`);
+  // A link, with the reader refused: said, the default example shown, nothing overwritten.
+  await opener.getByRole('alert').filter({ hasText: 'reads saved problems and links' }).waitFor({ timeout: 10_000 });
+  assert.deepEqual(Object.values(await readMatrix(opener, 'output')), SEED_OUTPUT);
+  assert.equal(await opener.locator('[data-snapshot]').count(), 0);
+  // Longer than the address bar's (150 ms) and storage's (400 ms) delays, then the page goes.
+  await opener.waitForTimeout(1500);
+  assert.equal(await opener.evaluate(() => location.hash), link, 'the address keeps the link');
+  await opener.close({ runBeforeUnload: true });
+  const after = await context.newPage();
+  await after.route(reader, (route) => (refuse ? route.abort() : route.continue()));
+  // Back online: the link opens, over the stored work (which one undo brings back).
+  refuse = false;
+  await after.goto(`${origin}/index.html${link}`);
+  await after.waitForSelector('[data-matrix="output"]', { timeout: 20_000 });
+  assert.equal(await after.evaluate(() => localStorage.getItem('convscope.document')), own, 'stored work kept');
+  assert.deepEqual(Object.values(await readMatrix(after, 'output')), [1, 2, 3, 4]);
+  await after.close();
+});
+
 test('after one visit, every view and mode opens offline with no failed request', async (t) => {
   const { page, context } = await openApp(t, { serviceWorkers: 'allow' });
   // The worker installs (caching every file of the build) and takes control.

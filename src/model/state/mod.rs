@@ -48,8 +48,14 @@ pub use crate::model::view_state::{Explain, GradFocus, PoolPanel, View, ViewStat
 /// Opening a document, and walking its history.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DocAction {
-    /// A named example (a preset id).
-    LoadPreset(String),
+    /// A named example: its id, and its document as read ([`presets::open`];
+    /// `None`: no example has that id). The caller reads it, so that the
+    /// reader can be fetched first (`effects::reader`).
+    LoadPreset { id: String, document: Box<Option<Result<Document, DocumentError>>> },
+    /// The state a page load opens in, made once the documents it opens
+    /// (a link, this browser's stored state) could be read: it replaces the
+    /// placeholder state the page waited in ([`State::opening`]).
+    Start(Box<State>),
     /// The learner's own last state (this browser's storage, or the tab's on
     /// a reload): shown as it was, with nothing to undo and nothing to note.
     Restore(Box<Document>),
@@ -61,6 +67,13 @@ pub enum DocAction {
     Undo,
     /// Forward again after an undo.
     Redo,
+}
+
+impl DocAction {
+    /// The example `id`, read now ([`presets::open`]).
+    pub fn preset(id: &str) -> DocAction {
+        DocAction::LoadPreset { id: id.to_string(), document: Box::new(presets::open(id)) }
+    }
 }
 
 /// Every change of the state, by the sub-state it belongs to.
@@ -111,6 +124,16 @@ impl State {
         State { doc: Doc::from(document), ..State::default() }
     }
 
+    /// The state a page waits in while the documents it opens are read
+    /// ([`DocAction::Start`] replaces it): nothing of it is shown, stored,
+    /// or written into the address bar, which keeps its link.
+    pub fn opening(page: Page) -> State {
+        let mut state = State { page: Page { opening: true, ..page }, ..State::default() };
+        state.doc.held_link = true;
+        state.doc.shared = true;
+        state
+    }
+
     /// The document this state shows (what a link or the storage keeps).
     pub fn document(&self) -> Document {
         self.doc.document()
@@ -131,9 +154,17 @@ impl State {
     /// loses work: it is kept as a draft or reported, and the problem stays.
     pub fn apply(&mut self, action: impl Into<Action>) {
         let action = action.into();
+        // Not a change: the state the page opens in, now that it could be read.
+        let action = match action {
+            Action::Doc(DocAction::Start(state)) => {
+                *self = *state;
+                return;
+            }
+            action => action,
+        };
         let before = self.doc.snapshot();
         let opened = match &action {
-            Action::Doc(DocAction::LoadPreset(id)) => presets::PRESETS.iter().find(|p| p.id == id).map(|p| p.id),
+            Action::Doc(DocAction::LoadPreset { id, .. }) => presets::PRESETS.iter().find(|p| p.id == id).map(|p| p.id),
             _ => None,
         };
         let failed_load = matches!(&action, Action::Doc(DocAction::Load(loaded)) if loaded.is_err());
@@ -232,7 +263,8 @@ impl State {
     /// Opens a document (an example, a link, a file) or walks the history.
     fn open(&mut self, action: DocAction) -> Said {
         match action {
-            DocAction::LoadPreset(id) => match presets::document(&id).map(|text| Document::parse(&text)) {
+            DocAction::Start(state) => *self = *state,
+            DocAction::LoadPreset { id, document } => match *document {
                 Some(Ok(document)) => self.load(document),
                 Some(Err(e)) => return Err(format!("preset {id}: {e}")),
                 None => return Err(format!("no preset named {id}")),

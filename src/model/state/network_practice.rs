@@ -143,7 +143,7 @@ mod tests {
 
     fn lenet(reveal: bool) -> State {
         let mut s = State::default();
-        s.apply(DocAction::LoadPreset("net-lenet".into()));
+        s.apply(DocAction::preset("net-lenet"));
         s.doc.view.reveal = reveal;
         s.apply(PracticeAction::SetOn(true));
         s

@@ -75,6 +75,8 @@ pub struct Page {
     /// The first open's strip of pointers (step, edit, the other views): set at
     /// start-up when the app opens with no link and nothing stored, until closed.
     pub intro: bool,
+    /// The page waits for the documents it opens to be read ([`super::State::opening`]).
+    pub opening: bool,
 }
 
 /// Changes of how the page is used.

@@ -133,7 +133,7 @@ fn a_broken_link_is_held_until_the_learner_changes_something() {
 #[test]
 fn the_loaded_example_is_named_until_its_problem_changes() {
     let mut s = state();
-    s.apply(DocAction::LoadPreset("seed-6x6".into()));
+    s.apply(DocAction::preset("seed-6x6"));
     assert_eq!(s.doc.example, Some("seed-6x6"));
     s.apply(ViewAction::Step(Move::Next));
     assert_eq!(s.doc.example, Some("seed-6x6"), "stepping keeps the example");
@@ -146,7 +146,7 @@ fn undo_and_redo_walk_the_problems() {
     let mut s = state();
     let edit = |text: &str| EditAction::Type { tensor: Tensor::Input, index: vec![0, 0, 0], text: text.into() };
     s.apply(edit("7"));
-    s.apply(DocAction::LoadPreset("seed-6x6".into()));
+    s.apply(DocAction::preset("seed-6x6"));
     s.apply(ViewAction::Step(Move::Next));
     assert_eq!(s.history.undo.len(), 2, "a step is not an edit");
     s.apply(DocAction::Undo);
@@ -172,7 +172,7 @@ fn undo_and_redo_walk_the_problems() {
 #[test]
 fn presets_and_bad_links() {
     let mut s = state();
-    s.apply(DocAction::LoadPreset("seed-transpose-1d".into()));
+    s.apply(DocAction::preset("seed-transpose-1d"));
     assert_eq!(s.doc.problem.op, Op::ConvTranspose1d);
     assert_eq!(s.doc.view.view, View::Transposed);
     s.apply(DocAction::Load(Box::new(Document::parse("{"))));
@@ -193,7 +193,7 @@ fn presenting_survives_undo_and_presets_and_reaches_the_link() {
     assert!(s.document().to_json().contains(r#""present":true"#));
     s.apply(PageAction::ToggleEditors);
     assert!(s.page.editors_open);
-    s.apply(DocAction::LoadPreset("seed-2d".into()));
+    s.apply(DocAction::preset("seed-2d"));
     assert!(s.doc.view.present && s.page.editors_open, "a preset opened while presenting is presented");
     s.apply(DocAction::Undo);
     assert!(s.doc.view.present, "undo restores the problem, not the way the screen is used");
@@ -232,7 +232,7 @@ fn embed_mode_is_read_from_the_query() {
     let mut s = state();
     s.page.embed = Embed::View;
     s.page.theme = Theme::Dark;
-    s.apply(DocAction::LoadPreset("seed-2d".into()));
+    s.apply(DocAction::preset("seed-2d"));
     assert_eq!((s.page.embed, s.page.theme), (Embed::View, Theme::Dark));
     assert_eq!(Theme::from_name("dark"), Theme::Dark);
     assert_eq!(Theme::from_name("sepia"), Theme::System);
@@ -397,11 +397,11 @@ fn the_first_open_strip_stays_until_closed() {
     let mut s = state();
     s.page.intro = true;
     // Choosing an example is not closing the strip.
-    s.apply(DocAction::LoadPreset("seed-6x6".into()));
+    s.apply(DocAction::preset("seed-6x6"));
     assert!(s.page.intro);
     s.apply(PageAction::CloseIntro);
     assert!(!s.page.intro);
-    s.apply(DocAction::LoadPreset("seed-2d".into()));
+    s.apply(DocAction::preset("seed-2d"));
     assert!(!s.page.intro, "closed for good");
 }
 
@@ -507,7 +507,7 @@ fn a_convolution_layer_opens_on_the_layer_before_and_one_undo_returns_to_the_net
     use crate::conv::{Forward, Transposed};
     use crate::model::network::NetResults;
     let mut s = state();
-    s.apply(DocAction::LoadPreset("net-lenet".into()));
+    s.apply(DocAction::preset("net-lenet"));
     let net = NetResults::new(s.doc.problem.dims(), &s.doc.problem.input, &s.doc.stack);
     let (stack, network_input, undo) = (s.doc.stack.clone(), s.doc.problem.input.clone(), s.history.undo.len());
     // A ReLU has no single-op view: nothing happens.
@@ -533,7 +533,7 @@ fn a_convolution_layer_opens_on_the_layer_before_and_one_undo_returns_to_the_net
     assert_eq!((s.doc.view.view, &s.doc.problem.input), (View::Network, &network_input));
 
     // A transposed layer opens in its own view: the autoencoder's layer 5 on layer 4's (8, 4, 4).
-    s.apply(DocAction::LoadPreset("net-autoencoder".into()));
+    s.apply(DocAction::preset("net-autoencoder"));
     let net = NetResults::new(s.doc.problem.dims(), &s.doc.problem.input, &s.doc.stack);
     s.apply(NetworkAction::Open(4));
     assert_eq!((s.doc.problem.op, s.doc.view.view), (Op::ConvTranspose2d, View::Transposed));
@@ -546,7 +546,7 @@ fn a_convolution_layer_opens_on_the_layer_before_and_one_undo_returns_to_the_net
 fn back_to_the_network_writes_the_opened_layers_edits_into_it() -> Result<(), ConvError> {
     use crate::model::network::NetResults;
     let mut s = state();
-    s.apply(DocAction::LoadPreset("net-lenet".into()));
+    s.apply(DocAction::preset("net-lenet"));
     let (network_input, seeded_before) = (s.doc.problem.input.clone(), s.doc.stack.layers[3].seed);
     assert!(seeded_before.is_some(), "LeNet's layers are seeded fills");
     // Unchanged: the layer stays a seeded fill, and nothing else moves.
@@ -597,7 +597,7 @@ fn back_to_the_network_writes_the_opened_layers_edits_into_it() -> Result<(), Co
 #[test]
 fn the_player_steps_through_a_pooling_layer_in_the_network_view() {
     let mut s = state();
-    s.apply(DocAction::LoadPreset("net-downsample".into()));
+    s.apply(DocAction::preset("net-downsample"));
     assert_eq!(s.step_count(), 0, "no panel, no steps");
     // Layer 1 is a convolution: it has no pooling panel.
     s.apply(NetworkAction::StepPool(Some(0)));
@@ -622,7 +622,7 @@ fn the_player_steps_through_a_pooling_layer_in_the_network_view() {
 #[test]
 fn the_pooling_panel_asks_its_cells_and_forgets_them_for_another_walk() {
     let mut s = state();
-    s.apply(DocAction::LoadPreset("net-downsample".into()));
+    s.apply(DocAction::preset("net-downsample"));
     s.apply(PracticeAction::SetOn(true));
     // Layer 3, max_pool2d 2 on (4, 8, 8): its first window's max.
     s.apply(NetworkAction::StepPool(Some(2)));
@@ -736,4 +736,23 @@ fn the_json_memo_writes_what_is_on_screen_after_steps_and_edits() {
     // Undo brings the first problem back (the same Rc): its JSON again.
     s.apply(DocAction::Undo);
     check(&s);
+}
+
+#[test]
+fn a_page_waiting_for_its_documents_keeps_the_link_and_stores_nothing_until_it_starts() {
+    let page = Page { theme: Theme::Dark, ..Page::default() };
+    let mut s = State::opening(page);
+    assert!(s.page.opening && s.page.theme == Theme::Dark);
+    // The address bar keeps its link, and this browser's storage its state.
+    assert!(s.doc.held_link && s.doc.shared);
+    // The state the documents make replaces it whole: nothing to undo, nothing held.
+    let start = State::with_document(crate::model::presets::open("seed-6x6").and_then(Result::ok).unwrap_or_default());
+    let shown = start.doc.problem.clone();
+    assert_ne!(shown, s.doc.problem);
+    s.apply(DocAction::Start(Box::new(start.clone())));
+    assert_eq!(s, start);
+    assert!(!s.page.opening && !s.doc.held_link);
+    assert_eq!(s.doc.problem, shown);
+    s.apply(DocAction::Undo);
+    assert_eq!(s.doc.problem, shown, "opening was not an edit to undo");
 }

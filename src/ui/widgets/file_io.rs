@@ -7,6 +7,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::effects::browser::download;
+use crate::effects::reader;
 
 use crate::model::document::{Document, DocumentError};
 
@@ -49,9 +50,10 @@ pub fn FileButtons(props: &FileButtonsProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
                 let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
-                let document = match text {
-                    Some(text) => Document::parse(&text),
-                    None => Err(DocumentError {
+                let document = match (text, reader::reader().await) {
+                    (Some(text), Ok(reader)) => (reader.parse)(&text),
+                    (Some(_), Err(_)) => Err(reader::unfetched()),
+                    (None, _) => Err(DocumentError {
                         path: String::new(),
                         message: "it could not be read as text".into(),
                         field: None,
