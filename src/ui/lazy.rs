@@ -119,7 +119,7 @@ macro_rules! chunks {
     )*};
 }
 
-use crate::ui::panels::practice::{QuizBar, QuizBarProps};
+use crate::ui::panels::practice::{NumberPanel, NumberPanelProps, QuizBar, QuizBarProps};
 use crate::ui::views::backprop::{BackpropView, BackpropViewProps};
 use crate::ui::views::export::{ExportView, ExportViewProps};
 use crate::ui::views::im2col::{Im2colView, Im2colViewProps};
@@ -140,6 +140,8 @@ chunks! {
     EXPORT: export, make_export, ExportViewProps => ExportView, "the export view";
     /// Practice's question bar.
     PRACTICE: practice, make_practice, QuizBarProps => QuizBar, "practice";
+    /// Practice's question panel, in the same file as its bar (both show only while practising).
+    NUMBER_PANEL: practice, make_number_panel, NumberPanelProps => NumberPanel, "the practice question";
     /// The network view: a stack of layers, its summary and receptive fields.
     NETWORK: network, make_network, NetworkViewProps => NetworkView, "the network view";
 }
@@ -154,6 +156,7 @@ pub async fn preload() {
     let _ = TRANSPOSED.fetch().await;
     let _ = BACKPROP.fetch().await;
     let _ = PRACTICE.fetch().await;
+    let _ = NUMBER_PANEL.fetch().await;
     let _ = EXPORT.fetch().await;
     let _ = IMAGE.fetch().await;
     let _ = NETWORK.fetch().await;

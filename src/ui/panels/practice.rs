@@ -26,6 +26,14 @@ pub struct PracticeOn {
 }
 
 impl PracticeOn {
+    /// The panel that asks `question` (fetched with practice's chunk).
+    pub fn ask(&self, question: Question, answers: &Answers) -> Html {
+        crate::ui::lazy::show(
+            &crate::ui::lazy::NUMBER_PANEL,
+            NumberPanelProps { question, on: self.clone(), answers: answers.clone() },
+        )
+    }
+
     /// Whether the view's step `step` is hidden in `matrix` with the player at `current`.
     pub fn hides(&self, step: usize, current: usize, matrix: &'static str) -> bool {
         self.state.hides(self.walk, step, current, self.reveal, matrix)
@@ -83,9 +91,25 @@ pub fn on_enter(check: &Callback<()>) -> Callback<KeyboardEvent> {
     })
 }
 
+/// [`NumberPanel`]'s props: the question, the learner's progress, where the answers go.
+#[derive(Properties, PartialEq)]
+pub struct NumberPanelProps {
+    pub question: Question,
+    pub on: PracticeOn,
+    pub answers: Answers,
+}
+
+/// The question panel as a component, so that it comes with practice's chunk
+/// (`ui::lazy::NUMBER_PANEL`), not in the first screen's module: it shows only
+/// while practising, as the practice bar does.
+#[component]
+pub fn NumberPanel(props: &NumberPanelProps) -> Html {
+    number_panel(&props.question, &props.on, &props.answers)
+}
+
 /// "Practice: what is `y[0,1]`?": the answer field, hints one at a time, the
 /// verdict and, after a wrong answer, a line per product to find the wrong one.
-pub fn number_panel(q: &Question, on: &PracticeOn, answers: &Answers) -> Html {
+fn number_panel(q: &Question, on: &PracticeOn, answers: &Answers) -> Html {
     let p = &on.state;
     let (expected, matrix) = (q.expected, q.matrix);
     let onkeydown = {

@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::conv::PaddedInput;
 use crate::model::practice::Question;
 use crate::model::state::Move;
-use crate::ui::panels::practice::{Answers, PracticeOn, number_panel};
+use crate::ui::panels::practice::{Answers, PracticeOn};
 use crate::ui::widgets::grids::GridCell;
 use crate::ui::widgets::player::{PlayerProps, player};
 
@@ -147,10 +147,9 @@ impl Frame {
     /// question; a hint when practice does not fit.
     pub fn show(&self, view: Stepped) -> Html {
         let panel = match self.practising(view.fits) {
-            Some(p) => view
-                .own_question
-                .or_else(|| view.question.map(|q| number_panel(&q, p, &self.events.answers)))
-                .unwrap_or_default(),
+            Some(p) => {
+                view.own_question.or_else(|| view.question.map(|q| p.ask(q, &self.events.answers))).unwrap_or_default()
+            }
             None => view.equation,
         };
         let too_large = self.practice.is_some() && !view.fits;

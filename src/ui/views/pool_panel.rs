@@ -17,7 +17,7 @@ use crate::model::format;
 use crate::model::network::NetResults;
 use crate::model::practice::Question;
 use crate::model::state::PoolPanel;
-use crate::ui::panels::practice::{PracticeOn, number_panel};
+use crate::ui::panels::practice::PracticeOn;
 use crate::ui::views::frame::StepEvents;
 use crate::ui::widgets::grids::{Grids, legend, switch};
 use crate::ui::widgets::heatmap::DOM_CELLS;
@@ -157,7 +157,7 @@ impl Scene<'_> {
     /// The step's equation or, practising, its question.
     fn equation(&self, equation: Html, question: impl FnOnce() -> Option<Question>, events: &StepEvents) -> Html {
         match self.practice.and_then(|p| Some((p, question()?))) {
-            Some((p, q)) => number_panel(&q, p, &events.answers),
+            Some((p, q)) => p.ask(q, &events.answers),
             None => equation,
         }
     }
