@@ -498,6 +498,20 @@ fn use_effects(state: &UseReducerHandle<State>, dispatch: &Callback<Action>, dar
     crate::effects::snapshot::use_replace_snapshot(!state.page.opening);
 }
 
+/// "Back to the network": its reducer comes with the network view's chunk, fetched first
+/// (a reload of a layer opened from a network has not shown that view yet).
+fn back_to_network(dispatch: &Callback<Action>) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |_| {
+        let dispatch = dispatch.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            // A chunk that cannot be fetched: the reducer says so.
+            let _ = lazy::NETWORK.ensure().await;
+            dispatch.emit(Action::Network(NetworkAction::Return));
+        });
+    })
+}
+
 /// The page's header, with the link, the embed code and the document made
 /// at the click from the state then on screen.
 fn page_header<S>(state: &S, dispatch: &Callback<Action>, dark: bool, examples: NodeRef) -> Html
@@ -654,7 +668,7 @@ fn page(state: &State, results: &Rc<Results>, events: &ViewEvents, dispatch: &Ca
             if let Some(opened) = state.doc.opened.as_ref().filter(|_| view != View::Network && state.doc.stack.layers.is_empty()) {
                 <p class="opened-layer" role="note">
                     { format!("You are in {}, on {}. ", opened.words(), if opened.layer == 0 { "the network's input".to_string() } else { format!("layer {}'s output", opened.layer) }) }
-                    <button type="button" data-return="network" onclick={dispatch.reform(|_| Action::Network(NetworkAction::Return))}>
+                    <button type="button" data-return="network" onclick={back_to_network(dispatch)}>
                         { "Back to the network, with these weights" }
                     </button>
                 </p>

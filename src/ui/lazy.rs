@@ -72,6 +72,11 @@ impl<P: 'static> Chunk<P> {
     async fn fetch(&'static self) -> Result<Maker, Missing> {
         self.loader.fetch().await
     }
+
+    /// Fetches the chunk if it is not here yet: for an action its code reduces.
+    pub async fn ensure(&'static self) -> Result<(), Missing> {
+        self.fetch().await.map(|_| ())
+    }
 }
 
 /// The chunk's component with `props`: built at once if fetched, else a
@@ -105,10 +110,12 @@ impl PartialEq for Erased {
     }
 }
 
-/// Declares chunks: each one's split function and its [`Chunk`].
+/// Declares chunks: each one's split function and its [`Chunk`]; `then f`
+/// runs `f` inside the chunk as it loads (to hand code over to the main module).
 macro_rules! chunks {
-    ($($(#[$doc:meta])* $chunk:ident: $module:ident, $make:ident, $props:ty => $component:ty, $what:literal;)*) => {$(
+    ($($(#[$doc:meta])* $chunk:ident: $module:ident, $make:ident, $props:ty => $component:ty, $what:literal $(, then $load:path)?;)*) => {$(
         split_fn!($module, fn $make() -> Maker {
+            $($load();)?
             |props| match props.downcast::<$props>() {
                 Ok(props) => VComp::new::<$component>(props, None).into(),
                 Err(_) => Html::default(),
@@ -143,7 +150,8 @@ chunks! {
     /// Practice's question panel, in the same file as its bar (both show only while practising).
     NUMBER_PANEL: practice, make_number_panel, NumberPanelProps => NumberPanel, "the practice question";
     /// The network view: a stack of layers, its summary and receptive fields.
-    NETWORK: network, make_network, NetworkViewProps => NetworkView, "the network view";
+    NETWORK: network, make_network, NetworkViewProps => NetworkView, "the network view",
+        then crate::model::state::register_network;
 }
 
 /// Fetches every chunk, one after the other, so that later clicks find them

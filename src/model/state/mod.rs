@@ -45,6 +45,13 @@ pub use crate::model::editing::{Fill, Size};
 // reopens them); re-exported here for the components.
 pub use crate::model::view_state::{Explain, GradFocus, PoolPanel, View, ViewState};
 
+/// Hands the network view's reducers (the stack's edits, its questions) to
+/// the state: called by that view's chunk as it loads (`ui::lazy::NETWORK`).
+pub fn register_network() {
+    network::register();
+    network_practice::register();
+}
+
 /// Opening a document, and walking its history.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DocAction {
@@ -230,8 +237,11 @@ impl State {
                 Ok(None)
             }
             Action::Practice(PracticeAction::Network(a)) => {
-                let network = self.doc.stack.network(self.doc.problem.dims(), &self.doc.problem.input);
-                self.practice.reduce_network(&network, self.doc.view.reveal, a);
+                // (Its questions come from the network view, whose chunk brings the reducer.)
+                if let Some(reduce) = network_practice::reducer() {
+                    let network = self.doc.stack.network(self.doc.problem.dims(), &self.doc.problem.input);
+                    reduce(&mut self.practice, &network, self.doc.view.reveal, a);
+                }
                 Ok(None)
             }
             Action::Practice(a) => {
@@ -241,7 +251,10 @@ impl State {
             Action::Image(a) => self.image.reduce(&mut self.doc, a).map(|()| None),
             Action::Network(a) => {
                 let pool = self.doc.view.pool;
-                let said = self.doc.network(a);
+                let said = match network::reducer() {
+                    Some(reduce) => reduce(&mut self.doc, a),
+                    None => Err("The network view is not loaded yet: open it, then try again.".into()),
+                };
                 // Another pooling layer or walk: its cells are new questions.
                 if self.doc.view.pool != pool {
                     self.practice.new_pool_walk();
