@@ -142,7 +142,8 @@ chunks! {
     /// Backpropagation: the three gradients, step by step.
     BACKPROP: backprop, make_backprop, BackpropViewProps => BackpropView, "the backprop view";
     /// Image mode: a picture, its kernels and feature maps.
-    IMAGE: image, make_image, ImageViewProps => ImageView, "image mode";
+    IMAGE: image, make_image, ImageViewProps => ImageView, "image mode",
+        then crate::model::state::register_image;
     /// The export view: NumPy and PyTorch code, .npy and JSON downloads.
     EXPORT: export, make_export, ExportViewProps => ExportView, "the export view";
     /// Practice's question bar.

@@ -45,6 +45,12 @@ pub use crate::model::editing::{Fill, Size};
 // reopens them); re-exported here for the components.
 pub use crate::model::view_state::{Explain, GradFocus, PoolPanel, View, ViewState};
 
+/// Hands image mode's reducer to the state: called by its chunk as it loads
+/// (`ui::lazy::IMAGE`).
+pub fn register_image() {
+    image::register();
+}
+
 /// Hands the network view's reducers (the stack's edits, its questions) to
 /// the state: called by that view's chunk as it loads (`ui::lazy::NETWORK`).
 pub fn register_network() {
@@ -248,7 +254,10 @@ impl State {
                 self.practice.reduce(&mut self.doc.view, &mut self.live, &self.doc.problem, &self.doc.stack, a);
                 Ok(None)
             }
-            Action::Image(a) => self.image.reduce(&mut self.doc, a).map(|()| None),
+            Action::Image(a) => match image::reducer() {
+                Some(reduce) => reduce(&mut self.image, &mut self.doc, a).map(|()| None),
+                None => Err("Image mode is not loaded yet: open it, then try again.".into()),
+            },
             Action::Network(a) => {
                 let pool = self.doc.view.pool;
                 let said = match network::reducer() {
