@@ -20,7 +20,7 @@ use crate::effects::{
     use_address_bar, use_embed_height, use_fit, use_idle, use_intro, use_keyboard, use_player, use_score,
     use_select_value, use_storage, use_theme,
 };
-use crate::model::document::Document;
+use crate::model::document::{Document, DocumentError};
 use crate::model::presets::PRESETS;
 use crate::model::results::{Results, Shared, Shown};
 use crate::model::state::{
@@ -86,13 +86,16 @@ fn initial_state(page: Page, reader: Option<Reader>) -> Option<State> {
     let hash = current_hash();
     let parse = match reader {
         Some(reader) => reader.parse,
-        None if config_text(&hash).is_some()
-            || (!embedded && (left_text(&hash).is_some() || stored_text().is_some())) =>
-        {
-            return None;
+        None => {
+            // The default example's own text (what a first visit stores) needs no reader.
+            let other = |text: Option<String>| text.is_some_and(|t| t != Document::default().to_json());
+            let linked =
+                config_text(&hash).is_some_and(|text| text.map_or(true, |t| t != Document::default().to_json()));
+            if linked || (!embedded && (other(left_text(&hash)) || other(stored_text()))) {
+                return None;
+            }
+            default_only
         }
-        // Nothing to read: never called.
-        None => |_: &str| Err(reader::unfetched()),
     };
     let mut state = State { page, ..State::default() };
     if !embedded && let Some((score, streak)) = stored_score() {
@@ -130,6 +133,13 @@ fn initial_state(page: Page, reader: Option<Reader>) -> Option<State> {
             Some(format!("Your last session could not be restored ({e}); the default example is shown instead."));
     }
     Some(state)
+}
+
+/// Reads the default example's own text, and nothing else: what the page
+/// opens with before the reader is here (a first visit stores that text).
+fn default_only(text: &str) -> Result<Document, DocumentError> {
+    let document = Document::default();
+    if text == document.to_json() { Ok(document) } else { Err(reader::unfetched()) }
 }
 
 /// While the page waits for the documents it opens ([`State::opening`]):

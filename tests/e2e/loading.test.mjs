@@ -152,6 +152,25 @@ test('the first screen needs no document reader; without it, a link and stored w
   await after.close();
 });
 
+test('a return with only the default example stored opens without the reader', async (t) => {
+  // A first visit stores the default example's own text; reading it back needs no chunk.
+  const reader = /split_reader\.wasm$/;
+  const { page, context } = await openApp(t, {
+    expectedError: /split_reader|Failed to fetch|failed to load|ERR_FAILED|TypeError/,
+    beforeGoto: (p) => p.route(reader, (route) => route.abort()),
+  });
+  await page.waitForFunction(() => localStorage.getItem('convscope.document') !== null, null, { timeout: 10_000 });
+  const origin = new URL(page.url()).origin;
+  await page.close({ runBeforeUnload: true });
+  const again = await context.newPage();
+  await again.route(reader, (route) => route.abort());
+  await again.goto(`${origin}/index.html`);
+  await again.waitForSelector('input[data-matrix="weight"]', { timeout: 20_000 });
+  assert.deepEqual(Object.values(await readMatrix(again, 'output')), SEED_OUTPUT);
+  assert.equal(await again.getByRole('alert').count(), 0, 'no reader was needed');
+  await again.close();
+});
+
 test('after one visit, every view and mode opens offline with no failed request', async (t) => {
   const { page, context } = await openApp(t, { serviceWorkers: 'allow' });
   // The worker installs (caching every file of the build) and takes control.
