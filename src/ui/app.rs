@@ -88,9 +88,9 @@ fn initial_state(page: Page, reader: Option<Reader>) -> Option<State> {
         Some(reader) => reader.parse,
         None => {
             // The default example's own text (what a first visit stores) needs no reader.
-            let other = |text: Option<String>| text.is_some_and(|t| t != Document::default().to_json());
-            let linked =
-                config_text(&hash).is_some_and(|text| text.map_or(true, |t| t != Document::default().to_json()));
+            let default = Document::default().to_json();
+            let other = |text: Option<String>| text.is_some_and(|t| t != default);
+            let linked = config_text(&hash).is_some_and(|text| text.map_or(true, |t| t != default));
             if linked || (!embedded && (other(left_text(&hash)) || other(stored_text()))) {
                 return None;
             }

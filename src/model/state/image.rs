@@ -91,22 +91,7 @@ impl ImageAction {
 /// out of the first screen's module.
 pub type Reducer = fn(&mut ImageState, &mut Doc, ImageAction) -> Result<(), String>;
 
-#[cfg(feature = "split")]
-static REDUCER: std::sync::OnceLock<Reducer> = std::sync::OnceLock::new();
-
-/// Hands [`ImageState::reduce`] to the state (image mode's chunk, as it loads).
-pub fn register() {
-    #[cfg(feature = "split")]
-    let _ = REDUCER.set(ImageState::reduce);
-}
-
-/// The image reducer, if it is here: always without the `split` feature.
-pub fn reducer() -> Option<Reducer> {
-    #[cfg(not(feature = "split"))]
-    return Some(ImageState::reduce);
-    #[cfg(feature = "split")]
-    REDUCER.get().copied()
-}
+handed_over!(Reducer, ImageState::reduce);
 
 impl ImageState {
     /// Applies one image action to `doc`; `Err` is an alert for the page.

@@ -14,6 +14,32 @@
 //! that span sub-states (shapes reconciled, undo recorded, answers forgotten
 //! when their numbers change). Pure, and tested natively.
 
+/// `handed_over!(Type, reduce)`: a reducer that a view's chunk hands the
+/// state as it loads (`then` in `ui::lazy`'s `chunks!`). In a split build
+/// (feature `split`) only `register` names `reduce`, and only the chunk calls
+/// `register`, so the reducer's code lands in the chunk's file; `reducer()` is
+/// `None` until then. Without the feature it is always `reduce` itself.
+macro_rules! handed_over {
+    ($ty:ty, $reduce:path) => {
+        #[cfg(feature = "split")]
+        static REDUCER: std::sync::OnceLock<$ty> = std::sync::OnceLock::new();
+
+        /// Hands the reducer to the state (its view's chunk, as it loads).
+        pub fn register() {
+            #[cfg(feature = "split")]
+            let _ = REDUCER.set($reduce);
+        }
+
+        /// The reducer, if it is here: always without the `split` feature.
+        pub fn reducer() -> Option<$ty> {
+            #[cfg(not(feature = "split"))]
+            return Some($reduce);
+            #[cfg(feature = "split")]
+            REDUCER.get().copied()
+        }
+    };
+}
+
 mod doc;
 mod drafts;
 mod history;

@@ -296,22 +296,7 @@ fn reshape(entry: &mut Entry, shape: [usize; 4]) {
 /// network's evaluation are then not in the first screen's module.
 pub type Reducer = fn(&mut Doc, NetworkAction) -> Said;
 
-#[cfg(feature = "split")]
-static REDUCER: std::sync::OnceLock<Reducer> = std::sync::OnceLock::new();
-
-/// Hands [`Doc::network`] to the state (the network view's chunk, as it loads).
-pub fn register() {
-    #[cfg(feature = "split")]
-    let _ = REDUCER.set(Doc::network);
-}
-
-/// The network reducer, if it is here: always without the `split` feature.
-pub fn reducer() -> Option<Reducer> {
-    #[cfg(not(feature = "split"))]
-    return Some(Doc::network);
-    #[cfg(feature = "split")]
-    REDUCER.get().copied()
-}
+handed_over!(Reducer, Doc::network);
 
 impl Doc {
     /// Applies one edit of the stack.

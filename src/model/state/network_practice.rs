@@ -80,22 +80,7 @@ impl NetPractice {
 /// network view's chunk as it loads, as [`super::network::register`] does.
 pub type Reducer = fn(&mut Practice, &Network, bool, NetPracticeAction);
 
-#[cfg(feature = "split")]
-static REDUCER: std::sync::OnceLock<Reducer> = std::sync::OnceLock::new();
-
-/// Hands [`Practice::reduce_network`] to the state (the network view's chunk).
-pub fn register() {
-    #[cfg(feature = "split")]
-    let _ = REDUCER.set(Practice::reduce_network);
-}
-
-/// The network questions' reducer, if it is here: always without the `split` feature.
-pub fn reducer() -> Option<Reducer> {
-    #[cfg(not(feature = "split"))]
-    return Some(Practice::reduce_network);
-    #[cfg(feature = "split")]
-    REDUCER.get().copied()
-}
+handed_over!(Reducer, Practice::reduce_network);
 
 impl Practice {
     /// Applies one network practice action on `network` (the stack on the
