@@ -1,5 +1,5 @@
-//! Tasks for when the browser is idle: after the first render (#21: the
-//! features' chunks are fetched then, so a later click finds them), and
+//! Tasks for when the browser is idle: a while after the first render (#21:
+//! the features' chunks are fetched then, so a later click finds them), and
 //! after the state has stayed still ([`WhenStill`]).
 
 use std::cell::Cell;
@@ -12,34 +12,43 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::IdleRequestOptions;
 use yew::prelude::*;
 
-/// Runs `task` once, at the browser's first idle moment after mount
-/// (`requestIdleCallback`; a 2 s timer where it is missing, as in Safari).
-/// An unmount before then cancels it.
+/// How long after mount [`use_idle`]'s task waits before it looks for an
+/// idle moment. A learner's first click or keystroke usually comes in the
+/// first second after the page is live; a chunk compiled and instantiated
+/// then (10-30 ms of the main thread each, at CPU 1x) delayed that typing by
+/// about 200 ms in the loading benchmark (#21).
+pub const IDLE_AFTER_MS: u32 = 1500;
+
+/// Runs `task` once, at the browser's first idle moment at least
+/// [`IDLE_AFTER_MS`] after mount (`requestIdleCallback`; at once after the
+/// wait where it is missing, as in Safari). An unmount before then cancels it.
 #[hook]
 pub fn use_idle<F: Future<Output = ()> + 'static>(task: fn() -> F) {
     use_effect_with((), move |_| {
-        let run = Closure::once(move || wasm_bindgen_futures::spawn_local(task()));
-        let window = web_sys::window();
-        let idle = window.as_ref().and_then(|w| w.request_idle_callback(run.as_ref().unchecked_ref()).ok());
-        let timer = match (&window, idle) {
-            (Some(w), None) => {
-                w.set_timeout_with_callback_and_timeout_and_arguments_0(run.as_ref().unchecked_ref(), 2000).ok()
-            }
-            _ => None,
-        };
-        move || {
-            if let Some(w) = window {
-                if let Some(handle) = idle {
-                    w.cancel_idle_callback(handle);
-                }
-                if let Some(handle) = timer {
-                    w.clear_timeout_with_handle(handle);
-                }
-            }
-            // The closure lives until here: the browser may call it until cancelled.
-            drop(run);
+        let timer = Timeout::new(IDLE_AFTER_MS, move || {
+            wasm_bindgen_futures::spawn_local(async move {
+                idle().await;
+                task().await;
+            })
+        });
+        move || drop(timer)
+    });
+}
+
+/// Resolves at the browser's next idle moment (at most [`IDLE_WAIT_MS`]
+/// away; at once where `requestIdleCallback` is missing). A task of many
+/// steps awaits it between steps, so that no step lands in the frame of
+/// a click or a keystroke.
+pub async fn idle() {
+    let Some(window) = web_sys::window() else { return };
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let options = IdleRequestOptions::new();
+        options.set_timeout(IDLE_WAIT_MS);
+        if window.request_idle_callback_with_options(&resolve, &options).is_err() {
+            let _ = resolve.call0(&JsValue::NULL);
         }
     });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The longest an idle moment is waited for after a [`WhenStill`]'s delay.

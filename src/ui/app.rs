@@ -88,10 +88,12 @@ fn initial_state(page: Page, reader: Option<Reader>) -> Option<State> {
         Some(reader) => reader.parse,
         None => {
             // The default example's own text (what a first visit stores) needs no reader.
-            let default = Document::default().to_json();
-            let other = |text: Option<String>| text.is_some_and(|t| t != default);
-            let linked = config_text(&hash).is_some_and(|text| text.map_or(true, |t| t != default));
-            if linked || (!embedded && (other(left_text(&hash)) || other(stored_text()))) {
+            // Written out only when there is a text to compare: a first visit has none.
+            let default = std::cell::OnceCell::new();
+            let other = |text: &str| text != default.get_or_init(|| Document::default().to_json());
+            let linked = config_text(&hash).is_some_and(|text| text.map_or(true, |t| other(&t)));
+            let own = |text: Option<String>| text.is_some_and(|t| other(&t));
+            if linked || (!embedded && (own(left_text(&hash)) || own(stored_text()))) {
                 return None;
             }
             default_only

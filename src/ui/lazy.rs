@@ -159,16 +159,26 @@ chunks! {
 /// (and the service worker has them for offline use). Failures are left for
 /// the click to report.
 pub async fn preload() {
+    use crate::effects::use_idle::idle;
     // The examples menu reads its documents with the reader.
     let _ = crate::effects::reader::reader().await;
-    let _ = IM2COL.fetch().await;
-    let _ = TRANSPOSED.fetch().await;
-    let _ = BACKPROP.fetch().await;
-    let _ = PRACTICE.fetch().await;
-    let _ = NUMBER_PANEL.fetch().await;
-    let _ = EXPORT.fetch().await;
-    let _ = IMAGE.fetch().await;
-    let _ = NETWORK.fetch().await;
+    // Each chunk in an idle moment of its own: compiling and instantiating one
+    // takes the main thread for 10-30 ms, which a keystroke must not wait for.
+    let loaders = [
+        &IM2COL.loader,
+        &TRANSPOSED.loader,
+        &BACKPROP.loader,
+        &PRACTICE.loader,
+        &NUMBER_PANEL.loader,
+        &EXPORT.loader,
+        &IMAGE.loader,
+        &NETWORK.loader,
+    ];
+    for chunk in loaders {
+        idle().await;
+        let _ = chunk.fetch().await;
+    }
+    idle().await;
     let _ = crate::effects::figures::fetch().await;
 }
 

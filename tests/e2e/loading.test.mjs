@@ -171,6 +171,32 @@ test('a return with only the default example stored opens without the reader', a
   await again.close();
 });
 
+test('the chunks are fetched one by one, from 1.5 s after the page is live: a first keystroke never waits for one', async (t) => {
+  const asked = []; // [ms since the page was live, file]
+  let live = null;
+  const { page } = await openApp(t, {
+    beforeGoto: (p) => p.on('request', (r) => {
+      const file = r.url().split('/').pop();
+      if (/^(split_|chunk_).*\.wasm$/.test(file)) asked.push([live === null ? -1 : Date.now() - live, file]);
+    }),
+  });
+  // openApp returns once the live app's view is there.
+  live = Date.now();
+  // An edit at once recomputes, with no chunk asked for.
+  await typeInto(page, WEIGHT, '4');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-matrix="output"][data-index="0,0,0"]')?.getAttribute('data-value') !== '2');
+  assert.deepEqual(asked, [], 'nothing fetched before the edit was shown');
+  // Then all of them, in idle moments (the figures' encoders come last).
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /split_figures\.wasm$/.test(e.name)), null, { timeout: 15_000 });
+  const files = asked.map(([, f]) => f);
+  for (const chunk of ['split_reader', 'split_im2col', 'split_transposed', 'split_backprop', 'split_practice', 'split_export', 'split_image', 'split_network', 'split_figures']) {
+    assert.ok(files.includes(`${chunk}.wasm`), `${chunk} preloaded: ${files.join(' ')}`);
+  }
+  // The first request came after the wait (openApp's own wait is part of it).
+  assert.ok(asked[0][0] >= 1000, `first chunk asked for ${asked[0][0]} ms after the page was live`);
+});
+
 test('after one visit, every view and mode opens offline with no failed request', async (t) => {
   const { page, context } = await openApp(t, { serviceWorkers: 'allow' });
   // The worker installs (caching every file of the build) and takes control.
