@@ -157,6 +157,10 @@ if (release) {
     .replace('__CACHE__', cache)
     .replace("['__FILES__']", JSON.stringify(['./', './index.html', ...files]));
   fs.writeFileSync(path.join(dir, 'sw.js'), worker);
+  // The boot script names this build's cache: a page of the build the worker holds
+  // whole does not draw the snapshot (src/effects/snapshot.rs, WARM_KEY).
+  if (!html.includes('__BUILD__')) throw new Error('post_build.mjs: the boot script has no __BUILD__ to name the cache');
+  html = html.replaceAll('__BUILD__', cache);
   // Registered once the page has loaded, so it never competes with the first screen.
   // (This runs after the loader's await: the load event may already be past.)
   const register =

@@ -748,7 +748,9 @@ pub fn Snapshot() -> Html {
 /// link's or this browser's stored problem (`data-boot="other"`: the
 /// stylesheet hides the numbers), or an embed (`data-boot="embed"`: another
 /// layout); it also applies the stored theme at once, and hides the first
-/// open's strip once this browser closed it (`data-intro`).
+/// open's strip once this browser closed it (`data-intro`). Where this very
+/// build is in the service worker's cache (`data-boot="warm"`, see
+/// [`crate::effects::snapshot::WARM_KEY`]) the snapshot is not drawn at all.
 #[cfg(feature = "ssr")]
 pub fn prerender() -> String {
     use std::task::{Context, Poll, Waker};
@@ -760,14 +762,20 @@ pub fn prerender() -> String {
             break html;
         }
     };
+    // `__BUILD__` is the build's cache name, put in by scripts/post_build.mjs.
     let head = format!(
-        "try{{const s=localStorage,r=document.documentElement,t=s.getItem({theme:?});if(t)r.dataset.theme=t;\
+        "try{{const s=localStorage,r=document.documentElement,w=navigator.serviceWorker,t=s.getItem({theme:?});\
+         if(t)r.dataset.theme=t;\
          if(s.getItem({intro:?}))r.dataset.intro='closed';\
          if(/[?&]embed/.test(location.search))r.dataset.boot='embed';\
-         else if(/[#&]config=/.test(location.hash)||s.getItem({document:?}))r.dataset.boot='other'}}catch(e){{}}",
+         else if(w&&w.controller&&s.getItem({warm:?})==='__BUILD__')r.dataset.boot='warm';\
+         else if(/[#&]config=/.test(location.hash)||s.getItem({document:?}))r.dataset.boot='other';\
+         if(w)w.ready.then(()=>caches.match('index.html',{{cacheName:'__BUILD__'}}))\
+         .then(h=>{{if(h)s.setItem({warm:?},'__BUILD__')}}).catch(()=>{{}})}}catch(e){{}}",
         theme = crate::effects::use_theme::KEY,
         intro = crate::effects::use_intro::KEY,
         document = crate::effects::use_storage::KEY,
+        warm = crate::effects::snapshot::WARM_KEY,
     );
     serde_json::json!({ "head": head, "body": body }).to_string()
 }

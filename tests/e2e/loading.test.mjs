@@ -197,6 +197,40 @@ test('the chunks are fetched one by one, from 1.5 s after the page is live: a fi
   assert.ok(asked[0][0] >= 1000, `first chunk asked for ${asked[0][0]} ms after the page was live`);
 });
 
+/** How the snapshot stood at the first frame it was in the page: its display and the page's data-boot. */
+function recordSnapshot() {
+  const tick = () => {
+    const s = document.querySelector('[data-snapshot]');
+    if (s) window.__snapshot = { boot: document.documentElement.dataset.boot ?? null, display: getComputedStyle(s).display };
+    else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+test('a second visit with this build cached opens without drawing the snapshot; a page of another build draws it', async (t) => {
+  const { page, context } = await openApp(t, { serviceWorkers: 'allow' });
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  // Once the worker holds the build whole, the boot script names it.
+  const build = await page.waitForFunction(() => localStorage.getItem('convscope.warm'), null, { timeout: 20_000 }).then((h) => h.jsonValue());
+  assert.ok(await page.evaluate((b) => caches.has(b), build), `${build} is the worker's cache`);
+  const visit = async () => {
+    const tab = await context.newPage();
+    await tab.addInitScript(recordSnapshot);
+    await tab.goto(page.url());
+    await tab.waitForSelector('[data-matrix="output"]', { timeout: 20_000 });
+    assert.deepEqual(Object.values(await readMatrix(tab, 'output')), SEED_OUTPUT);
+    const seen = await tab.evaluate(() => window.__snapshot);
+    await tab.close();
+    return seen;
+  };
+  assert.deepEqual(await visit(), { boot: 'warm', display: 'none' });
+  // A page of a build the worker does not hold (as after a deploy) draws it, as a first visit does.
+  await page.evaluate(() => localStorage.setItem('convscope.warm', 'convscope-0000000000000000'));
+  const other = await visit();
+  assert.notEqual(other.boot, 'warm');
+  assert.equal(other.display, 'block');
+});
+
 test('after one visit, every view and mode opens offline with no failed request', async (t) => {
   const { page, context } = await openApp(t, { serviceWorkers: 'allow' });
   // The worker installs (caching every file of the build) and takes control.
