@@ -1,5 +1,5 @@
-//! Tasks for when the browser is idle: a while after the first render (#21:
-//! the features' chunks are fetched then, so a later click finds them), and
+//! Tasks for when the browser is idle: after the first render (#21: the
+//! features' chunks are fetched then, so a later click finds them), and
 //! after the state has stayed still ([`WhenStill`]).
 
 use std::cell::Cell;
@@ -12,27 +12,33 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::IdleRequestOptions;
 use yew::prelude::*;
 
-/// How long after mount [`use_idle`]'s task waits before it looks for an
-/// idle moment. A learner's first click or keystroke usually comes in the
-/// first second after the page is live; a chunk compiled and instantiated
-/// then (10-30 ms of the main thread each, at CPU 1x) delayed that typing by
-/// about 200 ms in the loading benchmark (#21).
-pub const IDLE_AFTER_MS: u32 = 1500;
-
-/// Runs `task` once, at the browser's first idle moment at least
-/// [`IDLE_AFTER_MS`] after mount (`requestIdleCallback`; at once after the
-/// wait where it is missing, as in Safari). An unmount before then cancels it.
+/// Runs `task` once, at the browser's first idle moment after mount
+/// (`requestIdleCallback`, waited for at most [`IDLE_WAIT_MS`]; at once where
+/// it is missing, as in Safari). An unmount before then cancels it.
 #[hook]
 pub fn use_idle<F: Future<Output = ()> + 'static>(task: fn() -> F) {
     use_effect_with((), move |_| {
-        let timer = Timeout::new(IDLE_AFTER_MS, move || {
-            wasm_bindgen_futures::spawn_local(async move {
-                idle().await;
+        let cancelled = Rc::new(Cell::new(false));
+        let run = cancelled.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            idle().await;
+            if !run.get() {
                 task().await;
-            })
+            }
         });
-        move || drop(timer)
+        move || cancelled.set(true)
     });
+}
+
+/// Resolves `ms` milliseconds from now (a `setTimeout`).
+pub async fn after(ms: i32) {
+    let Some(window) = web_sys::window() else { return };
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).is_err() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Resolves at the browser's next idle moment (at most [`IDLE_WAIT_MS`]

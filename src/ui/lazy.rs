@@ -155,15 +155,21 @@ chunks! {
         then crate::model::state::register_network;
 }
 
+/// How long after the reader the views' chunks wait. A learner's first
+/// click or keystroke usually comes in the first second after the page is
+/// live; a chunk compiled and instantiated then takes the main thread for
+/// 10-30 ms (CPU 1x), which that keystroke would wait for (#21).
+pub const VIEWS_AFTER_MS: i32 = 1500;
+
 /// Fetches every chunk, one after the other, so that later clicks find them
 /// (and the service worker has them for offline use). Failures are left for
 /// the click to report.
 pub async fn preload() {
-    use crate::effects::use_idle::idle;
-    // The examples menu reads its documents with the reader.
+    use crate::effects::use_idle::{after, idle};
+    // At once: the examples menu, on the first screen, reads its documents with the reader.
     let _ = crate::effects::reader::reader().await;
-    // Each chunk in an idle moment of its own: compiling and instantiating one
-    // takes the main thread for 10-30 ms, which a keystroke must not wait for.
+    // The views' chunks a while later, each in an idle moment of its own.
+    after(VIEWS_AFTER_MS).await;
     let loaders = [
         &IM2COL.loader,
         &TRANSPOSED.loader,

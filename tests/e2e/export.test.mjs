@@ -60,6 +60,8 @@ for (const [name, doc] of CASES) {
     const pytorch = await page.locator('pre[data-export="pytorch"]').textContent();
     const transposed = doc.op?.startsWith('conv_transpose');
     await page.getByRole('tab', { name: transposed ? 'Transposed convolution' : 'Forward' }).click();
+    // The transposed view is a chunk: it may still be fetched.
+    await page.waitForSelector('[data-matrix="output"]');
     const shown = { y: await readMatrix(page, 'output') };
     if (!transposed) {
       await page.getByRole('tab', { name: 'Backprop' }).click();

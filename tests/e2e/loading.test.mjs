@@ -171,7 +171,7 @@ test('a return with only the default example stored opens without the reader', a
   await again.close();
 });
 
-test('the chunks are fetched one by one, from 1.5 s after the page is live: a first keystroke never waits for one', async (t) => {
+test('the views\' chunks are fetched one by one, from 1.5 s after the reader: a first keystroke never waits for one', async (t) => {
   const asked = []; // [ms since the page was live, file]
   let live = null;
   const { page } = await openApp(t, {
@@ -182,19 +182,21 @@ test('the chunks are fetched one by one, from 1.5 s after the page is live: a fi
   });
   // openApp returns once the live app's view is there.
   live = Date.now();
-  // An edit at once recomputes, with no chunk asked for.
+  // An edit at once recomputes, with no view's chunk asked for (the examples menu's reader may be).
   await typeInto(page, WEIGHT, '4');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-matrix="output"][data-index="0,0,0"]')?.getAttribute('data-value') !== '2');
-  assert.deepEqual(asked, [], 'nothing fetched before the edit was shown');
+  // (The reader's own shared chunk_* files come with it.)
+  const views = () => asked.filter(([, f]) => /^split_/.test(f) && f !== 'split_reader.wasm');
+  assert.deepEqual(views(), [], 'no view fetched before the edit was shown');
   // Then all of them, in idle moments (the figures' encoders come last).
   await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /split_figures\.wasm$/.test(e.name)), null, { timeout: 15_000 });
   const files = asked.map(([, f]) => f);
   for (const chunk of ['split_reader', 'split_im2col', 'split_transposed', 'split_backprop', 'split_practice', 'split_export', 'split_image', 'split_network', 'split_figures']) {
     assert.ok(files.includes(`${chunk}.wasm`), `${chunk} preloaded: ${files.join(' ')}`);
   }
-  // The first request came after the wait (openApp's own wait is part of it).
-  assert.ok(asked[0][0] >= 1000, `first chunk asked for ${asked[0][0]} ms after the page was live`);
+  // The first view's chunk came after the wait.
+  assert.ok(views()[0][0] >= 1000, `first view's chunk asked for ${views()[0][0]} ms after the page was live`);
 });
 
 /** How the snapshot stood at the first frame it was in the page: its display and the page's data-boot. */
