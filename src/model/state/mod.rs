@@ -372,7 +372,13 @@ impl State {
             self.doc.shared = false;
         }
         if problem_changed {
-            self.doc.example = opened;
+            // A stored or restored problem equal to the default example is that example
+            // (a first visit stores it; the menu named the return "your own").
+            let default = || {
+                let d = Document::default();
+                *self.doc.problem == d.problem && *self.doc.stack == d.stack
+            };
+            self.doc.example = opened.or_else(|| default().then_some(presets::DEFAULT));
             // Answers belong to the numbers they were given for.
             self.practice.new_problem();
         }

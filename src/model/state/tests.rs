@@ -406,6 +406,23 @@ fn the_first_open_strip_stays_until_closed() {
 }
 
 #[test]
+fn the_default_example_restored_is_named_so_and_an_edit_makes_it_your_own() {
+    let mut s = state();
+    // A return with the default example stored (a first visit stores it).
+    s.apply(DocAction::Restore(Box::default()));
+    assert_eq!(s.doc.example, Some(presets::DEFAULT));
+    s.apply(EditAction::Type { tensor: Tensor::Input, index: vec![0, 0, 0], text: "9".into() });
+    assert_eq!(s.doc.example, None, "edited: the learner's own");
+    // Undone, it is the example again.
+    s.apply(DocAction::Undo);
+    assert_eq!(s.doc.example, Some(presets::DEFAULT));
+    // Another problem restored is the learner's own.
+    let other = Document::parse(r#"{"input":[[5,6],[7,8]],"weight":[[1]]}"#).expect("reads");
+    s.apply(DocAction::Restore(Box::new(other)));
+    assert_eq!(s.doc.example, None);
+}
+
+#[test]
 fn a_shared_problem_is_only_looked_at_until_edited_and_undo_returns_to_yours() -> Result<(), DocumentError> {
     let mut s = state();
     // The learner's own problem, restored: nothing to undo, nothing to note, to be stored.
