@@ -32,13 +32,7 @@ pub fn use_idle<F: Future<Output = ()> + 'static>(task: fn() -> F) {
 
 /// Resolves `ms` milliseconds from now (a `setTimeout`).
 pub async fn after(ms: i32) {
-    let Some(window) = web_sys::window() else { return };
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        if window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).is_err() {
-            let _ = resolve.call0(&JsValue::NULL);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    settled(|w, resolve| w.set_timeout_with_callback_and_timeout_and_arguments_0(resolve, ms).map(drop)).await
 }
 
 /// Resolves at the browser's next idle moment (at most [`IDLE_WAIT_MS`]
@@ -46,11 +40,20 @@ pub async fn after(ms: i32) {
 /// steps awaits it between steps, so that no step lands in the frame of
 /// a click or a keystroke.
 pub async fn idle() {
-    let Some(window) = web_sys::window() else { return };
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+    settled(|w, resolve| {
         let options = IdleRequestOptions::new();
         options.set_timeout(IDLE_WAIT_MS);
-        if window.request_idle_callback_with_options(&resolve, &options).is_err() {
+        w.request_idle_callback_with_options(resolve, &options).map(drop)
+    })
+    .await
+}
+
+/// Resolves when the browser calls the `resolve` function that `schedule`
+/// hands it; at once if `schedule` fails or there is no window.
+async fn settled(schedule: impl Fn(&web_sys::Window, &js_sys::Function) -> Result<(), JsValue>) {
+    let Some(window) = web_sys::window() else { return };
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if schedule(&window, &resolve).is_err() {
             let _ = resolve.call0(&JsValue::NULL);
         }
     });

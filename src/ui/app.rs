@@ -770,7 +770,7 @@ pub fn prerender() -> String {
          if(/[?&]embed/.test(location.search))r.dataset.boot='embed';\
          else if(w&&w.controller&&s.getItem({warm:?})==='__BUILD__')r.dataset.boot='warm';\
          else if(/[#&]config=/.test(location.hash)||s.getItem({document:?}))r.dataset.boot='other';\
-         if(w)w.ready.then(()=>caches.match('index.html',{{cacheName:'__BUILD__'}}))\
+         if(w&&s.getItem({warm:?})!=='__BUILD__')w.ready.then(()=>caches.match('index.html',{{cacheName:'__BUILD__'}}))\
          .then(h=>{{if(h)s.setItem({warm:?},'__BUILD__')}}).catch(()=>{{}})}}catch(e){{}}",
         theme = crate::effects::use_theme::KEY,
         intro = crate::effects::use_intro::KEY,

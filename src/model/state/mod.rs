@@ -374,10 +374,7 @@ impl State {
         if problem_changed {
             // A stored or restored problem equal to the default example is that example
             // (a first visit stores it; the menu named the return "your own").
-            let default = || {
-                let d = Document::default();
-                *self.doc.problem == d.problem && *self.doc.stack == d.stack
-            };
+            let default = || self.doc.stack.layers.is_empty() && *self.doc.problem == crate::conv::Problem::default();
             self.doc.example = opened.or_else(|| default().then_some(presets::DEFAULT));
             // Answers belong to the numbers they were given for.
             self.practice.new_problem();
